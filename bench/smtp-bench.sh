@@ -1,0 +1,420 @@
+#!/usr/bin/env bash
+# bench/smtp-bench.sh - side-by-side SMTP relay benchmark: Mailhub vs. Postfix.
+#
+# For every run, alternating hub / postfix / hub / postfix ...:
+#   1. start a fresh smtp-sink (the next hop) on a free port;
+#   2. start the system under test, relaying everything to that sink:
+#        hub:     java -Xmx1g -Dmailhub.smtp.port=P -Dmailhub.http.port=H
+#                      -Dmailhub.relay.smarthost=127.0.0.1:Q
+#                      -Dmailhub.data.dir=D -jar target/mailhub.jar
+#        postfix: a private, freshly created, durable, smuggling-hardened
+#                 Postfix instance (bench/lib/postfix-instance.sh);
+#   3. run smtp-source -s S -m N -l SIZE against it and time it
+#        accept time     = wall time of smtp-source (all N got "250");
+#        end-to-end time = from the same start until the sink has counted N
+#                          messages (polled every 100 ms, with a timeout);
+#   4. stop everything and throw the state away.
+# At the end it prints the median msg/s of each system, the hub/Postfix
+# ratios, a markdown snippet for docs/benchmarks.md and the machine facts.
+#
+# Usage: bench/smtp-bench.sh [--messages N] [--sessions S] [--size BYTES]
+#          [--runs R] [--only-hub | --only-postfix] [--timeout SECS]
+#          [--warmup W] [--with-baseline] [--markdown-out FILE] [--keep]
+#
+#   --only-hub / --only-postfix   measure one system only
+#   --timeout SECS    per run limit for smtp-source and for end-to-end (600)
+#   --warmup W        send W messages to each fresh system first (not timed)
+#   --with-baseline   also time smtp-source straight into smtp-sink each
+#                     round: the ceiling of the load generator on this box
+#   --markdown-out F  append the markdown snippet to F (always printed)
+#   --keep            keep logs (smtp-source, sink, hub, postfix) afterwards
+# Must run as root (smtp-sink and postfix need it). Needs Debian's postfix
+# (smtp-source, smtp-sink, postconf), util-linux (script, flock), iproute2
+# (ss), curl and, for the hub, java and a built target/mailhub.jar.
+#
+# Environment: BENCH_ROOT (default /tmp/mailhub-bench) holds all state;
+# MAILHUB_JAR overrides the jar; HUB_JAVA_OPTS adds JVM options;
+# HUB_START_TIMEOUT (default 120 s) bounds the hub's start-up.
+# shellcheck source-path=SCRIPTDIR
+set -euo pipefail
+
+BENCH_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+REPO_ROOT=$(cd "$BENCH_DIR/.." && pwd)
+source "$BENCH_DIR/lib/common.sh"
+source "$BENCH_DIR/lib/sink.sh"
+source "$BENCH_DIR/lib/postfix-instance.sh"
+
+# ---------------------------------------------------------------- options
+MESSAGES=20000
+SESSIONS=50
+SIZE=1024
+RUNS=2
+SYSTEMS=(hub postfix)
+TIMEOUT=600          # seconds, per run, for smtp-source and for end-to-end
+WARMUP=0             # messages sent (and drained) before the timed part
+MARKDOWN_OUT=""
+KEEP=0
+BASELINE=0
+SENDER=sender@bench.test
+RECIPIENT=rcpt@bench.test
+
+usage() { awk 'NR > 1 && /^#/ && !/^# shellcheck/ { sub(/^# ?/, ""); print; next } NR > 1 { exit }' "${BASH_SOURCE[0]}"; }
+
+need_int() { [[ ${2:-} =~ ^[0-9]+$ && ${2} -gt 0 ]] || die "$1 needs a positive integer, got '${2:-}'"; }
+
+while (($#)); do
+  case $1 in
+    --messages) need_int "$1" "${2:-}"; MESSAGES=$2; shift 2 ;;
+    --sessions) need_int "$1" "${2:-}"; SESSIONS=$2; shift 2 ;;
+    --size) need_int "$1" "${2:-}"; SIZE=$2; shift 2 ;;
+    --runs) need_int "$1" "${2:-}"; RUNS=$2; shift 2 ;;
+    --timeout) need_int "$1" "${2:-}"; TIMEOUT=$2; shift 2 ;;
+    --warmup) [[ ${2:-} =~ ^[0-9]+$ ]] || die "--warmup needs a number"; WARMUP=$2; shift 2 ;;
+    --only-hub) SYSTEMS=(hub); shift ;;
+    --only-postfix) SYSTEMS=(postfix); shift ;;
+    --with-baseline) BASELINE=1; shift ;;
+    --markdown-out) [[ -n ${2:-} ]] || die "--markdown-out needs a file"; MARKDOWN_OUT=$2; shift 2 ;;
+    --keep) KEEP=1; shift ;;
+    -h | --help) usage; exit 0 ;;
+    *) usage >&2; die "unknown argument: $1" ;;
+  esac
+done
+
+BENCH_ROOT=${BENCH_ROOT:-/tmp/mailhub-bench}
+MAILHUB_JAR=${MAILHUB_JAR:-$REPO_ROOT/target/mailhub.jar}
+HUB_START_TIMEOUT=${HUB_START_TIMEOUT:-120}
+PF_DIR=$BENCH_ROOT/postfix   # fixed: it is registered in /etc/postfix/main.cf
+((BASELINE)) && SYSTEMS=(direct "${SYSTEMS[@]}")
+
+has_system() { [[ " ${SYSTEMS[*]} " == *" $1 "* ]]; }
+
+# ---------------------------------------------------------------- checks
+require_root
+require_cmd smtp-source smtp-sink postfix postconf script flock ss timeout awk
+if has_system hub; then
+  require_cmd java curl
+  [[ -f $MAILHUB_JAR ]] || die "Mailhub jar not found: $MAILHUB_JAR
+       Build it first (e.g. ./mvnw -q -DskipTests package in $REPO_ROOT),
+       set MAILHUB_JAR=/path/to/mailhub.jar, or run with --only-postfix."
+fi
+
+mkdir -p "$BENCH_ROOT"
+chmod 0755 "$BENCH_ROOT"
+exec 9>"$BENCH_ROOT/.lock"
+flock -n 9 || die "another smtp-bench.sh holds $BENCH_ROOT/.lock"
+RUN_ROOT=$(mktemp -d "$BENCH_ROOT/run.XXXXXX")
+chmod 0755 "$RUN_ROOT"
+
+# ---------------------------------------------------------------- cleanup
+SOURCE_PID=""
+HUB_PID=""
+HUB_DATA=""
+CUR_SINK_DIR=""
+
+cleanup() {
+  local rc=$?
+  trap - EXIT INT TERM
+  set +e
+  [[ -n $SOURCE_PID ]] && kill -TERM "$SOURCE_PID" 2>/dev/null
+  hub_stop
+  pf_destroy "$PF_DIR"
+  [[ -n $CUR_SINK_DIR ]] && sink_stop "$CUR_SINK_DIR"
+  if ((KEEP)); then
+    log "kept logs in $RUN_ROOT"
+  else
+    rm -rf "$RUN_ROOT"
+  fi
+  exit "$rc"
+}
+trap cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+# ---------------------------------------------------------------- helpers
+now_us() { echo "${EPOCHREALTIME/./}"; }   # wall clock, microseconds (no fork)
+rate() { awk -v n="$1" -v us="$2" 'BEGIN { printf "%.0f", (us > 0 ? n / (us / 1e6) : 0) }'; }
+secs() { awk -v us="$1" 'BEGIN { printf "%.2f", us / 1e6 }'; }
+
+# ---------------------------------------------------------------- the hub
+hub_start() {
+  local rundir=$1 smtp_port=$2 http_port=$3 relay_port=$4 started banner_at=-1 elapsed
+  HUB_DATA=$rundir/hub-data
+  mkdir -p "$HUB_DATA"
+  # shellcheck disable=SC2086 # HUB_JAVA_OPTS is a list of options
+  (cd "$REPO_ROOT" && exec java -Xmx1g ${HUB_JAVA_OPTS:-} \
+    -Dmailhub.smtp.port="$smtp_port" \
+    -Dmailhub.http.port="$http_port" \
+    -Dmailhub.relay.smarthost="127.0.0.1:$relay_port" \
+    -Dmailhub.data.dir="$HUB_DATA" \
+    -jar "$MAILHUB_JAR") >"$rundir/hub.log" 2>&1 </dev/null 9>&- &
+  HUB_PID=$!
+  started=$(now_us)
+  # Ready = /observe/health answers 200. A hub without that endpoint is taken
+  # as ready 10 s after its SMTP port first answered with a 220 banner.
+  while :; do
+    kill -0 "$HUB_PID" 2>/dev/null || {
+      tail -n 40 "$rundir/hub.log" >&2
+      HUB_PID=""
+      die "Mailhub exited during start-up (log above: $rundir/hub.log)"
+    }
+    elapsed=$(($(now_us) - started))
+    if curl -fs -o /dev/null --max-time 2 "http://127.0.0.1:$http_port/observe/health"; then
+      log "hub ready (health 200) after $(secs "$elapsed") s"
+      break
+    fi
+    if ((banner_at < 0)) && port_in_use "$smtp_port" && smtp_banner_ok "$smtp_port"; then
+      banner_at=$elapsed
+    fi
+    if ((banner_at >= 0 && elapsed - banner_at >= 10000000)); then
+      log "WARNING: hub answers 220 on SMTP but /observe/health gave no 200 for 10 s; going on"
+      break
+    fi
+    ((elapsed < HUB_START_TIMEOUT * 1000000)) || {
+      tail -n 40 "$rundir/hub.log" >&2
+      die "Mailhub not ready within $HUB_START_TIMEOUT s (log: $rundir/hub.log)"
+    }
+    sleep 0.1
+  done
+  smtp_banner_ok "$smtp_port" || die "Mailhub is healthy but 127.0.0.1:$smtp_port does not answer 220"
+}
+
+hub_stop() {
+  if [[ -n $HUB_PID ]] && kill -0 "$HUB_PID" 2>/dev/null; then
+    kill -TERM "$HUB_PID" 2>/dev/null || true
+    for _ in $(seq 300); do kill -0 "$HUB_PID" 2>/dev/null || break; sleep 0.1; done
+    if kill -0 "$HUB_PID" 2>/dev/null; then
+      log "hub did not stop within 30 s; killing it"
+      kill -KILL "$HUB_PID" 2>/dev/null || true
+    fi
+    wait "$HUB_PID" 2>/dev/null || true
+  fi
+  HUB_PID=""
+  [[ -z $HUB_DATA ]] || rm -rf "$HUB_DATA"
+  HUB_DATA=""
+}
+
+# ---------------------------------------------------------------- one run
+# send_and_wait PORT SINKDIR COUNT BASELINE OUTPREFIX
+# Runs smtp-source (COUNT messages) against 127.0.0.1:PORT, then polls the
+# sink every 100 ms until it counted BASELINE + COUNT messages or the timeout
+# (measured from the start) expired. Sets RUN_SOURCE_RC, RUN_ACCEPT_US,
+# RUN_E2E_US (both from the same start) and RUN_DELIVERED.
+send_and_wait() {
+  local port=$1 sinkdir=$2 count=$3 baseline=$4 outprefix=$5
+  local t0 t1 t2 rc=0 got deadline_us
+  t0=$(now_us)
+  timeout --signal=TERM "$TIMEOUT" \
+    smtp-source -s "$SESSIONS" -m "$count" -l "$SIZE" -c \
+    -f "$SENDER" -t "$RECIPIENT" "127.0.0.1:$port" \
+    >"$outprefix.out" 2>"$outprefix.err" </dev/null 9>&- &
+  SOURCE_PID=$!
+  wait "$SOURCE_PID" || rc=$?
+  SOURCE_PID=""
+  t1=$(now_us)
+  RUN_SOURCE_RC=$rc
+  RUN_ACCEPT_US=$((t1 - t0))
+  deadline_us=$((t0 + TIMEOUT * 1000000))
+  got=$(sink_count "$sinkdir")
+  while ((got - baseline < count)); do
+    (($(now_us) < deadline_us)) || break
+    sleep 0.1
+    got=$(sink_count "$sinkdir")
+  done
+  t2=$(now_us)
+  RUN_DELIVERED=$((got - baseline))
+  RUN_E2E_US=$((t2 - t0))
+}
+
+RESULTS=$RUN_ROOT/results.tsv   # system run accept_rate e2e_rate accept_s e2e_s status
+: >"$RESULTS"
+
+run_one() {
+  local system=$1 idx=$2 rundir sink_port sut_port http_port status="ok"
+  rundir=$RUN_ROOT/$system-$idx
+  mkdir -p "$rundir"
+  chmod 0755 "$rundir"
+  log "=== run $idx: $system ($MESSAGES msgs x $SIZE B, $SESSIONS sessions)"
+
+  sink_port=$(free_port)
+  CUR_SINK_DIR=$rundir/sink
+  sink_start "$CUR_SINK_DIR" "$sink_port" 256
+
+  case $system in
+    postfix)
+      sut_port=$(free_port)
+      pf_create "$PF_DIR" "$sut_port" "$sink_port"
+      pf_start "$PF_DIR"
+      pf_assert_rejects_bare_lf "$PF_DIR"
+      ;;
+    hub)
+      sut_port=$(free_port)
+      http_port=$(free_port)
+      hub_start "$rundir" "$sut_port" "$http_port" "$sink_port"
+      ;;
+    direct)
+      sut_port=$sink_port
+      ;;
+  esac
+
+  local baseline=0
+  if ((WARMUP > 0)); then
+    log "warm-up: $WARMUP messages"
+    send_and_wait "$sut_port" "$CUR_SINK_DIR" "$WARMUP" 0 "$rundir/warmup"
+    ((RUN_DELIVERED >= WARMUP)) || die "warm-up did not complete ($RUN_DELIVERED/$WARMUP delivered)"
+    baseline=$(sink_count "$CUR_SINK_DIR")
+  fi
+
+  send_and_wait "$sut_port" "$CUR_SINK_DIR" "$MESSAGES" "$baseline" "$rundir/source"
+
+  local accept_rate e2e_rate problems=()
+  accept_rate=$(rate "$MESSAGES" "$RUN_ACCEPT_US")
+  e2e_rate=$(rate "$MESSAGES" "$RUN_E2E_US")
+  if ((RUN_SOURCE_RC != 0)); then
+    problems+=("smtp-source-rc=$RUN_SOURCE_RC")
+    accept_rate=NA
+    log "smtp-source failed (rc=$RUN_SOURCE_RC$( ((RUN_SOURCE_RC == 124)) && echo ", timed out")):" \
+      "$(tail -c 300 "$rundir/source.err" | tr '\r\n' '  ')"
+  fi
+  if ((RUN_DELIVERED < MESSAGES)); then
+    problems+=("timeout:$RUN_DELIVERED/$MESSAGES-delivered-in-${TIMEOUT}s")
+    e2e_rate=NA
+    log "end-to-end TIMEOUT: the sink counted $RUN_DELIVERED of $MESSAGES messages in $TIMEOUT s"
+  elif ((RUN_DELIVERED > MESSAGES)); then
+    log "note: the sink counted $RUN_DELIVERED messages, more than the $MESSAGES sent"
+  fi
+  if ((${#problems[@]} > 0)); then
+    status=$(IFS=,; echo "${problems[*]}")
+  fi
+  if [[ $system == postfix ]]; then
+    local pflog
+    pflog=$(pf_log "$PF_DIR")
+    log "postfix after run: $(pf_queue_count "$PF_DIR") message(s) still queued," \
+      "$(grep -cE ': (warning|error|fatal|panic):' "$pflog" || true) warning/error line(s) in its log"
+    if ((KEEP)); then cp "$pflog" "$rundir/postfix.log"; fi
+  fi
+  log "accept $(secs "$RUN_ACCEPT_US") s = $accept_rate msg/s; end-to-end $(secs "$RUN_E2E_US") s = $e2e_rate msg/s [$status]"
+  printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$system" "$idx" "$accept_rate" "$e2e_rate" \
+    "$(secs "$RUN_ACCEPT_US")" "$(secs "$RUN_E2E_US")" "$status" >>"$RESULTS"
+
+  case $system in
+    postfix) pf_destroy "$PF_DIR" ;;
+    hub) hub_stop ;;
+  esac
+  sink_stop "$CUR_SINK_DIR"
+  CUR_SINK_DIR=""
+}
+
+# ---------------------------------------------------------------- machine facts
+machine_facts() {
+  local java_v="(java not found)"
+  command -v java >/dev/null && java_v=$(java -version 2>&1 | head -n 1)
+  echo "- nproc: $(nproc)"
+  echo "- CPU: $(awk -F': ' '/^model name/ {print $2; exit}' /proc/cpuinfo)"
+  echo "- memory: $(awk '/^MemTotal/ {printf "%.1f GiB", $2 / 1048576}' /proc/meminfo)"
+  echo "- kernel: $(uname -sr)"
+  echo "- java: $java_v"
+  echo "- postfix: $(postconf -h mail_version 2>/dev/null)"
+  echo "- storage: $(df -PT "$BENCH_ROOT" | awk 'NR == 2 {print $2 " (" $1 ")"}') under $BENCH_ROOT"
+  echo "- CPU busy before start (1 s sample): ${CPU_BUSY_AT_START}%"
+}
+
+# How busy the CPUs are over one second (other builds skew the figures; the
+# load average would also count the tail of our own previous runs).
+cpu_busy_pct() {
+  local a b
+  a=$(awk '/^cpu / { print $2 + $3 + $4 + $7 + $8, $5 + $6 }' /proc/stat)
+  sleep 1
+  b=$(awk '/^cpu / { print $2 + $3 + $4 + $7 + $8, $5 + $6 }' /proc/stat)
+  awk -v a="$a" -v b="$b" 'BEGIN { split(a, x, " "); split(b, y, " ")
+    busy = y[1] - x[1]; idle = y[2] - x[2]
+    printf "%.0f", (busy + idle > 0 ? 100 * busy / (busy + idle) : 0) }'
+}
+CPU_BUSY_AT_START=$(cpu_busy_pct)
+if ((CPU_BUSY_AT_START > 15)); then
+  log "WARNING: CPUs are ${CPU_BUSY_AT_START}% busy before the benchmark - other work will skew the figures"
+fi
+
+# ---------------------------------------------------------------- main
+START_DATE=$(date -u +%Y-%m-%dT%H:%M:%SZ)
+log "smtp-bench: systems=${SYSTEMS[*]} messages=$MESSAGES sessions=$SESSIONS size=$SIZE runs=$RUNS warmup=$WARMUP"
+for ((i = 1; i <= RUNS; i++)); do
+  for system in "${SYSTEMS[@]}"; do
+    run_one "$system" "$i"
+  done
+done
+
+# Median of the numeric values in column COL for SYSTEM (NA if none).
+median() {
+  local system=$1 col=$2
+  awk -F'\t' -v s="$system" -v c="$col" '$1 == s && $c != "NA" { print $c }' "$RESULTS" |
+    sort -n | awk '{ v[NR] = $1 }
+      END { if (NR == 0) { print "NA"; exit }
+            m = (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2
+            printf "%.0f\n", m }'
+}
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (a == "NA" || b == "NA" || b == 0) print "n/a"; else printf "%.2f\n", a / b }'; }
+
+HUB_ACC=NA HUB_E2E=NA PF_ACC=NA PF_E2E=NA
+has_system hub && { HUB_ACC=$(median hub 3); HUB_E2E=$(median hub 4); }
+has_system postfix && { PF_ACC=$(median postfix 3); PF_E2E=$(median postfix 4); }
+has_system direct && { DIRECT_ACC=$(median direct 3); DIRECT_E2E=$(median direct 4); }
+RATIO_ACC=$(ratio "$HUB_ACC" "$PF_ACC")
+RATIO_E2E=$(ratio "$HUB_E2E" "$PF_E2E")
+PF_VERSION=$(postconf -h mail_version)
+FAILED_RUNS=$(awk -F'\t' '$7 != "ok"' "$RESULTS" | wc -l)
+
+echo
+echo "Per run:"
+printf '  %-8s %3s %12s %12s %9s %9s  %s\n' system run "accept/s" "e2e/s" "accept s" "e2e s" status
+while IFS=$'\t' read -r s r a e as es st; do
+  printf '  %-8s %3s %12s %12s %9s %9s  %s\n' "$s" "$r" "$a" "$e" "$as" "$es" "$st"
+done <"$RESULTS"
+echo
+echo "Median over $RUNS run(s), $MESSAGES msgs x $SIZE B, $SESSIONS sessions:"
+printf '  %-22s %14s %18s\n' "" "accept msg/s" "end-to-end msg/s"
+has_system hub && printf '  %-22s %14s %18s\n' "Mailhub" "$HUB_ACC" "$HUB_E2E"
+has_system postfix && printf '  %-22s %14s %18s\n' "Postfix $PF_VERSION" "$PF_ACC" "$PF_E2E"
+printf '  %-22s %14s %18s\n' "Mailhub / Postfix" "$RATIO_ACC" "$RATIO_E2E"
+has_system direct && printf '  %-22s %14s %18s\n' "(source -> sink direct)" "$DIRECT_ACC" "$DIRECT_E2E"
+echo
+
+markdown() {
+  echo "<!-- generated by bench/smtp-bench.sh on $START_DATE -->"
+  echo "#### SMTP relay throughput, $START_DATE"
+  echo
+  echo "$MESSAGES messages of $SIZE B payload, $SESSIONS parallel smtp-source sessions" \
+    "(one message per connection), relayed to smtp-sink on loopback; median of $RUNS run(s)" \
+    "per system, runs alternated$( ((WARMUP > 0)) && echo ", after a $WARMUP-message warm-up per run")."
+  echo "Accept = smtp-source wall time; end-to-end = until the sink counted every message."
+  echo
+  echo "| System | Accept msg/s | End-to-end msg/s |"
+  echo "| --- | ---: | ---: |"
+  has_system hub && echo "| Mailhub | $HUB_ACC | $HUB_E2E |"
+  has_system postfix && echo "| Postfix $PF_VERSION (durable queue, smtpd_forbid_bare_newline = reject) | $PF_ACC | $PF_E2E |"
+  echo "| **Mailhub / Postfix** | $RATIO_ACC | $RATIO_E2E |"
+  has_system direct && echo "| (ceiling: smtp-source straight into smtp-sink) | $DIRECT_ACC | $DIRECT_E2E |"
+  echo
+  echo "Runs (system, run, accept msg/s, end-to-end msg/s, accept s, end-to-end s, status):"
+  echo
+  while IFS=$'\t' read -r s r a e as es st; do
+    echo "- $s #$r: $a / $e msg/s ($as s / $es s) $st"
+  done <"$RESULTS"
+  echo
+  echo "Machine:"
+  echo
+  machine_facts
+  echo
+}
+
+markdown | tee "$RUN_ROOT/snippet.md"
+if [[ -n $MARKDOWN_OUT ]]; then
+  markdown_file=$MARKDOWN_OUT
+  [[ $markdown_file == /* ]] || markdown_file=$PWD/$markdown_file
+  cat "$RUN_ROOT/snippet.md" >>"$markdown_file"
+  log "markdown snippet appended to $markdown_file"
+fi
+
+if ((FAILED_RUNS > 0)); then
+  log "$FAILED_RUNS run(s) failed or timed out (see status column)"
+  exit 2
+fi

@@ -1,0 +1,93 @@
+package io.mailhub.app;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Properties;
+import org.apache.camel.main.Main;
+
+/**
+ * Starts the hub: {@code java -jar mailhub.jar}. Reads and validates the settings first, so a bad value stops
+ * start-up with one clear line per problem (exit code 2) before any port is opened or file written.
+ */
+public final class MailhubMain {
+
+    private MailhubMain() {}
+
+    public static void main(String[] args) {
+        System.exit(run(args));
+    }
+
+    static int run(String[] args) {
+        if (args.length > 0) {
+            System.err.println("mailhub: unknown command '" + args[0] + "'; run without arguments to start the hub");
+            return 2;
+        }
+        MailhubSettings settings;
+        try {
+            settings = MailhubSettings.from(ConfigSource.load(configDir()));
+        } catch (InvalidSettingsException e) {
+            e.problems().forEach(p -> System.err.println("mailhub: invalid configuration: " + p));
+            return 2;
+        } catch (IOException e) {
+            System.err.println("mailhub: cannot read the configuration: " + e.getMessage());
+            return 2;
+        }
+        Main main;
+        try {
+            main = createMain(settings);
+        } catch (IOException e) {
+            System.err.println("mailhub: " + e.getMessage());
+            return 2;
+        }
+        try {
+            main.run();
+        } catch (Exception e) {
+            System.err.println("mailhub: " + e.getMessage());
+            return 1;
+        }
+        return main.getExitCode();
+    }
+
+    static Path configDir() {
+        String dir = System.getProperty("mailhub.config.dir");
+        if (dir == null) {
+            dir = System.getenv("MAILHUB_CONFIG_DIR");
+        }
+        return Path.of(dir == null ? "config" : dir);
+    }
+
+    /** A Camel Main configured from the settings, not yet started. */
+    public static Main createMain(MailhubSettings settings) throws IOException {
+        Main main = new Main();
+        MailhubRuntime runtime = new MailhubRuntime(settings);
+        main.setInitialProperties(camelProperties(settings));
+        main.setPropertyPlaceholderLocations(
+                "file:" + settings.configDir.resolve("application.properties") + ";optional=true");
+        main.configure().withRoutesIncludePattern(RouteFiles.includePattern(settings.routesDir));
+        main.configure().addConfiguration(runtime);
+        main.addMainListener(runtime);
+        return main;
+    }
+
+    /** Camel's own settings derived from ours; an operator may still override any of them in application.properties. */
+    static Properties camelProperties(MailhubSettings settings) {
+        Properties p = new Properties();
+        for (Map.Entry<String, String> e : settings.asProperties().entrySet()) {
+            p.setProperty(e.getKey(), e.getValue());
+        }
+        p.setProperty("camel.main.name", "mailhub");
+        p.setProperty("camel.main.shutdownTimeout", "30");
+        p.setProperty("camel.main.streamCachingEnabled", "true");
+        p.setProperty("camel.main.streamCachingSpoolEnabled", "true");
+        p.setProperty("camel.main.streamCachingSpoolDirectory", settings.dataDir.resolve("tmp/stream-cache").toString());
+        p.setProperty("camel.main.streamCachingSpoolThreshold", Integer.toString(MailhubRuntime.SPOOL_MEMORY_THRESHOLD));
+        p.setProperty("camel.server.enabled", "true");
+        p.setProperty("camel.server.port", Integer.toString(settings.httpPort));
+        p.setProperty("camel.management.enabled", "true");
+        p.setProperty("camel.management.port", Integer.toString(settings.httpPort));
+        p.setProperty("camel.management.healthCheckEnabled", "true");
+        p.setProperty("camel.management.infoEnabled", "true");
+        return p;
+    }
+}

@@ -1,0 +1,294 @@
+package io.mailhub.app;
+
+import io.mailhub.delivery.RetrySchedule;
+import io.mailhub.model.DataSize;
+import io.mailhub.model.DurationText;
+import io.mailhub.model.SmtpPath;
+import io.mailhub.model.SyntaxException;
+import io.mailhub.policy.DomainList;
+import io.mailhub.policy.NetworkList;
+import io.mailhub.relay.Destination;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Every {@code mailhub.*} setting, read once at start-up and validated before anything starts. A bad value, or a key
+ * we do not know (a typo would otherwise be silently ignored), is reported as one line naming the property, where it
+ * came from and what is wrong; the hub then does not start. docs/configuration.md documents each key in {@link #KEYS}.
+ */
+public final class MailhubSettings {
+
+    /** The documented keys and their defaults (a {@code null} default is computed, see the field). */
+    public static final Map<String, String> KEYS = keys();
+
+    private static Map<String, String> keys() {
+        Map<String, String> k = new LinkedHashMap<>();
+        k.put("mailhub.hostname", null);
+        k.put("mailhub.smtp.port", "2525");
+        k.put("mailhub.smtp.max-connections", "100");
+        k.put("mailhub.smtp.idle-timeout", "5m");
+        k.put("mailhub.smtp.max-recipients", "100");
+        k.put("mailhub.smtp.max-line-length", "64KB");
+        k.put("mailhub.http.port", "8080");
+        k.put("mailhub.data.dir", "./data");
+        k.put("mailhub.config.dir", "./config");
+        k.put("mailhub.routes.dir", "");
+        k.put("mailhub.broker.url", "");
+        k.put("mailhub.broker.config", "artemis/broker.xml");
+        k.put("mailhub.queue.min-free-space", "100MB");
+        k.put("mailhub.relay.smarthost", "");
+        k.put("mailhub.relay.trusted-networks", "127.0.0.0/8,::1/128");
+        k.put("mailhub.local-domains", "");
+        k.put("mailhub.max-message-size", "26214400");
+        k.put("mailhub.delivery.concurrency", "20");
+        k.put("mailhub.retry.concurrency", "5");
+        k.put("mailhub.retry.schedule", "5m, 10m, 20m, 40m, 1h*4, 2h");
+        k.put("mailhub.retry.max-lifetime", "5d");
+        return java.util.Collections.unmodifiableMap(k);
+    }
+
+    public final String hostname;
+    public final int smtpPort;
+    public final int smtpMaxConnections;
+    public final Duration smtpIdleTimeout;
+    public final int smtpMaxRecipients;
+    public final int smtpMaxLineLength;
+    public final int httpPort;
+    public final Path dataDir;
+    public final Path configDir;
+    public final Path routesDir;
+    public final String brokerUrl;
+    public final String brokerConfig;
+    public final long queueMinFreeSpace;
+    public final String smarthost;
+    public final NetworkList trustedNetworks;
+    public final DomainList localDomains;
+    public final long maxMessageSize;
+    public final int deliveryConcurrency;
+    public final int retryConcurrency;
+    public final RetrySchedule retrySchedule;
+    public final Duration retryMaxLifetime;
+
+    private final ConfigSource source;
+    private final List<String> errors = new ArrayList<>();
+
+    private MailhubSettings(ConfigSource source) {
+        this.source = source;
+        checkKnownKeys();
+        hostname = hostname("mailhub.hostname");
+        smtpPort = port("mailhub.smtp.port");
+        smtpMaxConnections = intIn("mailhub.smtp.max-connections", 1, 10_000);
+        smtpIdleTimeout = duration("mailhub.smtp.idle-timeout", Duration.ofSeconds(1));
+        smtpMaxRecipients = intIn("mailhub.smtp.max-recipients", 1, 100_000);
+        smtpMaxLineLength = (int) size("mailhub.smtp.max-line-length", 1000, 16L << 20);
+        httpPort = port("mailhub.http.port");
+        dataDir = Path.of(value("mailhub.data.dir")).toAbsolutePath().normalize();
+        configDir = Path.of(value("mailhub.config.dir")).toAbsolutePath().normalize();
+        String routes = value("mailhub.routes.dir");
+        routesDir = routes.isBlank() ? null : Path.of(routes).toAbsolutePath().normalize();
+        brokerUrl = value("mailhub.broker.url").trim();
+        brokerConfig = value("mailhub.broker.config").trim();
+        queueMinFreeSpace = size("mailhub.queue.min-free-space", 0, Long.MAX_VALUE);
+        smarthost = smarthost("mailhub.relay.smarthost");
+        trustedNetworks = parse("mailhub.relay.trusted-networks", NetworkList::parse);
+        localDomains = parse("mailhub.local-domains", DomainList::parse);
+        maxMessageSize = size("mailhub.max-message-size", 1024, 4L << 30);
+        deliveryConcurrency = intIn("mailhub.delivery.concurrency", 1, 1000);
+        retryConcurrency = intIn("mailhub.retry.concurrency", 1, 1000);
+        retrySchedule = parse("mailhub.retry.schedule", RetrySchedule::parse);
+        retryMaxLifetime = duration("mailhub.retry.max-lifetime", Duration.ofSeconds(1));
+    }
+
+    /**
+     * Reads and validates every setting.
+     *
+     * @throws InvalidSettingsException listing one line per problem
+     */
+    public static MailhubSettings from(ConfigSource source) throws InvalidSettingsException {
+        MailhubSettings s = new MailhubSettings(source);
+        if (!s.errors.isEmpty()) {
+            throw new InvalidSettingsException(s.errors);
+        }
+        return s;
+    }
+
+    /** The resolved values as Camel properties, so routes can use {@code {{mailhub.smtp.port}}} and the like. */
+    public Map<String, String> asProperties() {
+        Map<String, String> p = new LinkedHashMap<>();
+        for (String key : KEYS.keySet()) {
+            p.put(key, value(key));
+        }
+        p.put("mailhub.hostname", hostname);
+        p.put("mailhub.data.dir", dataDir.toString());
+        p.put("mailhub.config.dir", configDir.toString());
+        p.put("mailhub.relay.smarthost", smarthost);
+        p.put("mailhub.max-message-size", Long.toString(maxMessageSize));
+        return p;
+    }
+
+    // ---- parsing helpers: each records an error and returns a harmless value ----
+
+    private String value(String key) {
+        String v = source.get(key);
+        return v != null ? v : KEYS.get(key) == null ? "" : KEYS.get(key);
+    }
+
+    private void error(String key, String problem) {
+        String given = source.get(key);
+        errors.add(key + (given == null ? "" : "=" + given) + " (" + source.origin(key) + "): " + problem);
+    }
+
+    private void checkKnownKeys() {
+        Set<String> envNames = new java.util.HashSet<>();
+        KEYS.keySet().forEach(k -> envNames.add(ConfigSource.environmentName(k)));
+        envNames.add("MAILHUB_CONFIG_DIR");
+        for (String key : source.givenKeys()) {
+            boolean known = key.startsWith("MAILHUB_") ? envNames.contains(key) : KEYS.containsKey(key);
+            if (!known) {
+                errors.add(key + ": unknown setting" + suggestion(key));
+            }
+        }
+    }
+
+    private static String suggestion(String key) {
+        String best = null;
+        int bestDistance = Integer.MAX_VALUE;
+        for (String k : KEYS.keySet()) {
+            String candidate = key.startsWith("MAILHUB_") ? ConfigSource.environmentName(k) : k;
+            int d = distance(key, candidate);
+            if (d < bestDistance) {
+                bestDistance = d;
+                best = candidate;
+            }
+        }
+        return bestDistance <= 3 ? " (did you mean " + best + "?)" : "";
+    }
+
+    private static int distance(String a, String b) {
+        int[] prev = new int[b.length() + 1];
+        int[] cur = new int[b.length() + 1];
+        for (int j = 0; j <= b.length(); j++) {
+            prev[j] = j;
+        }
+        for (int i = 1; i <= a.length(); i++) {
+            cur[0] = i;
+            for (int j = 1; j <= b.length(); j++) {
+                int cost = a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1;
+                cur[j] = Math.min(Math.min(cur[j - 1] + 1, prev[j] + 1), prev[j - 1] + cost);
+            }
+            int[] t = prev;
+            prev = cur;
+            cur = t;
+        }
+        return prev[b.length()];
+    }
+
+    private int port(String key) {
+        String v = value(key).trim();
+        try {
+            int p = Integer.parseInt(v);
+            if (p >= 0 && p <= 65535) {
+                return p;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        error(key, "must be a TCP port number from 1 to 65535 (0 picks a free port)");
+        return 0;
+    }
+
+    private int intIn(String key, int min, int max) {
+        String v = value(key).trim();
+        try {
+            int n = Integer.parseInt(v);
+            if (n >= min && n <= max) {
+                return n;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        error(key, "must be a whole number from " + min + " to " + max);
+        return min;
+    }
+
+    private long size(String key, long min, long max) {
+        try {
+            long n = DataSize.parse(value(key));
+            if (n >= min && n <= max) {
+                return n;
+            }
+            error(key, "must be between " + min + " and " + max + " octets");
+        } catch (SyntaxException e) {
+            error(key, e.getMessage());
+        }
+        return Math.max(min, 1);
+    }
+
+    private Duration duration(String key, Duration min) {
+        try {
+            Duration d = DurationText.parse(value(key));
+            if (d.compareTo(min) >= 0) {
+                return d;
+            }
+            error(key, "must be at least " + DurationText.format(min));
+        } catch (SyntaxException e) {
+            error(key, e.getMessage());
+        }
+        return min;
+    }
+
+    private String hostname(String key) {
+        String v = source.get(key);
+        if (v == null || v.isBlank()) {
+            try {
+                String name = InetAddress.getLocalHost().getCanonicalHostName();
+                return SmtpPath.isDomain(name, false) ? name : "localhost";
+            } catch (UnknownHostException e) {
+                return "localhost";
+            }
+        }
+        String name = v.trim().toLowerCase(Locale.ROOT);
+        if (!SmtpPath.isDomain(name, false)) {
+            error(key, "must be a host name such as mail.example.com");
+        }
+        return name;
+    }
+
+    private String smarthost(String key) {
+        String v = value(key).trim();
+        if (v.isEmpty()) {
+            return "";
+        }
+        try {
+            Destination.parse(v, 25);
+        } catch (SyntaxException e) {
+            error(key, e.getMessage() + " (expected host:port or [host]:port)");
+        }
+        return v;
+    }
+
+    private interface Parser<T> {
+        T parse(String text) throws SyntaxException;
+    }
+
+    private <T> T parse(String key, Parser<T> parser) {
+        try {
+            return parser.parse(value(key));
+        } catch (SyntaxException e) {
+            error(key, e.getMessage());
+            try {
+                return parser.parse(KEYS.get(key));
+            } catch (SyntaxException impossible) {
+                throw new IllegalStateException("default of " + key + " does not parse", impossible);
+            }
+        }
+    }
+}

@@ -1,0 +1,118 @@
+package io.mailhub.cleanup;
+
+import io.mailhub.model.Envelope;
+import io.mailhub.model.MessageContent;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.SequenceInputStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.Locale;
+import java.util.concurrent.ThreadLocalRandom;
+
+/**
+ * The cleanup step (Postfix's cleanup(8)): prepends our Received header and adds Message-ID and Date when the message
+ * lacks them (RFC 5322 section 3.6; RFC 5321 section 6.4 lets the submission server add them). Every other header is
+ * left exactly as received. When the content does not start with a header field, an empty line is inserted so the
+ * original text stays the body.
+ */
+public final class MessageComposer {
+
+    private static final DateTimeFormatter RFC5322 = DateTimeFormatter.ofPattern("EEE, d MMM yyyy HH:mm:ss Z", Locale.ENGLISH);
+
+    private final String hostname;
+    private final Clock clock;
+
+    public MessageComposer(String hostname, Clock clock) {
+        this.hostname = hostname;
+        this.clock = clock;
+    }
+
+    public MessageContent compose(Envelope envelope, SessionTrace trace, HeaderScanner scan, MessageContent content) {
+        String date = RFC5322.format(ZonedDateTime.now(clock));
+        StringBuilder prefix = new StringBuilder(256);
+        appendReceived(prefix, envelope, trace, date);
+        if (!scan.hasMessageId()) {
+            prefix.append("Message-ID: <").append(envelope.queueId()).append('.')
+                    .append(Long.toString(ThreadLocalRandom.current().nextLong() >>> 1, 36)).append('@')
+                    .append(hostname).append(">\r\n");
+        }
+        if (!scan.hasDate()) {
+            prefix.append("Date: ").append(date).append("\r\n");
+        }
+        if (!scan.firstLineIsHeader() && content.size() > 0 && !startsWithEmptyLine(content)) {
+            prefix.append("\r\n");
+        }
+        return new PrefixedContent(prefix.toString().getBytes(StandardCharsets.UTF_8), content);
+    }
+
+    /** The Received header (RFC 5321 section 4.4), folded, ending in CRLF. */
+    void appendReceived(StringBuilder sb, Envelope envelope, SessionTrace trace, String date) {
+        sb.append("Received: from ").append(trace.clientHelo() == null ? "unknown" : printable(trace.clientHelo()))
+                .append(" ([").append(trace.clientAddress()).append("])");
+        if (trace.tlsProtocol() != null) {
+            sb.append("\r\n\t(using ").append(trace.tlsProtocol()).append(" with cipher ").append(trace.tlsCipher())
+                    .append(')');
+        }
+        if (trace.authUser() != null) {
+            sb.append("\r\n\t(Authenticated sender: ").append(printable(trace.authUser())).append(')');
+        }
+        sb.append("\r\n\tby ").append(hostname).append(" (Mailhub) with ").append(trace.protocol()).append(" id ")
+                .append(envelope.queueId());
+        if (envelope.recipients().size() == 1) {
+            sb.append("\r\n\tfor <").append(envelope.recipients().get(0).address()).append('>');
+        }
+        sb.append("; ").append(date).append("\r\n");
+    }
+
+    private static boolean startsWithEmptyLine(MessageContent content) {
+        try (InputStream in = content.openStream()) {
+            return in.read() == '\r' && in.read() == '\n';
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    /** Keeps visible ASCII and spaces; anything else (controls, parentheses that would unbalance a comment) becomes '?'. */
+    static String printable(String s) {
+        StringBuilder sb = new StringBuilder(s.length());
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            sb.append(c >= 32 && c < 127 && c != '(' && c != ')' && c != '\\' ? c : '?');
+        }
+        return sb.toString();
+    }
+
+    /** Our prefix followed by the received content; reading it never copies the content into memory. */
+    private record PrefixedContent(byte[] prefix, MessageContent content) implements MessageContent {
+        @Override
+        public long size() {
+            return prefix.length + content.size();
+        }
+
+        @Override
+        public InputStream openStream() throws IOException {
+            return new SequenceInputStream(new ByteArrayInputStream(prefix), content.openStream());
+        }
+
+        @Override
+        public byte[] inMemory() {
+            byte[] body = content.inMemory();
+            if (body == null) {
+                return null;
+            }
+            byte[] all = new byte[prefix.length + body.length];
+            System.arraycopy(prefix, 0, all, 0, prefix.length);
+            System.arraycopy(body, 0, all, prefix.length, body.length);
+            return all;
+        }
+
+        @Override
+        public void close() {
+            content.close();
+        }
+    }
+}

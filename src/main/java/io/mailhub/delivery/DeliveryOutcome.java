@@ -1,0 +1,134 @@
+package io.mailhub.delivery;
+
+import io.mailhub.model.Envelope;
+import io.mailhub.model.EnvelopeHeaders;
+import io.mailhub.model.Recipient;
+import io.mailhub.model.RecipientOutcome;
+import io.mailhub.queue.QueueNames;
+import io.mailhub.relay.DeliveryReport;
+import io.mailhub.relay.RecipientResult;
+import io.mailhub.relay.RecipientStatus;
+import io.mailhub.relay.SmtpRelayConstants;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.camel.Exchange;
+import org.apache.camel.Message;
+import org.apache.camel.Processor;
+import org.apache.camel.ProducerTemplate;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Acts on the relay's report, inside the delivery route's JMS transaction (Postfix's qmgr deciding after smtp
+ * reports): recipients still pending go back to {@code mail.outbound} as a scheduled message carrying only them and
+ * the attempt count; failed recipients, and pending ones whose lifetime is over, go to {@code mail.bounce} with their
+ * outcomes. Sends join the transaction of the consumed message, so the message is replaced atomically: a crash either
+ * keeps the original or commits its successors, never both or neither.
+ */
+public final class DeliveryOutcome implements Processor {
+
+    private static final Logger LOG = LoggerFactory.getLogger("io.mailhub.delivery");
+
+    /** Artemis' scheduled delivery time property (epoch milliseconds). */
+    public static final String SCHEDULED_DELIVERY = "_AMQ_SCHED_DELIVERY";
+
+    static final String OUTBOUND = "jms:queue:" + QueueNames.OUTBOUND;
+    static final String BOUNCE = "jms:queue:" + QueueNames.BOUNCE;
+
+    private final RetrySchedule schedule;
+    private final Duration maxLifetime;
+    private final Clock clock;
+    private volatile ProducerTemplate template;
+
+    public DeliveryOutcome(RetrySchedule schedule, Duration maxLifetime, Clock clock) {
+        this.schedule = schedule;
+        this.maxLifetime = maxLifetime;
+        this.clock = clock;
+    }
+
+    @Override
+    public void process(Exchange exchange) throws Exception {
+        Message message = exchange.getMessage();
+        DeliveryReport report = message.getHeader(SmtpRelayConstants.REPORT, DeliveryReport.class);
+        if (report == null) {
+            throw new IllegalStateException("no " + SmtpRelayConstants.REPORT + " header: deliveryOutcome must follow smtp-relay");
+        }
+        Envelope envelope = EnvelopeHeaders.read(message::getHeader);
+        int attempts = message.getHeader(EnvelopeHeaders.ATTEMPT, 0, Integer.class) + 1;
+        Instant now = clock.instant();
+        Instant expiry = envelope.arrival().plus(maxLifetime);
+
+        List<RecipientOutcome> bounce = new ArrayList<>();
+        for (RecipientResult r : report.with(RecipientStatus.FAILED)) {
+            bounce.add(outcome(r, "failed", r.statusCode()));
+        }
+        List<RecipientResult> deferred = report.with(RecipientStatus.DEFERRED);
+        if (!deferred.isEmpty() && !now.isBefore(expiry)) {
+            for (RecipientResult r : deferred) {
+                bounce.add(new RecipientOutcome(r.recipient(), "failed", "5.4.7", r.remoteMta(),
+                        "delivery time expired after " + maxLifetime.toString().substring(2).toLowerCase()
+                                + "; last error: " + r.reply()));
+            }
+            LOG.info("{}: {} recipient(s) expired after {} attempt(s)", envelope.queueId(), deferred.size(), attempts);
+        } else if (!deferred.isEmpty()) {
+            Instant next = now.plus(schedule.delayAfter(attempts));
+            if (next.isAfter(expiry)) {
+                next = expiry; // one last attempt when the lifetime ends
+            }
+            List<Recipient> pending = deferred.stream().map(RecipientResult::recipient).toList();
+            List<RecipientOutcome> delayed = deferred.stream().map(r -> outcome(r, "delayed", r.statusCode())).toList();
+            Exchange retry = successor(exchange);
+            Message m = retry.getMessage();
+            m.setHeader(EnvelopeHeaders.RECIPIENTS, EnvelopeHeaders.recipientLines(pending));
+            m.setHeader(EnvelopeHeaders.ATTEMPT, attempts);
+            m.setHeader(RecipientOutcome.HEADER, RecipientOutcome.toLines(delayed));
+            m.setHeader(SCHEDULED_DELIVERY, next.toEpochMilli());
+            send(exchange, OUTBOUND, retry);
+            LOG.info("{}: {} recipient(s) deferred after attempt {}, next attempt at {}", envelope.queueId(),
+                    pending.size(), attempts, next);
+        }
+        if (!bounce.isEmpty()) {
+            Exchange failed = successor(exchange);
+            Message m = failed.getMessage();
+            m.setHeader(EnvelopeHeaders.ATTEMPT, attempts);
+            m.setHeader(RecipientOutcome.HEADER, RecipientOutcome.toLines(bounce));
+            send(exchange, BOUNCE, failed);
+        }
+    }
+
+    /** A copy of the exchange for a new queue message: same body and envelope, without the report headers. */
+    private static Exchange successor(Exchange exchange) {
+        Exchange copy = exchange.copy();
+        Message m = copy.getMessage();
+        m.removeHeader(SmtpRelayConstants.REPORT);
+        m.removeHeader(SmtpRelayConstants.DELIVERED);
+        m.removeHeader(SmtpRelayConstants.DEFERRED);
+        m.removeHeader(SmtpRelayConstants.FAILED);
+        m.removeHeader(SCHEDULED_DELIVERY);
+        m.removeHeader(RecipientOutcome.HEADER);
+        return copy;
+    }
+
+    private void send(Exchange original, String uri, Exchange copy) throws Exception {
+        ProducerTemplate t = template;
+        if (t == null) {
+            synchronized (this) {
+                if (template == null) {
+                    template = original.getContext().createProducerTemplate();
+                }
+                t = template;
+            }
+        }
+        t.send(uri, copy);
+        if (copy.getException() != null) {
+            throw copy.getException(); // roll back: the consumed message stays, nothing is lost
+        }
+    }
+
+    private static RecipientOutcome outcome(RecipientResult r, String action, String status) {
+        return new RecipientOutcome(r.recipient(), action, status, r.remoteMta(), r.reply().toString());
+    }
+}

@@ -1,0 +1,80 @@
+package io.mailhub.ingress.smtp;
+
+import io.mailhub.model.SmtpReply;
+
+/**
+ * Checks message content as it arrives: line ends must be CRLF (a bare CR or LF is refused, as hardened Postfix does
+ * with {@code smtpd_forbid_bare_newline = reject}), no line may exceed the hard per-line limit, and the whole must fit
+ * the size limit. The first problem found decides the reply; later octets are still counted but no longer matter.
+ */
+final class ContentChecker {
+
+    private final long maxSize;
+    private final int maxLineLength;
+    private long size;
+    private int lineLength;
+    private boolean pendingCr;
+    private SmtpReply problem;
+
+    ContentChecker(long maxSize, int maxLineLength) {
+        this.maxSize = maxSize;
+        this.maxLineLength = maxLineLength;
+    }
+
+    /** Checks the next octets; returns false once the content is known to be unacceptable. */
+    boolean update(byte[] b, int off, int len) {
+        size += len;
+        if (problem != null) {
+            return false;
+        }
+        if (size > maxSize) {
+            problem = SmtpReplies.MESSAGE_TOO_BIG;
+            return false;
+        }
+        boolean cr = pendingCr;
+        int line = lineLength;
+        for (int i = off, end = off + len; i < end; i++) {
+            byte c = b[i];
+            if (cr && c != '\n') {
+                problem = SmtpReplies.BARE_CR;
+                return false;
+            }
+            if (c == '\n') {
+                if (!cr) {
+                    problem = SmtpReplies.BARE_LF;
+                    return false;
+                }
+                line = 0;
+            } else if (c != '\r' && ++line > maxLineLength) {
+                problem = SmtpReplies.LINE_TOO_LONG;
+                return false;
+            }
+            cr = c == '\r';
+        }
+        pendingCr = cr;
+        lineLength = line;
+        return true;
+    }
+
+    /** Call at the end of the content: a CR as the very last octet is bare too. */
+    void finish() {
+        if (problem == null && pendingCr) {
+            problem = SmtpReplies.BARE_CR;
+        }
+    }
+
+    /** The reply refusing the content, or {@code null} when it is acceptable. */
+    SmtpReply problem() {
+        return problem;
+    }
+
+    /** Octets seen so far. */
+    long size() {
+        return size;
+    }
+
+    /** Whether the content seen so far ends at a line end (or is empty). */
+    boolean endsWithLineEnd() {
+        return lineLength == 0 && !pendingCr;
+    }
+}

@@ -1,0 +1,127 @@
+package io.mailhub.ingress.smtp;
+
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+
+/**
+ * Buffered reading from the client socket: command lines with a length limit, and raw octets for DATA and BDAT.
+ *
+ * <p>Command lines must end in CRLF. A line longer than the limit is consumed up to its end and reported as too long,
+ * so the session can answer it and carry on in step with the client.
+ */
+final class SmtpInput {
+
+    /** A command line as read: its text (without CRLF) or the reason it cannot be used. */
+    record Line(String text, Problem problem) {}
+
+    enum Problem {
+        NONE,
+        TOO_LONG,
+        BARE_LF,
+        BARE_CR
+    }
+
+    private final InputStream in;
+    private final byte[] buf;
+    private int pos;
+    private int limit;
+
+    SmtpInput(InputStream in, int bufferSize) {
+        this.in = in;
+        this.buf = new byte[bufferSize];
+    }
+
+    /** Whether buffered input is waiting: a pipelining client sent more commands than were answered so far. */
+    boolean hasBuffered() {
+        return pos < limit;
+    }
+
+    /** Forgets everything buffered (used after STARTTLS, where plaintext read ahead must be discarded). */
+    void discardBuffered() {
+        pos = limit;
+    }
+
+    /**
+     * Reads one command line of at most {@code maxLength} octets including CRLF.
+     *
+     * @return the line, or {@code null} at end of stream before any octet
+     */
+    Line readLine(int maxLength) throws IOException {
+        int max = maxLength - 2;
+        byte[] line = new byte[Math.min(max, 256)];
+        int len = 0;
+        boolean tooLong = false;
+        boolean bareCr = false;
+        boolean pendingCr = false;
+        boolean any = false;
+        while (true) {
+            if (pos == limit && !fill()) {
+                if (!any) {
+                    return null;
+                }
+                throw new EOFException("connection closed in the middle of a command line");
+            }
+            any = true;
+            byte b = buf[pos++];
+            if (b == '\n') {
+                if (tooLong) {
+                    return new Line(null, Problem.TOO_LONG);
+                }
+                if (!pendingCr) {
+                    return new Line(null, Problem.BARE_LF);
+                }
+                if (bareCr) {
+                    return new Line(null, Problem.BARE_CR);
+                }
+                return new Line(new String(line, 0, len, StandardCharsets.UTF_8), Problem.NONE);
+            }
+            if (pendingCr) {
+                bareCr = true;
+            }
+            pendingCr = b == '\r';
+            if (pendingCr) {
+                continue;
+            }
+            if (len >= max) {
+                tooLong = true;
+                continue;
+            }
+            if (len == line.length) {
+                line = Arrays.copyOf(line, Math.min(max, line.length * 2));
+            }
+            line[len++] = b;
+        }
+    }
+
+    /** Reads one octet, or -1 at end of stream. */
+    int read() throws IOException {
+        if (pos == limit && !fill()) {
+            return -1;
+        }
+        return buf[pos++] & 0xff;
+    }
+
+    /** Reads up to {@code len} octets, at least one unless at end of stream (then -1). */
+    int read(byte[] dst, int off, int len) throws IOException {
+        if (pos == limit && !fill()) {
+            return -1;
+        }
+        int n = Math.min(len, limit - pos);
+        System.arraycopy(buf, pos, dst, off, n);
+        pos += n;
+        return n;
+    }
+
+    private boolean fill() throws IOException {
+        int n = in.read(buf, 0, buf.length);
+        if (n <= 0) {
+            return false;
+        }
+        pos = 0;
+        limit = n;
+        return true;
+    }
+}

@@ -1,0 +1,175 @@
+package io.mailhub.ingress.smtp;
+
+import io.mailhub.cleanup.MessageComposer;
+import io.mailhub.policy.PolicyChain;
+import io.mailhub.queue.MailQueue;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.SynchronousQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The SMTP listener: accepts connections and runs one {@link SmtpSession} per connection on its own thread, up to
+ * {@code maxConnections}; one more is answered {@code 421 4.7.0} and closed (RFC 5321 section 3.8).
+ *
+ * <p>Blocking I/O with a thread per session keeps each session a plain sequential program; a session spends its life
+ * waiting for the client or for the broker's synced write, and the broker batches the writes of concurrent sessions
+ * into one disk sync. See docs/adr/0002-smtp-intake.md.
+ */
+public final class SmtpServer {
+
+    private static final Logger LOG = LoggerFactory.getLogger("io.mailhub.ingress");
+
+    private final SmtpSettings settings;
+    private final PolicyChain policy;
+    private final MailQueue queue;
+    private final MessageComposer composer;
+    private final Set<SmtpSession> sessions = ConcurrentHashMap.newKeySet();
+    private final AtomicInteger threadCount = new AtomicInteger();
+    private ServerSocket serverSocket;
+    private ExecutorService executor;
+    private Thread acceptor;
+    private volatile boolean stopping;
+
+    public SmtpServer(SmtpSettings settings, PolicyChain policy, MailQueue queue, MessageComposer composer) {
+        this.settings = settings;
+        this.policy = policy;
+        this.queue = queue;
+        this.composer = composer;
+    }
+
+    /** Binds the port and starts accepting. Spool files left by an earlier crash are removed first. */
+    public synchronized void start() throws IOException {
+        Files.createDirectories(settings.spoolDirectory());
+        int stale = Spool.clean(settings.spoolDirectory());
+        if (stale > 0) {
+            LOG.info("removed {} spool file(s) of unfinished transactions from an earlier run", stale);
+        }
+        serverSocket = new ServerSocket();
+        serverSocket.setReuseAddress(true);
+        serverSocket.bind(new InetSocketAddress(settings.bindAddress(), settings.port()), 256);
+        executor = new ThreadPoolExecutor(0, settings.maxConnections(), 60, TimeUnit.SECONDS, new SynchronousQueue<>(),
+                r -> {
+                    Thread t = new Thread(r, "smtp-" + threadCount.incrementAndGet());
+                    t.setDaemon(true);
+                    return t;
+                });
+        stopping = false;
+        acceptor = new Thread(this::acceptLoop, "smtp-acceptor");
+        acceptor.start();
+        LOG.info("SMTP listening on {} as {} (max {} connections, messages up to {} octets)",
+                serverSocket.getLocalSocketAddress(), settings.hostname(), settings.maxConnections(),
+                settings.maxMessageSize());
+    }
+
+    /** The bound port (useful when started with port 0). */
+    public int port() {
+        return serverSocket.getLocalPort();
+    }
+
+    public boolean isRunning() {
+        return serverSocket != null && !serverSocket.isClosed() && !stopping;
+    }
+
+    public int activeSessions() {
+        return sessions.size();
+    }
+
+    private void acceptLoop() {
+        while (!stopping) {
+            Socket socket;
+            try {
+                socket = serverSocket.accept();
+            } catch (IOException e) {
+                if (!stopping) {
+                    LOG.error("SMTP accept failed", e);
+                }
+                return;
+            }
+            if (sessions.size() >= settings.maxConnections()) {
+                refuse(socket);
+                continue;
+            }
+            SmtpSession session = new SmtpSession(this, socket);
+            sessions.add(session);
+            executor.execute(session);
+        }
+    }
+
+    private void refuse(Socket socket) {
+        try (socket) {
+            socket.setSoTimeout(1000);
+            OutputStream out = socket.getOutputStream();
+            out.write(SmtpReplies.tooManyConnections(settings.hostname()).toWire().getBytes(StandardCharsets.US_ASCII));
+            out.flush();
+            LOG.warn("refused connection from [{}]: {} sessions already open", socket.getInetAddress().getHostAddress(),
+                    sessions.size());
+        } catch (IOException e) {
+            LOG.debug("could not refuse connection politely: {}", e.toString());
+        }
+    }
+
+    /**
+     * Stops accepting, tells idle sessions 421 and lets sessions in a transaction finish within the grace period;
+     * anything still open after it is cut off (those clients were never told 250, so nothing is lost).
+     */
+    public synchronized void stop() throws InterruptedException {
+        if (serverSocket == null) {
+            return;
+        }
+        stopping = true;
+        try {
+            serverSocket.close();
+        } catch (IOException e) {
+            LOG.debug("closing the listener: {}", e.toString());
+        }
+        sessions.forEach(SmtpSession::interruptIfIdle);
+        executor.shutdown();
+        if (!executor.awaitTermination(settings.shutdownGrace().toMillis(), TimeUnit.MILLISECONDS)) {
+            LOG.warn("{} SMTP session(s) still busy after {}; closing them", sessions.size(), settings.shutdownGrace());
+            sessions.forEach(SmtpSession::forceClose);
+            executor.awaitTermination(5, TimeUnit.SECONDS);
+        }
+        acceptor.join(5000);
+        serverSocket = null;
+        LOG.info("SMTP listener stopped");
+    }
+
+    // ---- for sessions ----
+
+    SmtpSettings settings() {
+        return settings;
+    }
+
+    PolicyChain policy() {
+        return policy;
+    }
+
+    MailQueue queue() {
+        return queue;
+    }
+
+    MessageComposer composer() {
+        return composer;
+    }
+
+    boolean isStopping() {
+        return stopping;
+    }
+
+    void sessionEnded(SmtpSession session) {
+        sessions.remove(session);
+    }
+}

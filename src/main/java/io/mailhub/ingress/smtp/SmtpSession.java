@@ -1,0 +1,331 @@
+package io.mailhub.ingress.smtp;
+
+import io.mailhub.cleanup.SessionTrace;
+import io.mailhub.model.Envelope;
+import io.mailhub.model.MessageContent;
+import io.mailhub.model.QueueIds;
+import io.mailhub.model.SmtpReply;
+import io.mailhub.policy.HookResult;
+import io.mailhub.policy.SessionFacts;
+import io.mailhub.queue.QueueException;
+import java.io.BufferedOutputStream;
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.SocketTimeoutException;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.Locale;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One SMTP server session (RFC 5321): greeting, command loop, replies. Runs on its own thread; reads block on the
+ * socket with the idle timeout. Replies are buffered and flushed when no pipelined input is waiting (RFC 2920).
+ */
+final class SmtpSession implements SessionFacts, Runnable {
+
+    private static final Logger LOG = LoggerFactory.getLogger("io.mailhub.ingress");
+
+    /** RFC 5321 section 4.5.3.1.4: 512 octets per command line including CRLF. */
+    static final int COMMAND_LINE_LIMIT = 512;
+    /** MAIL may be longer by 100 (RFC 3461 RET/ENVID), 26 (RFC 1870 SIZE) and 500 (RFC 4954 AUTH=) octets. */
+    static final int MAIL_LINE_LIMIT = COMMAND_LINE_LIMIT + 100 + 26 + 500;
+    /** RCPT may be longer by 500 octets (RFC 3461 NOTIFY/ORCPT). */
+    static final int RCPT_LINE_LIMIT = COMMAND_LINE_LIMIT + 500;
+
+    private final SmtpServer server;
+    private final SmtpSettings settings;
+    private final Socket socket;
+    private final InetSocketAddress remote;
+    private SmtpInput in;
+    private OutputStream out;
+    private final byte[] dataBuffer = new byte[16384];
+
+    private String helo;
+    private boolean esmtp;
+    private Transaction transaction;
+    private int errors;
+    private boolean closing;
+    private volatile boolean idle;
+
+    SmtpSession(SmtpServer server, Socket socket) {
+        this.server = server;
+        this.settings = server.settings();
+        this.socket = socket;
+        this.remote = (InetSocketAddress) socket.getRemoteSocketAddress();
+    }
+
+    @Override
+    public void run() {
+        try (socket) {
+            socket.setSoTimeout((int) settings.idleTimeout().toMillis());
+            socket.setTcpNoDelay(true);
+            in = new SmtpInput(socket.getInputStream(), 16384);
+            out = new BufferedOutputStream(socket.getOutputStream(), 8192);
+            LOG.debug("connect from [{}]:{}", clientAddress().getHostAddress(), remote.getPort());
+            if (greet()) {
+                commandLoop();
+            }
+        } catch (SocketTimeoutException e) {
+            LOG.info("timeout after {} from [{}]", lastPhase(), clientAddress().getHostAddress());
+            tryReply(SmtpReplies.idleTimeout(settings.hostname()));
+        } catch (EOFException e) {
+            LOG.info("lost connection after {} from [{}]: {}", lastPhase(), clientAddress().getHostAddress(), e.getMessage());
+        } catch (IOException e) {
+            if (!server.isStopping()) {
+                LOG.info("connection error from [{}]: {}", clientAddress().getHostAddress(), e.toString());
+            }
+        } catch (RuntimeException e) {
+            LOG.error("session with [{}] failed", clientAddress().getHostAddress(), e);
+            tryReply(SmtpReplies.QUEUE_UNAVAILABLE);
+        } finally {
+            if (transaction != null) {
+                transaction.discard();
+            }
+            server.sessionEnded(this);
+            LOG.debug("disconnect from [{}]", clientAddress().getHostAddress());
+        }
+    }
+
+    private boolean greet() throws IOException {
+        HookResult r = server.policy().connect(this);
+        if (r.isReject()) {
+            LOG.info("NOQUEUE: reject: CONNECT from [{}]: {}", clientAddress().getHostAddress(), r.reply());
+            reply(r.reply());
+            flush();
+            return false;
+        }
+        reply(SmtpReply.withoutStatus(220, java.util.List.of(settings.hostname() + " ESMTP Mailhub")));
+        return true;
+    }
+
+    private void commandLoop() throws IOException {
+        while (!closing) {
+            if (!in.hasBuffered()) {
+                flush();
+            }
+            idle = true; // written before reading 'stopping', as stop() writes 'stopping' before reading 'idle'
+            if (server.isStopping() && !in.hasBuffered()) {
+                reply(SmtpReplies.shuttingDown(settings.hostname()));
+                break;
+            }
+            SmtpInput.Line line = in.readLine(MAIL_LINE_LIMIT);
+            idle = false;
+            if (line == null) {
+                if (server.isStopping()) {
+                    reply(SmtpReplies.shuttingDown(settings.hostname()));
+                }
+                break; // client closed without QUIT, or shutdown interrupted the wait
+            }
+            SmtpReply reply = switch (line.problem()) {
+                case TOO_LONG -> SmtpReplies.LINE_TOO_LONG_COMMAND;
+                case BARE_LF -> SmtpReplies.BARE_LF_COMMAND;
+                case BARE_CR -> SmtpReplies.BARE_CR_COMMAND;
+                case NONE -> dispatch(line.text());
+            };
+            reply(reply);
+            if (isProtocolError(reply) && ++errors >= settings.errorLimit()) {
+                reply(SmtpReplies.TOO_MANY_ERRORS);
+                LOG.info("too many errors from [{}], disconnecting", clientAddress().getHostAddress());
+                break;
+            }
+        }
+        flush();
+    }
+
+    private SmtpReply dispatch(String text) throws IOException {
+        int space = text.indexOf(' ');
+        String verb = (space < 0 ? text : text.substring(0, space)).toUpperCase(Locale.ROOT);
+        String argument = space < 0 ? "" : text.substring(space + 1);
+        int length = text.getBytes(StandardCharsets.UTF_8).length + 2;
+        int limit = switch (verb) {
+            case "MAIL" -> MAIL_LINE_LIMIT;
+            case "RCPT" -> RCPT_LINE_LIMIT;
+            default -> COMMAND_LINE_LIMIT;
+        };
+        if (length > limit) {
+            return SmtpReplies.LINE_TOO_LONG_COMMAND;
+        }
+        SmtpCommand command = SmtpCommands.get(verb);
+        if (command == null) {
+            return SmtpReplies.UNKNOWN_COMMAND;
+        }
+        return command.execute(this, argument);
+    }
+
+    private static boolean isProtocolError(SmtpReply r) {
+        int c = r.code();
+        return c == 500 || c == 501 || c == 502 || c == 503 || c == 555;
+    }
+
+    // ---- used by commands ----
+
+    SmtpSettings settings() {
+        return settings;
+    }
+
+    SmtpServer server() {
+        return server;
+    }
+
+    SmtpInput input() {
+        return in;
+    }
+
+    byte[] dataBuffer() {
+        return dataBuffer;
+    }
+
+    void reply(SmtpReply reply) throws IOException {
+        out.write(reply.toWire().getBytes(StandardCharsets.UTF_8));
+    }
+
+    void flush() throws IOException {
+        out.flush();
+    }
+
+    /** Sends an intermediate reply (354) and flushes unless the client already sent more (it should not have). */
+    void replyNow(SmtpReply reply) throws IOException {
+        reply(reply);
+        if (!in.hasBuffered()) {
+            flush();
+        }
+    }
+
+    void greeted(String name, boolean extended) {
+        resetTransaction();
+        this.helo = name;
+        this.esmtp = extended;
+    }
+
+    boolean isExtended() {
+        return esmtp;
+    }
+
+    Transaction transaction() {
+        return transaction;
+    }
+
+    void begin(Transaction t) {
+        this.transaction = t;
+    }
+
+    void resetTransaction() {
+        if (transaction != null) {
+            transaction.discard();
+            transaction = null;
+        }
+    }
+
+    void close() {
+        closing = true;
+    }
+
+    /**
+     * Ends a received message: checks, runs the data hooks, adds trace headers and stores it. Always ends the
+     * transaction.
+     */
+    SmtpReply finishMessage(IncomingMessage message) throws IOException {
+        Transaction t = transaction;
+        transaction = null;
+        MessageContent content = message.finish();
+        if (content == null) {
+            LOG.info("NOQUEUE: reject: END-OF-MESSAGE from [{}]: {}; from={} size={}",
+                    clientAddress().getHostAddress(), message.problem(), senderPath(t), message.size());
+            return message.problem();
+        }
+        String queueId = QueueIds.next();
+        Envelope envelope = new Envelope(queueId, t.sender, t.recipients, t.ret, t.envid, t.body, t.smtputf8,
+                clientAddress().getHostAddress(), helo, authUser(), Instant.now(), content.size());
+        try (content) {
+            HookResult r = server.policy().data(this, envelope);
+            if (r.isReject()) {
+                LOG.info("{}: reject: END-OF-MESSAGE from [{}]: {}", queueId, clientAddress().getHostAddress(), r.reply());
+                return r.reply();
+            }
+            SessionTrace trace = new SessionTrace(helo, clientAddress().getHostAddress(), esmtp, null, null, authUser());
+            try (MessageContent stored = server.composer().compose(envelope, trace, message.headers(), content)) {
+                Envelope queued = envelope.withSize(stored.size());
+                server.queue().enqueue(queued, stored);
+                LOG.info("{}: from={}, size={}, nrcpt={}, client=[{}], helo={} (queued)", queueId, queued.senderPath(),
+                        queued.size(), queued.recipients().size(), queued.clientAddress(), helo);
+                return SmtpReplies.queued(queueId);
+            }
+        } catch (QueueException e) {
+            LOG.warn("{}: not queued, answering 451: {}", queueId, e.getMessage());
+            return SmtpReplies.QUEUE_UNAVAILABLE;
+        }
+    }
+
+    void logReject(String phase, SmtpReply reply, String detail) {
+        LOG.info("NOQUEUE: reject: {} from [{}]: {}; {} helo={}", phase, clientAddress().getHostAddress(), reply, detail,
+                helo);
+    }
+
+    private static String senderPath(Transaction t) {
+        return t.sender == null ? "<>" : "<" + t.sender + ">";
+    }
+
+    private String lastPhase() {
+        if (transaction == null) {
+            return helo == null ? "CONNECT" : "EHLO";
+        }
+        return transaction.recipients.isEmpty() ? "MAIL" : "RCPT";
+    }
+
+    private void tryReply(SmtpReply reply) {
+        try {
+            if (out != null && !socket.isClosed()) {
+                reply(reply);
+                flush();
+            }
+        } catch (IOException ignored) {
+            // the client is gone; nothing more to tell it
+        }
+    }
+
+    /** Stops waiting for the next command: called on shutdown for sessions that are between commands. */
+    void interruptIfIdle() {
+        if (idle) {
+            try {
+                socket.shutdownInput();
+            } catch (IOException e) {
+                LOG.debug("cannot shut down input of [{}]: {}", clientAddress().getHostAddress(), e.toString());
+            }
+        }
+    }
+
+    void forceClose() {
+        try {
+            socket.close();
+        } catch (IOException e) {
+            LOG.debug("cannot close session with [{}]: {}", clientAddress().getHostAddress(), e.toString());
+        }
+    }
+
+    // ---- SessionFacts ----
+
+    @Override
+    public InetAddress clientAddress() {
+        return remote.getAddress();
+    }
+
+    @Override
+    public String helo() {
+        return helo;
+    }
+
+    @Override
+    public String authUser() {
+        return null;
+    }
+
+    @Override
+    public boolean tls() {
+        return false;
+    }
+}

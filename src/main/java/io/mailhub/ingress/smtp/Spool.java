@@ -1,0 +1,146 @@
+package io.mailhub.ingress.smtp;
+
+import io.mailhub.model.MessageContent;
+import java.io.BufferedOutputStream;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+
+/**
+ * Collects one message as it is received: in memory up to a threshold, then in a file in the spool directory, so the
+ * heap holds at most the threshold per session whatever the message size. The spool file is not the durable copy (the
+ * broker is); it only lets the session check the whole message before anything is queued. Files left by a crash are
+ * removed at start-up.
+ */
+final class Spool implements AutoCloseable {
+
+    private final Path directory;
+    private final int memoryThreshold;
+    private byte[] memory = new byte[4096];
+    private int memorySize;
+    private Path file;
+    private OutputStream fileOut;
+    private long size;
+
+    Spool(Path directory, int memoryThreshold) {
+        this.directory = directory;
+        this.memoryThreshold = memoryThreshold;
+    }
+
+    void write(byte[] b, int off, int len) throws IOException {
+        if (fileOut == null && memorySize + len <= memoryThreshold) {
+            if (memorySize + len > memory.length) {
+                memory = Arrays.copyOf(memory, Math.min(memoryThreshold, Math.max(memory.length * 2, memorySize + len)));
+            }
+            System.arraycopy(b, off, memory, memorySize, len);
+            memorySize += len;
+        } else {
+            if (fileOut == null) {
+                file = Files.createTempFile(directory, "spool-", ".eml");
+                fileOut = new BufferedOutputStream(Files.newOutputStream(file), 65536);
+                fileOut.write(memory, 0, memorySize);
+                memory = null;
+            }
+            fileOut.write(b, off, len);
+        }
+        size += len;
+    }
+
+    long size() {
+        return size;
+    }
+
+    /** Ends writing and hands over the content; the spool must not be written to afterwards. */
+    MessageContent finish() throws IOException {
+        if (fileOut == null) {
+            byte[] bytes = memorySize == memory.length ? memory : Arrays.copyOf(memory, memorySize);
+            memory = null;
+            return new InMemory(bytes);
+        }
+        fileOut.close();
+        fileOut = null;
+        Path f = file;
+        file = null;
+        return new InFile(f, size);
+    }
+
+    /** Discards whatever was collected. */
+    @Override
+    public void close() {
+        memory = null;
+        try {
+            if (fileOut != null) {
+                fileOut.close();
+            }
+            if (file != null) {
+                Files.deleteIfExists(file);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot remove spool file " + file, e);
+        } finally {
+            fileOut = null;
+            file = null;
+        }
+    }
+
+    /** Removes spool files left behind by a crash; none of them was ever acknowledged to a client. */
+    static int clean(Path directory) throws IOException {
+        int removed = 0;
+        if (!Files.isDirectory(directory)) {
+            return 0;
+        }
+        try (var files = Files.newDirectoryStream(directory, "spool-*.eml")) {
+            for (Path f : files) {
+                Files.deleteIfExists(f);
+                removed++;
+            }
+        }
+        return removed;
+    }
+
+    private record InMemory(byte[] bytes) implements MessageContent {
+        @Override
+        public long size() {
+            return bytes.length;
+        }
+
+        @Override
+        public InputStream openStream() {
+            return new ByteArrayInputStream(bytes);
+        }
+
+        @Override
+        public byte[] inMemory() {
+            return bytes;
+        }
+
+        @Override
+        public void close() {}
+    }
+
+    private record InFile(Path file, long size) implements MessageContent {
+        @Override
+        public InputStream openStream() throws IOException {
+            return Files.newInputStream(file);
+        }
+
+        @Override
+        public byte[] inMemory() {
+            return null;
+        }
+
+        @Override
+        public void close() {
+            try {
+                Files.deleteIfExists(file);
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot remove spool file " + file, e);
+            }
+        }
+    }
+}

@@ -1,0 +1,62 @@
+package io.mailhub.policy;
+
+import io.mailhub.model.SmtpPath;
+import io.mailhub.model.SyntaxException;
+import java.util.HashSet;
+import java.util.Locale;
+import java.util.Set;
+
+/**
+ * A list of mail domains: {@code example.com} matches that domain only; {@code .example.com} matches every subdomain
+ * of it (not the domain itself), as in Postfix's domain tables with {@code parent_domain_matches_subdomains} off.
+ * Matching ignores ASCII case.
+ */
+public final class DomainList {
+
+    private final Set<String> exact = new HashSet<>();
+    private final Set<String> parents = new HashSet<>();
+    private final String text;
+
+    private DomainList(String text) {
+        this.text = text;
+    }
+
+    public static DomainList parse(String text) throws SyntaxException {
+        DomainList list = new DomainList(text.trim());
+        for (String item : text.trim().split("[,\\s]+")) {
+            if (item.isEmpty()) {
+                continue;
+            }
+            String d = item.toLowerCase(Locale.ROOT);
+            boolean parent = d.startsWith(".");
+            String name = parent ? d.substring(1) : d;
+            if (!SmtpPath.isDomain(name, true)) {
+                throw new SyntaxException("'" + item + "' is not a domain name");
+            }
+            (parent ? list.parents : list.exact).add(name);
+        }
+        return list;
+    }
+
+    public boolean contains(String domain) {
+        String d = domain.toLowerCase(Locale.ROOT);
+        if (exact.contains(d)) {
+            return true;
+        }
+        for (int dot = d.indexOf('.'); dot >= 0; dot = d.indexOf('.', dot + 1)) {
+            if (parents.contains(d.substring(dot + 1))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    public boolean isEmpty() {
+        return exact.isEmpty() && parents.isEmpty();
+    }
+
+    @Override
+    public String toString() {
+        return text;
+    }
+}

@@ -1,0 +1,166 @@
+package io.mailhub.queue;
+
+import io.mailhub.model.Envelope;
+import io.mailhub.model.EnvelopeHeaders;
+import io.mailhub.model.MessageContent;
+import jakarta.jms.BytesMessage;
+import jakarta.jms.Connection;
+import jakarta.jms.ConnectionFactory;
+import jakarta.jms.DeliveryMode;
+import jakarta.jms.JMSException;
+import jakarta.jms.Message;
+import jakarta.jms.MessageProducer;
+import jakarta.jms.Session;
+import java.io.IOException;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.ConcurrentLinkedDeque;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Stores accepted mail in {@code mail.incoming} over JMS. Each send is persistent and blocks until the broker has
+ * synced it to its journal (Artemis' {@code blockOnDurableSend}, on by default), so a returned {@link #enqueue} means
+ * "durable". Concurrent sessions each use their own JMS session from a small pool; the broker groups their writes
+ * into one disk sync, which is what makes durable intake fast.
+ *
+ * <p>Small messages are sent as one regular message; messages above {@code largeThreshold} are streamed from the
+ * spool as an Artemis large message ({@code JMS_AMQ_InputStream}), so their size never matters to the heap.
+ */
+public final class ArtemisMailQueue implements MailQueue, AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ArtemisMailQueue.class);
+    private static final long RETRY_AFTER_FAILURE_NANOS = 2_000_000_000L;
+
+    private record Sender(Session session, MessageProducer producer) {}
+
+    private final ConnectionFactory connectionFactory;
+    private final StorageGuard storage;
+    private final int largeThreshold;
+    private final ConcurrentLinkedDeque<Sender> idle = new ConcurrentLinkedDeque<>();
+    private final Object connectionLock = new Object();
+    private volatile Connection connection;
+    private volatile long failedAt;
+    private volatile boolean closed;
+
+    public ArtemisMailQueue(ConnectionFactory connectionFactory, StorageGuard storage, int largeThreshold) {
+        this.connectionFactory = connectionFactory;
+        this.storage = storage;
+        this.largeThreshold = largeThreshold;
+    }
+
+    @Override
+    public void enqueue(Envelope envelope, MessageContent content) throws QueueException {
+        if (!storage.hasRoomFor(content.size())) {
+            throw new QueueException("not enough free space in " + storage, null);
+        }
+        Sender sender = null;
+        try {
+            sender = borrow();
+            BytesMessage message = sender.session().createBytesMessage();
+            Map<String, Object> headers = new LinkedHashMap<>();
+            EnvelopeHeaders.write(envelope, headers);
+            for (Map.Entry<String, Object> h : headers.entrySet()) {
+                message.setObjectProperty(h.getKey(), h.getValue());
+            }
+            byte[] bytes = content.size() <= largeThreshold ? content.inMemory() : null;
+            if (bytes != null) {
+                message.writeBytes(bytes);
+            } else {
+                message.setObjectProperty("JMS_AMQ_InputStream", content.openStream());
+            }
+            sender.producer().send(message, DeliveryMode.PERSISTENT, Message.DEFAULT_PRIORITY, 0);
+            idle.push(sender);
+            failedAt = 0;
+        } catch (JMSException | IOException | RuntimeException e) {
+            failedAt = System.nanoTime();
+            discard(sender);
+            throw new QueueException("cannot store " + envelope.queueId() + " in " + QueueNames.INCOMING + ": " + e, e);
+        }
+    }
+
+    @Override
+    public boolean isAvailable() {
+        if (closed || !storage.hasRoomFor(0)) {
+            return false;
+        }
+        long failed = failedAt;
+        return failed == 0 || System.nanoTime() - failed > RETRY_AFTER_FAILURE_NANOS;
+    }
+
+    private Sender borrow() throws JMSException {
+        Sender s = idle.poll();
+        if (s != null) {
+            return s;
+        }
+        Session session = connection().createSession(false, Session.AUTO_ACKNOWLEDGE);
+        try {
+            MessageProducer producer = session.createProducer(session.createQueue(QueueNames.INCOMING));
+            producer.setDisableMessageTimestamp(false);
+            return new Sender(session, producer);
+        } catch (JMSException e) {
+            session.close();
+            throw e;
+        }
+    }
+
+    private Connection connection() throws JMSException {
+        Connection c = connection;
+        if (c != null) {
+            return c;
+        }
+        synchronized (connectionLock) {
+            if (closed) {
+                throw new JMSException("mail queue is closed");
+            }
+            if (connection == null) {
+                Connection created = connectionFactory.createConnection();
+                created.setExceptionListener(this::connectionFailed);
+                connection = created;
+                LOG.debug("connected to the broker for {}", QueueNames.INCOMING);
+            }
+            return connection;
+        }
+    }
+
+    private void connectionFailed(JMSException e) {
+        LOG.warn("broker connection lost: {}", e.toString());
+        failedAt = System.nanoTime();
+        synchronized (connectionLock) {
+            Connection c = connection;
+            connection = null;
+            idle.clear();
+            closeQuietly(c);
+        }
+    }
+
+    private void discard(Sender sender) {
+        if (sender != null) {
+            try {
+                sender.session().close();
+            } catch (JMSException e) {
+                LOG.debug("closing a failed session: {}", e.toString());
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+        synchronized (connectionLock) {
+            idle.clear();
+            closeQuietly(connection);
+            connection = null;
+        }
+    }
+
+    private static void closeQuietly(Connection c) {
+        if (c != null) {
+            try {
+                c.close();
+            } catch (JMSException e) {
+                LOG.debug("closing broker connection: {}", e.toString());
+            }
+        }
+    }
+}

@@ -1,0 +1,78 @@
+package io.mailhub.queue;
+
+import java.lang.management.ManagementFactory;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.apache.activemq.artemis.core.config.FileDeploymentManager;
+import org.apache.activemq.artemis.core.config.impl.FileConfiguration;
+import org.apache.activemq.artemis.core.server.embedded.EmbeddedActiveMQ;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The broker inside the hub's JVM, used when {@code mailhub.broker.url} is empty. It reads the same
+ * {@code artemis/broker.xml} a standalone broker uses; the hub then places all broker directories under
+ * {@code mailhub.data.dir/artemis} and, unless asked otherwise, keeps only the in-VM acceptor, so an embedded broker
+ * opens no network port.
+ */
+public final class EmbeddedBroker {
+
+    private static final Logger LOG = LoggerFactory.getLogger(EmbeddedBroker.class);
+
+    /** The in-VM connector URL clients use to reach this broker. */
+    public static final String IN_VM_URL = "vm://0";
+
+    private final String configUrl;
+    private final Path dataDirectory;
+    private final boolean keepNetworkAcceptors;
+    private EmbeddedActiveMQ broker;
+
+    /**
+     * @param configUrl a classpath resource name or a URL of a broker.xml
+     * @param dataDirectory the hub's data directory; the broker uses its {@code artemis} subdirectory
+     * @param keepNetworkAcceptors whether to keep the TCP acceptors of broker.xml (so other hubs can share this broker)
+     */
+    public EmbeddedBroker(String configUrl, Path dataDirectory, boolean keepNetworkAcceptors) {
+        this.configUrl = configUrl;
+        this.dataDirectory = dataDirectory;
+        this.keepNetworkAcceptors = keepNetworkAcceptors;
+    }
+
+    public synchronized void start() throws Exception {
+        FileConfiguration config = new FileConfiguration();
+        FileDeploymentManager deployment = new FileDeploymentManager(configUrl);
+        deployment.addDeployable(config);
+        deployment.readConfiguration();
+
+        Path dir = dataDirectory.resolve("artemis");
+        Files.createDirectories(dir);
+        config.setBrokerInstance(dir.toFile());
+        config.setJournalDirectory(dir.resolve("journal").toString());
+        config.setBindingsDirectory(dir.resolve("bindings").toString());
+        config.setLargeMessagesDirectory(dir.resolve("large-messages").toString());
+        config.setPagingDirectory(dir.resolve("paging").toString());
+        config.setNodeManagerLockDirectory(dir.toString());
+        if (!keepNetworkAcceptors) {
+            config.getAcceptorConfigurations().removeIf(a -> !a.getFactoryClassName().contains("InVM"));
+        }
+        config.setJMXManagementEnabled(true);
+
+        broker = new EmbeddedActiveMQ();
+        broker.setConfiguration(config);
+        broker.setMbeanServer(ManagementFactory.getPlatformMBeanServer());
+        broker.start();
+        LOG.info("embedded Artemis broker started (journal {} in {})", config.getJournalType(), dir);
+    }
+
+    public synchronized boolean isActive() {
+        return broker != null && broker.getActiveMQServer() != null && broker.getActiveMQServer().isActive();
+    }
+
+    public synchronized void stop() throws Exception {
+        if (broker != null) {
+            broker.stop();
+            broker = null;
+            LOG.info("embedded Artemis broker stopped");
+        }
+    }
+}

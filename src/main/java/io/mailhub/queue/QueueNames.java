@@ -1,0 +1,18 @@
+package io.mailhub.queue;
+
+/** The Artemis addresses between the stages; each has one anycast queue of the same name (artemis/broker.xml). */
+public final class QueueNames {
+
+    /** Accepted mail, not yet dispatched. Written by every ingress path, read by the dispatch route. */
+    public static final String INCOMING = "mail.incoming";
+    /** Mail to deliver (again), possibly scheduled for later. Read by the delivery route. */
+    public static final String OUTBOUND = "mail.outbound";
+    /** Failed or expired recipients waiting for their bounce (DSN). Read by the bounce route. */
+    public static final String BOUNCE = "mail.bounce";
+    /** Mail an operator (or a route) put on hold. Nothing reads it until released. */
+    public static final String HOLD = "mail.hold";
+    /** Poison messages and double bounces: nothing is delivered from here; operators inspect it. */
+    public static final String DEAD = "mail.dead";
+
+    private QueueNames() {}
+}

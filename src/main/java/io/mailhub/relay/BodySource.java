@@ -1,0 +1,13 @@
+package io.mailhub.relay;
+
+import java.io.IOException;
+import java.io.InputStream;
+
+/** The message content to send; may be opened more than once (a second MX host after a failed first). */
+public interface BodySource {
+
+    /** Size in octets, or -1 when unknown (then no SIZE parameter is sent). */
+    long size();
+
+    InputStream open() throws IOException;
+}

@@ -1,0 +1,64 @@
+package io.mailhub.relay;
+
+import io.mailhub.model.SyntaxException;
+
+/**
+ * Where to connect: a host name or address literal and a port. Written {@code host:port}, {@code [host]:port} or
+ * {@code [2001:db8::1]:port} (Postfix's relayhost notation; brackets around a name mean "no MX lookup").
+ */
+public record Destination(String host, int port) {
+
+    public Destination {
+        if (host.isEmpty() || port < 1 || port > 65535) {
+            throw new IllegalArgumentException("bad destination " + host + ":" + port);
+        }
+    }
+
+    public static Destination parse(String text, int defaultPort) throws SyntaxException {
+        String s = text.trim();
+        String host;
+        String portText = null;
+        if (s.startsWith("[")) {
+            int close = s.indexOf(']');
+            if (close < 0) {
+                throw new SyntaxException("'" + text + "' lacks ']'");
+            }
+            host = s.substring(1, close);
+            String rest = s.substring(close + 1);
+            if (!rest.isEmpty()) {
+                if (!rest.startsWith(":")) {
+                    throw new SyntaxException("'" + text + "' is not host:port");
+                }
+                portText = rest.substring(1);
+            }
+        } else {
+            int colon = s.lastIndexOf(':');
+            if (colon >= 0 && s.indexOf(':') == colon) {
+                host = s.substring(0, colon);
+                portText = s.substring(colon + 1);
+            } else {
+                host = s;
+            }
+        }
+        if (host.isEmpty() || !host.matches("[A-Za-z0-9.:_-]+")) {
+            throw new SyntaxException("'" + text + "' has no valid host");
+        }
+        int port = defaultPort;
+        if (portText != null) {
+            try {
+                port = Integer.parseInt(portText);
+            } catch (NumberFormatException e) {
+                throw new SyntaxException("'" + text + "' has a bad port");
+            }
+            if (port < 1 || port > 65535) {
+                throw new SyntaxException("'" + text + "' has a port outside 1..65535");
+            }
+        }
+        return new Destination(host, port);
+    }
+
+    @Override
+    public String toString() {
+        return (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + port;
+    }
+}

@@ -1,0 +1,266 @@
+package io.mailhub.relay;
+
+import io.mailhub.model.BodyType;
+import io.mailhub.model.DsnNotify;
+import io.mailhub.model.Envelope;
+import io.mailhub.model.Recipient;
+import io.mailhub.model.SmtpReply;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.SocketTimeoutException;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * One mail transaction on an open connection (RFC 5321 section 3.3): MAIL, RCPT for each recipient, DATA, content,
+ * final reply. With PIPELINING (RFC 2920) MAIL, all RCPTs and DATA go out in one write and their replies are read in
+ * order. The result has one entry per recipient; a recipient is reported delivered only after the final 2xx.
+ */
+final class MailTransaction {
+
+    private final SmtpClientConnection c;
+    private final Envelope envelope;
+    private final BodySource body;
+    private final Timeouts timeouts;
+    private final boolean reused;
+    private final RecipientResult[] results;
+    private boolean anyReplyRead;
+
+    private MailTransaction(SmtpClientConnection c, Envelope envelope, BodySource body, Timeouts timeouts, boolean reused) {
+        this.c = c;
+        this.envelope = envelope;
+        this.body = body;
+        this.timeouts = timeouts;
+        this.reused = reused;
+        this.results = new RecipientResult[envelope.recipients().size()];
+    }
+
+    /**
+     * Runs the transaction. I/O failures are turned into deferred results and a broken connection.
+     *
+     * @param reused whether the connection served an earlier transaction (then an immediate EOF means "stale")
+     * @throws StaleConnectionException when a reused connection was dead before anything was accepted
+     */
+    static List<RecipientResult> run(
+            SmtpClientConnection c, Envelope envelope, BodySource body, Timeouts timeouts, boolean reused)
+            throws StaleConnectionException {
+        return new MailTransaction(c, envelope, body, timeouts, reused).execute();
+    }
+
+    private List<RecipientResult> execute() throws StaleConnectionException {
+        SmtpReply unsupported = checkCapabilities();
+        if (unsupported != null) {
+            fillRemaining(RecipientStatus.FAILED, unsupported, null, Blame.MESSAGE);
+            return List.of(results);
+        }
+        String phase = "sending MAIL FROM";
+        try {
+            c.setTimeout(timeouts.command().toMillis());
+            List<Integer> accepted = envelopePhase();
+            if (accepted == null) {
+                return List.of(results);
+            }
+            phase = "sending message body";
+            SmtpReply finalReply = sendContent();
+            c.transactionDone();
+            for (int i : accepted) {
+                results[i] = result(i, finalReply, Blame.MESSAGE);
+            }
+            return List.of(results);
+        } catch (IOException e) {
+            c.markBroken();
+            if (reused && !anyReplyRead) {
+                throw new StaleConnectionException(e);
+            }
+            String text = (e instanceof SocketTimeoutException ? "conversation with " + c.remoteMta() + " timed out"
+                    : "lost connection with " + c.remoteMta()) + " while " + phase;
+            fillRemaining(RecipientStatus.DEFERRED, SmtpReply.of(421, "4.4.2", text), null, Blame.SESSION);
+            return List.of(results);
+        }
+    }
+
+    /** Refuses before sending anything when the next hop lacks what the message needs. */
+    private SmtpReply checkCapabilities() {
+        long limit = c.sizeLimit();
+        if (limit > 0 && body.size() > limit) {
+            return SmtpReply.of(552, "5.3.4", "message size " + body.size() + " exceeds size limit " + limit
+                    + " of server " + c.remoteMta());
+        }
+        if (envelope.body() == BodyType.EIGHT_BIT_MIME && !c.supports("8BITMIME")) {
+            return SmtpReply.of(554, "5.6.3", "server " + c.remoteMta() + " does not accept 8-bit content (no 8BITMIME)");
+        }
+        if (needsSmtputf8() && !c.supports("SMTPUTF8")) {
+            return SmtpReply.of(553, "5.6.7", "server " + c.remoteMta() + " does not support SMTPUTF8, needed for"
+                    + " non-ASCII addresses");
+        }
+        return null;
+    }
+
+    private boolean needsSmtputf8() {
+        if (!envelope.smtputf8()) {
+            return false;
+        }
+        if (envelope.sender() != null && envelope.sender().needsUtf8()) {
+            return true;
+        }
+        return envelope.recipients().stream().anyMatch(r -> r.address().needsUtf8());
+    }
+
+    /** MAIL, RCPTs and DATA; returns the indexes of accepted recipients, or null when no content is to be sent. */
+    private List<Integer> envelopePhase() throws IOException {
+        boolean pipelining = c.supports("PIPELINING");
+        List<Recipient> recipients = envelope.recipients();
+        c.write(mailCommand());
+        if (pipelining) {
+            for (Recipient r : recipients) {
+                c.write(rcptCommand(r));
+            }
+            c.write("DATA");
+        }
+        c.flush();
+        SmtpReply mail = read();
+        if (!mail.isPositiveCompletion()) {
+            fillRemaining(statusOf(mail), mail, c.remoteMta(), Blame.MESSAGE);
+            if (pipelining) {
+                abort(recipients.size() + 1);
+            }
+            return null;
+        }
+        List<Integer> accepted = new ArrayList<>();
+        for (int i = 0; i < recipients.size(); i++) {
+            SmtpReply rcpt = pipelining ? read() : c.command(rcptCommand(recipients.get(i)));
+            if (rcpt.isPositiveCompletion()) {
+                accepted.add(i);
+            } else {
+                results[i] = result(i, rcpt, Blame.RECIPIENT);
+            }
+        }
+        if (accepted.isEmpty() && !pipelining) {
+            abort(0);
+            return null;
+        }
+        SmtpReply data = pipelining ? read() : c.command("DATA");
+        if (data.code() == 354 && !accepted.isEmpty()) {
+            return accepted;
+        }
+        for (int i : accepted) {
+            results[i] = result(i, data, Blame.MESSAGE);
+        }
+        if (data.code() == 354) {
+            c.write("."); // 354 without any accepted recipient: send an empty message, which the server must refuse
+            c.flush();
+            read();
+        }
+        abort(0);
+        return null;
+    }
+
+    /**
+     * Leaves the connection ready for the next transaction after this one was abandoned: reads the pipelined replies
+     * still outstanding, answers a stray 354 with an empty message, and sends RSET. Results are already recorded, so
+     * a failure here only marks the connection broken.
+     */
+    private void abort(int outstandingReplies) {
+        try {
+            for (int i = 0; i < outstandingReplies && !c.isBroken(); i++) {
+                SmtpReply r = read();
+                if (i == outstandingReplies - 1 && r.code() == 354) {
+                    c.write(".");
+                    c.flush();
+                    read();
+                }
+            }
+            if (!c.isBroken()) {
+                SmtpReply rset = c.command("RSET");
+                if (!rset.isPositiveCompletion()) {
+                    c.markBroken();
+                }
+            }
+        } catch (IOException e) {
+            c.markBroken();
+        }
+    }
+
+    private SmtpReply sendContent() throws IOException {
+        DotStuffingOutputStream data = new DotStuffingOutputStream(c.output());
+        byte[] buf = new byte[65536];
+        try (InputStream in = body.open()) {
+            int n;
+            while ((n = in.read(buf)) > 0) {
+                data.write(buf, 0, n);
+            }
+        }
+        data.finish();
+        c.flush();
+        c.setTimeout(timeouts.finalReply().toMillis());
+        SmtpReply reply = read();
+        c.setTimeout(timeouts.command().toMillis());
+        return reply;
+    }
+
+    private SmtpReply read() throws IOException {
+        SmtpReply r = c.readReply();
+        anyReplyRead = true;
+        if (r.code() == 421) {
+            c.markBroken();
+        }
+        return r;
+    }
+
+    String mailCommand() {
+        StringBuilder sb = new StringBuilder(96).append("MAIL FROM:").append(envelope.senderPath());
+        if (c.supports("SIZE") && body.size() >= 0) {
+            sb.append(" SIZE=").append(body.size());
+        }
+        if (envelope.body() == BodyType.EIGHT_BIT_MIME) {
+            sb.append(" BODY=8BITMIME");
+        }
+        if (needsSmtputf8()) {
+            sb.append(" SMTPUTF8");
+        }
+        if (c.supports("DSN")) {
+            if (envelope.ret() != null) {
+                sb.append(" RET=").append(envelope.ret().name());
+            }
+            if (envelope.envid() != null) {
+                sb.append(" ENVID=").append(envelope.envid());
+            }
+        }
+        return sb.toString();
+    }
+
+    String rcptCommand(Recipient r) {
+        StringBuilder sb = new StringBuilder(64).append("RCPT TO:<").append(r.address()).append('>');
+        if (c.supports("DSN")) {
+            if (!r.notifyOn().isEmpty()) {
+                sb.append(" NOTIFY=").append(DsnNotify.format(r.notifyOn()));
+            }
+            if (r.orcpt() != null) {
+                sb.append(" ORCPT=").append(r.orcpt());
+            }
+        }
+        return sb.toString();
+    }
+
+    private RecipientResult result(int i, SmtpReply reply, Blame blame) {
+        RecipientStatus status = statusOf(reply);
+        return new RecipientResult(envelope.recipients().get(i), status, reply, c.remoteMta(),
+                status == RecipientStatus.DELIVERED ? Blame.NONE : blame, c.supports("DSN"));
+    }
+
+    private void fillRemaining(RecipientStatus status, SmtpReply reply, String remoteMta, Blame blame) {
+        for (int i = 0; i < results.length; i++) {
+            if (results[i] == null) {
+                results[i] = new RecipientResult(envelope.recipients().get(i), status, reply, remoteMta, blame,
+                        c.supports("DSN"));
+            }
+        }
+    }
+
+    private static RecipientStatus statusOf(SmtpReply reply) {
+        if (reply.isPositiveCompletion()) {
+            return RecipientStatus.DELIVERED;
+        }
+        return reply.isPermanentFailure() ? RecipientStatus.FAILED : RecipientStatus.DEFERRED;
+    }
+}

@@ -1,0 +1,23 @@
+package io.mailhub.relay;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+
+/** Opens the TCP connection to a next hop: the seam between the relay and the network. */
+public interface SmtpTransport {
+
+    Socket connect(Destination destination, int timeoutMillis) throws IOException;
+
+    /** Plain TCP sockets, resolving the host with the system resolver. */
+    SmtpTransport PLAIN = (destination, timeoutMillis) -> {
+        Socket socket = new Socket();
+        try {
+            socket.connect(new InetSocketAddress(destination.host(), destination.port()), timeoutMillis);
+            return socket;
+        } catch (IOException e) {
+            socket.close();
+            throw e;
+        }
+    };
+}
