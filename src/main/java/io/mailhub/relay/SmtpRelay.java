@@ -66,6 +66,11 @@ public final class SmtpRelay implements AutoCloseable {
         }
     }
 
+    /** Reports every recipient as deferred with the given reply, without any connection (no route yet). */
+    public DeliveryReport deferAll(Envelope envelope, SmtpReply reply) {
+        return log(envelope, all(envelope, RecipientStatus.DEFERRED, reply, null, Blame.SITE));
+    }
+
     private static DeliveryReport all(
             Envelope envelope, RecipientStatus status, SmtpReply reply, String remoteMta, Blame blame) {
         List<RecipientResult> results = new ArrayList<>();

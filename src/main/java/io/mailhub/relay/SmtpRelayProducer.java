@@ -2,6 +2,7 @@ package io.mailhub.relay;
 
 import io.mailhub.model.Envelope;
 import io.mailhub.model.EnvelopeHeaders;
+import io.mailhub.model.SmtpReply;
 import io.mailhub.model.SyntaxException;
 import java.io.ByteArrayInputStream;
 import java.io.FilterInputStream;
@@ -22,6 +23,10 @@ import org.apache.camel.support.DefaultProducer;
  */
 public class SmtpRelayProducer extends DefaultProducer {
 
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(SmtpRelayProducer.class);
+    private static final SmtpReply NO_ROUTE =
+            SmtpReply.of(451, "4.4.0", "no smart host configured and MX delivery is not available yet");
+
     private final SmtpRelayConfiguration config;
     private Destination smartHost;
     private SmtpRelay relay;
@@ -35,9 +40,11 @@ public class SmtpRelayProducer extends DefaultProducer {
     protected void doStart() throws Exception {
         super.doStart();
         if (config.getSmartHost().isEmpty()) {
-            throw new IllegalArgumentException("smtp-relay: smartHost is required (MX delivery is not implemented yet)");
+            LOG.warn("smtp-relay: no smart host configured and MX delivery is not implemented yet:"
+                    + " every message is deferred and kept queued until mailhub.relay.smarthost is set");
+        } else {
+            smartHost = Destination.parse(config.getSmartHost(), config.getPort());
         }
-        smartHost = Destination.parse(config.getSmartHost(), config.getPort());
         String helo = config.getHeloName() != null ? config.getHeloName() : localHostName();
         ConnectionPool pool = new ConnectionPool(config.getMaxConnectionsPerDestination(), config.getConnectionIdleTime(),
                 config.getConnectionMaxAge(), config.getMaxTransactionsPerConnection());
@@ -62,7 +69,9 @@ public class SmtpRelayProducer extends DefaultProducer {
         } catch (SyntaxException e) {
             throw new InvalidPayloadException(exchange, Envelope.class, message, e);
         }
-        DeliveryReport report = relay.deliver(smartHost, envelope, bodyOf(exchange));
+        DeliveryReport report = smartHost == null
+                ? relay.deferAll(envelope, NO_ROUTE)
+                : relay.deliver(smartHost, envelope, bodyOf(exchange));
         message.setHeader(SmtpRelayConstants.REPORT, report);
         message.setHeader(SmtpRelayConstants.DELIVERED, report.count(RecipientStatus.DELIVERED));
         message.setHeader(SmtpRelayConstants.DEFERRED, report.count(RecipientStatus.DEFERRED));

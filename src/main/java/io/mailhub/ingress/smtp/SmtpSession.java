@@ -61,7 +61,9 @@ final class SmtpSession implements SessionFacts, Runnable {
 
     @Override
     public void run() {
-        try (socket) {
+        // The socket is closed last, in finally: a try-with-resources would close it before the catch blocks below
+        // could send their 421.
+        try {
             socket.setSoTimeout((int) settings.idleTimeout().toMillis());
             socket.setTcpNoDelay(true);
             in = new SmtpInput(socket.getInputStream(), 16384);
@@ -86,8 +88,17 @@ final class SmtpSession implements SessionFacts, Runnable {
             if (transaction != null) {
                 transaction.discard();
             }
+            closeQuietly();
             server.sessionEnded(this);
             LOG.debug("disconnect from [{}]", clientAddress().getHostAddress());
+        }
+    }
+
+    private void closeQuietly() {
+        try {
+            socket.close();
+        } catch (IOException e) {
+            LOG.debug("closing the session socket: {}", e.toString());
         }
     }
 

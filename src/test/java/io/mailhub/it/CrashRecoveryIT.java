@@ -1,0 +1,83 @@
+package io.mailhub.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+
+/**
+ * "250 means stored": with the next hop down, 500 messages are accepted, the hub is killed with SIGKILL and
+ * restarted, the next hop comes up, and every accepted message arrives exactly once.
+ */
+class CrashRecoveryIT {
+
+    private static final int MESSAGES = 500;
+    private static final int SESSIONS = 10;
+
+    @Test
+    void everyAcceptedMessageArrivesExactlyOnceAfterAKillNineAndRestart() throws Exception {
+        SmtpSink sink = SmtpSink.onFreePort(); // not started yet: the next hop is down
+        try (HubProcess hub = new HubProcess(HubProcess.itDir("crash"))) {
+            hub.set("mailhub.relay.smarthost", "127.0.0.1:" + sink.port).set("mailhub.retry.schedule", "1s")
+                    .start();
+
+            Set<String> accepted = sendConcurrently(hub.smtpPort);
+            assertThat(accepted).hasSize(MESSAGES);
+
+            hub.kill();
+            hub.start();
+            sink.start();
+
+            await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(500))
+                    .until(() -> sink.count() >= MESSAGES);
+            Thread.sleep(3_000); // a duplicate would arrive with the next retry round; wait past it
+            Map<String, Long> arrivals = sink.messages().stream()
+                    .map(m -> m.header("Subject"))
+                    .collect(Collectors.groupingBy(Function.identity(), Collectors.counting()));
+            assertThat(arrivals.keySet()).containsExactlyInAnyOrderElementsOf(accepted);
+            assertThat(arrivals.values()).allMatch(n -> n == 1, "each message arrives once");
+        } finally {
+            sink.close();
+        }
+    }
+
+    private static Set<String> sendConcurrently(int port) throws Exception {
+        Set<String> accepted = ConcurrentHashMap.newKeySet();
+        ExecutorService pool = Executors.newFixedThreadPool(SESSIONS);
+        try {
+            List<Future<?>> done = new ArrayList<>();
+            for (int s = 0; s < SESSIONS; s++) {
+                int session = s;
+                done.add(pool.submit(() -> {
+                    try (SmtpClient c = new SmtpClient(port)) {
+                        for (int i = 0; i < MESSAGES / SESSIONS; i++) {
+                            String subject = "crash-" + session + "-" + i;
+                            String reply = c.send("a@client.test", "b@remote.test", subject, "body " + subject);
+                            if (reply.startsWith("250 ")) {
+                                accepted.add(subject);
+                            }
+                        }
+                    }
+                    return null;
+                }));
+            }
+            for (Future<?> f : done) {
+                f.get();
+            }
+        } finally {
+            pool.shutdown();
+        }
+        return accepted;
+    }
+}

@@ -1,0 +1,149 @@
+package io.mailhub.it;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/** The packaged hub ({@code target/mailhub.jar}) running as a real process, the way an operator starts it. */
+public final class HubProcess implements AutoCloseable {
+
+    private final Map<String, String> properties = new LinkedHashMap<>();
+    private final List<String> jvmOptions = new ArrayList<>();
+    private final Path workDir;
+    private Process process;
+    private Path log;
+    private int starts;
+
+    public final int smtpPort;
+    public final int httpPort;
+
+    public HubProcess(Path workDir) throws IOException {
+        this.workDir = Files.createDirectories(workDir);
+        this.smtpPort = Ports.free();
+        this.httpPort = Ports.free();
+        set("mailhub.smtp.port", smtpPort);
+        set("mailhub.http.port", httpPort);
+        set("mailhub.data.dir", workDir.resolve("data"));
+        set("mailhub.config.dir", workDir.resolve("config"));
+        set("mailhub.hostname", "hub.test");
+    }
+
+    public HubProcess set(String key, Object value) {
+        properties.put(key, String.valueOf(value));
+        return this;
+    }
+
+    public HubProcess jvm(String option) {
+        jvmOptions.add(option);
+        return this;
+    }
+
+    public static Path jar() {
+        return Path.of(System.getProperty("mailhub.jar", "target/mailhub.jar")).toAbsolutePath();
+    }
+
+    public static Path itDir(String name) throws IOException {
+        Path base = Path.of(System.getProperty("mailhub.it.dir", "target/it")).toAbsolutePath();
+        Path dir = base.resolve(name + "-" + System.nanoTime());
+        return Files.createDirectories(dir);
+    }
+
+    /** The command line, with {@code -Dkey=value} for every property. */
+    public List<String> command(String... extraArgs) {
+        List<String> cmd = new ArrayList<>();
+        cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        cmd.addAll(jvmOptions);
+        properties.forEach((k, v) -> cmd.add("-D" + k + "=" + v));
+        cmd.add("-jar");
+        cmd.add(jar().toString());
+        cmd.addAll(List.of(extraArgs));
+        return cmd;
+    }
+
+    /** Starts the hub and waits until its health endpoint says UP. */
+    public HubProcess start() throws Exception {
+        return start(true);
+    }
+
+    /** Starts the hub and waits until its health endpoint answers, UP or (when {@code requireUp} is false) DOWN. */
+    public HubProcess start(boolean requireUp) throws Exception {
+        starts++;
+        log = workDir.resolve("hub-" + starts + ".log");
+        process = new ProcessBuilder(command()).directory(workDir.toFile()).redirectErrorStream(true)
+                .redirectOutput(log.toFile()).start();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (System.nanoTime() < deadline) {
+            if (!process.isAlive()) {
+                throw new IllegalStateException("hub exited with " + process.exitValue() + ":\n" + log());
+            }
+            String health = health();
+            if (requireUp ? health.contains("\"UP\"") : health.contains("\"status\"")) {
+                return this;
+            }
+            Thread.sleep(200);
+        }
+        throw new IllegalStateException("hub did not become healthy within 60 s:\n" + log());
+    }
+
+    /** The body of GET /observe/health, or "" while the server is not up. */
+    public String health() {
+        try {
+            HttpResponse<String> r = HttpClient.newHttpClient().send(
+                    HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPort + "/observe/health"))
+                            .timeout(Duration.ofSeconds(5)).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            return r.body();
+        } catch (IOException e) {
+            return "";
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return "";
+        }
+    }
+
+    /** SIGKILL: no shutdown hook, no flush, the way a crash or the OOM killer ends it. */
+    public void kill() throws InterruptedException {
+        process.destroyForcibly();
+        process.waitFor(30, TimeUnit.SECONDS);
+    }
+
+    /** SIGTERM and wait for the graceful stop. */
+    public int stop() throws InterruptedException {
+        process.destroy();
+        if (!process.waitFor(60, TimeUnit.SECONDS)) {
+            process.destroyForcibly();
+            process.waitFor(10, TimeUnit.SECONDS);
+        }
+        return process.exitValue();
+    }
+
+    public String log() {
+        try {
+            return log == null ? "" : Files.readString(log, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            return "(cannot read " + log + ": " + e + ")";
+        }
+    }
+
+    public Path workDir() {
+        return workDir;
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        if (process != null && process.isAlive()) {
+            stop();
+        }
+    }
+}

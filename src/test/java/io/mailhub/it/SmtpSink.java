@@ -1,0 +1,94 @@
+package io.mailhub.it;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+/**
+ * Postfix's {@code smtp-sink} as a real next hop. Every received transaction is dumped to a file with the envelope
+ * in {@code X-Mail-Args} / {@code X-Rcpt-Args} headers; {@link #messages()} reads them back.
+ */
+public final class SmtpSink implements AutoCloseable {
+
+    public final int port;
+    private final Path dumps;
+    private final List<String> options;
+    private Process process;
+
+    private SmtpSink(int port, List<String> options) throws IOException {
+        this.port = port;
+        this.options = options;
+        // smtp-sink drops privileges to "nobody": the dump folder and its parents must be writable/readable by it.
+        this.dumps = Files.createTempDirectory(Path.of("/tmp"), "mailhub-sink-",
+                PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwxrwxrwx")));
+        Files.setPosixFilePermissions(dumps, PosixFilePermissions.fromString("rwxrwxrwx"));
+    }
+
+    /** A sink on a free port with extra smtp-sink options (e.g. {@code -r RCPT} to answer 4xx), not yet started. */
+    public static SmtpSink onFreePort(String... options) throws IOException {
+        return new SmtpSink(Ports.free(), List.of(options));
+    }
+
+    public SmtpSink start() throws Exception {
+        List<String> cmd = new ArrayList<>(List.of("smtp-sink"));
+        if ("root".equals(System.getProperty("user.name"))) {
+            cmd.addAll(List.of("-u", "nobody"));
+        }
+        cmd.addAll(options);
+        cmd.addAll(List.of("-d", dumps + "/m.", "127.0.0.1:" + port, "256"));
+        process = new ProcessBuilder(cmd).redirectErrorStream(true)
+                .redirectOutput(dumps.resolveSibling(dumps.getFileName() + ".log").toFile()).start();
+        for (int i = 0; i < 100 && !Ports.listening(port); i++) {
+            if (!process.isAlive()) {
+                throw new IllegalStateException("smtp-sink exited: " + String.join(" ", cmd));
+            }
+            Thread.sleep(50);
+        }
+        if (!Ports.listening(port)) {
+            throw new IllegalStateException("smtp-sink does not listen on " + port);
+        }
+        return this;
+    }
+
+    /** Every message received so far, oldest first. */
+    public List<SinkMessage> messages() {
+        try (Stream<Path> files = Files.list(dumps)) {
+            List<SinkMessage> result = new ArrayList<>();
+            for (Path f : files.sorted().toList()) {
+                result.add(SinkMessage.parse(Files.readString(f, StandardCharsets.ISO_8859_1)));
+            }
+            return result;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    public int count() {
+        try (Stream<Path> files = Files.list(dumps)) {
+            return (int) files.count();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    public void stop() throws InterruptedException {
+        if (process != null) {
+            process.destroy();
+            process.waitFor(10, TimeUnit.SECONDS);
+            process.destroyForcibly();
+            process = null;
+        }
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        stop();
+    }
+}
