@@ -1,0 +1,159 @@
+package io.mailhub.app;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.mailhub.model.EnvelopeHeaders;
+import io.mailhub.model.RecipientOutcome;
+import io.mailhub.queue.EmbeddedBroker;
+import io.mailhub.queue.QueueNames;
+import io.mailhub.testing.FakeSmtpServer;
+import jakarta.jms.Connection;
+import jakarta.jms.Message;
+import jakarta.jms.MessageConsumer;
+import jakarta.jms.Session;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory;
+import org.apache.camel.CamelContext;
+import org.apache.camel.main.Main;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The packaged routes (YAML and XML) running in-process on the real embedded broker, with a scripted next hop:
+ * the first attempt runs in dispatch, pending recipients come back through mail.outbound, failures go to mail.bounce.
+ */
+class DeliveryRoutesTest {
+
+    @TempDir
+    Path dir;
+
+    private FakeSmtpServer nextHop;
+    private Main main;
+    private Thread mainThread;
+    private int smtpPort;
+
+    @BeforeEach
+    void startHub() throws Exception {
+        nextHop = new FakeSmtpServer();
+        smtpPort = freePort();
+        MailhubSettings settings = MailhubSettings.from(new ConfigSource(Map.of(
+                "mailhub.smtp.port", Integer.toString(smtpPort),
+                "mailhub.http.port", Integer.toString(freePort()),
+                "mailhub.hostname", "hub.test",
+                "mailhub.data.dir", dir.resolve("data").toString(),
+                "mailhub.config.dir", dir.resolve("config").toString(),
+                "mailhub.relay.smarthost", "127.0.0.1:" + nextHop.port(),
+                "mailhub.retry.schedule", "1s"), Map.of(), Map.of(), null));
+        main = MailhubMain.createMain(settings);
+        mainThread = new Thread(() -> {
+            try {
+                main.run();
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        }, "hub-main");
+        mainThread.start();
+        await().atMost(Duration.ofSeconds(60)).until(() -> listening(smtpPort));
+    }
+
+    @AfterEach
+    void stopHub() throws Exception {
+        main.completed();
+        mainThread.join(60_000);
+        nextHop.close();
+    }
+
+    @Test
+    void bothDslsAreLoadedFromThePackagedRouteFiles() {
+        CamelContext camel = main.getCamelContext();
+        assertThat(camel.getRoute("dispatch")).as("routes/dispatch.camel.yaml").isNotNull();
+        assertThat(camel.getRoute("retry")).as("routes/retry.camel.yaml").isNotNull();
+        assertThat(camel.getRoute("delivery")).as("routes/delivery.camel.xml").isNotNull();
+        assertThat(camel.getRoute("delivery").getSourceLocationShort()).contains("delivery.camel.xml");
+    }
+
+    @Test
+    void onlyDeferredRecipientsAreRetriedAndFailedOnesGoToTheBounceQueue() throws Exception {
+        AtomicInteger laterAttempts = new AtomicInteger();
+        nextHop.rcptReply(a -> switch (a) {
+            case "later@remote.test" -> laterAttempts.incrementAndGet() == 1 ? "450 4.2.0 mailbox busy" : "250 2.1.5 Ok";
+            case "never@remote.test" -> "550 5.1.1 no such user";
+            default -> "250 2.1.5 Ok";
+        });
+
+        send("ok@remote.test", "later@remote.test", "never@remote.test");
+
+        await().atMost(Duration.ofSeconds(30)).until(() -> nextHop.transactions().size() == 2);
+        assertThat(nextHop.transactions().get(0).accepted()).containsExactly("ok@remote.test");
+        assertThat(nextHop.transactions().get(1).rcptLines()).as("the retry carries only the pending recipient")
+                .singleElement().asString().contains("later@remote.test");
+        assertThat(nextHop.transactions().get(1).data()).isEqualTo(nextHop.transactions().get(0).data());
+
+        Message bounce = receive(QueueNames.BOUNCE);
+        assertThat(bounce).as("a bounce request in " + QueueNames.BOUNCE).isNotNull();
+        String outcomes = bounce.getStringProperty(RecipientOutcome.HEADER);
+        assertThat(outcomes).contains("never@remote.test").contains("5.1.1").doesNotContain("ok@remote.test");
+        assertThat(bounce.getStringProperty(EnvelopeHeaders.SENDER)).isEqualTo("a@client.test");
+        Thread.sleep(1_500);
+        assertThat(nextHop.transactions()).as("nothing is delivered twice").hasSize(2);
+    }
+
+    private Message receive(String queue) throws Exception {
+        ActiveMQConnectionFactory cf = new ActiveMQConnectionFactory(EmbeddedBroker.IN_VM_URL);
+        try (Connection c = cf.createConnection()) {
+            c.start();
+            Session s = c.createSession(false, Session.AUTO_ACKNOWLEDGE);
+            MessageConsumer consumer = s.createConsumer(s.createQueue(queue));
+            return consumer.receive(10_000);
+        } finally {
+            cf.close();
+        }
+    }
+
+    private void send(String... recipients) throws Exception {
+        try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), smtpPort)) {
+            BufferedReader in = new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.US_ASCII));
+            OutputStream out = socket.getOutputStream();
+            StringBuilder cmds = new StringBuilder("EHLO client.test\r\nMAIL FROM:<a@client.test>\r\n");
+            for (String r : recipients) {
+                cmds.append("RCPT TO:<").append(r).append(">\r\n");
+            }
+            cmds.append("DATA\r\n");
+            assertThat(in.readLine()).startsWith("220");
+            out.write(cmds.toString().getBytes(StandardCharsets.US_ASCII));
+            String line;
+            do {
+                line = in.readLine();
+            } while (!line.startsWith("354"));
+            out.write("Subject: routes\r\n\r\nbody\r\n.\r\nQUIT\r\n".getBytes(StandardCharsets.US_ASCII));
+            assertThat(in.readLine()).startsWith("250 2.0.0 Ok: queued as");
+        }
+    }
+
+    private static int freePort() throws Exception {
+        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return s.getLocalPort();
+        }
+    }
+
+    private static boolean listening(int port) {
+        try (Socket s = new Socket(InetAddress.getLoopbackAddress(), port)) {
+            return true;
+        } catch (Exception e) {
+            return false;
+        }
+    }
+}

@@ -1,0 +1,193 @@
+package io.mailhub.relay;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.mailhub.model.BodyType;
+import io.mailhub.model.DsnNotify;
+import io.mailhub.model.DsnRet;
+import io.mailhub.model.Envelope;
+import io.mailhub.model.MailAddress;
+import io.mailhub.model.Recipient;
+import io.mailhub.testing.FakeSmtpServer;
+import java.io.ByteArrayInputStream;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.EnumSet;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+class SmtpRelayTest {
+
+    private FakeSmtpServer server;
+    private SmtpRelay relay;
+    private Destination destination;
+
+    @BeforeEach
+    void start() throws Exception {
+        server = new FakeSmtpServer();
+        destination = new Destination("127.0.0.1", server.port());
+        relay = new SmtpRelay(SmtpTransport.PLAIN, "hub.test",
+                new Timeouts(Duration.ofSeconds(2), Duration.ofSeconds(5), Duration.ofSeconds(10)),
+                new ConnectionPool(20, Duration.ofSeconds(5), Duration.ofMinutes(5), 100));
+    }
+
+    @AfterEach
+    void stop() throws Exception {
+        relay.close();
+        server.close();
+    }
+
+    private static Envelope envelope(String... recipients) {
+        List<Recipient> rcpts = Arrays.stream(recipients)
+                .map(r -> Recipient.of(new MailAddress(r.substring(0, r.indexOf('@')), r.substring(r.indexOf('@') + 1))))
+                .toList();
+        return new Envelope("Q0000000000001", new MailAddress("alice", "client.test"), rcpts, null, null,
+                BodyType.SEVEN_BIT, false, "127.0.0.1", "client.test", null, Instant.now(), -1);
+    }
+
+    private static BodySource body(String text) {
+        byte[] bytes = text.getBytes(StandardCharsets.US_ASCII);
+        return new BodySource() {
+            @Override
+            public long size() {
+                return bytes.length;
+            }
+
+            @Override
+            public InputStream open() {
+                return new ByteArrayInputStream(bytes);
+            }
+        };
+    }
+
+    private static final String MESSAGE = "Subject: hi\r\n\r\nhello\r\n";
+
+    @Test
+    void everyRecipientAcceptedIsReportedDeliveredWithTheRemoteReply() throws Exception {
+        DeliveryReport report = relay.deliver(destination, envelope("b@remote.test", "c@remote.test"), body(MESSAGE));
+
+        assertThat(report.count(RecipientStatus.DELIVERED)).isEqualTo(2);
+        assertThat(report.results().get(0).reply().toWire()).contains("250 2.0.0 Ok: queued");
+        assertThat(report.results().get(0).remoteMta()).contains("127.0.0.1");
+        assertThat(server.transactions()).singleElement().satisfies(t -> {
+            assertThat(t.mailLine()).startsWith("MAIL FROM:<alice@client.test>");
+            assertThat(t.accepted()).containsExactly("b@remote.test", "c@remote.test");
+            assertThat(t.data()).isEqualTo(MESSAGE);
+        });
+    }
+
+    @Test
+    void mixedRecipientRepliesGiveOneOutcomeEach() throws Exception {
+        server.rcptReply(a -> a.startsWith("later") ? "450 4.2.0 mailbox busy"
+                : a.startsWith("never") ? "550 5.1.1 no such user" : "250 2.1.5 Ok");
+
+        DeliveryReport report = relay.deliver(destination,
+                envelope("ok@remote.test", "later@remote.test", "never@remote.test"), body(MESSAGE));
+
+        assertThat(report.results()).extracting(RecipientResult::status).containsExactly(RecipientStatus.DELIVERED,
+                RecipientStatus.DEFERRED, RecipientStatus.FAILED);
+        assertThat(report.results().get(1).statusCode()).isEqualTo("4.2.0");
+        assertThat(report.results().get(2).reply().toWire()).contains("550 5.1.1 no such user");
+        assertThat(server.transactions()).singleElement()
+                .satisfies(t -> assertThat(t.accepted()).containsExactly("ok@remote.test"));
+    }
+
+    @Test
+    void commandsArePipelinedWhenTheServerOffersPipelining() throws Exception {
+        server.requirePipelining();
+
+        DeliveryReport report = relay.deliver(destination, envelope("b@remote.test", "c@remote.test"), body(MESSAGE));
+
+        assertThat(report.count(RecipientStatus.DELIVERED)).as(report.toString()).isEqualTo(2);
+    }
+
+    @Test
+    void aSecondMessageToTheSameDestinationReusesTheConnection() throws Exception {
+        relay.deliver(destination, envelope("b@remote.test"), body(MESSAGE));
+        relay.deliver(destination, envelope("c@remote.test"), body(MESSAGE));
+
+        assertThat(server.transactions()).hasSize(2);
+        assertThat(server.connections()).isEqualTo(1);
+    }
+
+    @Test
+    void dsnParametersArePassedOnWhenTheServerOffersDsn() throws Exception {
+        Envelope e = envelope("b@remote.test");
+        Recipient r = new Recipient(e.recipients().get(0).address(), EnumSet.of(DsnNotify.SUCCESS, DsnNotify.FAILURE),
+                "rfc822;b@remote.test");
+        e = new Envelope(e.queueId(), e.sender(), List.of(r), DsnRet.HDRS, "env1", e.body(), false, e.clientAddress(),
+                e.clientHelo(), null, e.arrival(), -1);
+
+        relay.deliver(destination, e, body(MESSAGE));
+
+        FakeSmtpServer.Transaction t = server.transactions().get(0);
+        assertThat(t.mailLine()).contains("RET=HDRS").contains("ENVID=env1");
+        assertThat(t.rcptLines().get(0)).contains("NOTIFY=").contains("SUCCESS").contains("ORCPT=rfc822;b@remote.test");
+    }
+
+    @Test
+    void dsnParametersAreLeftOutWhenTheServerDoesNotOfferDsn() throws Exception {
+        server.extensions("PIPELINING", "8BITMIME");
+        Envelope e = envelope("b@remote.test");
+        Recipient r = new Recipient(e.recipients().get(0).address(), EnumSet.of(DsnNotify.SUCCESS), null);
+        e = new Envelope(e.queueId(), e.sender(), List.of(r), DsnRet.FULL, "env1", e.body(), false, e.clientAddress(),
+                e.clientHelo(), null, e.arrival(), -1);
+
+        DeliveryReport report = relay.deliver(destination, e, body(MESSAGE));
+
+        assertThat(report.count(RecipientStatus.DELIVERED)).isEqualTo(1);
+        assertThat(report.results().get(0).dsnRelayed()).isFalse();
+        FakeSmtpServer.Transaction t = server.transactions().get(0);
+        assertThat(t.mailLine()).doesNotContain("RET=").doesNotContain("ENVID=");
+        assertThat(t.rcptLines().get(0)).doesNotContain("NOTIFY=");
+    }
+
+    @Test
+    void linesStartingWithADotArriveIntact() throws Exception {
+        String content = "Subject: dots\r\n\r\n.leading\r\n..two\r\n.\r\nend\r\n";
+
+        relay.deliver(destination, envelope("b@remote.test"), body(content));
+
+        assertThat(server.transactions().get(0).data()).isEqualTo(content);
+    }
+
+    @Test
+    void aRejectedDataPhaseFailsOrDefersEveryAcceptedRecipient() throws Exception {
+        server.dataReply("554 5.6.0 content rejected");
+        DeliveryReport failed = relay.deliver(destination, envelope("b@remote.test"), body(MESSAGE));
+        assertThat(failed.results()).extracting(RecipientResult::status).containsExactly(RecipientStatus.FAILED);
+
+        server.dataReply("451 4.3.0 try later");
+        DeliveryReport deferred = relay.deliver(destination, envelope("b@remote.test"), body(MESSAGE));
+        assertThat(deferred.results()).extracting(RecipientResult::status).containsExactly(RecipientStatus.DEFERRED);
+        assertThat(deferred.results().get(0).statusCode()).isEqualTo("4.3.0");
+    }
+
+    @Test
+    void aNextHopThatIsDownDefersEveryRecipient() throws Exception {
+        server.close();
+
+        DeliveryReport report = relay.deliver(destination, envelope("b@remote.test", "c@remote.test"), body(MESSAGE));
+
+        assertThat(report.count(RecipientStatus.DEFERRED)).isEqualTo(2);
+        assertThat(report.results().get(0).statusCode()).startsWith("4.");
+    }
+
+    @Test
+    void aMessageNeedingEightBitToASevenBitServerFailsWith563() throws Exception {
+        server.extensions("PIPELINING");
+        Envelope e = envelope("b@remote.test");
+        e = new Envelope(e.queueId(), e.sender(), e.recipients(), null, null, BodyType.EIGHT_BIT_MIME, false,
+                e.clientAddress(), e.clientHelo(), null, e.arrival(), -1);
+
+        DeliveryReport report = relay.deliver(destination, e, body("Subject: x\r\n\r\nd\u00e9j\u00e0\r\n"));
+
+        assertThat(report.results()).extracting(RecipientResult::status).containsExactly(RecipientStatus.FAILED);
+        assertThat(report.results().get(0).statusCode()).isEqualTo("5.6.3");
+    }
+}

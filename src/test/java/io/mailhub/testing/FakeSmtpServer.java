@@ -1,0 +1,207 @@
+package io.mailhub.testing;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.net.SocketTimeoutException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
+
+/**
+ * A scripted SMTP next hop for unit and route tests: answers each RCPT from a function, records every transaction
+ * and which connection carried it. With {@link #requirePipelining()} it withholds its reply to MAIL until the client
+ * has also sent its RCPTs and DATA, so a client that waits for each reply (no pipelining) times out.
+ */
+public final class FakeSmtpServer implements AutoCloseable {
+
+    /** One transaction as received. */
+    public record Transaction(int connection, String mailLine, List<String> rcptLines, List<String> accepted,
+            String data) {}
+
+    private final ServerSocket server;
+    private final List<Transaction> transactions = new CopyOnWriteArrayList<>();
+    private final AtomicInteger connections = new AtomicInteger();
+    private volatile Function<String, String> rcptReply = address -> "250 2.1.5 Ok";
+    private volatile String dataReply = "250 2.0.0 Ok: queued";
+    private volatile List<String> extensions = List.of("PIPELINING", "8BITMIME", "SIZE 10240000", "DSN",
+            "ENHANCEDSTATUSCODES");
+    private volatile boolean requirePipelining;
+    private final Thread acceptor;
+
+    public FakeSmtpServer() throws IOException {
+        server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+        acceptor = new Thread(this::acceptLoop, "fake-smtp");
+        acceptor.setDaemon(true);
+        acceptor.start();
+    }
+
+    public int port() {
+        return server.getLocalPort();
+    }
+
+    /** Answers RCPT with the reply the function returns for the address (e.g. "450 4.2.0 busy"). */
+    public FakeSmtpServer rcptReply(Function<String, String> reply) {
+        this.rcptReply = reply;
+        return this;
+    }
+
+    public FakeSmtpServer dataReply(String reply) {
+        this.dataReply = reply;
+        return this;
+    }
+
+    public FakeSmtpServer extensions(String... ext) {
+        this.extensions = List.of(ext);
+        return this;
+    }
+
+    public FakeSmtpServer requirePipelining() {
+        this.requirePipelining = true;
+        return this;
+    }
+
+    public List<Transaction> transactions() {
+        return List.copyOf(transactions);
+    }
+
+    public int connections() {
+        return connections.get();
+    }
+
+    private void acceptLoop() {
+        while (!server.isClosed()) {
+            try {
+                Socket s = server.accept();
+                int id = connections.incrementAndGet();
+                Thread t = new Thread(() -> session(s, id), "fake-smtp-" + id);
+                t.setDaemon(true);
+                t.start();
+            } catch (IOException e) {
+                return;
+            }
+        }
+    }
+
+    private void session(Socket socket, int id) {
+        try (socket) {
+            socket.setSoTimeout(10_000);
+            InputStream in = socket.getInputStream();
+            OutputStream out = socket.getOutputStream();
+            reply(out, "220 fake.test ESMTP");
+            String mail = null;
+            List<String> rcpts = new ArrayList<>();
+            List<String> accepted = new ArrayList<>();
+            List<String> pending = new ArrayList<>();
+            while (true) {
+                String line = readLine(in);
+                if (line == null) {
+                    return;
+                }
+                String upper = line.toUpperCase();
+                if (upper.startsWith("EHLO")) {
+                    StringBuilder r = new StringBuilder("250-fake.test\r\n");
+                    for (int i = 0; i < extensions.size(); i++) {
+                        r.append(i == extensions.size() - 1 ? "250 " : "250-").append(extensions.get(i)).append("\r\n");
+                    }
+                    out.write(r.toString().getBytes(StandardCharsets.US_ASCII));
+                    out.flush();
+                } else if (upper.startsWith("MAIL FROM:")) {
+                    mail = line;
+                    rcpts = new ArrayList<>();
+                    accepted = new ArrayList<>();
+                    if (requirePipelining) {
+                        // withhold the reply until DATA has arrived: only a pipelining client gets there
+                        socket.setSoTimeout(2_000);
+                        pending.add("250 2.1.0 Ok");
+                        continue;
+                    }
+                    reply(out, "250 2.1.0 Ok");
+                } else if (upper.startsWith("RCPT TO:")) {
+                    rcpts.add(line);
+                    String address = line.substring(line.indexOf('<') + 1, line.indexOf('>'));
+                    String r = rcptReply.apply(address);
+                    if (r.startsWith("2")) {
+                        accepted.add(address);
+                    }
+                    if (!pending.isEmpty()) {
+                        pending.add(r);
+                        continue;
+                    }
+                    reply(out, r);
+                } else if (upper.equals("DATA")) {
+                    if (!pending.isEmpty()) {
+                        for (String p : pending) {
+                            reply(out, p);
+                        }
+                        pending.clear();
+                        socket.setSoTimeout(10_000);
+                    }
+                    if (accepted.isEmpty()) {
+                        reply(out, "554 5.5.1 Error: no valid recipients");
+                        continue;
+                    }
+                    reply(out, "354 go ahead");
+                    String data = readData(in);
+                    if (dataReply.startsWith("2")) {
+                        transactions.add(new Transaction(id, mail, List.copyOf(rcpts), List.copyOf(accepted), data));
+                    }
+                    reply(out, dataReply);
+                } else if (upper.equals("RSET") || upper.equals("NOOP")) {
+                    reply(out, "250 2.0.0 Ok");
+                } else if (upper.equals("QUIT")) {
+                    reply(out, "221 2.0.0 Bye");
+                    return;
+                } else {
+                    reply(out, "500 5.5.1 unknown");
+                }
+            }
+        } catch (SocketTimeoutException e) {
+            // a non-pipelining client waiting for the withheld MAIL reply ends here
+        } catch (IOException e) {
+            // client went away
+        }
+    }
+
+    private static void reply(OutputStream out, String line) throws IOException {
+        out.write((line + "\r\n").getBytes(StandardCharsets.US_ASCII));
+        out.flush();
+    }
+
+    private static String readLine(InputStream in) throws IOException {
+        ByteArrayOutputStream b = new ByteArrayOutputStream();
+        int c;
+        while ((c = in.read()) >= 0) {
+            if (c == '\n') {
+                byte[] bytes = b.toByteArray();
+                int n = bytes.length > 0 && bytes[bytes.length - 1] == '\r' ? bytes.length - 1 : bytes.length;
+                return new String(bytes, 0, n, StandardCharsets.UTF_8);
+            }
+            b.write(c);
+        }
+        return null;
+    }
+
+    private static String readData(InputStream in) throws IOException {
+        StringBuilder data = new StringBuilder();
+        while (true) {
+            String line = readLine(in);
+            if (line == null || line.equals(".")) {
+                return data.toString();
+            }
+            data.append(line.startsWith(".") ? line.substring(1) : line).append("\r\n");
+        }
+    }
+
+    @Override
+    public void close() throws IOException {
+        server.close();
+    }
+}
