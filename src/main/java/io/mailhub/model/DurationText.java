@@ -23,13 +23,17 @@ public final class DurationText {
         } catch (NumberFormatException e) {
             throw new SyntaxException("'" + text + "' is too large");
         }
-        return switch (m.group(2)) {
-            case "ms" -> Duration.ofMillis(n);
-            case "s" -> Duration.ofSeconds(n);
-            case "m" -> Duration.ofMinutes(n);
-            case "h" -> Duration.ofHours(n);
-            default -> Duration.ofDays(n);
-        };
+        try {
+            return switch (m.group(2)) {
+                case "ms" -> Duration.ofMillis(n);
+                case "s" -> Duration.ofSeconds(n);
+                case "m" -> Duration.ofMinutes(n);
+                case "h" -> Duration.ofHours(n);
+                default -> Duration.ofDays(n);
+            };
+        } catch (ArithmeticException e) {
+            throw new SyntaxException("'" + text + "' is too large");
+        }
     }
 
     /** Writes a duration the way it is configured: the largest unit that divides it, e.g. {@code 90s}, {@code 5m}. */

@@ -1,29 +1,28 @@
 package io.mailhub.model;
 
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Makes queue ids: 14 characters of Crockford base 32, the first 10 a millisecond timestamp (so ids sort by arrival,
  * like Postfix's long queue ids) and the last 4 random (20 bits), which keeps ids from several hub instances sharing
- * one broker apart.
+ * one broker apart. Within one instance ids are strictly increasing: an id that would not be greater than the previous
+ * one (same millisecond, smaller random part, or a clock step back) is the previous one plus one, so it is unique.
  */
 public final class QueueIds {
 
     private static final char[] ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ".toCharArray();
+    private static final AtomicLong LAST = new AtomicLong();
 
     private QueueIds() {}
 
     public static String next() {
+        long candidate = (System.currentTimeMillis() << 20) | ThreadLocalRandom.current().nextInt(1 << 20);
+        long v = LAST.accumulateAndGet(candidate, (last, c) -> c > last ? c : last + 1);
         char[] id = new char[14];
-        long t = System.currentTimeMillis();
-        for (int i = 9; i >= 0; i--) {
-            id[i] = ALPHABET[(int) (t & 31)];
-            t >>>= 5;
-        }
-        int r = ThreadLocalRandom.current().nextInt(1 << 20);
-        for (int i = 13; i >= 10; i--) {
-            id[i] = ALPHABET[r & 31];
-            r >>>= 5;
+        for (int i = 13; i >= 0; i--) {
+            id[i] = ALPHABET[(int) (v & 31)];
+            v >>>= 5;
         }
         return new String(id);
     }

@@ -39,8 +39,10 @@ public final class Xtext {
                 out.write(Integer.parseInt(s.substring(i + 1, i + 3), 16));
                 i += 2;
             } else {
-                byte[] b = String.valueOf(c).getBytes(StandardCharsets.UTF_8);
+                int cp = s.codePointAt(i); // unitext may hold characters outside the BMP (two chars)
+                byte[] b = new String(Character.toChars(cp)).getBytes(StandardCharsets.UTF_8);
                 out.write(b, 0, b.length);
+                i += Character.charCount(cp) - 1;
             }
         }
         return out.toString(StandardCharsets.UTF_8);

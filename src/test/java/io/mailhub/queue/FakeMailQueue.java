@@ -1,0 +1,57 @@
+package io.mailhub.queue;
+
+import io.mailhub.model.Envelope;
+import io.mailhub.model.MessageContent;
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * A {@link MailQueue} for unit tests: keeps what was enqueued in memory (the content is read during {@code enqueue},
+ * since the caller closes it afterwards), or fails on demand.
+ */
+public final class FakeMailQueue implements MailQueue {
+
+    /** One enqueued message: its envelope and the exact content octets. */
+    public record Queued(Envelope envelope, byte[] content) {}
+
+    private final List<Queued> queued = new ArrayList<>();
+    private boolean available = true;
+    private QueueException failure;
+
+    @Override
+    public synchronized void enqueue(Envelope envelope, MessageContent content) throws QueueException {
+        if (failure != null) {
+            throw failure;
+        }
+        try (InputStream in = content.openStream()) {
+            byte[] bytes = in.readAllBytes();
+            if (bytes.length != content.size()) {
+                throw new IllegalStateException("content size " + content.size() + " but " + bytes.length + " octets");
+            }
+            queued.add(new Queued(envelope, bytes));
+        } catch (IOException e) {
+            throw new QueueException("cannot read content", e);
+        }
+    }
+
+    @Override
+    public synchronized boolean isAvailable() {
+        return available;
+    }
+
+    /** Makes {@link #isAvailable()} answer {@code available}. */
+    public synchronized void setAvailable(boolean available) {
+        this.available = available;
+    }
+
+    /** Makes every later {@code enqueue} throw {@code failure} ({@code null} to store again). */
+    public synchronized void failWith(QueueException failure) {
+        this.failure = failure;
+    }
+
+    public synchronized List<Queued> queued() {
+        return List.copyOf(queued);
+    }
+}
