@@ -56,6 +56,8 @@ public final class EmbeddedBroker {
             config.getAcceptorConfigurations().removeIf(a -> !a.getFactoryClassName().contains("InVM"));
         }
         config.setJMXManagementEnabled(true);
+        // The configuration is read once from the classpath (inside the jar): there is no file to watch for changes.
+        config.setConfigurationFileRefreshPeriod(-1);
 
         broker = new EmbeddedActiveMQ();
         broker.setConfiguration(config);
