@@ -62,8 +62,10 @@ public final class MailhubMain {
         Main main = new Main();
         MailhubRuntime runtime = new MailhubRuntime(settings);
         main.setInitialProperties(camelProperties(settings));
-        main.setPropertyPlaceholderLocations(
-                "file:" + settings.configDir.resolve("application.properties") + ";optional=true");
+        if (settings.configFile != null) {
+            // the same file the settings came from, so Camel's own keys in it apply too
+            main.setPropertyPlaceholderLocations("file:" + settings.configFile.toAbsolutePath() + ";optional=true");
+        }
         main.configure().withRoutesIncludePattern(RouteFiles.includePattern(settings.routesDir));
         main.configure().addConfiguration(runtime);
         main.addMainListener(runtime);

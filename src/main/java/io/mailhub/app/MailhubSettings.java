@@ -64,6 +64,8 @@ public final class MailhubSettings {
     public final int httpPort;
     public final Path dataDir;
     public final Path configDir;
+    /** The configuration file the values were read from, or {@code null} when there was none. */
+    public final Path configFile;
     public final Path routesDir;
     public final String brokerUrl;
     public final String brokerConfig;
@@ -92,9 +94,10 @@ public final class MailhubSettings {
         httpPort = port("mailhub.http.port");
         dataDir = Path.of(value("mailhub.data.dir")).toAbsolutePath().normalize();
         configDir = Path.of(value("mailhub.config.dir")).toAbsolutePath().normalize();
+        configFile = source.filePath();
         String routes = value("mailhub.routes.dir");
         routesDir = routes.isBlank() ? null : Path.of(routes).toAbsolutePath().normalize();
-        brokerUrl = value("mailhub.broker.url").trim();
+        brokerUrl = brokerUrl("mailhub.broker.url");
         brokerConfig = value("mailhub.broker.config").trim();
         queueMinFreeSpace = size("mailhub.queue.min-free-space", 0, Long.MAX_VALUE);
         smarthost = smarthost("mailhub.relay.smarthost");
@@ -151,11 +154,22 @@ public final class MailhubSettings {
         KEYS.keySet().forEach(k -> envNames.add(ConfigSource.environmentName(k)));
         envNames.add("MAILHUB_CONFIG_DIR");
         for (String key : source.givenKeys()) {
+            if (isKubernetesServiceLink(key)) {
+                continue;
+            }
             boolean known = key.startsWith("MAILHUB_") ? envNames.contains(key) : KEYS.containsKey(key);
             if (!known) {
                 errors.add(key + ": unknown setting" + suggestion(key));
             }
         }
+    }
+
+    /**
+     * Kubernetes injects {@code MAILHUB_SERVICE_HOST}, {@code MAILHUB_PORT_2525_TCP_ADDR} and the like for a Service
+     * named "mailhub": those are not settings and must not stop the hub.
+     */
+    static boolean isKubernetesServiceLink(String key) {
+        return key.matches("MAILHUB_(SERVICE_(HOST|PORT)(_[A-Z0-9_]+)?|PORT(_\\d+_(TCP|UDP|SCTP)(_(ADDR|PORT|PROTO))?)?)");
     }
 
     private static String suggestion(String key) {
@@ -260,6 +274,18 @@ public final class MailhubSettings {
             error(key, "must be a host name such as mail.example.com");
         }
         return name;
+    }
+
+    private static final java.util.regex.Pattern BROKER_URL =
+            java.util.regex.Pattern.compile("\\(?\\s*(tcp|ssl|vm)://[^\\s,()]+(\\s*,\\s*(tcp|ssl|vm)://[^\\s,()]+)*\\s*\\)?(\\?\\S*)?");
+
+    private String brokerUrl(String key) {
+        String v = value(key).trim();
+        if (!v.isEmpty() && !BROKER_URL.matcher(v).matches()) {
+            error(key, "must be empty (embedded broker) or an Artemis URL such as tcp://broker:61616"
+                    + " or (tcp://a:61616,tcp://b:61616)");
+        }
+        return v;
     }
 
     private String smarthost(String key) {

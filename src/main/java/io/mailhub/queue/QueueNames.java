@@ -5,9 +5,9 @@ public final class QueueNames {
 
     /** Accepted mail, not yet dispatched. Written by every ingress path, read by the dispatch route. */
     public static final String INCOMING = "mail.incoming";
-    /** Mail to deliver (again), possibly scheduled for later. Read by the delivery route. */
+    /** Recipients waiting for a retry, scheduled for later. Read by the retry route. */
     public static final String OUTBOUND = "mail.outbound";
-    /** Failed or expired recipients waiting for their bounce (DSN). Read by the bounce route. */
+    /** Failed or expired recipients waiting for their bounce (DSN). The bounce route that reads it comes with issue 3. */
     public static final String BOUNCE = "mail.bounce";
     /** Mail an operator (or a route) put on hold. Nothing reads it until released. */
     public static final String HOLD = "mail.hold";

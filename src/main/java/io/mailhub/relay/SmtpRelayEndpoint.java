@@ -21,7 +21,7 @@ import org.apache.camel.support.DefaultEndpoint;
         headersClass = SmtpRelayConstants.class)
 public class SmtpRelayEndpoint extends DefaultEndpoint {
 
-    @UriPath(description = "A name for this relay endpoint (shown in logs and Hawtio).")
+    @UriPath(description = "A name for this relay endpoint (shown in Hawtio and the endpoint URI).")
     @Metadata(required = true)
     private final String name;
 

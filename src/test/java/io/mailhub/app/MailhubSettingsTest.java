@@ -144,6 +144,25 @@ class MailhubSettingsTest {
     }
 
     @Test
+    void kubernetesServiceLinkVariablesForAServiceNamedMailhubAreNotSettings() throws Exception {
+        MailhubSettings s = MailhubSettings.from(new ConfigSource(HOSTNAME, Map.of("MAILHUB_SERVICE_HOST", "10.0.0.7",
+                "MAILHUB_SERVICE_PORT", "25", "MAILHUB_SERVICE_PORT_SMTP", "25", "MAILHUB_PORT", "tcp://10.0.0.7:25",
+                "MAILHUB_PORT_25_TCP_ADDR", "10.0.0.7", "MAILHUB_SMTP_PORT", "2526"), Map.of(), null));
+
+        assertThat(s.smtpPort).isEqualTo(2526);
+    }
+
+    @Test
+    void brokerUrlMustBeAnArtemisUrl() throws Exception {
+        assertThat(problemsWithSystemProperties("mailhub.broker.url", "nonsense:61616")).singleElement().asString()
+                .startsWith("mailhub.broker.url=nonsense:61616").contains("tcp://broker:61616");
+        assertThat(fromSystemProperties("mailhub.broker.url", "tcp://broker:61616").brokerUrl)
+                .isEqualTo("tcp://broker:61616");
+        assertThat(fromSystemProperties("mailhub.broker.url", "(tcp://a:61616,tcp://b:61616)?ha=true").brokerUrl)
+                .startsWith("(tcp://a");
+    }
+
+    @Test
     void otherSystemPropertiesAreIgnored() throws Exception {
         assertThat(fromSystemProperties("java.version", "17", "user.home", "/root").smtpPort).isEqualTo(2525);
     }

@@ -26,7 +26,7 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Blocking I/O with a thread per session keeps each session a plain sequential program; a session spends its life
  * waiting for the client or for the broker's synced write, and the broker batches the writes of concurrent sessions
- * into one disk sync. See docs/adr/0002-smtp-intake.md.
+ * into one disk sync. See docs/adr/0001-own-smtp-intake.md.
  */
 public final class SmtpServer {
 
