@@ -1,6 +1,7 @@
 package io.mailhub.relay;
 
 import java.time.Duration;
+import java.util.EnumMap;
 import java.util.Iterator;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -13,7 +14,10 @@ import java.util.concurrent.TimeUnit;
 /**
  * Open connections per destination, for reuse (like Postfix's scache), and the per-destination concurrency limit.
  * A connection is reused for at most {@code maxTransactions} transactions and {@code maxAge}; an idle one is closed
- * (with QUIT) after {@code idleTime}.
+ * (with QUIT) after {@code idleTime}. Idle connections are kept apart by the {@link TlsPolicy} they were opened under
+ * and reused only under the same policy (Postfix puts the TLS level into its connection cache key): a connection that
+ * ended up in plaintext under {@code may} must never carry a delivery that demands {@code encrypt} or {@code verify}.
+ * The concurrency limit counts all of a destination's connections, whatever their policy.
  */
 final class ConnectionPool implements AutoCloseable {
 
@@ -21,10 +25,13 @@ final class ConnectionPool implements AutoCloseable {
 
     private static final class Slot {
         final Semaphore permits;
-        final ConcurrentLinkedDeque<Idle> idle = new ConcurrentLinkedDeque<>();
+        final Map<TlsPolicy, ConcurrentLinkedDeque<Idle>> idle = new EnumMap<>(TlsPolicy.class);
 
         Slot(int limit) {
             permits = new Semaphore(limit, true);
+            for (TlsPolicy p : TlsPolicy.values()) {
+                idle.put(p, new ConcurrentLinkedDeque<>());
+            }
         }
     }
 
@@ -62,11 +69,11 @@ final class ConnectionPool implements AutoCloseable {
         slot(d).permits.release();
     }
 
-    /** An idle connection to reuse, or {@code null}. The caller must hold a slot. */
-    SmtpClientConnection takeIdle(Destination d) {
-        Slot slot = slot(d);
+    /** An idle connection opened under this policy to reuse, or {@code null}. The caller must hold a slot. */
+    SmtpClientConnection takeIdle(Destination d, TlsPolicy policy) {
+        ConcurrentLinkedDeque<Idle> deque = slot(d).idle.get(policy);
         Idle idle;
-        while ((idle = slot.idle.pollFirst()) != null) {
+        while ((idle = deque.pollFirst()) != null) {
             SmtpClientConnection c = idle.connection();
             if (!c.isBroken() && !expired(c, idle.since(), System.nanoTime())) {
                 return c;
@@ -83,12 +90,13 @@ final class ConnectionPool implements AutoCloseable {
         } else if (c.transactions() >= maxTransactions || c.ageNanos() > maxAge.toNanos() || reaper.isShutdown()) {
             c.quit();
         } else {
-            slot(c.destination()).idle.addFirst(new Idle(c, System.nanoTime()));
+            slot(c.destination()).idle.get(c.tlsPolicy()).addFirst(new Idle(c, System.nanoTime()));
         }
     }
 
     int idleCount() {
-        return slots.values().stream().mapToInt(s -> s.idle.size()).sum();
+        return slots.values().stream().flatMap(s -> s.idle.values().stream())
+                .mapToInt(ConcurrentLinkedDeque::size).sum();
     }
 
     private Slot slot(Destination d) {
@@ -102,10 +110,12 @@ final class ConnectionPool implements AutoCloseable {
     private void closeExpired() {
         long now = System.nanoTime();
         for (Slot slot : slots.values()) {
-            for (Iterator<Idle> it = slot.idle.iterator(); it.hasNext(); ) {
-                Idle idle = it.next();
-                if (expired(idle.connection(), idle.since(), now) && slot.idle.remove(idle)) {
-                    idle.connection().quit();
+            for (ConcurrentLinkedDeque<Idle> deque : slot.idle.values()) {
+                for (Iterator<Idle> it = deque.iterator(); it.hasNext(); ) {
+                    Idle idle = it.next();
+                    if (expired(idle.connection(), idle.since(), now) && deque.remove(idle)) {
+                        idle.connection().quit();
+                    }
                 }
             }
         }
@@ -115,9 +125,11 @@ final class ConnectionPool implements AutoCloseable {
     public void close() {
         reaper.shutdownNow();
         for (Slot slot : slots.values()) {
-            Idle idle;
-            while ((idle = slot.idle.pollFirst()) != null) {
-                idle.connection().quit();
+            for (ConcurrentLinkedDeque<Idle> deque : slot.idle.values()) {
+                Idle idle;
+                while ((idle = deque.pollFirst()) != null) {
+                    idle.connection().quit();
+                }
             }
         }
     }

@@ -1,17 +1,25 @@
 package io.mailhub.relay;
 
 import io.mailhub.model.SyntaxException;
+import java.net.InetAddress;
 
 /**
- * Where to connect: a host name or address literal and a port. Written {@code host:port}, {@code [host]:port} or
- * {@code [2001:db8::1]:port} (Postfix's relayhost notation; brackets around a name mean "no MX lookup").
+ * Where to connect: a host name or address literal and a port, and for an MX host the address DNS gave us (so the
+ * connection goes exactly there, while the name is used for greetings, logs, SNI and certificate checks). Written
+ * {@code host:port}, {@code [host]:port} or {@code [2001:db8::1]:port} (Postfix's relayhost notation).
+ *
+ * @param address the address to connect to, or {@code null} to resolve {@code host} with the system resolver
  */
-public record Destination(String host, int port) {
+public record Destination(String host, int port, InetAddress address) {
 
     public Destination {
         if (host.isEmpty() || port < 1 || port > 65535) {
             throw new IllegalArgumentException("bad destination " + host + ":" + port);
         }
+    }
+
+    public Destination(String host, int port) {
+        this(host, port, null);
     }
 
     public static Destination parse(String text, int defaultPort) throws SyntaxException {
@@ -59,6 +67,7 @@ public record Destination(String host, int port) {
 
     @Override
     public String toString() {
-        return (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + port;
+        String name = host.indexOf(':') >= 0 ? "[" + host + "]" : host;
+        return address == null ? name + ":" + port : name + "[" + address.getHostAddress() + "]:" + port;
     }
 }

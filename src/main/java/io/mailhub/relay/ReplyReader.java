@@ -64,6 +64,11 @@ final class ReplyReader {
         return new SmtpReply(code, status, lines);
     }
 
+    /** Bytes received but not yet read as replies: after a reply to STARTTLS there must be none. */
+    int buffered() {
+        return limit - pos;
+    }
+
     private String readLine() throws IOException {
         StringBuilder sb = new StringBuilder(64);
         while (true) {

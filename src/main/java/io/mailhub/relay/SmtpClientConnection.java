@@ -10,26 +10,35 @@ import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
+import javax.net.ssl.SSLSocket;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * One SMTP client connection to a next hop: greeting and EHLO (HELO as fallback), the server's extensions, and
- * command/reply exchange. It knows nothing about messages; {@link MailTransaction} drives it.
+ * One SMTP client connection to a next hop: greeting and EHLO (HELO as fallback), STARTTLS (RFC 3207) as the
+ * {@link TlsPolicy} asks, the server's extensions, and command/reply exchange. It knows nothing about messages;
+ * {@link MailTransaction} drives it.
  */
 final class SmtpClientConnection implements AutoCloseable {
 
-    private final Socket socket;
+    private static final Logger LOG = LoggerFactory.getLogger("io.mailhub.delivery");
+
     private final Destination destination;
+    private final TlsPolicy tlsPolicy;
     private final String remoteMta;
-    private final ReplyReader replies;
-    private final OutputStream out;
     private final Map<String, String> extensions = new HashMap<>();
     private final long openedAt = System.nanoTime();
+    private Socket socket;
+    private ReplyReader replies;
+    private OutputStream out;
+    private String tlsDescription;
     private int transactions;
     private boolean broken;
 
-    private SmtpClientConnection(Socket socket, Destination destination) throws IOException {
+    private SmtpClientConnection(Socket socket, Destination destination, TlsPolicy tlsPolicy) throws IOException {
         this.socket = socket;
         this.destination = destination;
+        this.tlsPolicy = tlsPolicy;
         InetSocketAddress remote = (InetSocketAddress) socket.getRemoteSocketAddress();
         this.remoteMta = destination.host() + "[" + remote.getAddress().getHostAddress() + "]:" + remote.getPort();
         this.replies = new ReplyReader(socket.getInputStream());
@@ -37,11 +46,30 @@ final class SmtpClientConnection implements AutoCloseable {
     }
 
     /**
-     * Connects and greets. A failure to connect, a non-2xx greeting or EHLO/HELO reply ends in
-     * {@link SessionFailure} carrying the reply to report.
+     * Connects, greets and, unless the policy is {@link TlsPolicy#NONE}, starts TLS when the server offers it. A
+     * failure to connect, a non-2xx greeting or EHLO/HELO reply, or TLS that the policy requires but cannot be had,
+     * ends in {@link SessionFailure} carrying the reply to report. Under {@link TlsPolicy#MAY} a failed TLS handshake
+     * leaves the connection unusable; the connection is then opened once more and used without TLS.
+     *
+     * @param tls the TLS contexts; unused under {@link TlsPolicy#NONE}
      */
-    static SmtpClientConnection open(SmtpTransport transport, Destination destination, String heloName, Timeouts timeouts)
-            throws SessionFailure {
+    static SmtpClientConnection open(SmtpTransport transport, Destination destination, String heloName,
+            Timeouts timeouts, TlsPolicy policy, TlsClient tls) throws SessionFailure {
+        try {
+            return connect(transport, destination, heloName, timeouts, policy, policy == TlsPolicy.NONE ? null : tls);
+        } catch (PlaintextFallback fallback) {
+            LOG.info("{}; trying again without TLS (policy may)", fallback.getMessage());
+            try {
+                return connect(transport, destination, heloName, timeouts, policy, null);
+            } catch (PlaintextFallback cannotHappen) {
+                throw new IllegalStateException(cannotHappen);
+            }
+        }
+    }
+
+    /** One connection attempt; STARTTLS only when {@code tls} is given. */
+    private static SmtpClientConnection connect(SmtpTransport transport, Destination destination, String heloName,
+            Timeouts timeouts, TlsPolicy policy, TlsClient tls) throws SessionFailure, PlaintextFallback {
         Socket socket;
         try {
             socket = transport.connect(destination, (int) timeouts.connect().toMillis());
@@ -49,23 +77,79 @@ final class SmtpClientConnection implements AutoCloseable {
             throw SessionFailure.connect(destination, e);
         }
         SmtpClientConnection c = null;
+        String phase = "greeting";
         try {
             socket.setSoTimeout((int) timeouts.command().toMillis());
             socket.setTcpNoDelay(true);
-            c = new SmtpClientConnection(socket, destination);
+            c = new SmtpClientConnection(socket, destination, policy);
             SmtpReply greeting = c.replies.read();
             if (!greeting.isPositiveCompletion()) {
                 throw new SessionFailure(greeting, c.remoteMta, "host " + c.remoteMta + " refused to talk to me", true);
             }
             c.ehlo(heloName);
+            if (tls != null) {
+                phase = "starting TLS";
+                c.startTls(heloName, tls);
+            }
             return c;
         } catch (IOException e) {
-            closeQuietly(socket);
-            throw SessionFailure.io(destination, c == null ? null : c.remoteMta, "greeting", e);
-        } catch (SessionFailure f) {
-            closeQuietly(socket);
+            closeQuietly(c == null ? socket : c.socket);
+            throw SessionFailure.io(destination, c == null ? null : c.remoteMta, phase, e);
+        } catch (SessionFailure | PlaintextFallback f) {
+            closeQuietly(c == null ? socket : c.socket);
             throw f;
         }
+    }
+
+    /**
+     * STARTTLS, the handshake, and EHLO again over TLS, forgetting the extensions learnt before (RFC 3207 section
+     * 4.2). Whatever the server sent after its 220 and before the handshake is discarded with the old reader, so
+     * that a man in the middle cannot inject replies that would be read as if they came over TLS.
+     */
+    private void startTls(String heloName, TlsClient tls) throws IOException, SessionFailure, PlaintextFallback {
+        if (!supports("STARTTLS")) {
+            if (tlsPolicy.required()) {
+                throw tlsFailure("4.7.4", "TLS is required, but was not offered by host " + remoteMta);
+            }
+            return;
+        }
+        SmtpReply reply = command("STARTTLS");
+        if (reply.code() != 220) {
+            if (tlsPolicy.required()) {
+                throw tlsFailure("4.7.5", "TLS is required, but host " + remoteMta + " refused to start TLS: "
+                        + reply.toWire().trim());
+            }
+            LOG.info("host {} refused to start TLS: {}; continuing without TLS", remoteMta, reply.toWire().trim());
+            return;
+        }
+        int unexpected = replies.buffered();
+        if (unexpected > 0) {
+            LOG.warn("host {} sent {} bytes after its 220 reply to STARTTLS; discarded", remoteMta, unexpected);
+        }
+        SSLSocket ssl;
+        try {
+            ssl = tls.handshake(socket, destination.host(), tlsPolicy);
+        } catch (IOException e) {
+            if (tlsPolicy.required()) {
+                throw new SessionFailure(SmtpReply.of(421, "4.7.5", "Cannot start TLS with " + remoteMta + ": "
+                        + TlsClient.reason(e)), null, "TLS failed", true);
+            }
+            throw new PlaintextFallback("Cannot start TLS with " + remoteMta + ": " + TlsClient.reason(e));
+        }
+        socket = ssl;
+        replies = new ReplyReader(ssl.getInputStream());
+        out = new BufferedOutputStream(ssl.getOutputStream(), 65536);
+        extensions.clear();
+        tlsDescription = TlsClient.describe(ssl.getSession());
+        LOG.info("{} TLS connection established to {}: {}", tls.trust(ssl.getSession(), tlsPolicy).word, remoteMta,
+                tlsDescription);
+        ehlo(heloName);
+    }
+
+    /** A TLS policy violation found while the plaintext session is still sound: says QUIT, then reports. */
+    private SessionFailure tlsFailure(String status, String text) {
+        quit();
+        return new SessionFailure(SmtpReply.of(421, status, text), null, "TLS policy " + tlsPolicy.text(), true);
     }
 
     private void ehlo(String heloName) throws IOException, SessionFailure {
@@ -137,6 +221,16 @@ final class SmtpClientConnection implements AutoCloseable {
         return remoteMta;
     }
 
+    /** The policy this connection was opened under; a pooled connection is reused only under the same policy. */
+    TlsPolicy tlsPolicy() {
+        return tlsPolicy;
+    }
+
+    /** Protocol and cipher, e.g. {@code TLSv1.3 with cipher TLS_AES_256_GCM_SHA384}, or {@code null} in plaintext. */
+    String tlsDescription() {
+        return tlsDescription;
+    }
+
     Destination destination() {
         return destination;
     }
@@ -185,6 +279,16 @@ final class SmtpClientConnection implements AutoCloseable {
             s.close();
         } catch (IOException e) {
             // nothing to do about a failing close
+        }
+    }
+
+    /** A TLS handshake failed under {@link TlsPolicy#MAY}: the caller connects again without TLS. */
+    private static final class PlaintextFallback extends Exception {
+
+        private static final long serialVersionUID = 1L;
+
+        PlaintextFallback(String message) {
+            super(message);
         }
     }
 }

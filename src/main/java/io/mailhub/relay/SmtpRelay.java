@@ -24,26 +24,38 @@ public final class SmtpRelay implements AutoCloseable {
     private final String heloName;
     private final Timeouts timeouts;
     private final ConnectionPool pool;
+    private final TlsClient tls;
 
     SmtpRelay(SmtpTransport transport, String heloName, Timeouts timeouts, ConnectionPool pool) {
+        this(transport, heloName, timeouts, pool, TlsClient.withDefaultTrust());
+    }
+
+    SmtpRelay(SmtpTransport transport, String heloName, Timeouts timeouts, ConnectionPool pool, TlsClient tls) {
         this.transport = transport;
         this.heloName = heloName;
         this.timeouts = timeouts;
         this.pool = pool;
+        this.tls = tls;
     }
 
+    /** Delivers with opportunistic TLS ({@link TlsPolicy#MAY}). */
     public DeliveryReport deliver(Destination destination, Envelope envelope, BodySource body) throws InterruptedException {
+        return deliver(destination, TlsPolicy.MAY, envelope, body);
+    }
+
+    public DeliveryReport deliver(Destination destination, TlsPolicy tlsPolicy, Envelope envelope, BodySource body)
+            throws InterruptedException {
         if (!pool.acquire(destination, timeouts.connect())) {
             SmtpReply busy = SmtpReply.of(421, "4.4.5", "all connections to " + destination + " are busy");
-            return log(envelope, all(envelope, RecipientStatus.DEFERRED, busy, null, Blame.SITE));
+            return log(envelope, all(envelope, RecipientStatus.DEFERRED, busy, null, Blame.SESSION));
         }
         try {
-            SmtpClientConnection c = pool.takeIdle(destination);
+            SmtpClientConnection c = pool.takeIdle(destination, tlsPolicy);
             boolean reused = c != null;
             while (true) {
                 if (c == null) {
                     try {
-                        c = SmtpClientConnection.open(transport, destination, heloName, timeouts);
+                        c = SmtpClientConnection.open(transport, destination, heloName, timeouts, tlsPolicy, tls);
                     } catch (SessionFailure f) {
                         LOG.info("{}: {}", envelope.queueId(), f.getMessage());
                         return log(envelope, all(envelope, RecipientStatus.DEFERRED, f.reply(), f.remoteMta(),
@@ -66,9 +78,14 @@ public final class SmtpRelay implements AutoCloseable {
         }
     }
 
-    /** Reports every recipient as deferred with the given reply, without any connection (no route yet). */
+    /** Reports every recipient as deferred with the given reply, without any connection (e.g. a dead destination). */
     public DeliveryReport deferAll(Envelope envelope, SmtpReply reply) {
         return log(envelope, all(envelope, RecipientStatus.DEFERRED, reply, null, Blame.SITE));
+    }
+
+    /** Reports every recipient with the given status and reply, without any connection (DNS said so). */
+    public DeliveryReport reportAll(Envelope envelope, RecipientStatus status, SmtpReply reply) {
+        return log(envelope, all(envelope, status, reply, null, status == RecipientStatus.FAILED ? Blame.RECIPIENT : Blame.SITE));
     }
 
     private static DeliveryReport all(

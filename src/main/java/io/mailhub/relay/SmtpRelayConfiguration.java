@@ -10,10 +10,11 @@ import org.apache.camel.spi.UriParams;
 @UriParams
 public class SmtpRelayConfiguration implements Cloneable {
 
-    @UriParam(description = "The next hop as host:port or [host]:port. Empty means MX delivery (not yet available).")
+    @UriParam(description = "The next hop for every domain without a transport map entry, as host:port or [host]:port."
+            + " Empty means MX delivery.")
     private String smartHost = "";
 
-    @UriParam(defaultValue = "25", description = "Port used when the smart host gives none.")
+    @UriParam(defaultValue = "25", description = "Port of MX hosts, and of a smart host or transport map host that names none.")
     private int port = 25;
 
     @UriParam(description = "The name sent in EHLO/HELO; defaults to the local host name.")
@@ -43,6 +44,37 @@ public class SmtpRelayConfiguration implements Cloneable {
 
     @UriParam(defaultValue = "100", description = "Maximum number of transactions over one connection.")
     private int maxTransactionsPerConnection = 100;
+
+    @UriParam(label = "dns", description = "DNS servers for MX lookups as a comma-separated host:port list; empty means"
+            + " the system's resolver configuration.")
+    private String dnsServers = "";
+
+    @UriParam(label = "dns", defaultValue = "10s", javaType = "java.time.Duration", description = "Timeout of one DNS query.")
+    private Duration dnsTimeout = Duration.ofSeconds(10);
+
+    @UriParam(label = "dns", defaultValue = "5",
+            description = "Most addresses of MX hosts tried in one delivery attempt (Postfix's smtp_mx_address_limit).")
+    private int maxMxAddresses = 5;
+
+    @UriParam(description = "A transport map file: per-domain next hop and TLS policy (see the component doc). Empty: none.")
+    private String transportMap = "";
+
+    @UriParam(defaultValue = "60s", javaType = "java.time.Duration", description = "How long a host that could not be"
+            + " reached (or refused to talk) is skipped before it is tried again; 0s disables it.")
+    private Duration deadDestinationTime = Duration.ofSeconds(60);
+
+    @UriParam(label = "security", defaultValue = "may", enums = "none,may,encrypt,verify", description = "TLS policy for"
+            + " destinations without their own in the transport map: none, may (opportunistic STARTTLS), encrypt"
+            + " (STARTTLS required, certificate not checked) or verify (STARTTLS required, certificate chain and host"
+            + " name checked).")
+    private String tlsPolicy = "may";
+
+    @UriParam(label = "security", description = "A PEM file of CA certificates trusted under tls=verify. Empty: the"
+            + " JDK's default trust store.")
+    private String tlsTrustAnchors = "";
+
+    @Metadata(autowired = true, description = "The MX resolver; by default dnsjava with dnsServers. Tests replace it.")
+    private io.mailhub.relay.dns.MxResolver mxResolver;
 
     @Metadata(autowired = true, description = "The transport that opens connections; tests replace it.")
     private SmtpTransport transport = SmtpTransport.PLAIN;
@@ -149,6 +181,60 @@ public class SmtpRelayConfiguration implements Cloneable {
         this.maxTransactionsPerConnection = maxTransactionsPerConnection;
     }
 
+    public String getDnsServers() {
+        return dnsServers;
+    }
+
+    /** DNS servers for MX lookups as a comma-separated host:port list; empty means the system's configuration. */
+    public void setDnsServers(String dnsServers) {
+        this.dnsServers = dnsServers == null ? "" : dnsServers;
+    }
+
+    public Duration getDnsTimeout() {
+        return dnsTimeout;
+    }
+
+    /** Timeout of one DNS query. */
+    public void setDnsTimeout(Duration dnsTimeout) {
+        this.dnsTimeout = dnsTimeout;
+    }
+
+    public int getMaxMxAddresses() {
+        return maxMxAddresses;
+    }
+
+    /** Most addresses of MX hosts tried in one delivery attempt. */
+    public void setMaxMxAddresses(int maxMxAddresses) {
+        this.maxMxAddresses = maxMxAddresses;
+    }
+
+    public String getTransportMap() {
+        return transportMap;
+    }
+
+    /** A transport map file; empty for none. */
+    public void setTransportMap(String transportMap) {
+        this.transportMap = transportMap == null ? "" : transportMap;
+    }
+
+    public Duration getDeadDestinationTime() {
+        return deadDestinationTime;
+    }
+
+    /** How long an unreachable host is skipped; 0s disables it. */
+    public void setDeadDestinationTime(Duration deadDestinationTime) {
+        this.deadDestinationTime = deadDestinationTime;
+    }
+
+    public io.mailhub.relay.dns.MxResolver getMxResolver() {
+        return mxResolver;
+    }
+
+    /** The MX resolver; by default dnsjava with {@link #setDnsServers}. */
+    public void setMxResolver(io.mailhub.relay.dns.MxResolver mxResolver) {
+        this.mxResolver = mxResolver;
+    }
+
     public SmtpTransport getTransport() {
         return transport;
     }
@@ -156,5 +242,23 @@ public class SmtpRelayConfiguration implements Cloneable {
     /** The transport that opens connections; tests replace it. */
     public void setTransport(SmtpTransport transport) {
         this.transport = transport;
+    }
+
+    public String getTlsPolicy() {
+        return tlsPolicy;
+    }
+
+    /** none, may, encrypt or verify; the default for destinations the transport map says nothing about. */
+    public void setTlsPolicy(String tlsPolicy) {
+        this.tlsPolicy = TlsPolicy.parse(tlsPolicy).text();
+    }
+
+    public String getTlsTrustAnchors() {
+        return tlsTrustAnchors;
+    }
+
+    /** A PEM file of trusted CA certificates for tls=verify; empty for the JDK's default trust store. */
+    public void setTlsTrustAnchors(String tlsTrustAnchors) {
+        this.tlsTrustAnchors = tlsTrustAnchors == null ? "" : tlsTrustAnchors;
     }
 }

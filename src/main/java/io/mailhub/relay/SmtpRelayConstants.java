@@ -17,6 +17,10 @@ public final class SmtpRelayConstants {
             + " e.g. <a@example.com> NOTIFY=FAILURE ORCPT=rfc822;a@example.com", javaType = "String", required = true)
     public static final String RECIPIENTS = EnvelopeHeaders.RECIPIENTS;
 
+    @Metadata(label = "producer", description = "A next hop chosen by the route for every recipient of this message,"
+            + " overriding the transport map and smart host: mx, mx:domain, host:port or [host]:port.", javaType = "String")
+    public static final String NEXT_HOP = "MailhubNextHop";
+
     @Metadata(label = "producer", description = "The outcome of the attempt: one result per recipient.",
             javaType = "io.mailhub.relay.DeliveryReport")
     public static final String REPORT = "MailhubDeliveryReport";

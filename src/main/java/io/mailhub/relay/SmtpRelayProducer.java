@@ -2,7 +2,9 @@ package io.mailhub.relay;
 
 import io.mailhub.model.Envelope;
 import io.mailhub.model.EnvelopeHeaders;
-import io.mailhub.model.SmtpReply;
+import io.mailhub.model.Recipient;
+import io.mailhub.relay.dns.DnsjavaMxResolver;
+import io.mailhub.relay.dns.MxResolver;
 import io.mailhub.model.SyntaxException;
 import java.io.ByteArrayInputStream;
 import java.io.FilterInputStream;
@@ -10,6 +12,13 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 import org.apache.camel.Exchange;
 import org.apache.camel.InvalidPayloadException;
 import org.apache.camel.Message;
@@ -24,12 +33,11 @@ import org.apache.camel.support.DefaultProducer;
 public class SmtpRelayProducer extends DefaultProducer {
 
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(SmtpRelayProducer.class);
-    private static final SmtpReply NO_ROUTE =
-            SmtpReply.of(451, "4.4.0", "no smart host configured and MX delivery is not available yet");
-
     private final SmtpRelayConfiguration config;
-    private Destination smartHost;
     private SmtpRelay relay;
+    private HostFallback hosts;
+    private NextHopRouter router;
+    private TlsPolicy defaultTls;
 
     SmtpRelayProducer(SmtpRelayEndpoint endpoint) {
         super(endpoint);
@@ -39,16 +47,24 @@ public class SmtpRelayProducer extends DefaultProducer {
     @Override
     protected void doStart() throws Exception {
         super.doStart();
-        if (config.getSmartHost().isEmpty()) {
-            LOG.warn("smtp-relay: no smart host configured and MX delivery is not implemented yet:"
-                    + " every message is deferred and kept queued until mailhub.relay.smarthost is set");
-        } else {
-            smartHost = Destination.parse(config.getSmartHost(), config.getPort());
-        }
+        Destination smartHost = config.getSmartHost().isEmpty() ? null : Destination.parse(config.getSmartHost(), config.getPort());
         String helo = config.getHeloName() != null ? config.getHeloName() : localHostName();
         ConnectionPool pool = new ConnectionPool(config.getMaxConnectionsPerDestination(), config.getConnectionIdleTime(),
                 config.getConnectionMaxAge(), config.getMaxTransactionsPerConnection());
-        relay = new SmtpRelay(config.getTransport(), helo, config.timeouts(), pool);
+        defaultTls = TlsPolicy.parse(config.getTlsPolicy());
+        TlsClient tls = config.getTlsTrustAnchors().isEmpty() ? TlsClient.withDefaultTrust()
+                : TlsClient.withTrustAnchors(Path.of(config.getTlsTrustAnchors()));
+        relay = new SmtpRelay(config.getTransport(), helo, config.timeouts(), pool, tls);
+        hosts = new HostFallback(relay, new DeadDestinations(config.getDeadDestinationTime()));
+        TransportMap map = config.getTransportMap().isEmpty() ? TransportMap.EMPTY
+                : TransportMap.load(Path.of(config.getTransportMap()), config.getPort());
+        MxResolver resolver = config.getMxResolver() != null ? config.getMxResolver()
+                : DnsjavaMxResolver.fromSetting(config.getDnsServers(), config.getDnsTimeout());
+        router = new NextHopRouter(smartHost, config.getPort(), map, resolver, config.getMaxMxAddresses());
+        LOG.info("smtp-relay {}: {}{}", getEndpoint().getEndpointKey(),
+                smartHost != null ? "smart host " + smartHost : "MX delivery (DNS " + (config.getDnsServers().isEmpty()
+                        ? "from the system" : config.getDnsServers()) + ")",
+                (map.size() > 0 ? ", transport map with " + map.size() + " entries" : "") + ", TLS " + defaultTls.text());
     }
 
     @Override
@@ -69,16 +85,58 @@ public class SmtpRelayProducer extends DefaultProducer {
         } catch (SyntaxException e) {
             throw new InvalidPayloadException(exchange, Envelope.class, message, e);
         }
-        DeliveryReport report = smartHost == null
-                ? relay.deferAll(envelope, NO_ROUTE)
-                : relay.deliver(smartHost, envelope, bodyOf(exchange));
+        DeliveryReport report = deliver(envelope, message.getHeader(SmtpRelayConstants.NEXT_HOP, String.class),
+                bodyOf(exchange));
         message.setHeader(SmtpRelayConstants.REPORT, report);
         message.setHeader(SmtpRelayConstants.DELIVERED, report.count(RecipientStatus.DELIVERED));
         message.setHeader(SmtpRelayConstants.DEFERRED, report.count(RecipientStatus.DEFERRED));
         message.setHeader(SmtpRelayConstants.FAILED, report.count(RecipientStatus.FAILED));
     }
 
-    static BodySource bodyOf(Exchange exchange) throws InvalidPayloadException {
+    /**
+     * Routes each recipient domain, groups the domains that share a route into one transaction each, and returns
+     * one result per recipient in the envelope's order.
+     */
+    private DeliveryReport deliver(Envelope envelope, String nextHop, BodySource body) throws InterruptedException {
+        Map<String, NextHopRouter.Route> byDomain = new HashMap<>();
+        Map<NextHopRouter.Route, List<Recipient>> groups = new LinkedHashMap<>();
+        for (Recipient r : envelope.recipients()) {
+            String domain = r.address().domain().toLowerCase(Locale.ROOT);
+            NextHopRouter.Route route = byDomain.get(domain);
+            if (route == null) {
+                route = router.route(domain, nextHop);
+                byDomain.put(domain, route);
+            }
+            groups.computeIfAbsent(route, k -> new ArrayList<>()).add(r);
+        }
+        if (groups.size() == 1 && groups.keySet().iterator().next() instanceof NextHopRouter.Route.Hosts h) {
+            return hosts.deliver(h.hosts(), tls(h), envelope, body); // the common case: one route for all
+        }
+        Map<Recipient, RecipientResult> results = new HashMap<>();
+        for (Map.Entry<NextHopRouter.Route, List<Recipient>> g : groups.entrySet()) {
+            Envelope part = envelope.withRecipients(g.getValue());
+            DeliveryReport partReport;
+            if (g.getKey() instanceof NextHopRouter.Route.Hosts h) {
+                partReport = hosts.deliver(h.hosts(), tls(h), part, body);
+            } else {
+                NextHopRouter.Route.Fail f = (NextHopRouter.Route.Fail) g.getKey();
+                partReport = relay.reportAll(part, f.status(), f.reply());
+            }
+            partReport.results().forEach(x -> results.put(x.recipient(), x));
+        }
+        List<RecipientResult> ordered = new ArrayList<>();
+        for (Recipient r : envelope.recipients()) {
+            ordered.add(results.get(r));
+        }
+        return new DeliveryReport(ordered);
+    }
+
+    private TlsPolicy tls(NextHopRouter.Route.Hosts route) {
+        return route.tls() == null ? defaultTls : TlsPolicy.parse(route.tls());
+    }
+
+    /** The message content of a queued exchange, readable more than once (stream cache or bytes). */
+    public static BodySource bodyOf(Exchange exchange) throws InvalidPayloadException {
         Object body = exchange.getMessage().getBody();
         if (body instanceof StreamCache cache && body instanceof InputStream in) {
             return new BodySource() {

@@ -13,7 +13,9 @@ public interface SmtpTransport {
     SmtpTransport PLAIN = (destination, timeoutMillis) -> {
         Socket socket = new Socket();
         try {
-            socket.connect(new InetSocketAddress(destination.host(), destination.port()), timeoutMillis);
+            socket.connect(destination.address() != null
+                    ? new InetSocketAddress(destination.address(), destination.port())
+                    : new InetSocketAddress(destination.host(), destination.port()), timeoutMillis);
             return socket;
         } catch (IOException e) {
             socket.close();

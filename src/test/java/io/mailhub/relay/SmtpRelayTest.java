@@ -174,7 +174,7 @@ class SmtpRelayTest {
 
         DeliveryReport report = relay.deliver(destination, envelope("b@remote.test", "c@remote.test"), body(MESSAGE));
 
-        assertThat(report.count(RecipientStatus.DEFERRED)).isEqualTo(2);
+        assertThat(report.count(RecipientStatus.DEFERRED)).as(report.toString()).isEqualTo(2);
         assertThat(report.results().get(0).statusCode()).startsWith("4.");
     }
 

@@ -14,17 +14,23 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLSocket;
 
 /**
  * A scripted SMTP next hop for unit and route tests: answers each RCPT from a function, records every transaction
  * and which connection carried it. With {@link #requirePipelining()} it withholds its reply to MAIL until the client
- * has also sent its RCPTs and DATA, so a client that waits for each reply (no pipelining) times out.
+ * has also sent its RCPTs and DATA, so a client that waits for each reply (no pipelining) times out. With
+ * {@link #startTls(SSLContext)} it offers STARTTLS (RFC 3207) and can misbehave around it on request.
  */
 public final class FakeSmtpServer implements AutoCloseable {
 
-    /** One transaction as received. */
+    /** One transaction as received; {@code tls} tells whether it came over TLS. */
     public record Transaction(int connection, String mailLine, List<String> rcptLines, List<String> accepted,
-            String data) {}
+            String data, boolean tls) {}
+
+    /** One command line as received outside DATA; {@code tls} tells whether it came over TLS. */
+    public record Command(int connection, String line, boolean tls) {}
 
     private final ServerSocket server;
     private final List<Transaction> transactions = new CopyOnWriteArrayList<>();
@@ -34,6 +40,12 @@ public final class FakeSmtpServer implements AutoCloseable {
     private volatile List<String> extensions = List.of("PIPELINING", "8BITMIME", "SIZE 10240000", "DSN",
             "ENHANCEDSTATUSCODES");
     private volatile boolean requirePipelining;
+    private final List<Command> commands = new CopyOnWriteArrayList<>();
+    private volatile SSLContext tlsContext;
+    private volatile String startTlsReply = "220 2.0.0 Ready to start TLS";
+    private volatile String afterStartTlsReply = "";
+    private volatile boolean breakHandshake;
+    private volatile List<String> extensionsAfterTls;
     private final Thread acceptor;
 
     public FakeSmtpServer() throws IOException {
@@ -68,6 +80,41 @@ public final class FakeSmtpServer implements AutoCloseable {
         return this;
     }
 
+    /** Offers STARTTLS and, when the client sends it, runs the TLS handshake as a server with this context. */
+    public FakeSmtpServer startTls(SSLContext context) {
+        this.tlsContext = context;
+        return this;
+    }
+
+    /** The reply to STARTTLS; anything but 220 refuses TLS and the session goes on in plaintext. */
+    public FakeSmtpServer startTlsReply(String reply) {
+        this.startTlsReply = reply;
+        return this;
+    }
+
+    /** Raw bytes sent in the same write as the 220 to STARTTLS, before the handshake: an injection attempt. */
+    public FakeSmtpServer afterStartTlsReply(String raw) {
+        this.afterStartTlsReply = raw;
+        return this;
+    }
+
+    /** After the 220 to STARTTLS, sends bytes that are not TLS and hangs up: the client's handshake fails. */
+    public FakeSmtpServer breakHandshake() {
+        this.breakHandshake = true;
+        return this;
+    }
+
+    /** Extensions announced in EHLO over TLS (default: the same as in plaintext, without STARTTLS). */
+    public FakeSmtpServer extensionsAfterTls(String... ext) {
+        this.extensionsAfterTls = List.of(ext);
+        return this;
+    }
+
+    /** Every command received outside DATA, in order of arrival. */
+    public List<Command> commands() {
+        return List.copyOf(commands);
+    }
+
     public List<Transaction> transactions() {
         return List.copyOf(transactions);
     }
@@ -90,11 +137,13 @@ public final class FakeSmtpServer implements AutoCloseable {
         }
     }
 
-    private void session(Socket socket, int id) {
-        try (socket) {
+    private void session(Socket plain, int id) {
+        try (plain) {
+            Socket socket = plain;
             socket.setSoTimeout(10_000);
             InputStream in = socket.getInputStream();
             OutputStream out = socket.getOutputStream();
+            boolean tls = false;
             reply(out, "220 fake.test ESMTP");
             String mail = null;
             List<String> rcpts = new ArrayList<>();
@@ -105,14 +154,38 @@ public final class FakeSmtpServer implements AutoCloseable {
                 if (line == null) {
                     return;
                 }
+                commands.add(new Command(id, line, tls));
                 String upper = line.toUpperCase();
                 if (upper.startsWith("EHLO")) {
+                    List<String> ext = new ArrayList<>(tls && extensionsAfterTls != null ? extensionsAfterTls : extensions);
+                    if (!tls && tlsContext != null) {
+                        ext.add("STARTTLS");
+                    }
                     StringBuilder r = new StringBuilder("250-fake.test\r\n");
-                    for (int i = 0; i < extensions.size(); i++) {
-                        r.append(i == extensions.size() - 1 ? "250 " : "250-").append(extensions.get(i)).append("\r\n");
+                    for (int i = 0; i < ext.size(); i++) {
+                        r.append(i == ext.size() - 1 ? "250 " : "250-").append(ext.get(i)).append("\r\n");
                     }
                     out.write(r.toString().getBytes(StandardCharsets.US_ASCII));
                     out.flush();
+                } else if (upper.equals("STARTTLS") && tlsContext != null && !tls) {
+                    out.write((startTlsReply + "\r\n" + afterStartTlsReply).getBytes(StandardCharsets.US_ASCII));
+                    out.flush();
+                    if (!startTlsReply.startsWith("220")) {
+                        continue;
+                    }
+                    if (breakHandshake) {
+                        reply(out, "this is not TLS");
+                        return;
+                    }
+                    SSLSocket ssl = (SSLSocket) tlsContext.getSocketFactory()
+                            .createSocket(socket, null, socket.getPort(), false);
+                    ssl.setUseClientMode(false);
+                    ssl.startHandshake();
+                    socket = ssl;
+                    in = ssl.getInputStream();
+                    out = ssl.getOutputStream();
+                    tls = true;
+                    mail = null;
                 } else if (upper.startsWith("MAIL FROM:")) {
                     mail = line;
                     rcpts = new ArrayList<>();
@@ -151,7 +224,7 @@ public final class FakeSmtpServer implements AutoCloseable {
                     reply(out, "354 go ahead");
                     String data = readData(in);
                     if (dataReply.startsWith("2")) {
-                        transactions.add(new Transaction(id, mail, List.copyOf(rcpts), List.copyOf(accepted), data));
+                        transactions.add(new Transaction(id, mail, List.copyOf(rcpts), List.copyOf(accepted), data, tls));
                     }
                     reply(out, dataReply);
                 } else if (upper.equals("RSET") || upper.equals("NOOP")) {

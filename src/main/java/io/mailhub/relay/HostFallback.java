@@ -1,0 +1,52 @@
+package io.mailhub.relay;
+
+import io.mailhub.model.Envelope;
+import io.mailhub.model.SmtpReply;
+import java.util.List;
+
+/**
+ * Tries a route's hosts in order (MX preference, then address) until one takes part in a transaction: a host that
+ * cannot be reached or refuses to talk is marked dead for a while and the next is tried (RFC 5321 section 5.1).
+ * Recipient and message outcomes from a host that did talk are final for this attempt.
+ */
+final class HostFallback {
+
+    private final SmtpRelay relay;
+    private final DeadDestinations dead;
+
+    HostFallback(SmtpRelay relay, DeadDestinations dead) {
+        this.relay = relay;
+        this.dead = dead;
+    }
+
+    DeliveryReport deliver(List<Destination> hosts, TlsPolicy tls, Envelope envelope, BodySource body)
+            throws InterruptedException {
+        DeliveryReport lastFailure = null;
+        SmtpReply suspended = null;
+        for (Destination host : hosts) {
+            SmtpReply deadReply = dead.deadReply(host);
+            if (deadReply != null) {
+                suspended = deadReply;
+                continue;
+            }
+            DeliveryReport report = relay.deliver(host, tls, envelope, body);
+            if (isSiteFailure(report)) {
+                dead.markDead(host, report.results().get(0).reply());
+                lastFailure = report;
+                continue;
+            }
+            dead.markAlive(host);
+            return report;
+        }
+        if (lastFailure != null) {
+            return lastFailure;
+        }
+        return relay.deferAll(envelope, SmtpReply.of(suspended.code(), suspended.status(),
+                "delivery temporarily suspended: " + String.join(" ", suspended.lines())));
+    }
+
+    private static boolean isSiteFailure(DeliveryReport report) {
+        return !report.results().isEmpty() && report.results().stream()
+                .allMatch(r -> r.status() == RecipientStatus.DEFERRED && r.blame() == Blame.SITE);
+    }
+}
