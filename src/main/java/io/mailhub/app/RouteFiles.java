@@ -18,7 +18,8 @@ import java.util.stream.Stream;
 final class RouteFiles {
 
     /** The packaged route files; a test checks this list against the routes/ directory. */
-    static final List<String> PACKAGED = List.of("dispatch.camel.yaml", "retry.camel.yaml", "delivery.camel.xml", "queue-errors.camel.yaml");
+    static final List<String> PACKAGED = List.of(
+            "dispatch.camel.yaml", "retry.camel.yaml", "delivery.camel.xml", "bounce.camel.yaml", "queue-errors.camel.yaml");
 
     private RouteFiles() {}
 

@@ -40,12 +40,20 @@ public final class DeliveryOutcome implements Processor {
 
     private final RetrySchedule schedule;
     private final Duration maxLifetime;
+    private final Duration delayWarning;
     private final Clock clock;
     private volatile ProducerTemplate template;
 
-    public DeliveryOutcome(RetrySchedule schedule, Duration maxLifetime, Clock clock) {
+    /** Set on a retry message once its "delayed" notice has been requested, so that there is only one. */
+    public static final String DELAY_WARNED = "MailhubDelayWarned";
+
+    /**
+     * @param delayWarning after how long since arrival pending recipients get one "delayed" notice; {@code null}: never
+     */
+    public DeliveryOutcome(RetrySchedule schedule, Duration maxLifetime, Duration delayWarning, Clock clock) {
         this.schedule = schedule;
         this.maxLifetime = maxLifetime;
+        this.delayWarning = delayWarning;
         this.clock = clock;
     }
 
@@ -65,11 +73,17 @@ public final class DeliveryOutcome implements Processor {
         for (RecipientResult r : report.with(RecipientStatus.FAILED)) {
             bounce.add(outcome(r, "failed", r.statusCode()));
         }
+        for (RecipientResult r : report.with(RecipientStatus.DELIVERED)) {
+            // RFC 3461 section 4.1: a next hop without DSN cannot report success itself, so we say "relayed"
+            if (!r.dsnRelayed() && r.recipient().notifyOn().contains(io.mailhub.model.DsnNotify.SUCCESS)) {
+                bounce.add(outcome(r, "relayed", r.statusCode()));
+            }
+        }
         List<RecipientResult> deferred = report.with(RecipientStatus.DEFERRED);
         if (!deferred.isEmpty() && !now.isBefore(expiry)) {
             for (RecipientResult r : deferred) {
                 bounce.add(new RecipientOutcome(r.recipient(), "failed", "5.4.7", r.remoteMta(),
-                        "delivery time expired after " + maxLifetime.toString().substring(2).toLowerCase()
+                        "delivery time expired after " + io.mailhub.model.DurationText.format(maxLifetime)
                                 + "; last error: " + r.reply()));
             }
             LOG.info("{}: {} recipient(s) expired after {} attempt(s)", envelope.queueId(), deferred.size(), attempts);
@@ -86,7 +100,23 @@ public final class DeliveryOutcome implements Processor {
             m.setHeader(EnvelopeHeaders.ATTEMPT, attempts);
             m.setHeader(RecipientOutcome.HEADER, RecipientOutcome.toLines(delayed));
             m.setHeader(SCHEDULED_DELIVERY, next.toEpochMilli());
+            boolean warn = delayWarning != null && !message.getHeader(DELAY_WARNED, false, Boolean.class)
+                    && !now.isBefore(envelope.arrival().plus(delayWarning));
+            if (warn || message.getHeader(DELAY_WARNED, false, Boolean.class)) {
+                m.setHeader(DELAY_WARNED, true);
+            }
             send(exchange, OUTBOUND, retry);
+            if (warn) {
+                Exchange notice = successor(exchange);
+                Message n = notice.getMessage();
+                n.setHeader(EnvelopeHeaders.RECIPIENTS, EnvelopeHeaders.recipientLines(pending));
+                n.setHeader(EnvelopeHeaders.ATTEMPT, attempts);
+                n.setHeader(RecipientOutcome.HEADER, RecipientOutcome.toLines(delayed));
+                n.setHeader(io.mailhub.bounce.BounceStage.WILL_RETRY_UNTIL, expiry.toEpochMilli());
+                send(exchange, BOUNCE, notice);
+                LOG.info("{}: delayed for {}; delay notice requested", envelope.queueId(),
+                        io.mailhub.model.DurationText.format(Duration.between(envelope.arrival(), now)));
+            }
             LOG.info("{}: {} recipient(s) deferred after attempt {}, next attempt at {}", envelope.queueId(),
                     pending.size(), attempts, next);
         }

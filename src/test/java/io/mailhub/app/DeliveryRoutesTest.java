@@ -96,28 +96,54 @@ class DeliveryRoutesTest {
 
         send("ok@remote.test", "later@remote.test", "never@remote.test");
 
-        await().atMost(Duration.ofSeconds(30)).until(() -> nextHop.transactions().size() == 2);
-        assertThat(nextHop.transactions().get(0).accepted()).containsExactly("ok@remote.test");
-        assertThat(nextHop.transactions().get(1).rcptLines()).as("the retry carries only the pending recipient")
+        await().atMost(Duration.ofSeconds(30)).until(() -> nextHop.transactions().size() == 3);
+        FakeSmtpServer.Transaction first = nextHop.transactions().get(0);
+        assertThat(first.accepted()).containsExactly("ok@remote.test");
+        FakeSmtpServer.Transaction retry = transactionFrom("MAIL FROM:<a@client.test>", 1);
+        assertThat(retry.rcptLines()).as("the retry carries only the pending recipient")
                 .singleElement().asString().contains("later@remote.test");
-        assertThat(nextHop.transactions().get(1).data()).isEqualTo(nextHop.transactions().get(0).data());
+        assertThat(retry.data()).isEqualTo(first.data());
 
-        Message bounce = receive(QueueNames.BOUNCE);
-        assertThat(bounce).as("a bounce request in " + QueueNames.BOUNCE).isNotNull();
-        String outcomes = bounce.getStringProperty(RecipientOutcome.HEADER);
-        assertThat(outcomes).contains("never@remote.test").contains("5.1.1").doesNotContain("ok@remote.test");
-        assertThat(bounce.getStringProperty(EnvelopeHeaders.SENDER)).isEqualTo("a@client.test");
+        FakeSmtpServer.Transaction notice = transactionFrom("MAIL FROM:<>", 0);
+        assertThat(notice.mailLine()).as("the notice comes from the null sender").startsWith("MAIL FROM:<>");
+        assertThat(notice.accepted()).as("to the original sender").containsExactly("a@client.test");
+        String dsn = notice.data();
+        assertThat(dsn).contains("multipart/report").contains("report-type=delivery-status")
+                .contains("Final-Recipient: rfc822; never@remote.test").contains("Status: 5.1.1")
+                .contains("Action: failed").doesNotContain("ok@remote.test\r\nAction");
         Thread.sleep(1_500);
-        assertThat(nextHop.transactions()).as("nothing is delivered twice").hasSize(2);
+        assertThat(nextHop.transactions()).as("nothing is delivered twice").hasSize(3);
+        assertThat(receive(QueueNames.BOUNCE, 500)).as("the bounce request was consumed").isNull();
     }
 
-    private Message receive(String queue) throws Exception {
+    @Test
+    void aFailedNoticeIsNeverBouncedButEndsInTheDeadLetterQueue() throws Exception {
+        nextHop.rcptReply(a -> a.equals("a@client.test") ? "550 5.1.1 sender gone" : "550 5.1.1 no such user");
+
+        send("never@remote.test");
+
+        Message dead = receive(QueueNames.DEAD, 30_000);
+        assertThat(dead).as("the undeliverable notice in " + QueueNames.DEAD).isNotNull();
+        assertThat(dead.getStringProperty(EnvelopeHeaders.SENDER)).as("it is the notice, from <>").isEmpty();
+        assertThat(dead.getStringProperty("MailhubDeadReason")).startsWith("double bounce");
+        Thread.sleep(1_500);
+        assertThat(nextHop.commands().stream().filter(c -> c.line().startsWith("MAIL FROM:")))
+                .as("the original and the notice, each tried once").hasSize(2);
+    }
+
+    /** The n-th (from 0) transaction whose MAIL command starts with the given text. */
+    private FakeSmtpServer.Transaction transactionFrom(String mailPrefix, int n) {
+        return nextHop.transactions().stream().filter(t -> t.mailLine().startsWith(mailPrefix)).skip(n).findFirst()
+                .orElseThrow(() -> new AssertionError("no transaction " + n + " with " + mailPrefix));
+    }
+
+    private Message receive(String queue, long timeoutMillis) throws Exception {
         ActiveMQConnectionFactory cf = new ActiveMQConnectionFactory(EmbeddedBroker.IN_VM_URL);
         try (Connection c = cf.createConnection()) {
             c.start();
             Session s = c.createSession(false, Session.AUTO_ACKNOWLEDGE);
             MessageConsumer consumer = s.createConsumer(s.createQueue(queue));
-            return consumer.receive(10_000);
+            return consumer.receive(timeoutMillis);
         } finally {
             cf.close();
         }
