@@ -1,6 +1,9 @@
 package io.mailhub.app;
 
 import io.mailhub.cleanup.MessageComposer;
+import io.mailhub.bounce.BounceStage;
+import io.mailhub.bounce.DsnComposer;
+import io.mailhub.bounce.NotifyRules;
 import io.mailhub.delivery.DeliveryOutcome;
 import io.mailhub.ingress.smtp.SmtpServer;
 import io.mailhub.ingress.smtp.SmtpSettings;
@@ -8,6 +11,7 @@ import io.mailhub.policy.PolicyChain;
 import io.mailhub.policy.RelayControl;
 import io.mailhub.queue.ArtemisMailQueue;
 import io.mailhub.queue.EmbeddedBroker;
+import io.mailhub.queue.MailQueueAdmin;
 import io.mailhub.queue.MailJmsComponent;
 import io.mailhub.queue.StorageGuard;
 import io.mailhub.relay.SmtpRelayComponent;
@@ -69,10 +73,24 @@ public final class MailhubRuntime extends MainListenerSupport implements CamelCo
 
         SmtpRelayComponent relay = new SmtpRelayComponent();
         relay.getConfiguration().setHeloName(settings.hostname);
+        relay.getConfiguration().setPort(settings.relayPort);
+        relay.getConfiguration().setDnsServers(settings.dnsServers);
+        relay.getConfiguration().setDeadDestinationTime(settings.deadDestinationTime);
+        relay.getConfiguration().setTlsPolicy(settings.relayTls);
+        if (settings.relayTlsTrustAnchors != null) {
+            relay.getConfiguration().setTlsTrustAnchors(settings.relayTlsTrustAnchors.toString());
+        }
+        if (settings.transportMap != null) {
+            relay.getConfiguration().setTransportMap(settings.transportMap.toString());
+        }
         context.addComponent("smtp-relay", relay);
 
         context.getRegistry().bind("deliveryOutcome",
-                new DeliveryOutcome(settings.retrySchedule, settings.retryMaxLifetime, Clock.systemDefaultZone()));
+                new DeliveryOutcome(settings.retrySchedule, settings.retryMaxLifetime, settings.retryDelayWarning,
+                        Clock.systemDefaultZone()));
+        context.getRegistry().bind("bounceStage", new BounceStage(
+                new DsnComposer(settings.hostname, settings.maxMessageSize, settings.bounceTemplates, Clock.systemDefaultZone()),
+                new NotifyRules(settings.retryDelayWarning != null), Clock.systemDefaultZone()));
 
         queue = new ArtemisMailQueue(cf, new StorageGuard(settings.dataDir, settings.queueMinFreeSpace),
                 LARGE_MESSAGE_THRESHOLD);
@@ -97,6 +115,7 @@ public final class MailhubRuntime extends MainListenerSupport implements CamelCo
         if (broker != null) {
             try {
                 broker.start();
+                new MailQueueAdmin(broker.server()).register();
             } catch (Exception e) {
                 throw new IllegalStateException("cannot start the embedded broker: " + e.getMessage(), e);
             }
@@ -124,6 +143,7 @@ public final class MailhubRuntime extends MainListenerSupport implements CamelCo
 
     @Override
     public void afterStop(BaseMainSupport main) {
+        MailQueueAdmin.unregister();
         queue.close();
         if (broker != null) {
             try {

@@ -45,6 +45,12 @@ public final class MailhubSettings {
         k.put("mailhub.broker.config", "artemis/broker.xml");
         k.put("mailhub.queue.min-free-space", "100MB");
         k.put("mailhub.relay.smarthost", "");
+        k.put("mailhub.relay.port", "25");
+        k.put("mailhub.relay.transport-map", "");
+        k.put("mailhub.relay.dead-destination-time", "60s");
+        k.put("mailhub.relay.tls", "may");
+        k.put("mailhub.relay.tls-trust-anchors", "");
+        k.put("mailhub.dns.servers", "");
         k.put("mailhub.relay.trusted-networks", "127.0.0.0/8,::1/128");
         k.put("mailhub.local-domains", "");
         k.put("mailhub.max-message-size", "26214400");
@@ -52,6 +58,7 @@ public final class MailhubSettings {
         k.put("mailhub.retry.concurrency", "5");
         k.put("mailhub.retry.schedule", "5m, 10m, 20m, 40m, 1h*4, 2h");
         k.put("mailhub.retry.max-lifetime", "5d");
+        k.put("mailhub.retry.delay-warning", "");
         return java.util.Collections.unmodifiableMap(k);
     }
 
@@ -71,6 +78,12 @@ public final class MailhubSettings {
     public final String brokerConfig;
     public final long queueMinFreeSpace;
     public final String smarthost;
+    public final int relayPort;
+    public final Path transportMap;
+    public final Duration deadDestinationTime;
+    public final String relayTls;
+    public final Path relayTlsTrustAnchors;
+    public final String dnsServers;
     public final NetworkList trustedNetworks;
     public final DomainList localDomains;
     public final long maxMessageSize;
@@ -78,6 +91,10 @@ public final class MailhubSettings {
     public final int retryConcurrency;
     public final RetrySchedule retrySchedule;
     public final Duration retryMaxLifetime;
+    /** After how long a still-pending message gets one "delayed" notice; {@code null}: never. */
+    public final Duration retryDelayWarning;
+    /** The sender notice texts: {@code bounce-templates.txt} in the config dir over the packaged ones. */
+    public final io.mailhub.bounce.DsnTemplates bounceTemplates;
 
     private final ConfigSource source;
     private final List<String> errors = new ArrayList<>();
@@ -101,6 +118,12 @@ public final class MailhubSettings {
         brokerConfig = value("mailhub.broker.config").trim();
         queueMinFreeSpace = size("mailhub.queue.min-free-space", 0, Long.MAX_VALUE);
         smarthost = smarthost("mailhub.relay.smarthost");
+        relayPort = intIn("mailhub.relay.port", 1, 65535);
+        transportMap = transportMap("mailhub.relay.transport-map");
+        deadDestinationTime = duration("mailhub.relay.dead-destination-time", Duration.ZERO);
+        relayTls = tlsPolicy("mailhub.relay.tls");
+        relayTlsTrustAnchors = trustAnchors("mailhub.relay.tls-trust-anchors");
+        dnsServers = dnsServers("mailhub.dns.servers");
         trustedNetworks = parse("mailhub.relay.trusted-networks", NetworkList::parse);
         localDomains = parse("mailhub.local-domains", DomainList::parse);
         maxMessageSize = size("mailhub.max-message-size", 1024, 4L << 30);
@@ -108,6 +131,9 @@ public final class MailhubSettings {
         retryConcurrency = intIn("mailhub.retry.concurrency", 1, 1000);
         retrySchedule = parse("mailhub.retry.schedule", RetrySchedule::parse);
         retryMaxLifetime = duration("mailhub.retry.max-lifetime", Duration.ofSeconds(1));
+        retryDelayWarning = value("mailhub.retry.delay-warning").isBlank() ? null
+                : duration("mailhub.retry.delay-warning", Duration.ofSeconds(1));
+        bounceTemplates = bounceTemplates();
     }
 
     /**
@@ -284,6 +310,69 @@ public final class MailhubSettings {
         if (!v.isEmpty() && !BROKER_URL.matcher(v).matches()) {
             error(key, "must be empty (embedded broker) or an Artemis URL such as tcp://broker:61616"
                     + " or (tcp://a:61616,tcp://b:61616)");
+        }
+        return v;
+    }
+
+    private Path transportMap(String key) {
+        String v = value(key).trim();
+        if (v.isEmpty()) {
+            return null;
+        }
+        Path p = Path.of(v).toAbsolutePath().normalize();
+        if (!java.nio.file.Files.isReadable(p)) {
+            error(key, "file " + p + " does not exist or cannot be read");
+            return null;
+        }
+        try {
+            io.mailhub.relay.TransportMap.load(p, 25);
+        } catch (java.io.IOException | SyntaxException e) {
+            error(key, e.getMessage());
+        }
+        return p;
+    }
+
+    private String tlsPolicy(String key) {
+        try {
+            return io.mailhub.relay.TlsPolicy.parse(value(key)).text();
+        } catch (IllegalArgumentException e) {
+            error(key, e.getMessage());
+            return "may";
+        }
+    }
+
+    private Path trustAnchors(String key) {
+        String v = value(key).trim();
+        if (v.isEmpty()) {
+            return null;
+        }
+        Path p = Path.of(v).toAbsolutePath().normalize();
+        try {
+            io.mailhub.relay.TlsClient.withTrustAnchors(p);
+        } catch (java.io.IOException | java.security.GeneralSecurityException | RuntimeException e) {
+            error(key, "cannot read CA certificates from " + p + ": " + e.getMessage());
+        }
+        return p;
+    }
+
+    private io.mailhub.bounce.DsnTemplates bounceTemplates() {
+        try {
+            return io.mailhub.bounce.DsnTemplates.load(configDir);
+        } catch (SyntaxException e) {
+            errors.add(e.getMessage()); // names the file and the line
+            return io.mailhub.bounce.DsnTemplates.defaults();
+        } catch (java.io.IOException e) {
+            errors.add(configDir.resolve(io.mailhub.bounce.DsnTemplates.FILE_NAME) + ": cannot be read: " + e);
+            return io.mailhub.bounce.DsnTemplates.defaults();
+        }
+    }
+
+    private String dnsServers(String key) {
+        String v = value(key).trim();
+        try {
+            io.mailhub.relay.dns.DnsjavaMxResolver.fromSetting(v, Duration.ofSeconds(10));
+        } catch (IllegalArgumentException e) {
+            error(key, e.getMessage());
         }
         return v;
     }

@@ -66,6 +66,11 @@ public final class EmbeddedBroker {
         LOG.info("embedded Artemis broker started (journal {} in {})", config.getJournalType(), dir);
     }
 
+    /** The running broker server, for management (queue operations); {@code null} when stopped. */
+    public synchronized org.apache.activemq.artemis.core.server.ActiveMQServer server() {
+        return broker == null ? null : broker.getActiveMQServer();
+    }
+
     public synchronized boolean isActive() {
         return broker != null && broker.getActiveMQServer() != null && broker.getActiveMQServer().isActive();
     }

@@ -30,6 +30,7 @@ class CrashRecoveryIT {
         SmtpSink sink = SmtpSink.onFreePort(); // not started yet: the next hop is down
         try (HubProcess hub = new HubProcess(HubProcess.itDir("crash"))) {
             hub.set("mailhub.relay.smarthost", "127.0.0.1:" + sink.port).set("mailhub.retry.schedule", "1s")
+                    .set("mailhub.relay.dead-destination-time", "1s")
                     .start();
 
             Set<String> accepted = sendConcurrently(hub.smtpPort);

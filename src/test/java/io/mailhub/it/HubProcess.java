@@ -88,12 +88,21 @@ public final class HubProcess implements AutoCloseable {
                 throw new IllegalStateException("hub exited with " + process.exitValue() + ":\n" + log());
             }
             String health = health();
-            if (requireUp ? health.contains("\"UP\"") : health.contains("\"status\"")) {
+            // health answers before the SMTP listener opens (it starts last); a DOWN hub must still be listening
+            if (requireUp ? health.contains("\"UP\"") : health.contains("\"status\"") && smtpListening()) {
                 return this;
             }
             Thread.sleep(200);
         }
         throw new IllegalStateException("hub did not become healthy within 60 s:\n" + log());
+    }
+
+    private boolean smtpListening() {
+        try (java.net.Socket s = new java.net.Socket("127.0.0.1", smtpPort)) {
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
     }
 
     /** The body of GET /observe/health, or "" while the server is not up. */

@@ -1,0 +1,159 @@
+package io.mailhub.queue;
+
+import io.mailhub.model.EnvelopeHeaders;
+import java.lang.management.ManagementFactory;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import javax.management.ObjectName;
+import org.apache.activemq.artemis.api.core.management.QueueControl;
+import org.apache.activemq.artemis.api.core.management.ResourceNames;
+import org.apache.activemq.artemis.core.server.ActiveMQServer;
+
+/**
+ * {@link MailQueueAdminMBean} on the embedded broker, through Artemis' own queue controls (which also reach
+ * scheduled messages). With an external broker these operations are not available here; use that broker's console.
+ */
+public final class MailQueueAdmin implements MailQueueAdminMBean {
+
+    public static final String OBJECT_NAME = "io.mailhub:type=MailQueue";
+
+    static final List<String> STAGES =
+            List.of(QueueNames.INCOMING, QueueNames.OUTBOUND, QueueNames.BOUNCE, QueueNames.HOLD, QueueNames.DEAD);
+
+    private final ActiveMQServer server;
+
+    public MailQueueAdmin(ActiveMQServer server) {
+        this.server = server;
+    }
+
+    /** Registers this MBean with the platform MBean server. */
+    public MailQueueAdmin register() throws Exception {
+        ObjectName name = new ObjectName(OBJECT_NAME);
+        var mbs = ManagementFactory.getPlatformMBeanServer();
+        if (mbs.isRegistered(name)) {
+            mbs.unregisterMBean(name);
+        }
+        mbs.registerMBean(this, name);
+        return this;
+    }
+
+    public static void unregister() {
+        try {
+            var mbs = ManagementFactory.getPlatformMBeanServer();
+            ObjectName name = new ObjectName(OBJECT_NAME);
+            if (mbs.isRegistered(name)) {
+                mbs.unregisterMBean(name);
+            }
+        } catch (Exception e) {
+            // nothing registered, nothing to do
+        }
+    }
+
+    @Override
+    public String[] list(String queue) throws Exception {
+        QueueControl q = control(queue);
+        List<String> lines = new ArrayList<>();
+        for (Map<String, Object> m : q.listMessages(null)) {
+            lines.add(describe(m, "waiting"));
+        }
+        for (Map<String, Object> m : q.listScheduledMessages()) {
+            lines.add(describe(m, "scheduled"));
+        }
+        return lines.toArray(String[]::new);
+    }
+
+    @Override
+    public String[] counts() throws Exception {
+        List<String> lines = new ArrayList<>();
+        for (String s : STAGES) {
+            lines.add(s + " " + control(s).getMessageCount());
+        }
+        return lines.toArray(String[]::new);
+    }
+
+    @Override
+    public String inspect(String queueId) throws Exception {
+        String filter = filter(queueId);
+        StringBuilder sb = new StringBuilder();
+        for (String s : STAGES) {
+            QueueControl q = control(s);
+            for (Map<String, Object> m : q.listMessages(filter)) {
+                sb.append(s).append(": ").append(details(m, "waiting")).append('\n');
+            }
+            for (Map<String, Object> m : q.listScheduledMessages()) {
+                if (queueId.equals(String.valueOf(m.get(EnvelopeHeaders.QUEUE_ID)))) {
+                    sb.append(s).append(": ").append(details(m, "scheduled")).append('\n');
+                }
+            }
+        }
+        return sb.length() == 0 ? queueId + ": not queued" : sb.toString().stripTrailing();
+    }
+
+    @Override
+    public int retryNow(String queueId) throws Exception {
+        QueueControl q = control(QueueNames.OUTBOUND);
+        long before = q.getScheduledCount();
+        q.deliverScheduledMessages(filter(queueId));
+        return (int) Math.max(0, before - q.getScheduledCount());
+    }
+
+    @Override
+    public int hold(String queueId) throws Exception {
+        return control(QueueNames.INCOMING).moveMessages(filter(queueId), QueueNames.HOLD)
+                + control(QueueNames.OUTBOUND).moveMessages(filter(queueId), QueueNames.HOLD);
+    }
+
+    @Override
+    public int release(String queueId) throws Exception {
+        return control(QueueNames.HOLD).moveMessages(filter(queueId), QueueNames.OUTBOUND);
+    }
+
+    @Override
+    public int delete(String queueId) throws Exception {
+        int n = 0;
+        for (String s : STAGES) {
+            n += control(s).removeMessages(filter(queueId));
+        }
+        return n;
+    }
+
+    private QueueControl control(String queue) {
+        if (!STAGES.contains(queue)) {
+            throw new IllegalArgumentException("unknown queue '" + queue + "'; the stage queues are " + STAGES);
+        }
+        Object c = server.getManagementService().getResource(ResourceNames.QUEUE + queue);
+        if (c == null) {
+            throw new IllegalStateException("queue " + queue + " does not exist on the broker");
+        }
+        return (QueueControl) c;
+    }
+
+    /** A selector for one queue id; ids are Crockford base32, anything else is refused. */
+    static String filter(String queueId) {
+        if (queueId == null || !queueId.matches("[0-9A-Z]{1,32}")) {
+            throw new IllegalArgumentException("'" + queueId + "' is not a queue id");
+        }
+        return EnvelopeHeaders.QUEUE_ID + " = '" + queueId + "'";
+    }
+
+    private static String describe(Map<String, Object> m, String state) {
+        String recipients = String.valueOf(m.getOrDefault(EnvelopeHeaders.RECIPIENTS, ""));
+        int nrcpt = recipients.isEmpty() ? 0 : recipients.split("\n").length;
+        return m.get(EnvelopeHeaders.QUEUE_ID) + " " + state + " from=<" + m.getOrDefault(EnvelopeHeaders.SENDER, "")
+                + "> nrcpt=" + nrcpt + " size=" + m.getOrDefault(EnvelopeHeaders.SIZE, "?") + " arrival="
+                + m.getOrDefault(EnvelopeHeaders.ARRIVAL, "?") + " attempt=" + m.getOrDefault(EnvelopeHeaders.ATTEMPT, 0)
+                + scheduled(m);
+    }
+
+    private static String details(Map<String, Object> m, String state) {
+        return describe(m, state) + " to=" + String.valueOf(m.getOrDefault(EnvelopeHeaders.RECIPIENTS, ""))
+                .replace("\n", ", ");
+    }
+
+    private static String scheduled(Map<String, Object> m) {
+        Object at = m.get("_AMQ_SCHED_DELIVERY");
+        return at instanceof Number n ? " next=" + Instant.ofEpochMilli(n.longValue()) : "";
+    }
+}

@@ -1,0 +1,132 @@
+package io.mailhub.queue;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.mailhub.model.EnvelopeHeaders;
+import jakarta.jms.BytesMessage;
+import jakarta.jms.Connection;
+import jakarta.jms.Message;
+import jakarta.jms.MessageConsumer;
+import jakarta.jms.MessageProducer;
+import jakarta.jms.Session;
+import java.lang.management.ManagementFactory;
+import java.nio.file.Path;
+import javax.management.ObjectName;
+import org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Operator actions on the real embedded broker, called the way an operator does: through JMX. */
+class MailQueueAdminTest {
+
+    @TempDir
+    Path dir;
+
+    private EmbeddedBroker broker;
+    private ActiveMQConnectionFactory cf;
+    private Connection connection;
+    private MailQueueAdminMBean admin;
+
+    @BeforeEach
+    void start() throws Exception {
+        broker = new EmbeddedBroker("artemis/broker.xml", dir, false);
+        broker.start();
+        new MailQueueAdmin(broker.server()).register();
+        admin = javax.management.JMX.newMBeanProxy(ManagementFactory.getPlatformMBeanServer(),
+                new ObjectName(MailQueueAdmin.OBJECT_NAME), MailQueueAdminMBean.class);
+        cf = new ActiveMQConnectionFactory(EmbeddedBroker.IN_VM_URL);
+        connection = cf.createConnection();
+        connection.start();
+    }
+
+    @AfterEach
+    void stop() throws Exception {
+        connection.close();
+        cf.close();
+        MailQueueAdmin.unregister();
+        broker.stop();
+    }
+
+    private void put(String queue, String queueId, long scheduledInMillis) throws Exception {
+        try (Session s = connection.createSession(false, Session.AUTO_ACKNOWLEDGE)) {
+            MessageProducer p = s.createProducer(s.createQueue(queue));
+            BytesMessage m = s.createBytesMessage();
+            m.writeBytes("Subject: x\r\n\r\nbody\r\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            m.setStringProperty(EnvelopeHeaders.QUEUE_ID, queueId);
+            m.setStringProperty(EnvelopeHeaders.SENDER, "a@client.test");
+            m.setStringProperty(EnvelopeHeaders.RECIPIENTS, "<b@remote.test>\n<c@remote.test>");
+            if (scheduledInMillis > 0) {
+                m.setLongProperty("_AMQ_SCHED_DELIVERY", System.currentTimeMillis() + scheduledInMillis);
+            }
+            p.send(m);
+        }
+    }
+
+    private Message take(String queue) throws Exception {
+        try (Session s = connection.createSession(false, Session.AUTO_ACKNOWLEDGE)) {
+            MessageConsumer c = s.createConsumer(s.createQueue(queue));
+            return c.receive(2_000);
+        }
+    }
+
+    @Test
+    void listShowsWaitingAndScheduledMessagesWithTheirEnvelope() throws Exception {
+        put(QueueNames.OUTBOUND, "0000000000000A", 0);
+        put(QueueNames.OUTBOUND, "0000000000000B", 3_600_000);
+
+        String[] lines = admin.list(QueueNames.OUTBOUND);
+
+        assertThat(lines).hasSize(2);
+        assertThat(lines).anySatisfy(l -> assertThat(l).startsWith("0000000000000A waiting from=<a@client.test> nrcpt=2"));
+        assertThat(lines).anySatisfy(l -> assertThat(l).startsWith("0000000000000B scheduled").contains("next="));
+        assertThat(admin.inspect("0000000000000B")).startsWith("mail.outbound: 0000000000000B scheduled")
+                .contains("to=<b@remote.test>, <c@remote.test>");
+        assertThat(admin.inspect("0000000000000C")).isEqualTo("0000000000000C: not queued");
+    }
+
+    @Test
+    void retryNowReleasesAScheduledMessageAtOnce() throws Exception {
+        put(QueueNames.OUTBOUND, "0000000000000A", 3_600_000);
+        assertThat(take(QueueNames.OUTBOUND)).as("not due yet").isNull();
+
+        assertThat(admin.retryNow("0000000000000A")).isEqualTo(1);
+
+        Message m = take(QueueNames.OUTBOUND);
+        assertThat(m).isNotNull();
+        assertThat(m.getStringProperty(EnvelopeHeaders.QUEUE_ID)).isEqualTo("0000000000000A");
+    }
+
+    @Test
+    void aHeldMessageStaysInHoldUntilReleasedToOutbound() throws Exception {
+        put(QueueNames.OUTBOUND, "0000000000000A", 3_600_000);
+
+        assertThat(admin.hold("0000000000000A")).isEqualTo(1);
+        assertThat(admin.list(QueueNames.OUTBOUND)).isEmpty();
+        assertThat(admin.inspect("0000000000000A")).startsWith("mail.hold:");
+
+        assertThat(admin.release("0000000000000A")).isEqualTo(1);
+        assertThat(admin.list(QueueNames.HOLD)).isEmpty();
+        assertThat(admin.inspect("0000000000000A")).startsWith("mail.outbound:");
+    }
+
+    @Test
+    void deleteRemovesTheMessageFromEveryStage() throws Exception {
+        put(QueueNames.INCOMING, "0000000000000A", 0);
+        put(QueueNames.OUTBOUND, "0000000000000A", 3_600_000);
+        put(QueueNames.OUTBOUND, "0000000000000B", 0);
+
+        assertThat(admin.delete("0000000000000A")).isEqualTo(2);
+
+        assertThat(admin.inspect("0000000000000A")).endsWith("not queued");
+        assertThat(admin.counts()).contains("mail.outbound 1", "mail.incoming 0");
+    }
+
+    @Test
+    void aMalformedQueueIdOrUnknownQueueIsRefusedClearly() {
+        assertThatThrownBy(() -> admin.delete("x' OR '1'='1")).hasStackTraceContaining("is not a queue id");
+        assertThatThrownBy(() -> admin.list("mail.nowhere")).hasStackTraceContaining("unknown queue 'mail.nowhere'");
+    }
+}
