@@ -1,6 +1,7 @@
 package io.mailhub.bounce;
 
-import static io.mailhub.bounce.ParsedDsn.field;
+import io.mailhub.testing.ParsedDsn;
+import static io.mailhub.testing.ParsedDsn.field;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

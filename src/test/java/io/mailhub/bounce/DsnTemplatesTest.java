@@ -1,5 +1,6 @@
 package io.mailhub.bounce;
 
+import io.mailhub.testing.ParsedDsn;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

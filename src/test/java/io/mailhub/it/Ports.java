@@ -20,7 +20,11 @@ final class Ports {
     }
 
     static boolean listening(int port) {
-        try (Socket s = new Socket(InetAddress.getLoopbackAddress(), port)) {
+        return listening(InetAddress.getLoopbackAddress().getHostAddress(), port);
+    }
+
+    static boolean listening(String host, int port) {
+        try (Socket s = new Socket(host, port)) {
             return true;
         } catch (IOException e) {
             return false;

@@ -17,12 +17,14 @@ import java.util.stream.Stream;
  */
 public final class SmtpSink implements AutoCloseable {
 
+    public final String host;
     public final int port;
     private final Path dumps;
     private final List<String> options;
     private Process process;
 
-    private SmtpSink(int port, List<String> options) throws IOException {
+    private SmtpSink(String host, int port, List<String> options) throws IOException {
+        this.host = host;
         this.port = port;
         this.options = options;
         // smtp-sink drops privileges to "nobody": the dump folder and its parents must be writable/readable by it.
@@ -33,7 +35,15 @@ public final class SmtpSink implements AutoCloseable {
 
     /** A sink on a free port with extra smtp-sink options (e.g. {@code -r RCPT} to answer 4xx), not yet started. */
     public static SmtpSink onFreePort(String... options) throws IOException {
-        return new SmtpSink(Ports.free(), List.of(options));
+        return new SmtpSink("127.0.0.1", Ports.free(), List.of(options));
+    }
+
+    /**
+     * A sink on a given address and port, not yet started: several sinks share the port of MX delivery
+     * ({@code mailhub.relay.port}) on different loopback addresses, {@code 127.0.0.x} or {@code ::1}.
+     */
+    public static SmtpSink on(String host, int port, String... options) throws IOException {
+        return new SmtpSink(host, port, List.of(options));
     }
 
     public SmtpSink start() throws Exception {
@@ -42,16 +52,20 @@ public final class SmtpSink implements AutoCloseable {
             cmd.addAll(List.of("-u", "nobody"));
         }
         cmd.addAll(options);
-        cmd.addAll(List.of("-d", dumps + "/m.", "127.0.0.1:" + port, "256"));
+        boolean v6 = host.contains(":");
+        if (v6) {
+            cmd.add("-6");
+        }
+        cmd.addAll(List.of("-d", dumps + "/m.", (v6 ? "[" + host + "]" : host) + ":" + port, "256"));
         process = new ProcessBuilder(cmd).redirectErrorStream(true)
                 .redirectOutput(dumps.resolveSibling(dumps.getFileName() + ".log").toFile()).start();
-        for (int i = 0; i < 100 && !Ports.listening(port); i++) {
+        for (int i = 0; i < 100 && !Ports.listening(host, port); i++) {
             if (!process.isAlive()) {
                 throw new IllegalStateException("smtp-sink exited: " + String.join(" ", cmd));
             }
             Thread.sleep(50);
         }
-        if (!Ports.listening(port)) {
+        if (!Ports.listening(host, port)) {
             throw new IllegalStateException("smtp-sink does not listen on " + port);
         }
         return this;

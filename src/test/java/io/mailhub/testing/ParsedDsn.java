@@ -1,4 +1,4 @@
-package io.mailhub.bounce;
+package io.mailhub.testing;
 
 import jakarta.mail.BodyPart;
 import jakarta.mail.MessagingException;
@@ -17,13 +17,13 @@ import java.util.List;
 import java.util.Properties;
 
 /** A notice as a mail reader sees it, parsed with Jakarta Mail, with the RFC 3464 blocks of its status part. */
-final class ParsedDsn {
+public final class ParsedDsn {
 
     private static final Session SESSION = session();
 
-    final byte[] raw;
-    final MimeMessage message;
-    final MimeMultipart report;
+    public final byte[] raw;
+    public final MimeMessage message;
+    public final MimeMultipart report;
 
     private ParsedDsn(byte[] raw) throws MessagingException, IOException {
         this.raw = raw;
@@ -31,24 +31,24 @@ final class ParsedDsn {
         this.report = (MimeMultipart) message.getContent();
     }
 
-    static ParsedDsn parse(byte[] raw) throws MessagingException, IOException {
+    public static ParsedDsn parse(byte[] raw) throws MessagingException, IOException {
         return new ParsedDsn(raw);
     }
 
-    ContentType contentType() throws MessagingException {
+    public ContentType contentType() throws MessagingException {
         return new ContentType(message.getContentType());
     }
 
-    int partCount() throws MessagingException {
+    public int partCount() throws MessagingException {
         return report.getCount();
     }
 
-    BodyPart part(int index) throws MessagingException {
+    public BodyPart part(int index) throws MessagingException {
         return report.getBodyPart(index);
     }
 
     /** The media type of each part, lower case, without parameters. */
-    List<String> partTypes() throws MessagingException {
+    public List<String> partTypes() throws MessagingException {
         List<String> types = new ArrayList<>();
         for (int i = 0; i < report.getCount(); i++) {
             types.add(new ContentType(report.getBodyPart(i).getContentType()).getBaseType().toLowerCase());
@@ -57,17 +57,17 @@ final class ParsedDsn {
     }
 
     /** The human-readable text, transfer encoding and charset decoded. */
-    String text() throws MessagingException, IOException {
+    public String text() throws MessagingException, IOException {
         return (String) part(0).getContent();
     }
 
     /** The human-readable text with every run of blanks and line ends as one space, as a reader takes it in. */
-    String flatText() throws MessagingException, IOException {
+    public String flatText() throws MessagingException, IOException {
         return text().replaceAll("\\s+", " ");
     }
 
     /** The blocks of the status part: the per-message fields first, then one per recipient. */
-    List<InternetHeaders> statusBlocks() throws MessagingException, IOException {
+    public List<InternetHeaders> statusBlocks() throws MessagingException, IOException {
         String status = new String(decoded(1), StandardCharsets.UTF_8);
         List<InternetHeaders> blocks = new ArrayList<>();
         for (String block : status.split("\r\n\r\n")) {
@@ -79,34 +79,34 @@ final class ParsedDsn {
         return blocks;
     }
 
-    InternetHeaders perMessage() throws MessagingException, IOException {
+    public InternetHeaders perMessage() throws MessagingException, IOException {
         return statusBlocks().get(0);
     }
 
-    List<InternetHeaders> perRecipient() throws MessagingException, IOException {
+    public List<InternetHeaders> perRecipient() throws MessagingException, IOException {
         List<InternetHeaders> blocks = statusBlocks();
         return blocks.subList(1, blocks.size());
     }
 
     /** The content of part {@code index} after transfer decoding, as octets. */
-    byte[] decoded(int index) throws MessagingException, IOException {
+    public byte[] decoded(int index) throws MessagingException, IOException {
         try (InputStream in = part(index).getInputStream()) {
             return in.readAllBytes();
         }
     }
 
     /** One field of a block, unfolded, or {@code null}. */
-    static String field(InternetHeaders block, String name) {
+    public static String field(InternetHeaders block, String name) {
         String v = block.getHeader(name, null);
         return v == null ? null : MimeUtility.unfold(v).strip();
     }
 
     /** Every line of the raw notice, split at CRLF. */
-    List<String> rawLines() {
+    public List<String> rawLines() {
         return List.of(new String(raw, StandardCharsets.ISO_8859_1).split("\r\n", -1));
     }
 
-    static int octetsAbove127(byte[] b) {
+    public static int octetsAbove127(byte[] b) {
         int n = 0;
         for (byte x : b) {
             n += x < 0 ? 1 : 0;
