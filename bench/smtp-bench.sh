@@ -19,8 +19,16 @@
 #
 # Usage: bench/smtp-bench.sh [--messages N] [--sessions S] [--size BYTES]
 #          [--runs R] [--only-hub | --only-postfix] [--timeout SECS]
-#          [--warmup W] [--with-baseline] [--markdown-out FILE] [--keep]
+#          [--warmup W] [--with-baseline] [--mx] [--markdown-out FILE] [--keep]
 #
+#   --mx              MX path instead of a smart host: dnsmasq on 127.0.0.1:53
+#                     serves "bench.test MX 10 mx.bench.test", A 127.0.0.2,
+#                     and the sink listens on 127.0.0.2. The hub resolves with
+#                     -Dmailhub.dns.servers=127.0.0.1:53 and
+#                     -Dmailhub.relay.port=SINKPORT; Postfix gets
+#                     relayhost = bench.test:SINKPORT (an MX lookup) and a
+#                     resolv.conf naming 127.0.0.1, bind-mounted for its
+#                     processes only. Needs dnsmasq and util-linux unshare.
 #   --only-hub / --only-postfix   measure one system only
 #   --timeout SECS    per run limit for smtp-source and for end-to-end (600)
 #   --warmup W        send W messages to each fresh system first (not timed)
@@ -55,6 +63,7 @@ WARMUP=0             # messages sent (and drained) before the timed part
 MARKDOWN_OUT=""
 KEEP=0
 BASELINE=0
+MX=0
 SENDER=sender@bench.test
 RECIPIENT=rcpt@bench.test
 
@@ -73,6 +82,7 @@ while (($#)); do
     --only-hub) SYSTEMS=(hub); shift ;;
     --only-postfix) SYSTEMS=(postfix); shift ;;
     --with-baseline) BASELINE=1; shift ;;
+    --mx) MX=1; shift ;;
     --markdown-out) [[ -n ${2:-} ]] || die "--markdown-out needs a file"; MARKDOWN_OUT=$2; shift 2 ;;
     --keep) KEEP=1; shift ;;
     -h | --help) usage; exit 0 ;;
@@ -98,6 +108,8 @@ if has_system hub; then
        set MAILHUB_JAR=/path/to/mailhub.jar, or run with --only-postfix."
 fi
 
+((MX)) && require_cmd dnsmasq unshare
+((MX && BASELINE)) && die "--with-baseline measures smtp-source into smtp-sink on 127.0.0.1; it does not combine with --mx"
 mkdir -p "$BENCH_ROOT"
 chmod 0755 "$BENCH_ROOT"
 exec 9>"$BENCH_ROOT/.lock"
@@ -110,6 +122,7 @@ SOURCE_PID=""
 HUB_PID=""
 HUB_DATA=""
 CUR_SINK_DIR=""
+DNS_PID=""
 
 cleanup() {
   local rc=$?
@@ -119,6 +132,7 @@ cleanup() {
   hub_stop
   pf_destroy "$PF_DIR"
   [[ -n $CUR_SINK_DIR ]] && sink_stop "$CUR_SINK_DIR"
+  [[ -n $DNS_PID ]] && kill -TERM "$DNS_PID" 2>/dev/null
   if ((KEEP)); then
     log "kept logs in $RUN_ROOT"
   else
@@ -135,6 +149,32 @@ now_us() { echo "${EPOCHREALTIME/./}"; }   # wall clock, microseconds (no fork)
 rate() { awk -v n="$1" -v us="$2" 'BEGIN { printf "%.0f", (us > 0 ? n / (us / 1e6) : 0) }'; }
 secs() { awk -v us="$1" 'BEGIN { printf "%.2f", us / 1e6 }'; }
 
+# ---------------------------------------------------------------- MX path
+# dnsmasq on 127.0.0.1:53 with the one MX the benchmark needs; nothing else is
+# answered (no upstream, no /etc/hosts).
+dns_start() {
+  port_in_use 53 && die "--mx needs 127.0.0.1:53, but something listens on port 53"
+  dnsmasq --keep-in-foreground --no-resolv --no-hosts --no-poll --bind-interfaces \
+    --listen-address=127.0.0.1 --port=53 --user=nobody --local=/test/ --local-ttl=300 \
+    --mx-host=bench.test,mx.bench.test,10 --host-record=mx.bench.test,127.0.0.2 \
+    --log-facility="$RUN_ROOT/dnsmasq.log" </dev/null 9>&- &
+  DNS_PID=$!
+  wait_for_port 53 10 || die "dnsmasq did not start on 127.0.0.1:53"
+  printf 'nameserver 127.0.0.1\noptions attempts:1 timeout:2\n' >"$RUN_ROOT/resolv.conf"
+  chmod 0644 "$RUN_ROOT/resolv.conf"
+  export PF_RESOLV_CONF=$RUN_ROOT/resolv.conf
+  export SINK_HOST=127.0.0.2
+}
+
+# The hub's next-hop options: a smart host, or MX lookups on loopback (--mx).
+relay_options() {
+  if ((MX)); then
+    echo "-Dmailhub.dns.servers=127.0.0.1:53 -Dmailhub.relay.port=$1"
+  else
+    echo "-Dmailhub.relay.smarthost=127.0.0.1:$1"
+  fi
+}
+
 # ---------------------------------------------------------------- the hub
 hub_start() {
   local rundir=$1 smtp_port=$2 http_port=$3 relay_port=$4 started banner_at=-1 elapsed
@@ -144,7 +184,7 @@ hub_start() {
   (cd "$REPO_ROOT" && exec java -Xmx1g ${HUB_JAVA_OPTS:-} \
     -Dmailhub.smtp.port="$smtp_port" \
     -Dmailhub.http.port="$http_port" \
-    -Dmailhub.relay.smarthost="127.0.0.1:$relay_port" \
+    $(relay_options "$relay_port") \
     -Dmailhub.data.dir="$HUB_DATA" \
     -jar "$MAILHUB_JAR") >"$rundir/hub.log" 2>&1 </dev/null 9>&- &
   HUB_PID=$!
@@ -243,6 +283,9 @@ run_one() {
     postfix)
       sut_port=$(free_port)
       pf_create "$PF_DIR" "$sut_port" "$sink_port"
+      if ((MX)); then
+        postconf -c "$PF_DIR/etc" -e "relayhost = bench.test:$sink_port"
+      fi
       pf_start "$PF_DIR"
       pf_assert_rejects_bare_lf "$PF_DIR"
       ;;
@@ -335,8 +378,10 @@ if ((CPU_BUSY_AT_START > 15)); then
 fi
 
 # ---------------------------------------------------------------- main
+((MX)) && dns_start
+PATH_DESC=$( ((MX)) && echo "MX lookup (dnsmasq on loopback) to smtp-sink" || echo "smart host smtp-sink")
 START_DATE=$(date -u +%Y-%m-%dT%H:%M:%SZ)
-log "smtp-bench: systems=${SYSTEMS[*]} messages=$MESSAGES sessions=$SESSIONS size=$SIZE runs=$RUNS warmup=$WARMUP"
+log "smtp-bench: path=$PATH_DESC systems=${SYSTEMS[*]} messages=$MESSAGES sessions=$SESSIONS size=$SIZE runs=$RUNS warmup=$WARMUP"
 for ((i = 1; i <= RUNS; i++)); do
   for system in "${SYSTEMS[@]}"; do
     run_one "$system" "$i"
@@ -380,10 +425,10 @@ echo
 
 markdown() {
   echo "<!-- generated by bench/smtp-bench.sh on $START_DATE -->"
-  echo "#### SMTP relay throughput, $START_DATE"
+  echo "#### SMTP relay throughput, $SIZE B, $PATH_DESC, $START_DATE"
   echo
   echo "$MESSAGES messages of $SIZE B payload, $SESSIONS parallel smtp-source sessions" \
-    "(one message per connection), relayed to smtp-sink on loopback; median of $RUNS run(s)" \
+    "(one message per connection), relayed via $PATH_DESC on loopback; median of $RUNS run(s)" \
     "per system, runs alternated$( ((WARMUP > 0)) && echo ", after a $WARMUP-message warm-up per run")."
   echo "Accept = smtp-source wall time; end-to-end = until the sink counted every message."
   echo

@@ -6,7 +6,7 @@
 #   now_ns                monotonic-enough wall clock in nanoseconds (date +%s%N)
 #   free_port             print a TCP port on 127.0.0.1 that nobody listens on
 #   wait_for_port P SECS  wait until something listens on 127.0.0.1:P
-#   smtp_banner_ok P      true if 127.0.0.1:P answers with a "220" SMTP banner
+#   smtp_banner_ok P [H]  true if H:P (default 127.0.0.1) answers with a "220" SMTP banner
 #   require_root / require_cmd CMD...
 #
 # Meant to be sourced; the caller decides about `set -euo pipefail`.
@@ -59,8 +59,8 @@ wait_for_port() {
 
 # Open a TCP connection with bash's /dev/tcp, read the first line, say QUIT.
 smtp_banner_ok() {
-  local port=$1 line=""
-  { exec 3<>"/dev/tcp/127.0.0.1/$port"; } 2>/dev/null || return 1
+  local port=$1 host=${2:-127.0.0.1} line=""
+  { exec 3<>"/dev/tcp/$host/$port"; } 2>/dev/null || return 1
   IFS= read -r -t 5 line <&3 || true
   printf 'QUIT\r\n' >&3 2>/dev/null || true
   exec 3<&- 3>&-

@@ -183,7 +183,14 @@ pf_start() {
   port=${port##*:}
   [[ -n $port ]] || die "no inet service in $dir/etc/master.cf"
   # Errors from "postfix start" only go to the mail log or to a terminal.
-  if ! script -qec "postfix -c '$dir/etc' start" /dev/null >"$dir/log/start.out" 2>&1; then
+  # PF_RESOLV_CONF: a resolv.conf for this instance only (MX lookups against a
+  # DNS server on loopback), bind-mounted in a private mount namespace that
+  # the master and all its children inherit; the system's file is untouched.
+  local prefix=()
+  if [[ -n ${PF_RESOLV_CONF:-} ]]; then
+    prefix=(unshare --mount --propagation private sh -c 'mount --bind "$0" /etc/resolv.conf && exec "$@"' "$PF_RESOLV_CONF")
+  fi
+  if ! "${prefix[@]}" script -qec "postfix -c '$dir/etc' start" /dev/null >"$dir/log/start.out" 2>&1; then
     cat "$dir/log/start.out" >&2
     tail -n 20 "$(pf_log "$dir")" >&2 2>/dev/null || true
     die "postfix -c $dir/etc start failed"

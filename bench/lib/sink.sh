@@ -2,7 +2,8 @@
 # bench/lib/sink.sh - run Postfix's smtp-sink as the "next hop" of a benchmark
 # and count what it received (sourced).
 #
-#   sink_start DIR PORT [BACKLOG]  start smtp-sink on 127.0.0.1:PORT; its -c
+#   sink_start DIR PORT [BACKLOG]  start smtp-sink on $SINK_HOST:PORT (default
+#                                  127.0.0.1); its -c
 #                                  counters go to DIR/sink.log, pid to DIR/sink.pid
 #   sink_count DIR                 print how many messages ("mesg=") it received
 #   sink_stop DIR                  stop it (TERM, then KILL)
@@ -22,14 +23,15 @@ sink_start() {
   # -c counters, -u nobody (required as root), -m: max simultaneous sessions.
   # stdbuf is not needed: smtp-sink flushes after each counter update.
   # 9>&-: do not pass on smtp-bench.sh's lock descriptor.
-  smtp-sink -c -u nobody -m 512 "127.0.0.1:$port" "$backlog" \
+  local host=${SINK_HOST:-127.0.0.1}
+  smtp-sink -c -u nobody -m 512 "$host:$port" "$backlog" \
     >"$dir/sink.log" 2>"$dir/sink.err" </dev/null 9>&- &
   echo $! >"$dir/sink.pid"
   if ! wait_for_port "$port" 10; then
     cat "$dir/sink.err" >&2 || true
-    die "smtp-sink did not start listening on 127.0.0.1:$port"
+    die "smtp-sink did not start listening on $host:$port"
   fi
-  smtp_banner_ok "$port" || die "smtp-sink on port $port does not answer with 220"
+  smtp_banner_ok "$port" "$host" || die "smtp-sink on port $port does not answer with 220"
   # The banner probe above is itself a session (no message), so mesg stays 0.
 }
 
