@@ -7,7 +7,7 @@ public final class QueueNames {
     public static final String INCOMING = "mail.incoming";
     /** Recipients waiting for a retry, scheduled for later. Read by the retry route. */
     public static final String OUTBOUND = "mail.outbound";
-    /** Failed or expired recipients waiting for their bounce (DSN). The bounce route that reads it comes with issue 3. */
+    /** Bounce requests (failed, expired, delayed or relayed recipients) waiting for their notice. Read by the bounce route. */
     public static final String BOUNCE = "mail.bounce";
     /** Mail an operator (or a route) put on hold. Nothing reads it until released. */
     public static final String HOLD = "mail.hold";

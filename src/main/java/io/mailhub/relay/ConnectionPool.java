@@ -1,7 +1,6 @@
 package io.mailhub.relay;
 
 import java.time.Duration;
-import java.util.EnumMap;
 import java.util.Iterator;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -14,10 +13,11 @@ import java.util.concurrent.TimeUnit;
 /**
  * Open connections per destination, for reuse (like Postfix's scache), and the per-destination concurrency limit.
  * A connection is reused for at most {@code maxTransactions} transactions and {@code maxAge}; an idle one is closed
- * (with QUIT) after {@code idleTime}. Idle connections are kept apart by the {@link TlsPolicy} they were opened under
- * and reused only under the same policy (Postfix puts the TLS level into its connection cache key): a connection that
- * ended up in plaintext under {@code may} must never carry a delivery that demands {@code encrypt} or {@code verify}.
- * The concurrency limit counts all of a destination's connections, whatever their policy.
+ * (with QUIT) after {@code idleTime}. Idle connections are kept apart by the {@link SessionProfile} (TLS policy and
+ * AUTH identity) they were opened under and reused only under an equal one (Postfix puts both into its connection
+ * cache key): a connection that ended up in plaintext under {@code may} must never carry a delivery that demands
+ * {@code encrypt} or {@code verify}. The concurrency limit counts all of a destination's connections, whatever their
+ * profile.
  */
 final class ConnectionPool implements AutoCloseable {
 
@@ -25,13 +25,14 @@ final class ConnectionPool implements AutoCloseable {
 
     private static final class Slot {
         final Semaphore permits;
-        final Map<TlsPolicy, ConcurrentLinkedDeque<Idle>> idle = new EnumMap<>(TlsPolicy.class);
+        final Map<SessionProfile, ConcurrentLinkedDeque<Idle>> idle = new ConcurrentHashMap<>();
 
         Slot(int limit) {
             permits = new Semaphore(limit, true);
-            for (TlsPolicy p : TlsPolicy.values()) {
-                idle.put(p, new ConcurrentLinkedDeque<>());
-            }
+        }
+
+        ConcurrentLinkedDeque<Idle> idle(SessionProfile profile) {
+            return idle.computeIfAbsent(profile, k -> new ConcurrentLinkedDeque<>());
         }
     }
 
@@ -69,9 +70,9 @@ final class ConnectionPool implements AutoCloseable {
         slot(d).permits.release();
     }
 
-    /** An idle connection opened under this policy to reuse, or {@code null}. The caller must hold a slot. */
-    SmtpClientConnection takeIdle(Destination d, TlsPolicy policy) {
-        ConcurrentLinkedDeque<Idle> deque = slot(d).idle.get(policy);
+    /** An idle connection opened under this profile to reuse, or {@code null}. The caller must hold a slot. */
+    SmtpClientConnection takeIdle(Destination d, SessionProfile profile) {
+        ConcurrentLinkedDeque<Idle> deque = slot(d).idle(profile);
         Idle idle;
         while ((idle = deque.pollFirst()) != null) {
             SmtpClientConnection c = idle.connection();
@@ -90,7 +91,7 @@ final class ConnectionPool implements AutoCloseable {
         } else if (c.transactions() >= maxTransactions || c.ageNanos() > maxAge.toNanos() || reaper.isShutdown()) {
             c.quit();
         } else {
-            slot(c.destination()).idle.get(c.tlsPolicy()).addFirst(new Idle(c, System.nanoTime()));
+            slot(c.destination()).idle(c.profile()).addFirst(new Idle(c, System.nanoTime()));
         }
     }
 

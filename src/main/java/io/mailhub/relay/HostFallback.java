@@ -19,7 +19,7 @@ final class HostFallback {
         this.dead = dead;
     }
 
-    DeliveryReport deliver(List<Destination> hosts, TlsPolicy tls, Envelope envelope, BodySource body)
+    DeliveryReport deliver(List<Destination> hosts, SessionProfile profile, Envelope envelope, BodySource body)
             throws InterruptedException {
         DeliveryReport lastFailure = null;
         SmtpReply suspended = null;
@@ -29,7 +29,7 @@ final class HostFallback {
                 suspended = deadReply;
                 continue;
             }
-            DeliveryReport report = relay.deliver(host, tls, envelope, body);
+            DeliveryReport report = relay.deliver(host, profile, envelope, body);
             if (isSiteFailure(report)) {
                 dead.markDead(host, report.results().get(0).reply());
                 lastFailure = report;

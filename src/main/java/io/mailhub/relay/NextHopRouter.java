@@ -20,8 +20,16 @@ final class NextHopRouter {
 
     /** The result for one domain; equal routes share one SMTP transaction. */
     sealed interface Route {
-        /** Try these hosts in order, with this TLS policy name ({@code null}: the relay's default). */
-        record Hosts(List<Destination> hosts, String tls) implements Route {}
+        /**
+         * Try these hosts in order, with this TLS policy name ({@code null}: the relay's default) and these AUTH
+         * credentials ({@code null}: none).
+         */
+        record Hosts(List<Destination> hosts, String tls, Credentials auth) implements Route {
+
+            Hosts(List<Destination> hosts, String tls) {
+                this(hosts, tls, null);
+            }
+        }
 
         /** No delivery: every recipient of the domain gets this status and reply. */
         record Fail(RecipientStatus status, SmtpReply reply) implements Route {}
@@ -48,6 +56,7 @@ final class NextHopRouter {
     Route route(String domain, String override) throws InterruptedException {
         TransportMap.NextHopSpec spec;
         String tls = null;
+        Credentials auth = null;
         if (override != null && !override.isBlank()) {
             try {
                 spec = TransportMap.NextHopSpec.parse(override, port);
@@ -59,18 +68,19 @@ final class NextHopRouter {
             Optional<TransportMap.Entry> entry = transportMap.lookup(domain);
             spec = entry.map(TransportMap.Entry::nextHop).orElse(null);
             tls = entry.map(TransportMap.Entry::tls).orElse(null);
+            auth = entry.map(TransportMap.Entry::auth).orElse(null);
         }
         if (spec == null) {
             spec = smartHost != null ? new TransportMap.NextHopSpec.Host(smartHost) : new TransportMap.NextHopSpec.Mx(null);
         }
         if (spec instanceof TransportMap.NextHopSpec.Host h) {
-            return new Route.Hosts(List.of(h.destination()), tls);
+            return new Route.Hosts(List.of(h.destination()), tls, auth);
         }
         String lookup = ((TransportMap.NextHopSpec.Mx) spec).domain();
-        return mx(lookup != null ? lookup : domain.toLowerCase(Locale.ROOT), tls);
+        return mx(lookup != null ? lookup : domain.toLowerCase(Locale.ROOT), tls, auth);
     }
 
-    private Route mx(String domain, String tls) throws InterruptedException {
+    private Route mx(String domain, String tls, Credentials auth) throws InterruptedException {
         if (resolver == null) {
             return new Route.Fail(RecipientStatus.DEFERRED,
                     SmtpReply.of(451, "4.3.5", "no smart host and no DNS resolver configured for MX delivery"));
@@ -89,7 +99,7 @@ final class NextHopRouter {
                 return new Route.Fail(RecipientStatus.DEFERRED,
                         SmtpReply.of(451, "4.4.3", "Host or domain name not found. MX hosts of " + domain + " have no address"));
             }
-            return new Route.Hosts(List.copyOf(list), tls);
+            return new Route.Hosts(List.copyOf(list), tls, auth);
         }
         if (r instanceof MxResolution.NullMx) {
             return new Route.Fail(RecipientStatus.FAILED, SmtpReply.of(556, r.status(), r.reason()));

@@ -25,6 +25,7 @@ final class SmtpClientConnection implements AutoCloseable {
 
     private final Destination destination;
     private final TlsPolicy tlsPolicy;
+    private final SessionProfile profile;
     private final String remoteMta;
     private final Map<String, String> extensions = new HashMap<>();
     private final long openedAt = System.nanoTime();
@@ -35,10 +36,11 @@ final class SmtpClientConnection implements AutoCloseable {
     private int transactions;
     private boolean broken;
 
-    private SmtpClientConnection(Socket socket, Destination destination, TlsPolicy tlsPolicy) throws IOException {
+    private SmtpClientConnection(Socket socket, Destination destination, SessionProfile profile) throws IOException {
         this.socket = socket;
         this.destination = destination;
-        this.tlsPolicy = tlsPolicy;
+        this.profile = profile;
+        this.tlsPolicy = profile.tls();
         InetSocketAddress remote = (InetSocketAddress) socket.getRemoteSocketAddress();
         this.remoteMta = destination.host() + "[" + remote.getAddress().getHostAddress() + "]:" + remote.getPort();
         this.replies = new ReplyReader(socket.getInputStream());
@@ -55,12 +57,22 @@ final class SmtpClientConnection implements AutoCloseable {
      */
     static SmtpClientConnection open(SmtpTransport transport, Destination destination, String heloName,
             Timeouts timeouts, TlsPolicy policy, TlsClient tls) throws SessionFailure {
+        return open(transport, destination, heloName, timeouts, SessionProfile.of(policy), tls);
+    }
+
+    /**
+     * As {@link #open(SmtpTransport, Destination, String, Timeouts, TlsPolicy, TlsClient)}, then, when the profile
+     * has credentials, AUTH (RFC 4954) with PLAIN or LOGIN, only over TLS.
+     */
+    static SmtpClientConnection open(SmtpTransport transport, Destination destination, String heloName,
+            Timeouts timeouts, SessionProfile profile, TlsClient tls) throws SessionFailure {
         try {
-            return connect(transport, destination, heloName, timeouts, policy, policy == TlsPolicy.NONE ? null : tls);
+            return connect(transport, destination, heloName, timeouts, profile,
+                    profile.tls() == TlsPolicy.NONE ? null : tls);
         } catch (PlaintextFallback fallback) {
             LOG.info("{}; trying again without TLS (policy may)", fallback.getMessage());
             try {
-                return connect(transport, destination, heloName, timeouts, policy, null);
+                return connect(transport, destination, heloName, timeouts, profile, null);
             } catch (PlaintextFallback cannotHappen) {
                 throw new IllegalStateException(cannotHappen);
             }
@@ -69,7 +81,7 @@ final class SmtpClientConnection implements AutoCloseable {
 
     /** One connection attempt; STARTTLS only when {@code tls} is given. */
     private static SmtpClientConnection connect(SmtpTransport transport, Destination destination, String heloName,
-            Timeouts timeouts, TlsPolicy policy, TlsClient tls) throws SessionFailure, PlaintextFallback {
+            Timeouts timeouts, SessionProfile profile, TlsClient tls) throws SessionFailure, PlaintextFallback {
         Socket socket;
         try {
             socket = transport.connect(destination, (int) timeouts.connect().toMillis());
@@ -81,7 +93,7 @@ final class SmtpClientConnection implements AutoCloseable {
         try {
             socket.setSoTimeout((int) timeouts.command().toMillis());
             socket.setTcpNoDelay(true);
-            c = new SmtpClientConnection(socket, destination, policy);
+            c = new SmtpClientConnection(socket, destination, profile);
             SmtpReply greeting = c.replies.read();
             if (!greeting.isPositiveCompletion()) {
                 throw new SessionFailure(greeting, c.remoteMta, "host " + c.remoteMta + " refused to talk to me", true);
@@ -90,6 +102,10 @@ final class SmtpClientConnection implements AutoCloseable {
             if (tls != null) {
                 phase = "starting TLS";
                 c.startTls(heloName, tls);
+            }
+            if (profile.auth() != null) {
+                phase = "authenticating";
+                c.authenticate(profile.auth());
             }
             return c;
         } catch (IOException e) {
@@ -144,6 +160,51 @@ final class SmtpClientConnection implements AutoCloseable {
         LOG.info("{} TLS connection established to {}: {}", tls.trust(ssl.getSession(), tlsPolicy).word, remoteMta,
                 tlsDescription);
         ehlo(heloName);
+    }
+
+    /**
+     * AUTH PLAIN, or LOGIN when the server offers only that (RFC 4954). Credentials are never sent without TLS. Any
+     * failure defers the recipients (like Postfix's "SASL authentication failed") without marking the host dead, since
+     * other identities may still use it; the password never appears in a log line or reply text.
+     */
+    private void authenticate(Credentials auth) throws IOException, SessionFailure {
+        if (tlsDescription == null) {
+            throw authFailure("4.7.0", "credentials for " + remoteMta + " are never sent without TLS; "
+                    + (supports("STARTTLS") ? "TLS could not be started" : "STARTTLS was not offered"));
+        }
+        String offered = extensions.get("AUTH");
+        if (offered == null) {
+            throw authFailure("4.7.0", "host " + remoteMta + " does not offer AUTH");
+        }
+        java.util.Set<String> mechanisms = new java.util.HashSet<>(
+                java.util.Arrays.asList(offered.toUpperCase(Locale.ROOT).split("\\s+")));
+        java.util.Base64.Encoder b64 = java.util.Base64.getEncoder();
+        SmtpReply reply;
+        if (mechanisms.contains("PLAIN")) {
+            byte[] plain = ("\0" + auth.user() + "\0" + auth.password()).getBytes(StandardCharsets.UTF_8);
+            reply = command("AUTH PLAIN " + b64.encodeToString(plain));
+        } else if (mechanisms.contains("LOGIN")) {
+            reply = command("AUTH LOGIN");
+            if (reply.code() == 334) {
+                reply = command(b64.encodeToString(auth.user().getBytes(StandardCharsets.UTF_8)));
+            }
+            if (reply.code() == 334) {
+                reply = command(b64.encodeToString(auth.password().getBytes(StandardCharsets.UTF_8)));
+            }
+        } else {
+            throw authFailure("4.7.0", "host " + remoteMta + " offers no AUTH mechanism this client has (PLAIN, LOGIN): "
+                    + offered);
+        }
+        if (reply.code() != 235) {
+            throw authFailure("4.7.0", "authentication as " + auth.user() + " failed; host " + remoteMta + " said: "
+                    + reply.toWire().trim());
+        }
+        LOG.info("authenticated to {} as {}", remoteMta, auth.user());
+    }
+
+    private SessionFailure authFailure(String status, String text) {
+        quit();
+        return new SessionFailure(SmtpReply.of(421, status, text), null, "AUTH", false);
     }
 
     /** A TLS policy violation found while the plaintext session is still sound: says QUIT, then reports. */
@@ -221,9 +282,14 @@ final class SmtpClientConnection implements AutoCloseable {
         return remoteMta;
     }
 
-    /** The policy this connection was opened under; a pooled connection is reused only under the same policy. */
+    /** The policy this connection was opened under. */
     TlsPolicy tlsPolicy() {
         return tlsPolicy;
+    }
+
+    /** TLS policy and AUTH identity; a pooled connection is reused only under an equal profile. */
+    SessionProfile profile() {
+        return profile;
     }
 
     /** Protocol and cipher, e.g. {@code TLSv1.3 with cipher TLS_AES_256_GCM_SHA384}, or {@code null} in plaintext. */

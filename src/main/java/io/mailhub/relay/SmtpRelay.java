@@ -45,17 +45,23 @@ public final class SmtpRelay implements AutoCloseable {
 
     public DeliveryReport deliver(Destination destination, TlsPolicy tlsPolicy, Envelope envelope, BodySource body)
             throws InterruptedException {
+        return deliver(destination, SessionProfile.of(tlsPolicy), envelope, body);
+    }
+
+    /** Delivers over a connection with this TLS policy and AUTH identity. */
+    public DeliveryReport deliver(Destination destination, SessionProfile profile, Envelope envelope, BodySource body)
+            throws InterruptedException {
         if (!pool.acquire(destination, timeouts.connect())) {
             SmtpReply busy = SmtpReply.of(421, "4.4.5", "all connections to " + destination + " are busy");
             return log(envelope, all(envelope, RecipientStatus.DEFERRED, busy, null, Blame.SESSION));
         }
         try {
-            SmtpClientConnection c = pool.takeIdle(destination, tlsPolicy);
+            SmtpClientConnection c = pool.takeIdle(destination, profile);
             boolean reused = c != null;
             while (true) {
                 if (c == null) {
                     try {
-                        c = SmtpClientConnection.open(transport, destination, heloName, timeouts, tlsPolicy, tls);
+                        c = SmtpClientConnection.open(transport, destination, heloName, timeouts, profile, tls);
                     } catch (SessionFailure f) {
                         LOG.info("{}: {}", envelope.queueId(), f.getMessage());
                         return log(envelope, all(envelope, RecipientStatus.DEFERRED, f.reply(), f.remoteMta(),

@@ -110,14 +110,14 @@ public class SmtpRelayProducer extends DefaultProducer {
             groups.computeIfAbsent(route, k -> new ArrayList<>()).add(r);
         }
         if (groups.size() == 1 && groups.keySet().iterator().next() instanceof NextHopRouter.Route.Hosts h) {
-            return hosts.deliver(h.hosts(), tls(h), envelope, body); // the common case: one route for all
+            return hosts.deliver(h.hosts(), profile(h), envelope, body); // the common case: one route for all
         }
         Map<Recipient, RecipientResult> results = new HashMap<>();
         for (Map.Entry<NextHopRouter.Route, List<Recipient>> g : groups.entrySet()) {
             Envelope part = envelope.withRecipients(g.getValue());
             DeliveryReport partReport;
             if (g.getKey() instanceof NextHopRouter.Route.Hosts h) {
-                partReport = hosts.deliver(h.hosts(), tls(h), part, body);
+                partReport = hosts.deliver(h.hosts(), profile(h), part, body);
             } else {
                 NextHopRouter.Route.Fail f = (NextHopRouter.Route.Fail) g.getKey();
                 partReport = relay.reportAll(part, f.status(), f.reply());
@@ -131,8 +131,8 @@ public class SmtpRelayProducer extends DefaultProducer {
         return new DeliveryReport(ordered);
     }
 
-    private TlsPolicy tls(NextHopRouter.Route.Hosts route) {
-        return route.tls() == null ? defaultTls : TlsPolicy.parse(route.tls());
+    private SessionProfile profile(NextHopRouter.Route.Hosts route) {
+        return new SessionProfile(route.tls() == null ? defaultTls : TlsPolicy.parse(route.tls()), route.auth());
     }
 
     /** The message content of a queued exchange, readable more than once (stream cache or bytes). */

@@ -17,7 +17,7 @@ import java.util.Optional;
  *
  * <pre>
  * # domain          next hop               options
- * example.com       [relay.example.com]:587 tls=encrypt
+ * example.com       [relay.example.com]:587 tls=encrypt auth=relay.secret
  * .example.com      [relay.example.com]:587
  * partner.test      mx                     tls=verify
  * legacy.test       mx:mail.legacy.test
@@ -25,13 +25,19 @@ import java.util.Optional;
  *
  * A domain matches itself; {@code .domain} matches its subdomains. The next hop is {@code mx} (MX lookup of the
  * recipient's domain), {@code mx:domain} (MX lookup of another domain), or {@code host:port} / {@code [host]:port}
- * (that host directly, no MX lookup). Options: {@code tls=none|may|encrypt|verify}. Lines starting with {@code #}
- * and blank lines are ignored; a malformed line is an error naming the file and line.
+ * (that host directly, no MX lookup). Options: {@code tls=none|may|encrypt|verify}, and {@code auth=FILE}: SMTP AUTH
+ * with the {@code user:password} in FILE (relative to the map's directory; see {@link Credentials}). Lines starting
+ * with {@code #} and blank lines are ignored; a malformed line is an error naming the file and line.
  */
 public final class TransportMap {
 
     /** Where one domain's mail goes. */
-    public record Entry(String pattern, NextHopSpec nextHop, String tls) {}
+    public record Entry(String pattern, NextHopSpec nextHop, String tls, Credentials auth) {
+
+        public Entry(String pattern, NextHopSpec nextHop, String tls) {
+            this(pattern, nextHop, tls, null);
+        }
+    }
 
     /** The next-hop part of an entry. */
     public sealed interface NextHopSpec {
@@ -91,10 +97,15 @@ public final class TransportMap {
             return EMPTY;
         }
         List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
-        return parse(lines, file.toString(), defaultPort);
+        return parse(lines, file.toString(), defaultPort, file.toAbsolutePath().getParent());
     }
 
     static TransportMap parse(List<String> lines, String source, int defaultPort) throws SyntaxException {
+        return parse(lines, source, defaultPort, Path.of("."));
+    }
+
+    /** @param baseDir where relative {@code auth=} files are looked up */
+    static TransportMap parse(List<String> lines, String source, int defaultPort, Path baseDir) throws SyntaxException {
         Map<String, Entry> entries = new LinkedHashMap<>();
         List<String> problems = new ArrayList<>();
         for (int i = 0; i < lines.size(); i++) {
@@ -105,7 +116,7 @@ public final class TransportMap {
             String where = source + " line " + (i + 1) + ": ";
             String[] f = line.split("\\s+");
             if (f.length < 2) {
-                problems.add(where + "expected 'domain next-hop [tls=policy]'");
+                problems.add(where + "expected 'domain next-hop [tls=policy] [auth=FILE]'");
                 continue;
             }
             String pattern = f[0].toLowerCase(Locale.ROOT);
@@ -116,17 +127,25 @@ public final class TransportMap {
             try {
                 NextHopSpec hop = NextHopSpec.parse(f[1], defaultPort);
                 String tls = null;
+                Credentials auth = null;
                 for (int k = 2; k < f.length; k++) {
                     if (f[k].regionMatches(true, 0, "tls=", 0, 4)) {
                         tls = f[k].substring(4).toLowerCase(Locale.ROOT);
                         if (!tls.matches("none|may|encrypt|verify")) {
                             throw new SyntaxException("tls must be none, may, encrypt or verify, not '" + tls + "'");
                         }
+                    } else if (f[k].regionMatches(true, 0, "auth=", 0, 5) && f[k].length() > 5) {
+                        Path secret = baseDir.resolve(f[k].substring(5));
+                        try {
+                            auth = Credentials.load(secret);
+                        } catch (IOException e) {
+                            throw new SyntaxException("cannot read auth file " + secret + ": " + e);
+                        }
                     } else {
-                        throw new SyntaxException("unknown option '" + f[k] + "'");
+                        throw new SyntaxException("unknown option '" + f[k] + "' (expected tls=... or auth=FILE)");
                     }
                 }
-                if (entries.putIfAbsent(pattern, new Entry(pattern, hop, tls)) != null) {
+                if (entries.putIfAbsent(pattern, new Entry(pattern, hop, tls, auth)) != null) {
                     problems.add(where + "'" + pattern + "' is listed twice");
                 }
             } catch (SyntaxException e) {

@@ -21,6 +21,7 @@ import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory;
@@ -46,17 +47,21 @@ class DeliveryRoutesTest {
     private int smtpPort;
 
     @BeforeEach
-    void startHub() throws Exception {
+    void startHub(org.junit.jupiter.api.TestInfo test) throws Exception {
         nextHop = new FakeSmtpServer();
         smtpPort = freePort();
-        MailhubSettings settings = MailhubSettings.from(new ConfigSource(Map.of(
+        Map<String, String> values = new java.util.HashMap<>(Map.of(
                 "mailhub.smtp.port", Integer.toString(smtpPort),
                 "mailhub.http.port", Integer.toString(freePort()),
                 "mailhub.hostname", "hub.test",
                 "mailhub.data.dir", dir.resolve("data").toString(),
                 "mailhub.config.dir", dir.resolve("config").toString(),
                 "mailhub.relay.smarthost", "127.0.0.1:" + nextHop.port(),
-                "mailhub.retry.schedule", "1s"), Map.of(), Map.of(), null));
+                "mailhub.retry.schedule", "1s"));
+        if (test.getTags().contains("delay-warning")) {
+            values.put("mailhub.retry.delay-warning", "2s");
+        }
+        MailhubSettings settings = MailhubSettings.from(new ConfigSource(values, Map.of(), Map.of(), null));
         main = MailhubMain.createMain(settings);
         mainThread = new Thread(() -> {
             try {
@@ -114,6 +119,26 @@ class DeliveryRoutesTest {
         Thread.sleep(1_500);
         assertThat(nextHop.transactions()).as("nothing is delivered twice").hasSize(3);
         assertThat(receive(QueueNames.BOUNCE, 500)).as("the bounce request was consumed").isNull();
+    }
+
+    @Test
+    @org.junit.jupiter.api.Tag("delay-warning")
+    void aMessageStillWaitingAfterTheDelayWarningTimeGetsExactlyOneDelayedNotice() throws Exception {
+        nextHop.rcptReply(a -> a.equals("slow@remote.test") ? "450 4.2.0 mailbox busy" : "250 2.1.5 Ok");
+
+        send("slow@remote.test");
+
+        await().atMost(Duration.ofSeconds(30)).until(() -> nextHop.transactions().stream()
+                .anyMatch(t -> t.mailLine().startsWith("MAIL FROM:<>")));
+        Thread.sleep(3_000); // several more retries: no second warning
+        List<FakeSmtpServer.Transaction> notices = nextHop.transactions().stream()
+                .filter(t -> t.mailLine().startsWith("MAIL FROM:<>")).toList();
+        assertThat(notices).as("one delay notice").hasSize(1);
+        assertThat(notices.get(0).accepted()).containsExactly("a@client.test");
+        assertThat(notices.get(0).data()).contains("Action: delayed").contains("Status: 4.2.0")
+                .contains("Will-Retry-Until:").contains("Final-Recipient: rfc822; slow@remote.test");
+        assertThat(nextHop.commands().stream().filter(c -> c.line().equals("RCPT TO:<slow@remote.test>")).count())
+                .as("retries go on after the warning").isGreaterThanOrEqualTo(4);
     }
 
     @Test

@@ -26,14 +26,31 @@ final class PostfixPeer implements AutoCloseable {
 
     /** Creates and starts the instance; {@code mainCf} are {@code name = value} settings added to its main.cf. */
     static PostfixPeer start(int nextHopPort, String... mainCf) throws IOException, InterruptedException {
+        return start(nextHopPort, java.util.Map.of(), mainCf);
+    }
+
+    /**
+     * As {@link #start(int, String...)}, with extra files written below the instance's configuration directory before
+     * it starts, e.g. {@code sasl/smtpd.conf} (Debian's Postfix reads Cyrus SASL's configuration from
+     * {@code $config_directory/sasl/} and ignores {@code cyrus_sasl_config_path}).
+     */
+    static PostfixPeer start(int nextHopPort, java.util.Map<String, String> etcFiles, String... mainCf)
+            throws IOException, InterruptedException {
         int port = Ports.free();
         List<String> cmd = new ArrayList<>(List.of("bash", "-c",
                 "set -euo pipefail; source bench/lib/common.sh; source bench/lib/postfix-instance.sh;"
                         + " dir=$1 port=$2 next=$3; shift 3; pf_create \"$dir\" \"$port\" \"$next\";"
-                        + " if (($#)); then postconf -c \"$dir/etc\" -e \"$@\"; fi; pf_start \"$dir\"",
+                        + " if (($#)); then postconf -c \"$dir/etc\" -e \"$@\"; fi",
                 "postfix-peer", DIR.toString(), Integer.toString(port), Integer.toString(nextHopPort)));
         cmd.addAll(List.of(mainCf));
-        run(cmd, "cannot start a private Postfix in " + DIR);
+        run(cmd, "cannot create a private Postfix in " + DIR);
+        for (java.util.Map.Entry<String, String> f : etcFiles.entrySet()) {
+            Path file = DIR.resolve("etc").resolve(f.getKey());
+            Files.createDirectories(file.getParent());
+            Files.writeString(file, f.getValue());
+        }
+        run(List.of("bash", "-c", "set -euo pipefail; source bench/lib/common.sh; source bench/lib/postfix-instance.sh;"
+                + " pf_start \"$1\"", "postfix-peer", DIR.toString()), "cannot start the private Postfix in " + DIR);
         return new PostfixPeer(port);
     }
 

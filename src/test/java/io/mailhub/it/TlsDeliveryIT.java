@@ -21,10 +21,12 @@ import org.junit.jupiter.api.Test;
  * test CA (made with openssl), relaying to smtp-sink with {@code smtpd_tls_received_header}, so the sink's copy says
  * whether the hub's connection used TLS. dnsmasq points several domains at it; the transport map gives them their
  * policies. A policy that cannot be met defers (never plaintext), and at the end of the lifetime the sender hears why.
+ * Postfix also offers SMTP AUTH (Cyrus SASL, sasldb with one user) for the AUTH tests.
  */
 class TlsDeliveryIT {
 
     private static final Path CERTS = Path.of("/tmp/mailhub-it-certs");
+    private static final Path SASL = Path.of("/tmp/mailhub-it-sasl");
 
     private static Dnsmasq dns;
     private static SmtpSink behindPostfix;
@@ -37,17 +39,26 @@ class TlsDeliveryIT {
     static void start() throws Exception {
         assumeTrue("root".equals(System.getProperty("user.name")), "a private Postfix needs root (CI runs as root)");
         makeCertificates();
+        makeSaslUser();
         behindPostfix = SmtpSink.onFreePort().start();
-        postfix = PostfixPeer.start(behindPostfix.port,
+        postfix = PostfixPeer.start(behindPostfix.port, java.util.Map.of("sasl/smtpd.conf", saslConfiguration()),
                 "smtpd_tls_security_level = may",
                 "smtpd_tls_cert_file = " + CERTS.resolve("mx.pem"),
                 "smtpd_tls_key_file = " + CERTS.resolve("mx.key"),
-                "smtpd_tls_received_header = yes");
+                "smtpd_tls_received_header = yes",
+                "smtpd_sasl_auth_enable = yes",
+                "smtpd_sasl_type = cyrus",
+                "smtpd_sasl_path = smtpd",
+                "smtpd_sasl_local_domain = mx.tls.test",
+                "smtpd_tls_auth_only = yes",
+                "smtpd_sasl_authenticated_header = yes");
         dns = Dnsmasq.builder()
                 .mx("may.test", "mx.tls.test", 10)
                 .mx("verified.test", "mx.tls.test", 10)
                 .mx("wrongname.test", "other.tls.test", 10)
                 .mx("plain.test", "mx.plain.test", 10)
+                .mx("auth.test", "mx.tls.test", 10)
+                .mx("badauth.test", "mx.tls.test", 10)
                 .mx("sender.test", "mx.sender.test", 10)
                 .host("mx.tls.test", "127.0.0.1")
                 .host("other.tls.test", "127.0.0.1")
@@ -56,12 +67,17 @@ class TlsDeliveryIT {
                 .start();
         plainOnly = SmtpSink.on("127.0.0.3", postfix.port).start();
         bounces = SmtpSink.on("127.0.0.4", postfix.port).start();
-        Path map = Files.createTempFile("transport", ".map");
+        Path mapDir = Files.createTempDirectory("transport");
+        Path map = mapDir.resolve("transport.map");
+        Files.writeString(mapDir.resolve("good.secret"), "relayuser:correct horse:battery\n");
+        Files.writeString(mapDir.resolve("bad.secret"), "relayuser:wrong\n");
         Files.writeString(map, String.join("\n",
                 "# domain       next hop   policy",
                 "verified.test  mx         tls=verify",
                 "wrongname.test mx         tls=verify",
                 "plain.test     mx         tls=encrypt",
+                "auth.test      mx         tls=encrypt auth=good.secret",
+                "badauth.test   mx         auth=bad.secret",
                 ""));
         hub = new HubProcess(HubProcess.itDir("tls"))
                 .set("mailhub.dns.servers", dns.setting())
@@ -128,7 +144,51 @@ class TlsDeliveryIT {
         assertThat(plainOnly.messages()).as("nothing sent in plaintext").isEmpty();
     }
 
+    @Test
+    void aTransportMapIdentityAuthenticatesToTheRealPeer() throws Exception {
+        send("e@auth.test", "auth");
+
+        SinkMessage m = awaitMessage(behindPostfix, "e@auth.test");
+        assertThat(m.headers("Received")).as("Postfix records the SASL identity")
+                .anySatisfy(r -> assertThat(r).contains("Authenticated sender: relayuser"));
+        assertThat(hub.log()).contains("authenticated to mx.tls.test").doesNotContain("correct horse");
+    }
+
+    @Test
+    void rejectedCredentialsDeferAndTheSenderHearsTheServersReply() throws Exception {
+        String subject = send("f@badauth.test", "badauth");
+
+        ParsedDsn dsn = awaitNotice(subject);
+        String diagnostic = ParsedDsn.field(dsn.perRecipient().get(0), "Diagnostic-Code");
+        assertThat(diagnostic).contains("authentication as relayuser failed").contains("535").doesNotContain("wrong");
+        assertThat(behindPostfix.messages()).noneMatch(x -> x.recipients().contains("f@badauth.test"));
+    }
+
     // ---------------------------------------------------------------------------------------------------------------
+
+    /** Cyrus SASL's configuration for Postfix's smtpd: PLAIN and LOGIN against a sasldb of our own. */
+    private static String saslConfiguration() {
+        return String.join("\n",
+                "pwcheck_method: auxprop",
+                "auxprop_plugin: sasldb",
+                "mech_list: PLAIN LOGIN",
+                "sasldb_path: " + SASL.resolve("sasldb2"),
+                "");
+    }
+
+    /** One user in a sasldb of its own (saslpasswd2), readable by Postfix's smtpd. */
+    private static void makeSaslUser() throws Exception {
+        Files.createDirectories(SASL);
+        String script = String.join("\n",
+                "set -e",
+                "rm -f \"$1/sasldb2\"",
+                "printf '%s' 'correct horse:battery' | saslpasswd2 -p -c -f \"$1/sasldb2\" -u mx.tls.test relayuser",
+                "chown postfix \"$1/sasldb2\" && chmod 0600 \"$1/sasldb2\" && chmod 0755 \"$1\"");
+        Process p = new ProcessBuilder(List.of("bash", "-c", script, "sasl", SASL.toString()))
+                .redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(p.waitFor(60, TimeUnit.SECONDS) && p.exitValue() == 0).as(out).isTrue();
+    }
 
     private static String send(String recipient, String tag) throws Exception {
         String subject = "tls " + tag + " " + System.nanoTime();

@@ -47,6 +47,10 @@ public final class FakeSmtpServer implements AutoCloseable {
     private volatile boolean breakHandshake;
     private volatile List<String> extensionsAfterTls;
     private final Thread acceptor;
+    private volatile String authMechanisms;
+    private volatile String authUser;
+    private volatile String authPassword;
+    private final List<String> authenticated = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     public FakeSmtpServer() throws IOException {
         server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
@@ -111,6 +115,22 @@ public final class FakeSmtpServer implements AutoCloseable {
     }
 
     /** Every command received outside DATA, in order of arrival. */
+    /**
+     * Offers AUTH with these mechanisms (e.g. {@code "PLAIN LOGIN"}) and accepts only this user and password;
+     * {@code 235} on success, {@code 535 5.7.8} otherwise.
+     */
+    public FakeSmtpServer auth(String mechanisms, String user, String password) {
+        this.authMechanisms = mechanisms;
+        this.authUser = user;
+        this.authPassword = password;
+        return this;
+    }
+
+    /** The users that authenticated successfully, one entry per AUTH. */
+    public List<String> authenticated() {
+        return List.copyOf(authenticated);
+    }
+
     public List<Command> commands() {
         return List.copyOf(commands);
     }
@@ -161,6 +181,9 @@ public final class FakeSmtpServer implements AutoCloseable {
                     if (!tls && tlsContext != null) {
                         ext.add("STARTTLS");
                     }
+                    if (authMechanisms != null) {
+                        ext.add("AUTH " + authMechanisms);
+                    }
                     StringBuilder r = new StringBuilder("250-fake.test\r\n");
                     for (int i = 0; i < ext.size(); i++) {
                         r.append(i == ext.size() - 1 ? "250 " : "250-").append(ext.get(i)).append("\r\n");
@@ -186,6 +209,30 @@ public final class FakeSmtpServer implements AutoCloseable {
                     out = ssl.getOutputStream();
                     tls = true;
                     mail = null;
+                } else if (upper.startsWith("AUTH ") && authMechanisms != null) {
+                    String[] w = line.split(" ");
+                    String user;
+                    String password;
+                    if (w[1].equalsIgnoreCase("PLAIN") && w.length == 3) {
+                        String[] p = new String(java.util.Base64.getDecoder().decode(w[2]), StandardCharsets.UTF_8)
+                                .split("\0", -1);
+                        user = p.length == 3 ? p[1] : "";
+                        password = p.length == 3 ? p[2] : "";
+                    } else if (w[1].equalsIgnoreCase("LOGIN")) {
+                        reply(out, "334 VXNlcm5hbWU6");
+                        user = new String(java.util.Base64.getDecoder().decode(readLine(in)), StandardCharsets.UTF_8);
+                        reply(out, "334 UGFzc3dvcmQ6");
+                        password = new String(java.util.Base64.getDecoder().decode(readLine(in)), StandardCharsets.UTF_8);
+                    } else {
+                        reply(out, "504 5.5.4 mechanism not supported");
+                        continue;
+                    }
+                    if (user.equals(authUser) && password.equals(authPassword)) {
+                        authenticated.add(user);
+                        reply(out, "235 2.7.0 Authentication successful");
+                    } else {
+                        reply(out, "535 5.7.8 Error: authentication failed");
+                    }
                 } else if (upper.startsWith("MAIL FROM:")) {
                     mail = line;
                     rcpts = new ArrayList<>();

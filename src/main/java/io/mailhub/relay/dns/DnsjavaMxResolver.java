@@ -77,6 +77,15 @@ public final class DnsjavaMxResolver implements MxResolver {
     private final Duration timeout;
     private final RandomGenerator random;
     private final LookupSession session;
+    /** Whole resolutions with mail exchangers, per domain, until the smallest TTL of the records they came from. */
+    private final java.util.concurrent.ConcurrentHashMap<String, Cached> resolutions = new java.util.concurrent.ConcurrentHashMap<>();
+
+    /** The most domains whose resolutions are kept; past that the cache starts over. */
+    static final int MAX_CACHED_DOMAINS = 10_000;
+    /** Resolutions are kept at most this long, whatever the TTLs say. */
+    static final long MAX_CACHE_SECONDS = 3600;
+
+    private record Cached(MxResolution.Hosts hosts, long expiresAt) {}
 
     /**
      * @param servers DNS servers to ask, in any order (dnsjava prefers the ones that failed least); empty means the
@@ -118,12 +127,42 @@ public final class DnsjavaMxResolver implements MxResolver {
         return new DnsjavaMxResolver(DnsServers.parse(servers), timeout, new Random());
     }
 
+    /**
+     * Resolves the domain, or answers from the resolution cache: a result with mail exchangers is kept for the smallest
+     * TTL of the MX and address records it was made of (at most an hour; not at all with TTL 0), and hosts of equal
+     * preference are shuffled again on every use. Failures and negative answers are not kept here (dnsjava's own cache
+     * keeps negative answers for their SOA minimum). This saves the per-message lookups and thread hand-offs on the hot
+     * path while following the data's TTLs.
+     */
     @Override
     public MxResolution resolve(String domain) throws InterruptedException {
         String name = hostName(domain);
         if (name == null) {
             return new MxResolution.NoSuchDomain("'" + domain + "' is not an ASCII domain name");
         }
+        Cached cached = resolutions.get(name);
+        if (cached != null) {
+            if (System.nanoTime() - cached.expiresAt() < 0) {
+                synchronized (random) {
+                    return new MxResolution.Hosts(MxOrder.reshuffle(cached.hosts().hosts(), random));
+                }
+            }
+            resolutions.remove(name, cached);
+        }
+        long[] ttl = {Long.MAX_VALUE};
+        MxResolution r = lookUp(name, ttl);
+        if (r instanceof MxResolution.Hosts hosts && ttl[0] > 0 && ttl[0] != Long.MAX_VALUE) {
+            if (resolutions.size() >= MAX_CACHED_DOMAINS) {
+                resolutions.clear();
+            }
+            long seconds = Math.min(ttl[0], MAX_CACHE_SECONDS);
+            resolutions.put(name, new Cached(hosts, System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds)));
+        }
+        return r;
+    }
+
+    /** @param ttl receives the smallest TTL of the records the result is made of */
+    private MxResolution lookUp(String name, long[] ttl) throws InterruptedException {
         DnsAnswer mx = await(lookup(name, Type.MX), deadline());
         if (mx instanceof DnsAnswer.NoDomain) {
             return new MxResolution.NoSuchDomain("Domain " + name + " not found (NXDOMAIN)");
@@ -132,6 +171,7 @@ public final class DnsjavaMxResolver implements MxResolver {
             return new MxResolution.TemporaryFailure(failed.reason());
         }
         if (mx instanceof DnsAnswer.Records records) {
+            records.records().forEach(r -> ttl[0] = Math.min(ttl[0], r.getTTL()));
             List<Exchange> exchanges = exchanges(records.records());
             if (MxOrder.isNullMx(exchanges)) {
                 return new MxResolution.NullMx(name);
@@ -140,14 +180,14 @@ public final class DnsjavaMxResolver implements MxResolver {
             synchronized (random) {
                 ordered = MxOrder.order(exchanges, random, MAX_HOSTS);
             }
-            return mailExchangers(name, ordered);
+            return mailExchangers(name, ordered, ttl);
         }
-        return implicitMx(name);
+        return implicitMx(name, ttl);
     }
 
     /** RFC 5321 section 5.1: no MX records, so the domain's own addresses are an MX with preference 0. */
-    private MxResolution implicitMx(String name) throws InterruptedException {
-        HostAddresses host = collect(startAddressLookups(name), deadline());
+    private MxResolution implicitMx(String name, long[] ttl) throws InterruptedException {
+        HostAddresses host = collect(startAddressLookups(name), deadline(), ttl);
         if (!host.addresses().isEmpty()) {
             return new MxResolution.Hosts(List.of(new MxHost(name, 0, host.addresses())));
         }
@@ -157,7 +197,7 @@ public final class DnsjavaMxResolver implements MxResolver {
         return new MxResolution.NoSuchDomain("Domain " + name + " has no MX and no A or AAAA record");
     }
 
-    private MxResolution mailExchangers(String name, List<Exchange> ordered) throws InterruptedException {
+    private MxResolution mailExchangers(String name, List<Exchange> ordered, long[] ttl) throws InterruptedException {
         List<PendingHost> pending = new ArrayList<>();
         for (Exchange e : ordered) {
             pending.add(new PendingHost(e, startAddressLookups(e.host())));
@@ -167,7 +207,7 @@ public final class DnsjavaMxResolver implements MxResolver {
         String failure = null;
         List<String> withoutAddress = new ArrayList<>();
         for (PendingHost p : pending) {
-            HostAddresses a = collect(p.lookups(), deadline);
+            HostAddresses a = collect(p.lookups(), deadline, ttl);
             if (!a.addresses().isEmpty()) {
                 hosts.add(new MxHost(p.exchange().host(), p.exchange().preference(), a.addresses()));
             } else if (a.failure() != null) {
@@ -197,7 +237,7 @@ public final class DnsjavaMxResolver implements MxResolver {
         return new AddressLookups(lookup(host, Type.A), lookup(host, Type.AAAA));
     }
 
-    private HostAddresses collect(AddressLookups lookups, long deadline) throws InterruptedException {
+    private HostAddresses collect(AddressLookups lookups, long deadline, long[] ttl) throws InterruptedException {
         DnsAnswer a = await(lookups.a(), deadline);
         DnsAnswer aaaa = await(lookups.aaaa(), deadline);
         List<InetAddress> addresses = new ArrayList<>();
@@ -208,6 +248,7 @@ public final class DnsjavaMxResolver implements MxResolver {
                             : r instanceof AAAARecord aaaar ? aaaar.getAddress() : null;
                     if (address != null && !addresses.contains(address)) {
                         addresses.add(address);
+                        ttl[0] = Math.min(ttl[0], r.getTTL());
                     }
                 }
             }

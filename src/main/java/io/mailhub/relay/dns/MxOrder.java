@@ -65,4 +65,21 @@ final class MxOrder {
             list.set(j, list.set(i, list.get(j)));
         }
     }
+
+    /** The hosts in the same preference order, with each run of equal preference shuffled anew. */
+    static List<MxHost> reshuffle(List<MxHost> hosts, RandomGenerator random) {
+        List<MxHost> result = new java.util.ArrayList<>(hosts.size());
+        int start = 0;
+        while (start < hosts.size()) {
+            int end = start + 1;
+            while (end < hosts.size() && hosts.get(end).preference() == hosts.get(start).preference()) {
+                end++;
+            }
+            List<MxHost> group = new java.util.ArrayList<>(hosts.subList(start, end));
+            shuffle(group, random);
+            result.addAll(group);
+            start = end;
+        }
+        return List.copyOf(result);
+    }
 }

@@ -237,4 +237,26 @@ class DnsjavaMxResolverIT {
 
         assertThat(fromSetting.resolve("a-only.test")).isInstanceOf(MxResolution.Hosts.class);
     }
+
+    @Test
+    void aResolutionIsReusedWithinTheTtlOfItsRecordsAndNotWithTtlZero() throws Exception {
+        try (Dnsmasq cached = Dnsmasq.builder().ttl(300).mx("ttl.test", "mx.ttl.test", 10)
+                        .host("mx.ttl.test", "127.0.0.61").start();
+                Dnsmasq uncached = Dnsmasq.builder().mx("ttl.test", "mx.ttl.test", 10)
+                        .host("mx.ttl.test", "127.0.0.62").start()) {
+            MxResolver withTtl = new DnsjavaMxResolver(List.of(cached.address()), TIMEOUT, new Random(1));
+            MxResolver withoutTtl = new DnsjavaMxResolver(List.of(uncached.address()), TIMEOUT, new Random(1));
+            assertThat(withTtl.resolve("ttl.test")).isInstanceOf(MxResolution.Hosts.class);
+            assertThat(withoutTtl.resolve("ttl.test")).isInstanceOf(MxResolution.Hosts.class);
+
+            cached.close();
+            uncached.close();
+
+            MxResolution again = withTtl.resolve("ttl.test");
+            assertThat(again).as("answered from the cache, the server is gone").isInstanceOf(MxResolution.Hosts.class);
+            assertThat(((MxResolution.Hosts) again).hosts().get(0).addresses()).containsExactly(ip("127.0.0.61"));
+            assertThat(withoutTtl.resolve("ttl.test")).as("TTL 0: asked again, and the server is gone")
+                    .isInstanceOf(MxResolution.TemporaryFailure.class);
+        }
+    }
 }

@@ -117,4 +117,20 @@ class MxOrderTest {
     void anOrdinarySingleRecordIsNoNullMx() {
         assertThat(MxOrder.isNullMx(List.of(mx("a.test", 0)))).isFalse();
     }
+
+    @Test
+    void aCachedListIsReshuffledOnlyWithinEachPreference() throws Exception {
+        java.net.InetAddress a = java.net.InetAddress.getByName("127.0.0.1");
+        List<MxHost> hosts = List.of(new MxHost("a", 10, List.of(a)), new MxHost("b", 10, List.of(a)),
+                new MxHost("c", 10, List.of(a)), new MxHost("z", 20, List.of(a)));
+        Set<String> firsts = new HashSet<>();
+        Random random = new Random(7);
+        for (int i = 0; i < 100; i++) {
+            List<MxHost> r = MxOrder.reshuffle(hosts, random);
+            assertThat(r).extracting(MxHost::name).containsExactlyInAnyOrder("a", "b", "c", "z");
+            assertThat(r.get(3).name()).as("the preference-20 host stays last").isEqualTo("z");
+            firsts.add(r.get(0).name());
+        }
+        assertThat(firsts).as("each equal-preference host gets to be first").containsExactlyInAnyOrder("a", "b", "c");
+    }
 }
