@@ -36,8 +36,11 @@ public final class MailhubRuntime extends MainListenerSupport implements CamelCo
 
     private static final Logger LOG = LoggerFactory.getLogger(MailhubRuntime.class);
 
-    /** Bodies above this size are Artemis large messages (Artemis' own default threshold). */
-    static final int LARGE_MESSAGE_THRESHOLD = 100 * 1024;
+    /**
+     * Bodies above this size are Artemis large messages (a file each); smaller ones go into the journal and share its
+     * syncs. artemis/broker.xml's journal-buffer-size must exceed it, or the broker converts them itself.
+     */
+    static final int LARGE_MESSAGE_THRESHOLD = 2 * 1024 * 1024;
     /** Octets of a message kept in memory per SMTP session before it is spooled to a file. */
     static final int SPOOL_MEMORY_THRESHOLD = 128 * 1024;
 

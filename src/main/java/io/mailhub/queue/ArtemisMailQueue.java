@@ -63,7 +63,15 @@ public final class ArtemisMailQueue implements MailQueue, AutoCloseable {
             for (Map.Entry<String, Object> h : headers.entrySet()) {
                 message.setObjectProperty(h.getKey(), h.getValue());
             }
-            byte[] bytes = content.size() <= largeThreshold ? content.inMemory() : null;
+            byte[] bytes = null;
+            if (content.size() <= largeThreshold) {
+                bytes = content.inMemory();
+                if (bytes == null) { // spooled to a file, still small enough for the journal
+                    try (java.io.InputStream in = content.openStream()) {
+                        bytes = in.readAllBytes();
+                    }
+                }
+            }
             if (bytes != null) {
                 message.writeBytes(bytes);
             } else {

@@ -47,20 +47,60 @@ final class DotStuffingOutputStream extends FilterOutputStream {
         lineStart = false;
     }
 
+    /**
+     * The bulk path: CRLF line ends (what intake stores) pass through inside the copied runs; only a dot at a line
+     * start, a bare CR or LF, and a CR at the end of the buffer interrupt a run.
+     */
     @Override
     public void write(byte[] b, int off, int len) throws IOException {
-        int runStart = off;
         int end = off + len;
-        for (int i = off; i < end; i++) {
+        int i = off;
+        if (pendingCr && i < end) {
+            pendingCr = false;
+            out.write('\r');
+            out.write('\n');
+            lineStart = true;
+            if (b[i] == '\n') {
+                i++;
+            }
+        }
+        int runStart = i;
+        while (i < end) {
             byte c = b[i];
-            boolean plain = c != '\r' && c != '\n' && !(c == '.' && lineStart) && !pendingCr;
-            if (plain) {
-                lineStart = false;
+            if (c == '\r') {
+                if (i + 1 < end && b[i + 1] == '\n') {
+                    i += 2; // CRLF: part of the run
+                    lineStart = true;
+                    continue;
+                }
+                out.write(b, runStart, i - runStart);
+                i++;
+                runStart = i;
+                if (i == end) {
+                    pendingCr = true; // the LF may come with the next buffer
+                } else {
+                    out.write('\r'); // a bare CR goes out as CRLF
+                    out.write('\n');
+                    lineStart = true;
+                }
                 continue;
             }
-            out.write(b, runStart, i - runStart);
-            write(c & 0xff);
-            runStart = i + 1;
+            if (c == '\n') {
+                out.write(b, runStart, i - runStart); // a bare LF goes out as CRLF
+                out.write('\r');
+                out.write('\n');
+                i++;
+                runStart = i;
+                lineStart = true;
+                continue;
+            }
+            if (lineStart && c == '.') {
+                out.write(b, runStart, i - runStart);
+                out.write('.');
+                runStart = i; // the dot itself starts the next run
+            }
+            lineStart = false;
+            i++;
         }
         out.write(b, runStart, end - runStart);
     }

@@ -170,9 +170,10 @@ class SmtpRelayTest {
 
     @Test
     void aNextHopThatIsDownDefersEveryRecipient() throws Exception {
-        server.close();
+        // port 9 (discard): nothing listens there; a just-closed ephemeral port can be handed out again at once
+        Destination down = new Destination("127.0.0.1", 9);
 
-        DeliveryReport report = relay.deliver(destination, envelope("b@remote.test", "c@remote.test"), body(MESSAGE));
+        DeliveryReport report = relay.deliver(down, envelope("b@remote.test", "c@remote.test"), body(MESSAGE));
 
         assertThat(report.count(RecipientStatus.DEFERRED)).as(report.toString()).isEqualTo(2);
         assertThat(report.results().get(0).statusCode()).startsWith("4.");

@@ -43,6 +43,17 @@ final class DotDecoder {
         }
         int n = 0;
         while (n < len - 1) {
+            if (state == TEXT) {
+                // inside a line: copy up to the next CR or LF in bulk; only line ends and line starts need a look
+                int k = in.readText(dst, off + n, len - 1 - n);
+                if (k < 0) {
+                    throw new EOFException("connection closed before the end of DATA");
+                }
+                if (k > 0) {
+                    n += k;
+                    continue;
+                }
+            }
             int c = in.read();
             if (c < 0) {
                 throw new EOFException("connection closed before the end of DATA");

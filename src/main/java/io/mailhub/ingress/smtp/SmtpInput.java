@@ -115,6 +115,32 @@ final class SmtpInput {
         return n;
     }
 
+    /**
+     * Copies buffered octets up to the next CR or LF (exclusive), at most {@code len}, filling the buffer first if it
+     * is empty: the bulk path for the text of DATA lines.
+     *
+     * @return the number of octets copied (0 when a CR or LF is next), or -1 at end of stream
+     */
+    int readText(byte[] dst, int off, int len) throws IOException {
+        if (pos == limit && !fill()) {
+            return -1;
+        }
+        int start = pos;
+        int end = Math.min(limit, start + len);
+        int i = start;
+        while (i < end) {
+            byte b = buf[i];
+            if (b == '\r' || b == '\n') {
+                break;
+            }
+            i++;
+        }
+        int n = i - start;
+        System.arraycopy(buf, start, dst, off, n);
+        pos = i;
+        return n;
+    }
+
     private boolean fill() throws IOException {
         int n = in.read(buf, 0, buf.length);
         if (n <= 0) {
