@@ -80,6 +80,7 @@ public final class MailhubRuntime extends MainListenerSupport implements CamelCo
         relay.getConfiguration().setDnsServers(settings.dnsServers);
         relay.getConfiguration().setDeadDestinationTime(settings.deadDestinationTime);
         relay.getConfiguration().setTlsPolicy(settings.relayTls);
+        relay.getConfiguration().setMaxConnectionsPerDestination(settings.relayDestinationConcurrency);
         if (settings.relayTlsTrustAnchors != null) {
             relay.getConfiguration().setTlsTrustAnchors(settings.relayTlsTrustAnchors.toString());
         }

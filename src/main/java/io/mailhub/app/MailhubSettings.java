@@ -48,6 +48,7 @@ public final class MailhubSettings {
         k.put("mailhub.relay.port", "25");
         k.put("mailhub.relay.transport-map", "");
         k.put("mailhub.relay.dead-destination-time", "60s");
+        k.put("mailhub.relay.destination-concurrency", "20");
         k.put("mailhub.relay.tls", "may");
         k.put("mailhub.relay.tls-trust-anchors", "");
         k.put("mailhub.dns.servers", "");
@@ -81,6 +82,7 @@ public final class MailhubSettings {
     public final int relayPort;
     public final Path transportMap;
     public final Duration deadDestinationTime;
+    public final int relayDestinationConcurrency;
     public final String relayTls;
     public final Path relayTlsTrustAnchors;
     public final String dnsServers;
@@ -121,6 +123,7 @@ public final class MailhubSettings {
         relayPort = intIn("mailhub.relay.port", 1, 65535);
         transportMap = transportMap("mailhub.relay.transport-map");
         deadDestinationTime = duration("mailhub.relay.dead-destination-time", Duration.ZERO);
+        relayDestinationConcurrency = intIn("mailhub.relay.destination-concurrency", 1, 1000);
         relayTls = tlsPolicy("mailhub.relay.tls");
         relayTlsTrustAnchors = trustAnchors("mailhub.relay.tls-trust-anchors");
         dnsServers = dnsServers("mailhub.dns.servers");

@@ -67,8 +67,13 @@ public final class ArtemisMailQueue implements MailQueue, AutoCloseable {
             if (content.size() <= largeThreshold) {
                 bytes = content.inMemory();
                 if (bytes == null) { // spooled to a file, still small enough for the journal
+                    bytes = new byte[(int) content.size()]; // read at its exact size: no growing and copying
                     try (java.io.InputStream in = content.openStream()) {
-                        bytes = in.readAllBytes();
+                        int n = in.readNBytes(bytes, 0, bytes.length);
+                        if (n != bytes.length || in.read() >= 0) {
+                            throw new IOException("spool of " + envelope.queueId() + " holds " + n
+                                    + " octets, not the " + bytes.length + " received");
+                        }
                     }
                 }
             }

@@ -28,12 +28,13 @@ public final class EmbeddedBroker {
     private EmbeddedActiveMQ broker;
 
     /**
-     * @param configUrl a classpath resource name or a URL of a broker.xml
+     * @param configUrl a URL of a broker.xml ({@code file:/etc/mailhub/broker.xml}), an absolute file path, or a
+     *     classpath resource name (the packaged {@code artemis/broker.xml})
      * @param dataDirectory the hub's data directory; the broker uses its {@code artemis} subdirectory
      * @param keepNetworkAcceptors whether to keep the TCP acceptors of broker.xml (so other hubs can share this broker)
      */
     public EmbeddedBroker(String configUrl, Path dataDirectory, boolean keepNetworkAcceptors) {
-        this.configUrl = configUrl;
+        this.configUrl = configUrl.startsWith("/") ? Path.of(configUrl).toUri().toString() : configUrl;
         this.dataDirectory = dataDirectory;
         this.keepNetworkAcceptors = keepNetworkAcceptors;
     }

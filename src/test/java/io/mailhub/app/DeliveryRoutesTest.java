@@ -61,6 +61,16 @@ class DeliveryRoutesTest {
         if (test.getTags().contains("delay-warning")) {
             values.put("mailhub.retry.delay-warning", "2s");
         }
+        if (test.getTags().contains("fast-redelivery")) {
+            // the shipped broker.xml, with redeliveries 100 ms apart instead of 5 s, 15 s, 45 s, ...
+            String xml = java.nio.file.Files.readString(Path.of("artemis/broker.xml"))
+                    .replace("<redelivery-delay>5000</redelivery-delay>", "<redelivery-delay>100</redelivery-delay>")
+                    .replace("<redelivery-delay-multiplier>3</redelivery-delay-multiplier>",
+                            "<redelivery-delay-multiplier>1</redelivery-delay-multiplier>");
+            Path config = dir.resolve("broker.xml");
+            java.nio.file.Files.writeString(config, xml);
+            values.put("mailhub.broker.config", config.toString());
+        }
         MailhubSettings settings = MailhubSettings.from(new ConfigSource(values, Map.of(), Map.of(), null));
         main = MailhubMain.createMain(settings);
         mainThread = new Thread(() -> {
@@ -139,6 +149,32 @@ class DeliveryRoutesTest {
                 .contains("Will-Retry-Until:").contains("Final-Recipient: rfc822; slow@remote.test");
         assertThat(nextHop.commands().stream().filter(c -> c.line().equals("RCPT TO:<slow@remote.test>")).count())
                 .as("retries go on after the warning").isGreaterThanOrEqualTo(4);
+    }
+
+    @Test
+    @org.junit.jupiter.api.Tag("fast-redelivery")
+    void aMessageThatMakesTheRouteFailEveryTimeEndsInTheDeadLetterQueue() throws Exception {
+        ActiveMQConnectionFactory cf = new ActiveMQConnectionFactory(EmbeddedBroker.IN_VM_URL);
+        try (Connection c = cf.createConnection()) {
+            Session s = c.createSession(true, Session.SESSION_TRANSACTED);
+            jakarta.jms.BytesMessage m = s.createBytesMessage();
+            m.writeBytes("Subject: poison\r\n\r\nx\r\n".getBytes(StandardCharsets.US_ASCII));
+            m.setStringProperty(EnvelopeHeaders.QUEUE_ID, "POISON1");
+            m.setStringProperty(EnvelopeHeaders.SENDER, "a@client.test");
+            m.setStringProperty(EnvelopeHeaders.RECIPIENTS, "this is not a recipient line");
+            s.createProducer(s.createQueue(QueueNames.INCOMING)).send(m);
+            s.commit();
+        } finally {
+            cf.close();
+        }
+
+        Message dead = receive(QueueNames.DEAD, 60_000);
+
+        assertThat(dead).as("after the broker's 5 delivery attempts").isNotNull();
+        assertThat(nextHop.connections()).isZero();
+        assertThat(dead.getStringProperty(EnvelopeHeaders.QUEUE_ID)).isEqualTo("POISON1");
+        assertThat(dead.getStringProperty("_AMQ_ORIG_ADDRESS")).as("moved by the broker from").isEqualTo(QueueNames.INCOMING);
+        assertThat(nextHop.connections()).as("nothing was sent anywhere").isZero();
     }
 
     @Test

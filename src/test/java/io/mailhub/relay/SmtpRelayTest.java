@@ -191,4 +191,31 @@ class SmtpRelayTest {
         assertThat(report.results()).extracting(RecipientResult::status).containsExactly(RecipientStatus.FAILED);
         assertThat(report.results().get(0).statusCode()).isEqualTo("5.6.3");
     }
+
+    @Test
+    void aNonAsciiAddressToAServerWithoutSmtputf8FailsWith567AndNothingIsSent() throws Exception {
+        server.extensions("PIPELINING", "8BITMIME");
+        Envelope e = new Envelope("Q0000000000009", new MailAddress("alice", "client.test"),
+                List.of(Recipient.of(new MailAddress("j\u00f6rg", "remote.test"))), null, null, BodyType.EIGHT_BIT_MIME,
+                true, "127.0.0.1", "client.test", null, Instant.now(), -1);
+
+        DeliveryReport report = relay.deliver(destination, e, body(MESSAGE));
+
+        assertThat(report.results()).extracting(RecipientResult::status).containsExactly(RecipientStatus.FAILED);
+        assertThat(report.results().get(0).statusCode()).isEqualTo("5.6.7");
+        assertThat(server.commands()).noneMatch(c -> c.line().startsWith("MAIL"));
+    }
+
+    @Test
+    void anAsciiMessageFromAnSmtputf8SessionNeedsNoSmtputf8AtTheNextHop() throws Exception {
+        server.extensions("PIPELINING", "8BITMIME");
+        Envelope e = envelope("b@remote.test");
+        e = new Envelope(e.queueId(), e.sender(), e.recipients(), null, null, BodyType.SEVEN_BIT, true,
+                e.clientAddress(), e.clientHelo(), null, e.arrival(), -1);
+
+        DeliveryReport report = relay.deliver(destination, e, body(MESSAGE));
+
+        assertThat(report.results()).extracting(RecipientResult::status).containsExactly(RecipientStatus.DELIVERED);
+        assertThat(server.transactions().get(0).mailLine()).doesNotContain("SMTPUTF8");
+    }
 }
