@@ -40,7 +40,7 @@ public final class MailhubRuntime extends MainListenerSupport implements CamelCo
      * Bodies above this size are Artemis large messages (a file each); smaller ones go into the journal and share its
      * syncs. artemis/broker.xml's journal-buffer-size must exceed it, or the broker converts them itself.
      */
-    static final int LARGE_MESSAGE_THRESHOLD = 2 * 1024 * 1024;
+    static final int LARGE_MESSAGE_THRESHOLD = 1024 * 1024;
     /** Octets of a message kept in memory per SMTP session before it is spooled to a file. */
     static final int SPOOL_MEMORY_THRESHOLD = 128 * 1024;
 
