@@ -4,6 +4,7 @@ import io.mailhub.model.Envelope;
 import io.mailhub.model.EnvelopeHeaders;
 import io.mailhub.model.QueueIds;
 import io.mailhub.model.RecipientOutcome;
+import io.mailhub.queue.JoinedSend;
 import io.mailhub.queue.QueueNames;
 import io.mailhub.relay.BodySource;
 import io.mailhub.relay.SmtpRelayProducer;
@@ -16,7 +17,6 @@ import java.util.stream.Collectors;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 import org.apache.camel.Processor;
-import org.apache.camel.ProducerTemplate;
 import org.apache.camel.StreamCache;
 import org.apache.camel.converter.stream.CachedOutputStream;
 import org.slf4j.Logger;
@@ -45,7 +45,7 @@ public final class BounceStage implements Processor {
     private final DsnComposer composer;
     private final NotifyRules rules;
     private final Clock clock;
-    private volatile ProducerTemplate template;
+    private final JoinedSend sends = new JoinedSend();
 
     public BounceStage(DsnComposer composer, NotifyRules rules, Clock clock) {
         this.composer = composer;
@@ -111,19 +111,7 @@ public final class BounceStage implements Processor {
     }
 
     private void produce(Exchange original, String uri, Exchange copy) throws Exception {
-        ProducerTemplate t = template;
-        if (t == null) {
-            synchronized (this) {
-                if (template == null) {
-                    template = original.getContext().createProducerTemplate();
-                }
-                t = template;
-            }
-        }
-        t.send(uri, copy);
-        if (copy.getException() != null) {
-            throw copy.getException(); // roll back: the bounce request stays in mail.bounce
-        }
+        sends.send(original, uri, copy);
     }
 
     private static String describe(List<RecipientOutcome> outcomes) {

@@ -4,6 +4,7 @@ import io.mailhub.model.Envelope;
 import io.mailhub.model.EnvelopeHeaders;
 import io.mailhub.model.Recipient;
 import io.mailhub.model.RecipientOutcome;
+import io.mailhub.queue.JoinedSend;
 import io.mailhub.queue.QueueNames;
 import io.mailhub.relay.DeliveryReport;
 import io.mailhub.relay.RecipientResult;
@@ -17,7 +18,6 @@ import java.util.List;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 import org.apache.camel.Processor;
-import org.apache.camel.ProducerTemplate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -42,7 +42,7 @@ public final class DeliveryOutcome implements Processor {
     private final Duration maxLifetime;
     private final Duration delayWarning;
     private final Clock clock;
-    private volatile ProducerTemplate template;
+    private final JoinedSend sends = new JoinedSend();
 
     /** Set on a retry message once its "delayed" notice has been requested, so that there is only one. */
     public static final String DELAY_WARNED = "MailhubDelayWarned";
@@ -143,19 +143,7 @@ public final class DeliveryOutcome implements Processor {
     }
 
     private void send(Exchange original, String uri, Exchange copy) throws Exception {
-        ProducerTemplate t = template;
-        if (t == null) {
-            synchronized (this) {
-                if (template == null) {
-                    template = original.getContext().createProducerTemplate();
-                }
-                t = template;
-            }
-        }
-        t.send(uri, copy);
-        if (copy.getException() != null) {
-            throw copy.getException(); // roll back: the consumed message stays, nothing is lost
-        }
+        sends.send(original, uri, copy);
     }
 
     private static RecipientOutcome outcome(RecipientResult r, String action, String status) {

@@ -10,4 +10,19 @@ public interface BodySource {
     long size();
 
     InputStream open() throws IOException;
+
+    /** Content held in memory. */
+    static BodySource of(byte[] bytes) {
+        return new BodySource() {
+            @Override
+            public long size() {
+                return bytes.length;
+            }
+
+            @Override
+            public InputStream open() {
+                return new java.io.ByteArrayInputStream(bytes);
+            }
+        };
+    }
 }

@@ -158,17 +158,7 @@ public class SmtpRelayProducer extends DefaultProducer {
             };
         }
         byte[] bytes = exchange.getMessage().getMandatoryBody(byte[].class);
-        return new BodySource() {
-            @Override
-            public long size() {
-                return bytes.length;
-            }
-
-            @Override
-            public InputStream open() {
-                return new ByteArrayInputStream(bytes);
-            }
-        };
+        return BodySource.of(bytes);
     }
 
     private static String localHostName() {

@@ -161,16 +161,6 @@ class SmtpAuthTest {
 
     private static BodySource body() {
         byte[] bytes = MESSAGE.getBytes(StandardCharsets.US_ASCII);
-        return new BodySource() {
-            @Override
-            public long size() {
-                return bytes.length;
-            }
-
-            @Override
-            public InputStream open() {
-                return new ByteArrayInputStream(bytes);
-            }
-        };
+        return BodySource.of(bytes);
     }
 }

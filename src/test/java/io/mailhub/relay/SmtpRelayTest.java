@@ -52,17 +52,7 @@ class SmtpRelayTest {
 
     private static BodySource body(String text) {
         byte[] bytes = text.getBytes(StandardCharsets.US_ASCII);
-        return new BodySource() {
-            @Override
-            public long size() {
-                return bytes.length;
-            }
-
-            @Override
-            public InputStream open() {
-                return new ByteArrayInputStream(bytes);
-            }
-        };
+        return BodySource.of(bytes);
     }
 
     private static final String MESSAGE = "Subject: hi\r\n\r\nhello\r\n";

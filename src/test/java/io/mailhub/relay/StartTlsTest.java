@@ -78,17 +78,7 @@ class StartTlsTest {
 
     private static BodySource body() {
         byte[] bytes = MESSAGE.getBytes(StandardCharsets.US_ASCII);
-        return new BodySource() {
-            @Override
-            public long size() {
-                return bytes.length;
-            }
-
-            @Override
-            public InputStream open() {
-                return new ByteArrayInputStream(bytes);
-            }
-        };
+        return BodySource.of(bytes);
     }
 
     private List<String> commandLines() {
