@@ -11,6 +11,11 @@ public enum Blame {
     SESSION,
     /** The destination could not be reached or refused to talk (connect, greeting, EHLO). */
     SITE,
+    /**
+     * The host could not meet this delivery's TLS policy ({@code encrypt}, {@code verify}): another host may, and the
+     * host is still fine for deliveries under other policies.
+     */
+    POLICY,
     /** The message was refused as a whole (MAIL FROM, DATA, the final reply, size or capability). */
     MESSAGE,
     /** Only this recipient was refused (RCPT). */

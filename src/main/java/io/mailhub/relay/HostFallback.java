@@ -6,7 +6,8 @@ import java.util.List;
 
 /**
  * Tries a route's hosts in order (MX preference, then address) until one takes part in a transaction: a host that
- * cannot be reached or refuses to talk is marked dead for a while and the next is tried (RFC 5321 section 5.1).
+ * cannot be reached or refuses to talk is marked dead for a while and the next is tried (RFC 5321 section 5.1). A host
+ * that cannot meet the delivery's TLS policy is skipped for this delivery only, as Postfix tries the next MX host.
  * Recipient and message outcomes from a host that did talk are final for this attempt.
  */
 final class HostFallback {
@@ -30,8 +31,12 @@ final class HostFallback {
                 continue;
             }
             DeliveryReport report = relay.deliver(host, profile, envelope, body);
-            if (isSiteFailure(report)) {
+            if (allDeferredFor(report, Blame.SITE)) {
                 dead.markDead(host, report.results().get(0).reply());
+                lastFailure = report;
+                continue;
+            }
+            if (allDeferredFor(report, Blame.POLICY)) {
                 lastFailure = report;
                 continue;
             }
@@ -45,8 +50,8 @@ final class HostFallback {
                 "delivery temporarily suspended: " + String.join(" ", suspended.lines())));
     }
 
-    private static boolean isSiteFailure(DeliveryReport report) {
+    private static boolean allDeferredFor(DeliveryReport report, Blame blame) {
         return !report.results().isEmpty() && report.results().stream()
-                .allMatch(r -> r.status() == RecipientStatus.DEFERRED && r.blame() == Blame.SITE);
+                .allMatch(r -> r.status() == RecipientStatus.DEFERRED && r.blame() == blame);
     }
 }

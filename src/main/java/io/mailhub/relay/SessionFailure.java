@@ -18,6 +18,7 @@ final class SessionFailure extends Exception {
     private final transient SmtpReply reply;
     private final String remoteMta;
     private final boolean site;
+    private final boolean policy;
 
     /**
      * @param reply the reply to report
@@ -25,10 +26,20 @@ final class SessionFailure extends Exception {
      * @param site whether the destination as a whole failed (connect, greeting, EHLO), as opposed to this session
      */
     SessionFailure(SmtpReply reply, String remoteMta, String text, boolean site) {
+        this(reply, remoteMta, text, site, false);
+    }
+
+    private SessionFailure(SmtpReply reply, String remoteMta, String text, boolean site, boolean policy) {
         super(text + ": " + reply);
         this.reply = reply;
         this.remoteMta = remoteMta;
         this.site = site;
+        this.policy = policy;
+    }
+
+    /** The host cannot meet the delivery's TLS policy; it is not to blame for other deliveries. */
+    static SessionFailure policy(SmtpReply reply, String text) {
+        return new SessionFailure(reply, null, text, false, true);
     }
 
     static SessionFailure connect(Destination d, IOException e) {
@@ -54,6 +65,10 @@ final class SessionFailure extends Exception {
 
     String remoteMta() {
         return remoteMta;
+    }
+
+    boolean isPolicy() {
+        return policy;
     }
 
     boolean isSite() {

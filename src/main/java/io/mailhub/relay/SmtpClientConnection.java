@@ -147,8 +147,8 @@ final class SmtpClientConnection implements AutoCloseable {
             ssl = tls.handshake(socket, destination.host(), tlsPolicy);
         } catch (IOException e) {
             if (tlsPolicy.required()) {
-                throw new SessionFailure(SmtpReply.of(421, "4.7.5", "Cannot start TLS with " + remoteMta + ": "
-                        + TlsClient.reason(e)), null, "TLS failed", true);
+                throw SessionFailure.policy(SmtpReply.of(421, "4.7.5", "Cannot start TLS with " + remoteMta + ": "
+                        + TlsClient.reason(e)), "TLS failed");
             }
             throw new PlaintextFallback("Cannot start TLS with " + remoteMta + ": " + TlsClient.reason(e));
         }
@@ -210,7 +210,7 @@ final class SmtpClientConnection implements AutoCloseable {
     /** A TLS policy violation found while the plaintext session is still sound: says QUIT, then reports. */
     private SessionFailure tlsFailure(String status, String text) {
         quit();
-        return new SessionFailure(SmtpReply.of(421, status, text), null, "TLS policy " + tlsPolicy.text(), true);
+        return SessionFailure.policy(SmtpReply.of(421, status, text), "TLS policy " + tlsPolicy.text());
     }
 
     private void ehlo(String heloName) throws IOException, SessionFailure {

@@ -65,7 +65,7 @@ public final class SmtpRelay implements AutoCloseable {
                     } catch (SessionFailure f) {
                         LOG.info("{}: {}", envelope.queueId(), f.getMessage());
                         return log(envelope, all(envelope, RecipientStatus.DEFERRED, f.reply(), f.remoteMta(),
-                                f.isSite() ? Blame.SITE : Blame.SESSION));
+                                f.isPolicy() ? Blame.POLICY : f.isSite() ? Blame.SITE : Blame.SESSION));
                     }
                 }
                 try {
