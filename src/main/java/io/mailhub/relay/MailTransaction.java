@@ -181,17 +181,23 @@ final class MailTransaction {
         }
     }
 
+    /** Streams the content; a next hop that stops reading for the command timeout ends it (see WriteWatchdog). */
     private SmtpReply sendContent() throws IOException {
         DotStuffingOutputStream data = new DotStuffingOutputStream(c.output());
         byte[] buf = new byte[65536];
-        try (InputStream in = body.open()) {
-            int n;
-            while ((n = in.read(buf)) > 0) {
-                data.write(buf, 0, n);
+        try (WriteWatchdog.Watch watch = WriteWatchdog.watch(c, timeouts.command())) {
+            try (InputStream in = body.open()) {
+                int n;
+                while ((n = in.read(buf)) > 0) {
+                    data.write(buf, 0, n);
+                    watch.progress();
+                }
+                data.finish();
+                c.flush();
+            } catch (IOException e) {
+                throw watch.failure(e);
             }
         }
-        data.finish();
-        c.flush();
         c.setTimeout(timeouts.finalReply().toMillis());
         SmtpReply reply = read();
         c.setTimeout(timeouts.command().toMillis());

@@ -208,4 +208,26 @@ class SmtpRelayTest {
         assertThat(report.results()).extracting(RecipientResult::status).containsExactly(RecipientStatus.DELIVERED);
         assertThat(server.transactions().get(0).mailLine()).doesNotContain("SMTPUTF8");
     }
+
+    @Test
+    void aNextHopThatStopsReadingTheContentTimesOutInsteadOfBlockingForever() throws Exception {
+        server.stallData().extensions("PIPELINING", "8BITMIME"); // no SIZE limit to stop it first
+        byte[] line = "0123456789012345678901234567890123456789012345678901234567890123456789012345678\r\n"
+                .getBytes(StandardCharsets.US_ASCII);
+        byte[] big = new byte[64 * 1024 * 1024]; // far more than the socket buffers hold
+        for (int i = 0; i + line.length <= big.length; i += line.length) {
+            System.arraycopy(line, 0, big, i, line.length);
+        }
+
+        long start = System.nanoTime();
+        DeliveryReport report = relay.deliver(destination, envelope("b@remote.test"), BodySource.of(big));
+        long seconds = java.util.concurrent.TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - start);
+
+        assertThat(report.results()).singleElement().satisfies(r -> {
+            assertThat(r.status()).isEqualTo(RecipientStatus.DEFERRED);
+            assertThat(r.statusCode()).isEqualTo("4.4.2");
+            assertThat(r.reply().toString()).contains("timed out while sending message body");
+        });
+        assertThat(seconds).as("ended by the 5 s command timeout, not by the server").isLessThan(60);
+    }
 }

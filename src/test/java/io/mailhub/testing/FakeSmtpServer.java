@@ -47,6 +47,7 @@ public final class FakeSmtpServer implements AutoCloseable {
     private volatile boolean breakHandshake;
     private volatile List<String> extensionsAfterTls;
     private final Thread acceptor;
+    private volatile boolean stallData;
     private volatile String authMechanisms;
     private volatile String authUser;
     private volatile String authPassword;
@@ -123,6 +124,12 @@ public final class FakeSmtpServer implements AutoCloseable {
         this.authMechanisms = mechanisms;
         this.authUser = user;
         this.authPassword = password;
+        return this;
+    }
+
+    /** After its 354 reply to DATA the server stops reading, like a next hop that hangs mid-transfer. */
+    public FakeSmtpServer stallData() {
+        this.stallData = true;
         return this;
     }
 
@@ -269,6 +276,16 @@ public final class FakeSmtpServer implements AutoCloseable {
                         continue;
                     }
                     reply(out, "354 go ahead");
+                    if (stallData) {
+                        while (!socket.isClosed() && !server.isClosed()) {
+                            try {
+                                Thread.sleep(100);
+                            } catch (InterruptedException e) {
+                                return;
+                            }
+                        }
+                        return;
+                    }
                     String data = readData(in);
                     if (dataReply.startsWith("2")) {
                         transactions.add(new Transaction(id, mail, List.copyOf(rcpts), List.copyOf(accepted), data, tls));
