@@ -126,7 +126,9 @@ class DeliveryRoutesTest {
         assertThat(dsn).contains("multipart/report").contains("report-type=delivery-status")
                 .contains("Final-Recipient: rfc822; never@remote.test").contains("Status: 5.1.1")
                 .contains("Action: failed").doesNotContain("ok@remote.test\r\nAction");
-        Thread.sleep(1_500);
+        // a second delivery would come with the next retry round (1 s): the count must hold for longer than that
+        await().during(Duration.ofMillis(1_500)).atMost(Duration.ofSeconds(10))
+                .until(() -> nextHop.transactions().size() == 3);
         assertThat(nextHop.transactions()).as("nothing is delivered twice").hasSize(3);
         assertThat(receive(QueueNames.BOUNCE, 500)).as("the bounce request was consumed").isNull();
     }
@@ -140,7 +142,9 @@ class DeliveryRoutesTest {
 
         await().atMost(Duration.ofSeconds(30)).until(() -> nextHop.transactions().stream()
                 .anyMatch(t -> t.mailLine().startsWith("MAIL FROM:<>")));
-        Thread.sleep(3_000); // several more retries: no second warning
+        // several more retry rounds (1 s each) pass without a second warning
+        await().during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(10)).until(() -> nextHop.transactions().stream()
+                .filter(t -> t.mailLine().startsWith("MAIL FROM:<>")).count() == 1);
         List<FakeSmtpServer.Transaction> notices = nextHop.transactions().stream()
                 .filter(t -> t.mailLine().startsWith("MAIL FROM:<>")).toList();
         assertThat(notices).as("one delay notice").hasSize(1);
@@ -187,7 +191,8 @@ class DeliveryRoutesTest {
         assertThat(dead).as("the undeliverable notice in " + QueueNames.DEAD).isNotNull();
         assertThat(dead.getStringProperty(EnvelopeHeaders.SENDER)).as("it is the notice, from <>").isEmpty();
         assertThat(dead.getStringProperty("MailhubDeadReason")).startsWith("double bounce");
-        Thread.sleep(1_500);
+        await().during(Duration.ofMillis(1_500)).atMost(Duration.ofSeconds(10)).until(() -> nextHop.commands().stream()
+                .filter(c -> c.line().startsWith("MAIL FROM:")).count() == 2);
         assertThat(nextHop.commands().stream().filter(c -> c.line().startsWith("MAIL FROM:")))
                 .as("the original and the notice, each tried once").hasSize(2);
     }

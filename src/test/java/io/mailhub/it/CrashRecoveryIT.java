@@ -42,7 +42,8 @@ class CrashRecoveryIT {
 
             await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(500))
                     .until(() -> sink.count() >= MESSAGES);
-            Thread.sleep(3_000); // a duplicate would arrive with the next retry round; wait past it
+            // a duplicate would arrive with the next retry round (1 s): the count must hold past it
+            await().during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(30)).until(() -> sink.count() == MESSAGES);
             Map<String, Long> arrivals = sink.messages().stream()
                     .map(m -> m.header("Subject"))
                     .collect(Collectors.groupingBy(Function.identity(), Collectors.counting()));

@@ -82,19 +82,22 @@ public final class HubProcess implements AutoCloseable {
         log = workDir.resolve("hub-" + starts + ".log");
         process = new ProcessBuilder(command()).directory(workDir.toFile()).redirectErrorStream(true)
                 .redirectOutput(log.toFile()).start();
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        while (System.nanoTime() < deadline) {
-            if (!process.isAlive()) {
-                throw new IllegalStateException("hub exited with " + process.exitValue() + ":\n" + log());
-            }
-            String health = health();
-            // health answers before the SMTP listener opens (it starts last); a DOWN hub must still be listening
-            if (requireUp ? health.contains("\"UP\"") : health.contains("\"status\"") && smtpListening()) {
-                return this;
-            }
-            Thread.sleep(200);
+        try {
+            org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200))
+                    .until(() -> !process.isAlive() || ready(requireUp));
+        } catch (org.awaitility.core.ConditionTimeoutException e) {
+            throw new IllegalStateException("hub did not become healthy within 60 s:\n" + log());
         }
-        throw new IllegalStateException("hub did not become healthy within 60 s:\n" + log());
+        if (!process.isAlive()) {
+            throw new IllegalStateException("hub exited with " + process.exitValue() + ":\n" + log());
+        }
+        return this;
+    }
+
+    /** Health answers before the SMTP listener opens (it starts last); a DOWN hub must still be listening. */
+    private boolean ready(boolean requireUp) {
+        String health = health();
+        return requireUp ? health.contains("\"UP\"") : health.contains("\"status\"") && smtpListening();
     }
 
     private boolean smtpListening() {

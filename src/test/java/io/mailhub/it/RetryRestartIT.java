@@ -59,7 +59,9 @@ class RetryRestartIT {
 
                 await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(500))
                         .until(() -> later.count() >= MESSAGES);
-                Thread.sleep(4_000); // past the next retry round, where a duplicate would show up
+                // past the next retry round (2 s), where a duplicate would show up: the counts must hold
+                await().during(Duration.ofSeconds(4)).atMost(Duration.ofSeconds(30))
+                        .until(() -> later.count() == MESSAGES && ok.count() == MESSAGES);
                 assertThat(arrivals(later)).as("the pending recipient, once each").hasSize(MESSAGES)
                         .allSatisfy((subject, n) -> assertThat(n).as(subject).isEqualTo(1L));
                 assertThat(arrivals(later).keySet()).containsExactlyInAnyOrderElementsOf(subjects);

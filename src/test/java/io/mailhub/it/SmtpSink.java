@@ -59,11 +59,12 @@ public final class SmtpSink implements AutoCloseable {
         cmd.addAll(List.of("-d", dumps + "/m.", (v6 ? "[" + host + "]" : host) + ":" + port, "256"));
         process = new ProcessBuilder(cmd).redirectErrorStream(true)
                 .redirectOutput(dumps.resolveSibling(dumps.getFileName() + ".log").toFile()).start();
-        for (int i = 0; i < 100 && !Ports.listening(host, port); i++) {
-            if (!process.isAlive()) {
-                throw new IllegalStateException("smtp-sink exited: " + String.join(" ", cmd));
-            }
-            Thread.sleep(50);
+        Process started = process;
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(5))
+                .pollInterval(java.time.Duration.ofMillis(50))
+                .until(() -> !started.isAlive() || Ports.listening(host, port));
+        if (!process.isAlive()) {
+            throw new IllegalStateException("smtp-sink exited: " + String.join(" ", cmd));
         }
         if (!Ports.listening(host, port)) {
             throw new IllegalStateException("smtp-sink does not listen on " + port);

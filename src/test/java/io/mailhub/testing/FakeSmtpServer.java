@@ -48,6 +48,7 @@ public final class FakeSmtpServer implements AutoCloseable {
     private volatile List<String> extensionsAfterTls;
     private final Thread acceptor;
     private volatile boolean stallData;
+    private final java.util.concurrent.CountDownLatch closed = new java.util.concurrent.CountDownLatch(1);
     private volatile String authMechanisms;
     private volatile String authUser;
     private volatile String authPassword;
@@ -277,12 +278,10 @@ public final class FakeSmtpServer implements AutoCloseable {
                     }
                     reply(out, "354 go ahead");
                     if (stallData) {
-                        while (!socket.isClosed() && !server.isClosed()) {
-                            try {
-                                Thread.sleep(100);
-                            } catch (InterruptedException e) {
-                                return;
-                            }
+                        try {
+                            closed.await(); // read nothing more until the server is closed
+                        } catch (InterruptedException e) {
+                            Thread.currentThread().interrupt();
                         }
                         return;
                     }
@@ -339,6 +338,7 @@ public final class FakeSmtpServer implements AutoCloseable {
 
     @Override
     public void close() throws IOException {
+        closed.countDown();
         server.close();
     }
 }
