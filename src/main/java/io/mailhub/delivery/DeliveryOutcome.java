@@ -100,9 +100,9 @@ public final class DeliveryOutcome implements Processor {
             m.setHeader(EnvelopeHeaders.ATTEMPT, attempts);
             m.setHeader(RecipientOutcome.HEADER, RecipientOutcome.toLines(delayed));
             m.setHeader(SCHEDULED_DELIVERY, next.toEpochMilli());
-            boolean warn = delayWarning != null && !message.getHeader(DELAY_WARNED, false, Boolean.class)
-                    && !now.isBefore(envelope.arrival().plus(delayWarning));
-            if (warn || message.getHeader(DELAY_WARNED, false, Boolean.class)) {
+            boolean warned = message.getHeader(DELAY_WARNED, false, Boolean.class);
+            boolean warn = !warned && delayWarning != null && !now.isBefore(envelope.arrival().plus(delayWarning));
+            if (warned || warn) {
                 m.setHeader(DELAY_WARNED, true);
             }
             send(exchange, OUTBOUND, retry);

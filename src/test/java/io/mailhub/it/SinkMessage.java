@@ -42,18 +42,8 @@ public record SinkMessage(String mailArgs, List<String> rcptArgs, String content
 
     /** The value of the first header with this name in the content (after smtp-sink's own Received), or null. */
     public String header(String name) {
-        String prefix = name.toLowerCase() + ":";
-        String[] lines = content.split("\r?\n", -1);
-        for (int i = 0; i < lines.length && !lines[i].isEmpty(); i++) {
-            if (lines[i].toLowerCase().startsWith(prefix)) {
-                StringBuilder v = new StringBuilder(lines[i].substring(prefix.length()).trim());
-                while (i + 1 < lines.length && (lines[i + 1].startsWith(" ") || lines[i + 1].startsWith("\t"))) {
-                    v.append(' ').append(lines[++i].trim());
-                }
-                return v.toString();
-            }
-        }
-        return null;
+        List<String> all = headers(name);
+        return all.isEmpty() ? null : all.get(0);
     }
 
     /** Every header line (unfolded) with this name, in order. */

@@ -2,15 +2,10 @@ package io.mailhub.relay;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.mailhub.model.BodyType;
-import io.mailhub.model.Envelope;
-import io.mailhub.model.MailAddress;
-import io.mailhub.model.Recipient;
 import io.mailhub.testing.FakeSmtpServer;
 import io.mailhub.testing.TestCertificates;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -31,9 +26,7 @@ class HostFallbackTest {
     void start() throws Exception {
         first = new FakeSmtpServer();
         second = new FakeSmtpServer();
-        relay = new SmtpRelay(SmtpTransport.PLAIN, "hub.test",
-                new Timeouts(Duration.ofSeconds(2), Duration.ofSeconds(5), Duration.ofSeconds(10)),
-                new ConnectionPool(20, Duration.ofSeconds(5), Duration.ofMinutes(5), 100), TlsClient.withDefaultTrust());
+        relay = RelayFixtures.relay(SmtpTransport.PLAIN, TlsClient.withDefaultTrust());
         dead = new DeadDestinations(Duration.ofMinutes(1));
         hosts = new HostFallback(relay, dead);
     }
@@ -45,12 +38,6 @@ class HostFallbackTest {
         second.close();
     }
 
-    private static Envelope envelope() {
-        return new Envelope("Q0000000000005", new MailAddress("alice", "client.test"),
-                List.of(Recipient.of(new MailAddress("bob", "remote.test"))), null, null, BodyType.SEVEN_BIT, false,
-                "127.0.0.1", "client.test", null, Instant.now(), -1);
-    }
-
     private List<Destination> both() {
         return List.of(new Destination("127.0.0.1", first.port()), new Destination("127.0.0.1", second.port()));
     }
@@ -60,7 +47,7 @@ class HostFallbackTest {
         Destination down = new Destination("127.0.0.1", 9); // nothing listens on the discard port
         List<Destination> route = List.of(down, new Destination("127.0.0.1", second.port()));
 
-        DeliveryReport report = hosts.deliver(route, SessionProfile.OPPORTUNISTIC, envelope(), BODY);
+        DeliveryReport report = hosts.deliver(route, SessionProfile.OPPORTUNISTIC, RelayFixtures.envelope("bob@remote.test"), BODY);
 
         assertThat(report.count(RecipientStatus.DELIVERED)).as(report.toString()).isEqualTo(1);
         assertThat(second.transactions()).hasSize(1);
@@ -72,8 +59,8 @@ class HostFallbackTest {
     void aHostThatCannotMeetTheTlsPolicyIsSkippedForThisDeliveryOnly() throws Exception {
         second.startTls(TestCertificates.get().selfSignedServer()); // only the second offers STARTTLS
 
-        DeliveryReport encrypted = hosts.deliver(both(), SessionProfile.of(TlsPolicy.ENCRYPT), envelope(), BODY);
-        DeliveryReport opportunistic = hosts.deliver(both(), SessionProfile.OPPORTUNISTIC, envelope(), BODY);
+        DeliveryReport encrypted = hosts.deliver(both(), SessionProfile.of(TlsPolicy.ENCRYPT), RelayFixtures.envelope("bob@remote.test"), BODY);
+        DeliveryReport opportunistic = hosts.deliver(both(), SessionProfile.OPPORTUNISTIC, RelayFixtures.envelope("bob@remote.test"), BODY);
 
         assertThat(encrypted.count(RecipientStatus.DELIVERED)).as(encrypted.toString()).isEqualTo(1);
         assertThat(second.transactions()).singleElement().satisfies(t -> assertThat(t.tls()).isTrue());
@@ -84,7 +71,7 @@ class HostFallbackTest {
 
     @Test
     void whenEveryHostFailsTheLastReplyIsReported() throws Exception {
-        DeliveryReport report = hosts.deliver(both(), SessionProfile.of(TlsPolicy.ENCRYPT), envelope(), BODY);
+        DeliveryReport report = hosts.deliver(both(), SessionProfile.of(TlsPolicy.ENCRYPT), RelayFixtures.envelope("bob@remote.test"), BODY);
 
         assertThat(report.count(RecipientStatus.DEFERRED)).isEqualTo(1);
         assertThat(report.results().get(0).statusCode()).isEqualTo("4.7.4");

@@ -3,21 +3,9 @@ package io.mailhub.relay;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.mailhub.model.BodyType;
-import io.mailhub.model.Envelope;
-import io.mailhub.model.MailAddress;
-import io.mailhub.model.Recipient;
 import io.mailhub.testing.FakeSmtpServer;
 import io.mailhub.testing.TestCertificates;
-import java.io.ByteArrayInputStream;
-import java.io.InputStream;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.net.Socket;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
-import java.time.Instant;
-import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -32,13 +20,6 @@ import org.junit.jupiter.api.io.TempDir;
 class SmtpAuthTest {
 
     private static final String MESSAGE = "Subject: auth\r\n\r\nhello\r\n";
-    private static final Timeouts TIMEOUTS =
-            new Timeouts(Duration.ofSeconds(2), Duration.ofSeconds(5), Duration.ofSeconds(10));
-    private static final SmtpTransport LOOPBACK = (d, timeout) -> {
-        Socket s = new Socket();
-        s.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), d.port()), timeout);
-        return s;
-    };
     private static final Credentials ALICE = new Credentials("alice", "s3cret:with:colons");
 
     private final TestCertificates certs = TestCertificates.get();
@@ -48,8 +29,7 @@ class SmtpAuthTest {
     @BeforeEach
     void start() throws Exception {
         server = new FakeSmtpServer();
-        relay = new SmtpRelay(LOOPBACK, "hub.test", TIMEOUTS,
-                new ConnectionPool(20, Duration.ofSeconds(5), Duration.ofMinutes(5), 100), TlsClient.withDefaultTrust());
+        relay = RelayFixtures.relay(RelayFixtures.LOOPBACK, TlsClient.withDefaultTrust());
     }
 
     @AfterEach
@@ -59,7 +39,7 @@ class SmtpAuthTest {
     }
 
     private DeliveryReport deliver(Credentials auth, TlsPolicy tls) throws InterruptedException {
-        return relay.deliver(new Destination("localhost", server.port()), new SessionProfile(tls, auth), envelope(),
+        return relay.deliver(new Destination("localhost", server.port()), new SessionProfile(tls, auth), RelayFixtures.envelope("bob@remote.test"),
                 body());
     }
 
@@ -151,12 +131,6 @@ class SmtpAuthTest {
         Files.writeString(file, "no colon here\n");
         assertThatThrownBy(() -> Credentials.load(file)).isInstanceOf(SyntaxException.class)
                 .hasMessageContaining(file + " line 1");
-    }
-
-    private static Envelope envelope() {
-        return new Envelope("Q0000000000003", new MailAddress("alice", "client.test"),
-                List.of(Recipient.of(new MailAddress("bob", "remote.test"))), null, null, BodyType.SEVEN_BIT, false,
-                "127.0.0.1", "client.test", null, Instant.now(), -1);
     }
 
     private static BodySource body() {

@@ -1,5 +1,7 @@
 package io.mailhub.relay;
 
+import static io.mailhub.relay.RelayFixtures.envelope;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.mailhub.model.BodyType;
@@ -9,12 +11,8 @@ import io.mailhub.model.Envelope;
 import io.mailhub.model.MailAddress;
 import io.mailhub.model.Recipient;
 import io.mailhub.testing.FakeSmtpServer;
-import java.io.ByteArrayInputStream;
-import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.time.Instant;
-import java.util.Arrays;
 import java.util.EnumSet;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
@@ -31,23 +29,13 @@ class SmtpRelayTest {
     void start() throws Exception {
         server = new FakeSmtpServer();
         destination = new Destination("127.0.0.1", server.port());
-        relay = new SmtpRelay(SmtpTransport.PLAIN, "hub.test",
-                new Timeouts(Duration.ofSeconds(2), Duration.ofSeconds(5), Duration.ofSeconds(10)),
-                new ConnectionPool(20, Duration.ofSeconds(5), Duration.ofMinutes(5), 100));
+        relay = RelayFixtures.relay(SmtpTransport.PLAIN, TlsClient.withDefaultTrust());
     }
 
     @AfterEach
     void stop() throws Exception {
         relay.close();
         server.close();
-    }
-
-    private static Envelope envelope(String... recipients) {
-        List<Recipient> rcpts = Arrays.stream(recipients)
-                .map(r -> Recipient.of(new MailAddress(r.substring(0, r.indexOf('@')), r.substring(r.indexOf('@') + 1))))
-                .toList();
-        return new Envelope("Q0000000000001", new MailAddress("alice", "client.test"), rcpts, null, null,
-                BodyType.SEVEN_BIT, false, "127.0.0.1", "client.test", null, Instant.now(), -1);
     }
 
     private static BodySource body(String text) {

@@ -1,22 +1,15 @@
 package io.mailhub.relay;
 
+import static io.mailhub.relay.RelayFixtures.LOOPBACK;
+import static io.mailhub.relay.RelayFixtures.TIMEOUTS;
+import static io.mailhub.relay.RelayFixtures.envelope;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.mailhub.model.BodyType;
-import io.mailhub.model.Envelope;
-import io.mailhub.model.MailAddress;
-import io.mailhub.model.Recipient;
 import io.mailhub.testing.FakeSmtpServer;
 import io.mailhub.testing.TestCertificates;
-import java.io.ByteArrayInputStream;
-import java.io.InputStream;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.net.Socket;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -25,16 +18,6 @@ import org.junit.jupiter.api.Test;
 class StartTlsTest {
 
     private static final String MESSAGE = "Subject: tls\r\n\r\nhello over TLS\r\n";
-    private static final Timeouts TIMEOUTS =
-            new Timeouts(Duration.ofSeconds(2), Duration.ofSeconds(5), Duration.ofSeconds(10));
-
-    /** Connects to the fake on loopback whatever host name the destination carries. */
-    private static final SmtpTransport LOOPBACK = (d, timeout) -> {
-        Socket s = new Socket();
-        s.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), d.port()), timeout);
-        return s;
-    };
-
     private final TestCertificates certs = TestCertificates.get();
     private FakeSmtpServer server;
     private SmtpRelay relay;
@@ -53,8 +36,7 @@ class StartTlsTest {
     }
 
     private SmtpRelay relay(TlsClient tls) {
-        relay = new SmtpRelay(LOOPBACK, "hub.test", TIMEOUTS,
-                new ConnectionPool(20, Duration.ofSeconds(5), Duration.ofMinutes(5), 100), tls);
+        relay = RelayFixtures.relay(LOOPBACK, tls);
         return relay;
     }
 
@@ -67,13 +49,7 @@ class StartTlsTest {
     }
 
     private DeliveryReport deliver(String host, TlsPolicy policy) throws InterruptedException {
-        return relay.deliver(new Destination(host, server.port()), policy, envelope(), body());
-    }
-
-    private static Envelope envelope() {
-        return new Envelope("Q0000000000002", new MailAddress("alice", "client.test"),
-                List.of(Recipient.of(new MailAddress("bob", "remote.test"))), null, null, BodyType.SEVEN_BIT, false,
-                "127.0.0.1", "client.test", null, Instant.now(), -1);
+        return relay.deliver(new Destination(host, server.port()), policy, envelope("bob@remote.test"), body());
     }
 
     private static BodySource body() {
@@ -251,7 +227,7 @@ class StartTlsTest {
 
         DeliveryReport byName = deliver("localhost", TlsPolicy.VERIFY);
         DeliveryReport byAddress = relay.deliver(new Destination("127.0.0.1", server.port()), TlsPolicy.VERIFY,
-                envelope(), body());
+                envelope("bob@remote.test"), body());
 
         assertThat(byName.count(RecipientStatus.DELIVERED)).as(byName.toString()).isEqualTo(1);
         assertThat(byAddress.count(RecipientStatus.DELIVERED)).as(byAddress.toString()).isEqualTo(1);
