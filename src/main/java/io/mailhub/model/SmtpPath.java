@@ -159,7 +159,12 @@ public final class SmtpPath {
         if (inner.regionMatches(true, 0, "IPv6:", 0, 5)) {
             return inner.length() > 5 && inner.substring(5).matches("[0-9A-Fa-f:.]+") && inner.contains(":");
         }
-        String[] parts = inner.split("\\.", -1);
+        return isIpv4(inner);
+    }
+
+    /** Four decimal octets from 0 to 255, as in an address literal {@code [192.0.2.1]} or a network list. */
+    public static boolean isIpv4(String text) {
+        String[] parts = text.split("\\.", -1);
         if (parts.length != 4) {
             return false;
         }

@@ -57,7 +57,7 @@ public final class NetworkList {
         if (!host.matches("[0-9.]+|[0-9A-Fa-f:.]*:[0-9A-Fa-f:.]*")) {
             throw new SyntaxException("'" + item + "' is not a network (expected CIDR such as 10.0.0.0/8 or ::1/128)");
         }
-        if (host.indexOf(':') < 0 && !isIpv4(host)) {
+        if (host.indexOf(':') < 0 && !io.mailhub.model.SmtpPath.isIpv4(host)) {
             // checked before InetAddress, which would look up a text such as 300.0.0.0 in the DNS
             throw new SyntaxException("'" + item + "' is not a full IPv4 address");
         }
@@ -80,20 +80,6 @@ public final class NetworkList {
             }
         }
         return new Network(address, prefix);
-    }
-
-    /** Four decimal octets from 0 to 255. */
-    private static boolean isIpv4(String host) {
-        String[] parts = host.split("\\.", -1);
-        if (parts.length != 4) {
-            return false;
-        }
-        for (String p : parts) {
-            if (!p.matches("\\d{1,3}") || Integer.parseInt(p) > 255) {
-                return false;
-            }
-        }
-        return true;
     }
 
     public boolean contains(InetAddress address) {
