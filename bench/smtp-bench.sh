@@ -146,6 +146,9 @@ trap 'exit 143' TERM
 
 # ---------------------------------------------------------------- helpers
 now_us() { echo "${EPOCHREALTIME/./}"; }   # wall clock, microseconds (no fork)
+CLK_TCK=$(getconf CLK_TCK)
+# Busy CPU time of the whole machine so far (all cores), in clock ticks.
+busy_ticks() { awk '/^cpu / { print $2 + $3 + $4 + $7 + $8; exit }' /proc/stat; }
 rate() { awk -v n="$1" -v us="$2" 'BEGIN { printf "%.0f", (us > 0 ? n / (us / 1e6) : 0) }'; }
 secs() { awk -v us="$1" 'BEGIN { printf "%.2f", us / 1e6 }'; }
 
@@ -238,10 +241,14 @@ hub_stop() {
 # Runs smtp-source (COUNT messages) against 127.0.0.1:PORT, then polls the
 # sink every 100 ms until it counted BASELINE + COUNT messages or the timeout
 # (measured from the start) expired. Sets RUN_SOURCE_RC, RUN_ACCEPT_US,
-# RUN_E2E_US (both from the same start) and RUN_DELIVERED.
+# RUN_E2E_US (both from the same start), RUN_DELIVERED and RUN_CPU_MS (busy
+# CPU time of the whole machine over the same span, per message: the system
+# under test plus smtp-source, smtp-sink and dnsmasq, which are the same for
+# both systems).
 send_and_wait() {
   local port=$1 sinkdir=$2 count=$3 baseline=$4 outprefix=$5
-  local t0 t1 t2 rc=0 got deadline_us
+  local t0 t1 t2 rc=0 got deadline_us c0
+  c0=$(busy_ticks)
   t0=$(now_us)
   timeout --signal=TERM "$TIMEOUT" \
     smtp-source -s "$SESSIONS" -m "$count" -l "$SIZE" -c \
@@ -261,11 +268,13 @@ send_and_wait() {
     got=$(sink_count "$sinkdir")
   done
   t2=$(now_us)
+  RUN_CPU_MS=$(awk -v t="$(($(busy_ticks) - c0))" -v hz="$CLK_TCK" -v n="$count" \
+    'BEGIN { printf "%.2f", 1000 * t / hz / n }')
   RUN_DELIVERED=$((got - baseline))
   RUN_E2E_US=$((t2 - t0))
 }
 
-RESULTS=$RUN_ROOT/results.tsv   # system run accept_rate e2e_rate accept_s e2e_s status
+RESULTS=$RUN_ROOT/results.tsv   # system run accept_rate e2e_rate accept_s e2e_s status cpu_ms_per_msg
 : >"$RESULTS"
 
 run_one() {
@@ -335,9 +344,10 @@ run_one() {
       "$(grep -cE ': (warning|error|fatal|panic):' "$pflog" || true) warning/error line(s) in its log"
     if ((KEEP)); then cp "$pflog" "$rundir/postfix.log"; fi
   fi
-  log "accept $(secs "$RUN_ACCEPT_US") s = $accept_rate msg/s; end-to-end $(secs "$RUN_E2E_US") s = $e2e_rate msg/s [$status]"
-  printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$system" "$idx" "$accept_rate" "$e2e_rate" \
-    "$(secs "$RUN_ACCEPT_US")" "$(secs "$RUN_E2E_US")" "$status" >>"$RESULTS"
+  log "accept $(secs "$RUN_ACCEPT_US") s = $accept_rate msg/s; end-to-end $(secs "$RUN_E2E_US") s = $e2e_rate msg/s;" \
+    "machine CPU $RUN_CPU_MS ms/msg [$status]"
+  printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$system" "$idx" "$accept_rate" "$e2e_rate" \
+    "$(secs "$RUN_ACCEPT_US")" "$(secs "$RUN_E2E_US")" "$status" "$RUN_CPU_MS" >>"$RESULTS"
 
   case $system in
     postfix) pf_destroy "$PF_DIR" ;;
@@ -410,9 +420,9 @@ FAILED_RUNS=$(awk -F'\t' '$7 != "ok"' "$RESULTS" | wc -l)
 
 echo
 echo "Per run:"
-printf '  %-8s %3s %12s %12s %9s %9s  %s\n' system run "accept/s" "e2e/s" "accept s" "e2e s" status
-while IFS=$'\t' read -r s r a e as es st; do
-  printf '  %-8s %3s %12s %12s %9s %9s  %s\n' "$s" "$r" "$a" "$e" "$as" "$es" "$st"
+printf '  %-8s %3s %12s %12s %9s %9s %10s  %s\n' system run "accept/s" "e2e/s" "accept s" "e2e s" "CPU ms/msg" status
+while IFS=$'\t' read -r s r a e as es st cpu; do
+  printf '  %-8s %3s %12s %12s %9s %9s %10s  %s\n' "$s" "$r" "$a" "$e" "$as" "$es" "$cpu" "$st"
 done <"$RESULTS"
 echo
 echo "Median over $RUNS run(s), $MESSAGES msgs x $SIZE B, $SESSIONS sessions:"
@@ -439,10 +449,11 @@ markdown() {
   echo "| **Mailhub / Postfix** | $RATIO_ACC | $RATIO_E2E |"
   has_system direct && echo "| (ceiling: smtp-source straight into smtp-sink) | $DIRECT_ACC | $DIRECT_E2E |"
   echo
-  echo "Runs (system, run, accept msg/s, end-to-end msg/s, accept s, end-to-end s, status):"
+  echo "Runs (system, run, accept msg/s, end-to-end msg/s, accept s, end-to-end s, machine CPU per message" \
+    "(all processes, both cores), status):"
   echo
-  while IFS=$'\t' read -r s r a e as es st; do
-    echo "- $s #$r: $a / $e msg/s ($as s / $es s) $st"
+  while IFS=$'\t' read -r s r a e as es st cpu; do
+    echo "- $s #$r: $a / $e msg/s ($as s / $es s) CPU $cpu ms/msg $st"
   done <"$RESULTS"
   echo
   echo "Machine:"

@@ -1,5 +1,6 @@
 package io.mailhub.relay;
 
+import io.mailhub.model.LineEnds;
 import java.io.FilterOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -100,7 +101,7 @@ final class DotStuffingOutputStream extends FilterOutputStream {
                 runStart = i; // the dot itself starts the next run
             }
             lineStart = false;
-            i++;
+            i = LineEnds.indexOf(b, i + 1, end); // the rest of the line needs no look
         }
         out.write(b, runStart, end - runStart);
     }

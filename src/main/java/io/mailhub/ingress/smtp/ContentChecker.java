@@ -1,5 +1,6 @@
 package io.mailhub.ingress.smtp;
 
+import io.mailhub.model.LineEnds;
 import io.mailhub.model.SmtpReply;
 
 /**
@@ -33,23 +34,34 @@ final class ContentChecker {
         }
         boolean cr = pendingCr;
         int line = lineLength;
-        for (int i = off, end = off + len; i < end; i++) {
-            byte c = b[i];
-            if (cr && c != '\n') {
-                problem = SmtpReplies.BARE_CR;
-                return false;
-            }
-            if (c == '\n') {
-                if (!cr) {
-                    problem = SmtpReplies.BARE_LF;
+        int i = off;
+        int end = off + len;
+        while (i < end) {
+            if (cr) { // the octet after a CR must be its LF
+                if (b[i] != '\n') {
+                    problem = SmtpReplies.BARE_CR;
                     return false;
                 }
+                cr = false;
                 line = 0;
-            } else if (c != '\r' && ++line > maxLineLength) {
+                i++;
+                continue;
+            }
+            int lineEnd = LineEnds.indexOf(b, i, end);
+            line += lineEnd - i;
+            if (line > maxLineLength) {
                 problem = SmtpReplies.LINE_TOO_LONG;
                 return false;
             }
-            cr = c == '\r';
+            if (lineEnd == end) {
+                break;
+            }
+            if (b[lineEnd] == '\n') {
+                problem = SmtpReplies.BARE_LF;
+                return false;
+            }
+            cr = true;
+            i = lineEnd + 1;
         }
         pendingCr = cr;
         lineLength = line;

@@ -1,5 +1,6 @@
 package io.mailhub.ingress.smtp;
 
+import io.mailhub.model.LineEnds;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
@@ -37,6 +38,11 @@ final class SmtpInput {
     /** Whether buffered input is waiting: a pipelining client sent more commands than were answered so far. */
     boolean hasBuffered() {
         return pos < limit;
+    }
+
+    /** Octets read from the connection but not consumed yet. */
+    int buffered() {
+        return limit - pos;
     }
 
     /** Forgets everything buffered (used after STARTTLS, where plaintext read ahead must be discarded). */
@@ -127,14 +133,7 @@ final class SmtpInput {
         }
         int start = pos;
         int end = Math.min(limit, start + len);
-        int i = start;
-        while (i < end) {
-            byte b = buf[i];
-            if (b == '\r' || b == '\n') {
-                break;
-            }
-            i++;
-        }
+        int i = LineEnds.indexOf(buf, start, end);
         int n = i - start;
         System.arraycopy(buf, start, dst, off, n);
         pos = i;

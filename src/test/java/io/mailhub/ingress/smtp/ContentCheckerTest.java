@@ -146,4 +146,47 @@ class ContentCheckerTest {
         assertThat(check("a\r\n", 1).endsWithLineEnd()).isTrue();
         assertThat(check("a\r\nb", 1).endsWithLineEnd()).isFalse();
     }
+
+    /** The rule, octet by octet: what the checker must decide however the content is split. */
+    private static SmtpReply referenceProblem(byte[] b, int maxLine) {
+        int line = 0;
+        for (int i = 0; i < b.length; i++) {
+            if (b[i] == '\r') {
+                if (i + 1 == b.length || b[i + 1] != '\n') {
+                    return SmtpReplies.BARE_CR;
+                }
+                i++;
+                line = 0;
+            } else if (b[i] == '\n') {
+                return SmtpReplies.BARE_LF;
+            } else if (++line > maxLine) {
+                return SmtpReplies.LINE_TOO_LONG;
+            }
+        }
+        return null;
+    }
+
+    @Test
+    void randomContentInRandomPiecesGetsTheVerdictOfTheOctetByOctetRule() {
+        java.util.Random random = new java.util.Random(7);
+        byte[] alphabet = {'a', 'b', '.', ' ', '\r', '\n', (byte) 0xC3, 0x0C};
+        for (int round = 0; round < 3_000; round++) {
+            byte[] b = new byte[random.nextInt(80)];
+            for (int i = 0; i < b.length; i++) {
+                b[i] = random.nextInt(6) == 0 ? alphabet[random.nextInt(alphabet.length)] : (byte) 'x';
+                if (b[i] == '\r' && random.nextBoolean() && i + 1 < b.length) {
+                    b[++i] = '\n'; // mostly proper line ends, so that long lines and late problems occur too
+                }
+            }
+            ContentChecker checker = new ContentChecker(MAX_SIZE, 12);
+            for (int off = 0; off < b.length; ) {
+                int n = Math.min(b.length - off, 1 + random.nextInt(20));
+                checker.update(b, off, n);
+                off += n;
+            }
+            checker.finish();
+            assertThat(checker.problem()).as("round %d", round).isEqualTo(referenceProblem(b, 12));
+            assertThat(checker.size()).isEqualTo(b.length);
+        }
+    }
 }
