@@ -7,7 +7,8 @@ import java.util.Properties;
 import org.apache.camel.main.Main;
 
 /**
- * Starts the hub: {@code java -jar mailhub.jar}. Reads and validates the settings first, so a bad value stops
+ * Starts the hub: {@code java -jar mailhub.jar}; {@code java -jar mailhub.jar hash-password} hashes a password read
+ * on standard input for the users file instead. Reads and validates the settings first, so a bad value stops
  * start-up with one clear line per problem (exit code 2) before any port is opened or file written.
  */
 public final class MailhubMain {
@@ -20,7 +21,11 @@ public final class MailhubMain {
 
     static int run(String[] args) {
         if (args.length > 0) {
-            System.err.println("mailhub: unknown command '" + args[0] + "'; run without arguments to start the hub");
+            if (args[0].equals("hash-password") && args.length == 1) {
+                return HashPassword.run(System.in, System.out, System.err);
+            }
+            System.err.println("mailhub: unknown command '" + String.join(" ", args) + "'; run without arguments to"
+                    + " start the hub, or with 'hash-password' to hash a password for the users file");
             return 2;
         }
         MailhubSettings settings;

@@ -1,14 +1,22 @@
 package io.mailhub.app;
 
+import io.mailhub.auth.AuthFailures;
+import io.mailhub.auth.Authenticator;
+import io.mailhub.auth.UsersFile;
 import io.mailhub.cleanup.MessageComposer;
 import io.mailhub.bounce.BounceStage;
 import io.mailhub.bounce.DsnComposer;
 import io.mailhub.bounce.NotifyRules;
 import io.mailhub.delivery.DeliveryOutcome;
+import io.mailhub.ingress.smtp.ListenerRole;
+import io.mailhub.ingress.smtp.ListenerSecurity;
 import io.mailhub.ingress.smtp.SmtpServer;
 import io.mailhub.ingress.smtp.SmtpSettings;
+import io.mailhub.ingress.tls.ServerTls;
+import io.mailhub.policy.MailHook;
 import io.mailhub.policy.PolicyChain;
 import io.mailhub.policy.RelayControl;
+import io.mailhub.policy.SenderLoginCheck;
 import io.mailhub.queue.ArtemisMailQueue;
 import io.mailhub.queue.EmbeddedBroker;
 import io.mailhub.queue.MailQueueAdmin;
@@ -18,6 +26,8 @@ import io.mailhub.relay.SmtpRelayComponent;
 import java.nio.file.Files;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
@@ -47,7 +57,7 @@ public final class MailhubRuntime extends MainListenerSupport implements CamelCo
     private final MailhubSettings settings;
     private EmbeddedBroker broker;
     private ArtemisMailQueue queue;
-    private SmtpServer smtp;
+    private final List<SmtpServer> listeners = new ArrayList<>();
 
     public MailhubRuntime(MailhubSettings settings) {
         this.settings = settings;
@@ -98,18 +108,50 @@ public final class MailhubRuntime extends MainListenerSupport implements CamelCo
 
         queue = new ArtemisMailQueue(cf, new StorageGuard(settings.dataDir, settings.queueMinFreeSpace),
                 LARGE_MESSAGE_THRESHOLD);
-        PolicyChain policy = PolicyChain.of(new RelayControl(settings.localDomains, settings.trustedNetworks, settings.hostname));
-        smtp = new SmtpServer(smtpSettings(), policy, queue, new MessageComposer(settings.hostname, Clock.systemDefaultZone()));
+        ListenerSecurity security = security();
+        List<MailHook> mailHooks = new ArrayList<>();
+        if (security.authenticator() != null) {
+            mailHooks.add(new SenderLoginCheck(security.authenticator()::user));
+        }
+        PolicyChain policy = new PolicyChain(List.of(), List.of(), mailHooks,
+                new RelayControl(settings.localDomains, settings.trustedNetworks, settings.hostname), List.of(), List.of());
+        MessageComposer composer = new MessageComposer(settings.hostname, Clock.systemDefaultZone());
+        listeners.add(new SmtpServer(smtpSettings(ListenerRole.MX, settings.smtpPort), policy, queue, composer, security));
+        if (settings.submissionPort >= 0) {
+            listeners.add(new SmtpServer(smtpSettings(ListenerRole.SUBMISSION, settings.submissionPort), policy, queue,
+                    composer, security));
+        }
+        if (settings.smtpsPort >= 0) {
+            listeners.add(new SmtpServer(smtpSettings(ListenerRole.SMTPS, settings.smtpsPort), policy, queue, composer,
+                    security));
+        }
+        if (security.authenticator() == null && listeners.size() > 1) {
+            LOG.warn("no users file (mailhub.auth.users-file): the submission listeners will refuse all mail (530 5.7.0)");
+        }
 
         HealthCheckRegistry health = HealthCheckRegistry.get(context);
         if (health != null) {
-            health.register(new ListenerHealthCheck("smtp", smtp));
+            for (SmtpServer listener : listeners) {
+                health.register(new ListenerHealthCheck(listener.role().label(), listener));
+            }
             health.register(new QueueHealthCheck(queue, broker));
         }
     }
 
-    private SmtpSettings smtpSettings() {
-        return new SmtpSettings(settings.hostname, null, settings.smtpPort, settings.smtpMaxConnections,
+    /** TLS from the configured PEM files or a self-signed pair; AUTH when a users file is configured. */
+    private ListenerSecurity security() throws Exception {
+        ServerTls tls = settings.tlsCert != null
+                ? ServerTls.fromPem(settings.tlsCert, settings.tlsKey)
+                : ServerTls.selfSigned(settings.dataDir.resolve("tls"), settings.hostname);
+        Authenticator authenticator = settings.usersFile == null ? null
+                : new Authenticator(UsersFile.load(settings.usersFile), Clock.systemDefaultZone());
+        AuthFailures failures = new AuthFailures(settings.authMaxFailures, settings.authFailureWindow,
+                settings.authLockout, Clock.systemDefaultZone());
+        return new ListenerSecurity(tls, authenticator, failures, settings.authLockoutDelay);
+    }
+
+    private SmtpSettings smtpSettings(ListenerRole role, int port) {
+        return new SmtpSettings(settings.hostname, null, port, role, settings.smtpMaxConnections,
                 settings.smtpIdleTimeout, settings.maxMessageSize, settings.smtpMaxRecipients, settings.smtpMaxLineLength,
                 settings.dataDir.resolve("spool"), SPOOL_MEMORY_THRESHOLD, 20, Duration.ofSeconds(10));
     }
@@ -128,20 +170,25 @@ public final class MailhubRuntime extends MainListenerSupport implements CamelCo
 
     @Override
     public void afterStart(BaseMainSupport main) {
-        try {
-            smtp.start();
-        } catch (Exception e) {
-            LOG.error("cannot start the SMTP listener on port {}: {}", settings.smtpPort, e.getMessage());
-            throw new IllegalStateException("cannot start the SMTP listener on port " + settings.smtpPort, e);
+        for (SmtpServer listener : listeners) {
+            try {
+                listener.start();
+            } catch (Exception e) {
+                String what = "the " + listener.role().label() + " listener on port " + listener.configuredPort();
+                LOG.error("cannot start {}: {}", what, e.getMessage());
+                throw new IllegalStateException("cannot start " + what + ": " + e.getMessage(), e);
+            }
         }
     }
 
     @Override
     public void beforeStop(BaseMainSupport main) {
-        try {
-            smtp.stop();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+        for (SmtpServer listener : listeners) {
+            try {
+                listener.stop();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
         }
     }
 
@@ -158,8 +205,13 @@ public final class MailhubRuntime extends MainListenerSupport implements CamelCo
         }
     }
 
-    /** The SMTP listener, for tests that start the hub in-process. */
+    /** The port-25-role SMTP listener, for tests that start the hub in-process. */
     public SmtpServer smtpServer() {
-        return smtp;
+        return listeners.get(0);
+    }
+
+    /** The listener with {@code role}, or {@code null} when it is off. */
+    public SmtpServer listener(ListenerRole role) {
+        return listeners.stream().filter(l -> l.role() == role).findFirst().orElse(null);
     }
 }

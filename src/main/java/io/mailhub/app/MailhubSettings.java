@@ -37,6 +37,15 @@ public final class MailhubSettings {
         k.put("mailhub.smtp.idle-timeout", "5m");
         k.put("mailhub.smtp.max-recipients", "100");
         k.put("mailhub.smtp.max-line-length", "64KB");
+        k.put("mailhub.submission.port", "2587");
+        k.put("mailhub.smtps.port", "2465");
+        k.put("mailhub.tls.cert", "");
+        k.put("mailhub.tls.key", "");
+        k.put("mailhub.auth.users-file", "");
+        k.put("mailhub.auth.max-failures", "10");
+        k.put("mailhub.auth.failure-window", "15m");
+        k.put("mailhub.auth.lockout", "15m");
+        k.put("mailhub.auth.lockout-delay", "2s");
         k.put("mailhub.http.port", "8080");
         k.put("mailhub.data.dir", "./data");
         k.put("mailhub.config.dir", "./config");
@@ -69,6 +78,19 @@ public final class MailhubSettings {
     public final Duration smtpIdleTimeout;
     public final int smtpMaxRecipients;
     public final int smtpMaxLineLength;
+    /** The submission listener's port (RFC 6409), or -1 when it is off. */
+    public final int submissionPort;
+    /** The implicit-TLS submission listener's port (RFC 8314), or -1 when it is off. */
+    public final int smtpsPort;
+    /** The operator's certificate chain and key (PEM); both {@code null}: a self-signed pair under the data dir. */
+    public final Path tlsCert;
+    public final Path tlsKey;
+    /** The users file, or {@code null}: no AUTH (the submission listeners then accept no mail). */
+    public final Path usersFile;
+    public final int authMaxFailures;
+    public final Duration authFailureWindow;
+    public final Duration authLockout;
+    public final Duration authLockoutDelay;
     public final int httpPort;
     public final Path dataDir;
     public final Path configDir;
@@ -110,6 +132,20 @@ public final class MailhubSettings {
         smtpIdleTimeout = duration("mailhub.smtp.idle-timeout", Duration.ofSeconds(1));
         smtpMaxRecipients = intIn("mailhub.smtp.max-recipients", 1, 100_000);
         smtpMaxLineLength = (int) size("mailhub.smtp.max-line-length", 1000, 16L << 20);
+        submissionPort = optionalPort("mailhub.submission.port");
+        smtpsPort = optionalPort("mailhub.smtps.port");
+        tlsCert = readableFile("mailhub.tls.cert");
+        tlsKey = readableFile("mailhub.tls.key");
+        if ((tlsCert == null) != (tlsKey == null)) {
+            errors.add("mailhub.tls.cert and mailhub.tls.key: set both (certificate chain and private key, PEM) or"
+                    + " neither (a self-signed certificate is made under the data dir)");
+        }
+        checkTlsPair();
+        usersFile = readableFile("mailhub.auth.users-file"); // bad lines are reported (with numbers) at load, and skipped
+        authMaxFailures = intIn("mailhub.auth.max-failures", 1, 1_000_000);
+        authFailureWindow = duration("mailhub.auth.failure-window", Duration.ofSeconds(1));
+        authLockout = duration("mailhub.auth.lockout", Duration.ofSeconds(1));
+        authLockoutDelay = duration("mailhub.auth.lockout-delay", Duration.ZERO);
         httpPort = port("mailhub.http.port");
         dataDir = Path.of(value("mailhub.data.dir")).toAbsolutePath().normalize();
         configDir = Path.of(value("mailhub.config.dir")).toAbsolutePath().normalize();
@@ -333,6 +369,38 @@ public final class MailhubSettings {
             error(key, e.getMessage());
         }
         return p;
+    }
+
+    /** A port, or "off" (-1) for a listener that is not started. */
+    private int optionalPort(String key) {
+        if (value(key).trim().equalsIgnoreCase("off")) {
+            return -1;
+        }
+        return port(key);
+    }
+
+    private Path readableFile(String key) {
+        String v = value(key).trim();
+        if (v.isEmpty()) {
+            return null;
+        }
+        Path p = Path.of(v).toAbsolutePath().normalize();
+        if (!java.nio.file.Files.isReadable(p)) {
+            error(key, "file " + p + " does not exist or cannot be read");
+        }
+        return p;
+    }
+
+    private void checkTlsPair() {
+        if (tlsCert == null || tlsKey == null || !java.nio.file.Files.isReadable(tlsCert)
+                || !java.nio.file.Files.isReadable(tlsKey)) {
+            return;
+        }
+        try {
+            io.mailhub.ingress.tls.ServerTls.fromPem(tlsCert, tlsKey);
+        } catch (io.mailhub.ingress.tls.TlsConfigException e) {
+            errors.add("mailhub.tls.cert/mailhub.tls.key: " + e.getMessage());
+        }
     }
 
     private String tlsPolicy(String key) {

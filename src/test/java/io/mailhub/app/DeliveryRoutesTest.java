@@ -52,6 +52,8 @@ class DeliveryRoutesTest {
         smtpPort = freePort();
         Map<String, String> values = new java.util.HashMap<>(Map.of(
                 "mailhub.smtp.port", Integer.toString(smtpPort),
+                "mailhub.submission.port", "off",
+                "mailhub.smtps.port", "off",
                 "mailhub.http.port", Integer.toString(freePort()),
                 "mailhub.hostname", "hub.test",
                 "mailhub.data.dir", dir.resolve("data").toString(),

@@ -26,13 +26,19 @@ public final class HubProcess implements AutoCloseable {
     private int starts;
 
     public final int smtpPort;
+    public final int submissionPort;
+    public final int smtpsPort;
     public final int httpPort;
 
     public HubProcess(Path workDir) throws IOException {
         this.workDir = Files.createDirectories(workDir);
         this.smtpPort = Ports.free();
+        this.submissionPort = Ports.free();
+        this.smtpsPort = Ports.free();
         this.httpPort = Ports.free();
         set("mailhub.smtp.port", smtpPort);
+        set("mailhub.submission.port", submissionPort);
+        set("mailhub.smtps.port", smtpsPort);
         set("mailhub.http.port", httpPort);
         set("mailhub.data.dir", workDir.resolve("data"));
         set("mailhub.config.dir", workDir.resolve("config"));

@@ -12,13 +12,13 @@ public final class Swaks {
     private Swaks() {}
 
     public record Result(int exitCode, String transcript) {
-        /** The server replies (lines swaks marks with {@code <-} or {@code <~}), without the marker. */
+        /** The server replies (lines swaks marks with {@code <-}, or {@code <~} over TLS, {@code <**}/{@code <~*} for errors), without the marker. */
         public List<String> replies() {
             List<String> r = new ArrayList<>();
             for (String line : transcript.split("\n")) {
                 String t = line.strip();
                 if (t.startsWith("<-") || t.startsWith("<~") || t.startsWith("<**")) {
-                    r.add(t.replaceFirst("^<(-|~|\\*\\*)\\s*", ""));
+                    r.add(t.replaceFirst("^<(-|~\\*|~|\\*\\*)\\s*", ""));
                 }
             }
             return r;
@@ -38,7 +38,7 @@ public final class Swaks {
                     for (int j = i + 1; j < lines.length; j++) {
                         String t = lines[j].strip();
                         if (t.startsWith("<-") || t.startsWith("<~") || t.startsWith("<**")) {
-                            return t.replaceFirst("^<(-|~|\\*\\*)\\s*", "");
+                            return t.replaceFirst("^<(-|~\\*|~|\\*\\*)\\s*", "");
                         }
                     }
                 }

@@ -5,7 +5,10 @@ import io.mailhub.policy.HookResult;
 import java.util.ArrayList;
 import java.util.List;
 
-/** HELO and EHLO (RFC 5321 section 4.1.1.1): resets the session and, for EHLO, lists the extensions. */
+/**
+ * HELO and EHLO (RFC 5321 section 4.1.1.1): resets the session and, for EHLO, lists the extensions. STARTTLS is
+ * offered until TLS is on; AUTH only once it is, so no password ever crosses the network in plaintext.
+ */
 final class HeloCommand implements SmtpCommand {
 
     private final boolean extended;
@@ -38,6 +41,12 @@ final class HeloCommand implements SmtpCommand {
         lines.add("SMTPUTF8");
         lines.add("CHUNKING");
         lines.add("DSN");
+        if (session.security().tls() != null && !session.tls()) {
+            lines.add("STARTTLS");
+        }
+        if (session.security().authenticator() != null && session.tls()) {
+            lines.add("AUTH PLAIN LOGIN"); // only over TLS (Postfix's smtpd_tls_auth_only)
+        }
         return SmtpReply.withoutStatus(250, lines);
     }
 }

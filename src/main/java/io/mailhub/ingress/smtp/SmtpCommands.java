@@ -23,8 +23,8 @@ final class SmtpCommands {
             Map.entry("EXPN", NOT_IMPLEMENTED),
             Map.entry("TURN", NOT_IMPLEMENTED),
             Map.entry("ETRN", NOT_IMPLEMENTED),
-            Map.entry("STARTTLS", NOT_IMPLEMENTED),
-            Map.entry("AUTH", NOT_IMPLEMENTED));
+            Map.entry("STARTTLS", new StartTlsCommand()),
+            Map.entry("AUTH", new AuthCommand()));
 
     private SmtpCommands() {}
 

@@ -34,6 +34,24 @@ final class SmtpReplies {
     static final SmtpReply TOO_MANY_RECIPIENTS = SmtpReply.of(452, "4.5.3", "Error: too many recipients");
     static final SmtpReply TOO_MANY_ERRORS = SmtpReply.of(421, "4.7.0", "Error: too many errors, closing connection");
 
+    static final SmtpReply TLS_ALREADY_ACTIVE = SmtpReply.of(503, "5.5.1", "Error: TLS already active");
+    static final SmtpReply TRANSACTION_IN_PROGRESS = SmtpReply.of(503, "5.5.1", "Error: MAIL transaction in progress");
+    static final SmtpReply EHLO_FIRST = SmtpReply.of(503, "5.5.1", "Error: send EHLO first");
+    static final SmtpReply AUTH_NOT_ENABLED = SmtpReply.of(503, "5.5.1", "Error: authentication not enabled");
+    static final SmtpReply ALREADY_AUTHENTICATED = SmtpReply.of(503, "5.5.1", "Error: already authenticated");
+    static final SmtpReply UNSUPPORTED_MECHANISM = SmtpReply.of(504, "5.5.4", "Unrecognized authentication type");
+    static final SmtpReply MALFORMED_AUTH = SmtpReply.of(501, "5.5.2", "Error: malformed authentication response");
+    static final SmtpReply AUTH_ABORTED = SmtpReply.of(501, "5.7.0", "Authentication aborted");
+    static final SmtpReply AUTH_OK = SmtpReply.of(235, "2.7.0", "Authentication successful");
+    static final SmtpReply AUTH_FAILED = SmtpReply.of(535, "5.7.8", "Error: authentication failed");
+    static final SmtpReply AUTH_TEMPORARY_FAILURE = SmtpReply.of(454, "4.7.0", "Temporary authentication failure");
+    static final SmtpReply AUTH_REQUIRED = SmtpReply.of(530, "5.7.0", "Authentication required");
+    static final SmtpReply STARTTLS_FIRST = SmtpReply.of(530, "5.7.0", "Must issue a STARTTLS command first");
+    static final SmtpReply ENCRYPTION_REQUIRED =
+            SmtpReply.of(538, "5.7.11", "Encryption required for requested authentication mechanism");
+    static final SmtpReply LOCKED_OUT =
+            SmtpReply.of(421, "4.7.0", "Error: too many failed logins from your address, try again later");
+
     static final SmtpReply MESSAGE_TOO_BIG = SmtpReply.of(552, "5.3.4", "Error: message size exceeds fixed limit");
     static final SmtpReply LINE_TOO_LONG = SmtpReply.of(552, "5.3.4", "Error: message line exceeds the per-line limit");
     static final SmtpReply BARE_LF = SmtpReply.of(550, "5.5.2", "Error: bare <LF> received, message refused");

@@ -36,6 +36,7 @@ public final class SmtpServer {
     private final PolicyChain policy;
     private final MailQueue queue;
     private final MessageComposer composer;
+    private final ListenerSecurity security;
     private final Set<SmtpSession> sessions = ConcurrentHashMap.newKeySet();
     private final AtomicInteger threadCount = new AtomicInteger();
     private ServerSocket serverSocket;
@@ -44,10 +45,19 @@ public final class SmtpServer {
     private volatile boolean stopping;
 
     public SmtpServer(SmtpSettings settings, PolicyChain policy, MailQueue queue, MessageComposer composer) {
+        this(settings, policy, queue, composer, ListenerSecurity.none());
+    }
+
+    public SmtpServer(SmtpSettings settings, PolicyChain policy, MailQueue queue, MessageComposer composer,
+            ListenerSecurity security) {
+        if (settings.role().implicitTls() && security.tls() == null) {
+            throw new IllegalArgumentException("an implicit-TLS listener needs a certificate");
+        }
         this.settings = settings;
         this.policy = policy;
         this.queue = queue;
         this.composer = composer;
+        this.security = security;
     }
 
     /** Binds the port and starts accepting. Spool files left by an earlier crash are removed first. */
@@ -62,16 +72,23 @@ public final class SmtpServer {
         serverSocket.bind(new InetSocketAddress(settings.bindAddress(), settings.port()), 256);
         executor = new ThreadPoolExecutor(0, settings.maxConnections(), 60, TimeUnit.SECONDS, new SynchronousQueue<>(),
                 r -> {
-                    Thread t = new Thread(r, "smtp-" + threadCount.incrementAndGet());
+                    Thread t = new Thread(r, settings.role().label() + "-" + threadCount.incrementAndGet());
                     t.setDaemon(true);
                     return t;
                 });
         stopping = false;
-        acceptor = new Thread(this::acceptLoop, "smtp-acceptor");
+        acceptor = new Thread(this::acceptLoop, settings.role().label() + "-acceptor");
         acceptor.start();
-        LOG.info("SMTP listening on {} as {} (max {} connections, messages up to {} octets)",
-                serverSocket.getLocalSocketAddress(), settings.hostname(), settings.maxConnections(),
-                settings.maxMessageSize());
+        LOG.info("SMTP ({}) listening on {} as {} (max {} connections, messages up to {} octets{}{})",
+                settings.role().label(), serverSocket.getLocalSocketAddress(), settings.hostname(),
+                settings.maxConnections(), settings.maxMessageSize(),
+                security.tls() == null ? ", no TLS" : settings.role().implicitTls() ? ", implicit TLS" : ", STARTTLS",
+                security.authenticator() == null ? ", no AUTH" : ", AUTH");
+    }
+
+    /** The port from the settings (0: any free one). */
+    public int configuredPort() {
+        return settings.port();
     }
 
     /** The bound port (useful when started with port 0). */
@@ -144,7 +161,7 @@ public final class SmtpServer {
         }
         acceptor.join(5000);
         serverSocket = null;
-        LOG.info("SMTP listener stopped");
+        LOG.info("SMTP ({}) listener stopped", settings.role().label());
     }
 
     // ---- for sessions ----
@@ -163,6 +180,14 @@ public final class SmtpServer {
 
     MessageComposer composer() {
         return composer;
+    }
+
+    ListenerSecurity security() {
+        return security;
+    }
+
+    public ListenerRole role() {
+        return settings.role();
     }
 
     boolean isStopping() {

@@ -1,5 +1,6 @@
 package io.mailhub.ingress.smtp;
 
+import io.mailhub.auth.User;
 import io.mailhub.cleanup.SessionTrace;
 import io.mailhub.model.Envelope;
 import io.mailhub.model.MessageContent;
@@ -19,6 +20,8 @@ import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Locale;
+import javax.net.ssl.SSLException;
+import javax.net.ssl.SSLSocket;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -39,7 +42,9 @@ final class SmtpSession implements SessionFacts, Runnable {
 
     private final SmtpServer server;
     private final SmtpSettings settings;
-    private final Socket socket;
+    private final Socket plain;
+    private volatile Socket socket; // the plain socket, or the TLS socket over it
+    private SSLSocket tlsSocket;
     private final InetSocketAddress remote;
     private SmtpInput in;
     private OutputStream out;
@@ -47,6 +52,7 @@ final class SmtpSession implements SessionFacts, Runnable {
 
     private String helo;
     private boolean esmtp;
+    private User user;
     private Transaction transaction;
     private int errors;
     private boolean closing;
@@ -55,6 +61,7 @@ final class SmtpSession implements SessionFacts, Runnable {
     SmtpSession(SmtpServer server, Socket socket) {
         this.server = server;
         this.settings = server.settings();
+        this.plain = socket;
         this.socket = socket;
         this.remote = (InetSocketAddress) socket.getRemoteSocketAddress();
     }
@@ -66,9 +73,13 @@ final class SmtpSession implements SessionFacts, Runnable {
         try {
             socket.setSoTimeout((int) settings.idleTimeout().toMillis());
             socket.setTcpNoDelay(true);
+            LOG.debug("connect from [{}]:{} to {}", clientAddress().getHostAddress(), remote.getPort(),
+                    settings.role().label());
+            if (settings.role().implicitTls() && !handshake()) {
+                return;
+            }
             in = new SmtpInput(socket.getInputStream(), 16384);
             out = new BufferedOutputStream(socket.getOutputStream(), 8192);
-            LOG.debug("connect from [{}]:{}", clientAddress().getHostAddress(), remote.getPort());
             if (greet()) {
                 commandLoop();
             }
@@ -96,13 +107,23 @@ final class SmtpSession implements SessionFacts, Runnable {
 
     private void closeQuietly() {
         try {
-            socket.close();
+            socket.close(); // with TLS: close_notify, then the plain socket
         } catch (IOException e) {
             LOG.debug("closing the session socket: {}", e.toString());
+        }
+        try {
+            plain.close();
+        } catch (IOException e) {
+            LOG.debug("closing the plain socket: {}", e.toString());
         }
     }
 
     private boolean greet() throws IOException {
+        if (lockedOut()) {
+            reply(refuseLockedOut());
+            flush();
+            return false;
+        }
         HookResult r = server.policy().connect(this);
         if (r.isReject()) {
             LOG.info("NOQUEUE: reject: CONNECT from [{}]: {}", clientAddress().getHostAddress(), r.reply());
@@ -138,6 +159,9 @@ final class SmtpSession implements SessionFacts, Runnable {
                 case BARE_CR -> SmtpReplies.BARE_CR_COMMAND;
                 case NONE -> dispatch(line.text());
             };
+            if (reply == null) {
+                continue; // STARTTLS: the client speaks first over TLS
+            }
             reply(reply);
             if (isProtocolError(reply) && ++errors >= settings.errorLimit()) {
                 reply(SmtpReplies.TOO_MANY_ERRORS);
@@ -207,6 +231,96 @@ final class SmtpSession implements SessionFacts, Runnable {
         }
     }
 
+    ListenerSecurity security() {
+        return server.security();
+    }
+
+    /**
+     * STARTTLS after its checks: sends {@code ready}, drops whatever plaintext the client already pipelined, runs the
+     * handshake and forgets the EHLO name. A failed handshake ends the session.
+     */
+    void startTls(SmtpReply ready) throws IOException {
+        reply(ready);
+        flush();
+        int injected = in.buffered();
+        if (injected > 0) {
+            LOG.warn("discarding {} octet(s) of plaintext pipelined after STARTTLS by [{}] (command injection attempt"
+                    + " or broken client)", injected, clientAddress().getHostAddress());
+        }
+        in.discardBuffered();
+        if (!handshake()) {
+            close();
+            return;
+        }
+        in = new SmtpInput(socket.getInputStream(), 16384);
+        out = new BufferedOutputStream(socket.getOutputStream(), 8192);
+        resetTransaction();
+        helo = null;
+        esmtp = false;
+    }
+
+    /** Runs the TLS handshake on the current socket; logs and returns {@code false} when it fails. */
+    private boolean handshake() throws IOException {
+        try {
+            tlsSocket = security().tls().handshake(socket);
+            socket = tlsSocket;
+            LOG.debug("TLS with [{}]: {} {}", clientAddress().getHostAddress(), tlsSocket.getSession().getProtocol(),
+                    tlsSocket.getSession().getCipherSuite());
+            return true;
+        } catch (SSLException e) {
+            LOG.info("TLS handshake with [{}] failed: {}", clientAddress().getHostAddress(), e.getMessage());
+            return false;
+        }
+    }
+
+    /** Sends {@code prompt} (a 334 challenge) and reads the client's answer line; {@code null} for an unusable line. */
+    String challenge(SmtpReply prompt, int limit) throws IOException {
+        reply(prompt);
+        flush();
+        SmtpInput.Line line = in.readLine(limit);
+        if (line == null) {
+            throw new EOFException("connection closed during AUTH");
+        }
+        return line.problem() == SmtpInput.Problem.NONE ? line.text() : null;
+    }
+
+    void authenticated(User u, String mechanism) {
+        this.user = u;
+        LOG.info("client=[{}], sasl_method={}, sasl_username={}", clientAddress().getHostAddress(), mechanism, u.name());
+    }
+
+    void logAuth(String what, String mechanism, String name, String detail) {
+        LOG.warn("[{}]: SASL {} {}: user={}{}", clientAddress().getHostAddress(), mechanism, what, printable(name),
+                detail == null ? "" : " (" + detail + ")");
+    }
+
+    boolean lockedOut() {
+        return security().failures() != null && security().failures().isLocked(clientAddress());
+    }
+
+    /** The reply for a locked-out client, given after the lockout delay; the session ends after it. */
+    SmtpReply refuseLockedOut() throws IOException {
+        LOG.warn("[{}] is locked out after too many failed logins; refusing after {}", clientAddress().getHostAddress(),
+                security().lockoutDelay());
+        flush();
+        try {
+            Thread.sleep(security().lockoutDelay().toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        close();
+        return SmtpReplies.LOCKED_OUT;
+    }
+
+    private static String printable(String s) {
+        StringBuilder sb = new StringBuilder(Math.min(s.length(), 64));
+        for (int i = 0; i < s.length() && i < 64; i++) {
+            char c = s.charAt(i);
+            sb.append(c < 32 || c == 127 ? '?' : c);
+        }
+        return sb.toString();
+    }
+
     void greeted(String name, boolean extended) {
         resetTransaction();
         this.helo = name;
@@ -258,7 +372,9 @@ final class SmtpSession implements SessionFacts, Runnable {
                 LOG.info("{}: reject: END-OF-MESSAGE from [{}]: {}", queueId, clientAddress().getHostAddress(), r.reply());
                 return r.reply();
             }
-            SessionTrace trace = new SessionTrace(helo, clientAddress().getHostAddress(), esmtp, null, null, authUser());
+            SessionTrace trace = new SessionTrace(helo, clientAddress().getHostAddress(), esmtp,
+                    tlsSocket == null ? null : tlsSocket.getSession().getProtocol(),
+                    tlsSocket == null ? null : tlsSocket.getSession().getCipherSuite(), authUser());
             try (MessageContent stored = server.composer().compose(envelope, trace, message.headers(), content)) {
                 Envelope queued = envelope.withSize(stored.size());
                 server.queue().enqueue(queued, stored);
@@ -303,7 +419,7 @@ final class SmtpSession implements SessionFacts, Runnable {
     void interruptIfIdle() {
         if (idle) {
             try {
-                socket.shutdownInput();
+                plain.shutdownInput();
             } catch (IOException e) {
                 LOG.debug("cannot shut down input of [{}]: {}", clientAddress().getHostAddress(), e.toString());
             }
@@ -312,7 +428,7 @@ final class SmtpSession implements SessionFacts, Runnable {
 
     void forceClose() {
         try {
-            socket.close();
+            plain.close();
         } catch (IOException e) {
             LOG.debug("cannot close session with [{}]: {}", clientAddress().getHostAddress(), e.toString());
         }
@@ -332,11 +448,11 @@ final class SmtpSession implements SessionFacts, Runnable {
 
     @Override
     public String authUser() {
-        return null;
+        return user == null ? null : user.name();
     }
 
     @Override
     public boolean tls() {
-        return false;
+        return tlsSocket != null;
     }
 }

@@ -10,6 +10,7 @@ import java.time.Duration;
  * @param hostname our name in the greeting, EHLO reply and Received header
  * @param bindAddress the address to listen on; {@code null} for all
  * @param port the TCP port; 0 picks a free one (tests)
+ * @param role MX, submission or implicit-TLS submission: decides STARTTLS, AUTH and relay rules
  * @param maxConnections concurrent sessions; one more is answered 421 4.7.0 and closed
  * @param idleTimeout how long a session may wait for the client before 421 4.4.2
  * @param maxMessageSize octets, advertised in SIZE
@@ -24,6 +25,7 @@ public record SmtpSettings(
         String hostname,
         InetAddress bindAddress,
         int port,
+        ListenerRole role,
         int maxConnections,
         Duration idleTimeout,
         long maxMessageSize,

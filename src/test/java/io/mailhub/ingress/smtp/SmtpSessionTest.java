@@ -68,7 +68,7 @@ class SmtpSessionTest {
 
     /** Runs one session to its end with the client's octets arriving as the given packets. */
     private ScriptedSocket session(InetAddress client, String... packets) throws Exception {
-        SmtpSettings settings = new SmtpSettings(HOSTNAME, null, 0, 10, Duration.ofMinutes(5), MAX_MESSAGE_SIZE, 100,
+        SmtpSettings settings = new SmtpSettings(HOSTNAME, null, 0, ListenerRole.MX, 10, Duration.ofMinutes(5), MAX_MESSAGE_SIZE, 100,
                 MAX_LINE_LENGTH, spool, spoolMemoryThreshold, errorLimit, Duration.ofSeconds(1));
         RelayControl relay = new RelayControl(DomainList.parse("example.test"), NetworkList.parse("127.0.0.0/8, ::1/128"),
                 HOSTNAME);
@@ -229,8 +229,15 @@ class SmtpSessionTest {
 
     @Test
     void unknownMailParameterIsUnsupported() throws Exception {
-        assertThat(converse("EHLO client.example", "MAIL FROM:<alice@example.test> AUTH=<>"))
+        assertThat(converse("EHLO client.example", "MAIL FROM:<alice@example.test> MT-PRIORITY=3"))
                 .containsExactly("220", "250", "555 5.5.4");
+    }
+
+    @Test
+    void authParameterOfMailIsAcceptedAndIgnored() throws Exception {
+        // RFC 4954 section 5: a server that offers AUTH must accept AUTH= on MAIL; the claimed identity is not trusted
+        assertThat(converse("EHLO client.example", "MAIL FROM:<alice@example.test> AUTH=<>"))
+                .containsExactly("220", "250", "250 2.1.0");
     }
 
     @Test

@@ -1,0 +1,80 @@
+package io.mailhub.auth;
+
+import java.net.InetAddress;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Counts failed logins per client address (Postfix's anvil, fail2ban's idea inside the server): after
+ * {@code maxFailures} failures within {@code window}, the address is locked out for {@code lockout}; a locked-out
+ * client is delayed and then answered 421 4.7.0 on every connection and every AUTH until the time is up. A successful
+ * login does not reset the count, so a guesser cannot interleave one known password to stay below the limit.
+ */
+public final class AuthFailures {
+
+    private final int maxFailures;
+    private final Duration window;
+    private final Duration lockout;
+    private final Clock clock;
+    private final Map<InetAddress, Deque<Long>> failures = new ConcurrentHashMap<>();
+    private final Map<InetAddress, Long> lockedUntil = new ConcurrentHashMap<>();
+
+    public AuthFailures(int maxFailures, Duration window, Duration lockout, Clock clock) {
+        this.maxFailures = maxFailures;
+        this.window = window;
+        this.lockout = lockout;
+        this.clock = clock;
+    }
+
+    /** Records one failed login; returns {@code true} when this failure locks the address out. */
+    public boolean failed(InetAddress client) {
+        long now = clock.millis();
+        Deque<Long> times = failures.computeIfAbsent(client, c -> new ArrayDeque<>());
+        synchronized (times) {
+            times.addLast(now);
+            while (!times.isEmpty() && times.peekFirst() <= now - window.toMillis()) {
+                times.pollFirst();
+            }
+            if (times.size() >= maxFailures) {
+                times.clear();
+                lockedUntil.put(client, now + lockout.toMillis());
+                return true;
+            }
+            return false;
+        }
+    }
+
+    /** Whether {@code client} is locked out now. */
+    public boolean isLocked(InetAddress client) {
+        Long until = lockedUntil.get(client);
+        if (until == null) {
+            return false;
+        }
+        if (until > clock.millis()) {
+            return true;
+        }
+        lockedUntil.remove(client, until);
+        return false;
+    }
+
+    /** Addresses locked out now (for operators). */
+    public int lockedCount() {
+        long now = clock.millis();
+        lockedUntil.values().removeIf(u -> u <= now);
+        return lockedUntil.size();
+    }
+
+    /** Forgets counts older than the window (called now and then so idle addresses do not pile up). */
+    public void sweep() {
+        long oldest = clock.millis() - window.toMillis();
+        failures.entrySet().removeIf(e -> {
+            synchronized (e.getValue()) {
+                return e.getValue().isEmpty() || e.getValue().peekLast() <= oldest;
+            }
+        });
+    }
+}

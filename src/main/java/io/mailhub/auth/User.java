@@ -1,0 +1,30 @@
+package io.mailhub.auth;
+
+import io.mailhub.model.MailAddress;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * One line of the users file.
+ *
+ * @param name the login name (compared exactly)
+ * @param passwordHash the bcrypt hash ({@code $2a$}, {@code $2b$} or {@code $2y$})
+ * @param addresses the envelope and header addresses the user may send as, lower case
+ * @param domains whole domains the user may send as (written {@code @domain} in the file), lower case
+ */
+public record User(String name, String passwordHash, List<String> addresses, List<String> domains) {
+
+    public User {
+        addresses = List.copyOf(addresses);
+        domains = List.copyOf(domains);
+    }
+
+    /** Whether the user may use {@code address} as sender (the null sender is always allowed, as in Postfix). */
+    public boolean maySendAs(MailAddress address) {
+        if (address == null) {
+            return true;
+        }
+        String full = address.toString().toLowerCase(Locale.ROOT);
+        return addresses.contains(full) || domains.contains(address.domainKey());
+    }
+}

@@ -1,0 +1,45 @@
+package io.mailhub.policy;
+
+import io.mailhub.auth.User;
+import io.mailhub.model.MailAddress;
+import io.mailhub.model.SmtpReply;
+import java.util.function.Function;
+
+/**
+ * A logged-in user may send only as the addresses and domains the users file gives them (Postfix's
+ * {@code reject_sender_login_mismatch}): anything else in MAIL FROM gets
+ * {@code 553 5.7.1 Sender address rejected: not owned by user}. The null sender is allowed. Sessions without a login
+ * are not this rule's business (relay control and the listener's AUTH requirement handle them).
+ */
+public final class SenderLoginCheck implements MailHook {
+
+    private final Function<String, User> users;
+
+    /** @param users finds a user by login name ({@code null} when unknown, e.g. removed from the file since login) */
+    public SenderLoginCheck(Function<String, User> users) {
+        this.users = users;
+    }
+
+    @Override
+    public HookResult mail(SessionFacts session, MailAddress sender) {
+        String login = session.authUser();
+        if (login == null) {
+            return HookResult.next();
+        }
+        User user = users.apply(login);
+        if (user != null && user.maySendAs(sender)) {
+            return HookResult.next();
+        }
+        return HookResult.reject(notOwned(sender, login));
+    }
+
+    /** Whether {@code login} may use {@code address}, e.g. in the From: header (for routes and other ingress paths). */
+    public boolean mayUse(String login, MailAddress address) {
+        User user = users.apply(login);
+        return user != null && user.maySendAs(address);
+    }
+
+    static SmtpReply notOwned(MailAddress sender, String login) {
+        return SmtpReply.of(553, "5.7.1", "<" + sender + ">: Sender address rejected: not owned by user " + login);
+    }
+}
