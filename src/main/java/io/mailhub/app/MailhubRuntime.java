@@ -16,6 +16,7 @@ import io.mailhub.ingress.tls.ServerTls;
 import io.mailhub.policy.MailHook;
 import io.mailhub.policy.PolicyChain;
 import io.mailhub.policy.RelayControl;
+import io.mailhub.policy.RateLimits;
 import io.mailhub.policy.SenderLoginCheck;
 import io.mailhub.queue.ArtemisMailQueue;
 import io.mailhub.queue.EmbeddedBroker;
@@ -58,6 +59,8 @@ public final class MailhubRuntime extends MainListenerSupport implements CamelCo
     private EmbeddedBroker broker;
     private ArtemisMailQueue queue;
     private final List<SmtpServer> listeners = new ArrayList<>();
+    private PolicyCounters counters;
+    private java.util.concurrent.ScheduledExecutorService sweeper;
 
     public MailhubRuntime(MailhubSettings settings) {
         this.settings = settings;
@@ -109,12 +112,27 @@ public final class MailhubRuntime extends MainListenerSupport implements CamelCo
         queue = new ArtemisMailQueue(cf, new StorageGuard(settings.dataDir, settings.queueMinFreeSpace),
                 LARGE_MESSAGE_THRESHOLD);
         ListenerSecurity security = security();
+        RateLimits limits = new RateLimits(settings.limitConnectionsPerMinute, settings.limitMessagesPerHour,
+                settings.limitRecipientsPerHour, settings.trustedNetworks, Clock.systemDefaultZone());
+        counters = new PolicyCounters(limits, security.failures());
         List<MailHook> mailHooks = new ArrayList<>();
         if (security.authenticator() != null) {
             mailHooks.add(new SenderLoginCheck(security.authenticator()::user));
         }
-        PolicyChain policy = new PolicyChain(List.of(), List.of(), mailHooks,
-                new RelayControl(settings.localDomains, settings.trustedNetworks, settings.hostname), List.of(), List.of());
+        mailHooks.add(limits);
+        PolicyChain policy = new PolicyChain(List.of(limits), List.of(), mailHooks,
+                new RelayControl(settings.localDomains, settings.trustedNetworks, settings.hostname), List.of(limits),
+                List.of());
+        context.getRegistry().bind("policyCheck", new PolicyCheck(policy));
+        sweeper = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "mailhub-policy-sweeper");
+            t.setDaemon(true);
+            return t;
+        });
+        sweeper.scheduleWithFixedDelay(() -> {
+            limits.sweep();
+            security.failures().sweep();
+        }, 1, 1, java.util.concurrent.TimeUnit.MINUTES);
         MessageComposer composer = new MessageComposer(settings.hostname, Clock.systemDefaultZone());
         listeners.add(new SmtpServer(smtpSettings(ListenerRole.MX, settings.smtpPort), policy, queue, composer, security));
         if (settings.submissionPort >= 0) {
@@ -170,6 +188,11 @@ public final class MailhubRuntime extends MainListenerSupport implements CamelCo
 
     @Override
     public void afterStart(BaseMainSupport main) {
+        try {
+            counters.register();
+        } catch (javax.management.JMException e) {
+            LOG.warn("policy counters not visible over JMX: {}", e.toString());
+        }
         for (SmtpServer listener : listeners) {
             try {
                 listener.start();
@@ -195,6 +218,10 @@ public final class MailhubRuntime extends MainListenerSupport implements CamelCo
     @Override
     public void afterStop(BaseMainSupport main) {
         MailQueueAdmin.unregister();
+        PolicyCounters.unregister();
+        if (sweeper != null) {
+            sweeper.shutdownNow();
+        }
         queue.close();
         if (broker != null) {
             try {

@@ -46,6 +46,9 @@ public final class MailhubSettings {
         k.put("mailhub.auth.failure-window", "15m");
         k.put("mailhub.auth.lockout", "15m");
         k.put("mailhub.auth.lockout-delay", "2s");
+        k.put("mailhub.limits.connections-per-minute", "100");
+        k.put("mailhub.limits.messages-per-hour", "1000");
+        k.put("mailhub.limits.recipients-per-hour", "5000");
         k.put("mailhub.http.port", "8080");
         k.put("mailhub.data.dir", "./data");
         k.put("mailhub.config.dir", "./config");
@@ -91,6 +94,10 @@ public final class MailhubSettings {
     public final Duration authFailureWindow;
     public final Duration authLockout;
     public final Duration authLockoutDelay;
+    /** Rate limits (0: off); trusted networks are exempt. */
+    public final int limitConnectionsPerMinute;
+    public final int limitMessagesPerHour;
+    public final int limitRecipientsPerHour;
     public final int httpPort;
     public final Path dataDir;
     public final Path configDir;
@@ -146,6 +153,9 @@ public final class MailhubSettings {
         authFailureWindow = duration("mailhub.auth.failure-window", Duration.ofSeconds(1));
         authLockout = duration("mailhub.auth.lockout", Duration.ofSeconds(1));
         authLockoutDelay = duration("mailhub.auth.lockout-delay", Duration.ZERO);
+        limitConnectionsPerMinute = intIn("mailhub.limits.connections-per-minute", 0, 1_000_000);
+        limitMessagesPerHour = intIn("mailhub.limits.messages-per-hour", 0, 10_000_000);
+        limitRecipientsPerHour = intIn("mailhub.limits.recipients-per-hour", 0, 100_000_000);
         httpPort = port("mailhub.http.port");
         dataDir = Path.of(value("mailhub.data.dir")).toAbsolutePath().normalize();
         configDir = Path.of(value("mailhub.config.dir")).toAbsolutePath().normalize();

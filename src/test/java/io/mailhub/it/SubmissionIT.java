@@ -49,6 +49,7 @@ class SubmissionIT {
                 .set("mailhub.auth.users-file", users)
                 .set("mailhub.auth.max-failures", 3)
                 .set("mailhub.auth.lockout-delay", "0s")
+                .set("mailhub.limits.connections-per-minute", 40)
                 .start();
     }
 
@@ -197,6 +198,24 @@ class SubmissionIT {
         Swaks.Result right = Swaks.run(hub.smtpsPort, "--tlsc", "-a", "PLAIN", "-au", "alice", "-ap", ALICE_PASSWORD,
                 "--local-interface", from, "--quit-after", "AUTH");
         assertThat(right.transcript()).contains("421 4.7.0").doesNotContain("235");
+    }
+
+    @Test
+    void aClientOpeningTooManyConnectionsPerMinuteGets421() throws Exception {
+        java.net.InetAddress from = java.net.InetAddress.getByName("127.0.0.5");
+        List<String> greetings = new java.util.ArrayList<>();
+        for (int i = 0; i < 41; i++) {
+            try (java.net.Socket s = new java.net.Socket(java.net.InetAddress.getLoopbackAddress(), hub.smtpPort, from, 0)) {
+                s.setSoTimeout(10_000);
+                greetings.add(new java.io.BufferedReader(new java.io.InputStreamReader(s.getInputStream(),
+                        StandardCharsets.US_ASCII)).readLine());
+            }
+        }
+        assertThat(greetings.subList(0, 40)).allMatch(g -> g.startsWith("220 "));
+        assertThat(greetings.get(40)).isEqualTo(
+                "421 4.7.0 Error: too many connections from [127.0.0.5] (limit 40 per minute), try again later");
+        Swaks.Result other = Swaks.run(hub.smtpPort, "--local-interface", "127.0.0.6", "--quit-after", "CONNECT");
+        assertThat(other.transcript()).as("another address is not affected").contains("220 hub.test");
     }
 
     private static void send(Session session, String protocol, String user, String password, String subject)

@@ -46,6 +46,10 @@ class SubmissionTest {
     private final FakeMailQueue queue = new FakeMailQueue();
     private AuthFailures failures = new AuthFailures(3, Duration.ofMinutes(15), Duration.ofMinutes(15), Clock.systemUTC());
     private SmtpServer server;
+    private io.mailhub.policy.RateLimits limits =
+            new io.mailhub.policy.RateLimits(0, 0, 0, NetworkList.parse(""), Clock.systemUTC());
+
+    SubmissionTest() throws Exception {}
 
     @BeforeAll
     static void tlsAndUsers() throws Exception {
@@ -66,9 +70,10 @@ class SubmissionTest {
     private int start(ListenerRole role) throws Exception {
         SmtpSettings settings = new SmtpSettings(HOST, null, 0, role, 20, Duration.ofMinutes(1), 100_000, 100, 2000,
                 dir.resolve("spool"), 64 * 1024, 20, Duration.ofSeconds(1));
-        PolicyChain policy = new PolicyChain(List.of(), List.of(), List.of(new SenderLoginCheck(authenticator::user)),
-                new RelayControl(DomainList.parse("example.test"), NetworkList.parse("192.0.2.0/24"), HOST), List.of(),
-                List.of());
+        PolicyChain policy = new PolicyChain(List.of(limits), List.of(),
+                List.of(new SenderLoginCheck(authenticator::user), limits),
+                new RelayControl(DomainList.parse("example.test"), NetworkList.parse("192.0.2.0/24"), HOST),
+                List.of(limits), List.of());
         server = new SmtpServer(settings, policy, queue, new MessageComposer(HOST, Clock.systemUTC()),
                 new ListenerSecurity(tls, authenticator, failures, Duration.ZERO));
         server.start();
@@ -244,6 +249,28 @@ class SubmissionTest {
             assertThat(received).contains("(using " + protocol + " with cipher " + cipher)
                     .contains("(Authenticated sender: alice)").contains("with ESMTPSA id");
             assertThat(queue.queued().get(0).envelope().authUser()).isEqualTo("alice");
+        }
+    }
+
+    // ---- rate limits ----
+
+    @Test
+    void aUserOverTheMessageOrRecipientLimitGets450AndCanTryAgainLater() throws Exception {
+        limits = new io.mailhub.policy.RateLimits(0, 2, 3, NetworkList.parse(""), Clock.systemUTC());
+        try (SmtpTestClient c = withTls(SmtpTestClient.connect(start(ListenerRole.SUBMISSION)))) {
+            c.command("EHLO client.example");
+            c.authPlain("alice", PASSWORD);
+            assertThat(c.command("MAIL FROM:<alice@example.test>")).startsWith("250");
+            assertThat(c.command("RCPT TO:<a@elsewhere.example>")).startsWith("250");
+            assertThat(c.command("RCPT TO:<b@elsewhere.example>")).startsWith("250");
+            assertThat(c.command("RCPT TO:<c@elsewhere.example>")).startsWith("250");
+            assertThat(c.command("RCPT TO:<d@elsewhere.example>"))
+                    .startsWith("450 4.7.1 Error: too many recipients from user alice (limit 3 per hour)");
+            assertThat(c.command("RSET")).startsWith("250");
+            assertThat(c.command("MAIL FROM:<alice@example.test>")).startsWith("250");
+            assertThat(c.command("RSET")).startsWith("250");
+            assertThat(c.command("MAIL FROM:<alice@example.test>"))
+                    .startsWith("450 4.7.1 Error: too many messages from user alice (limit 2 per hour)");
         }
     }
 
