@@ -24,8 +24,11 @@ public final class MailhubMain {
             if (args[0].equals("hash-password") && args.length == 1) {
                 return HashPassword.run(System.in, System.out, System.err);
             }
+            if (args[0].equals("dkim-keygen") || args[0].equals("dkim-record")) {
+                return DkimCommands.run(args, System.out, System.err);
+            }
             System.err.println("mailhub: unknown command '" + String.join(" ", args) + "'; run without arguments to"
-                    + " start the hub, or with 'hash-password' to hash a password for the users file");
+                    + " start the hub; commands: hash-password, dkim-keygen, dkim-record");
             return 2;
         }
         MailhubSettings settings;

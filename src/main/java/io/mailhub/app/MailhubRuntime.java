@@ -8,6 +8,7 @@ import io.mailhub.bounce.BounceStage;
 import io.mailhub.bounce.DsnComposer;
 import io.mailhub.bounce.NotifyRules;
 import io.mailhub.delivery.DeliveryOutcome;
+import io.mailhub.dkim.DkimSigner;
 import io.mailhub.ingress.smtp.ListenerRole;
 import io.mailhub.ingress.smtp.ListenerSecurity;
 import io.mailhub.ingress.smtp.SmtpServer;
@@ -133,7 +134,13 @@ public final class MailhubRuntime extends MainListenerSupport implements CamelCo
             limits.sweep();
             security.failures().sweep();
         }, 1, 1, java.util.concurrent.TimeUnit.MINUTES);
-        MessageComposer composer = new MessageComposer(settings.hostname, Clock.systemDefaultZone());
+        DkimSigner signer = null;
+        if (!settings.dkimKeys.isEmpty()) {
+            signer = new DkimSigner(settings.dkimKeys, Clock.systemDefaultZone());
+            LOG.info("DKIM signing outbound mail from {}", settings.dkimKeys.values().stream().flatMap(List::stream)
+                    .map(k -> k.recordName() + " (" + k.algorithm().tag() + ")").toList());
+        }
+        MessageComposer composer = new MessageComposer(settings.hostname, Clock.systemDefaultZone(), signer);
         listeners.add(new SmtpServer(smtpSettings(ListenerRole.MX, settings.smtpPort), policy, queue, composer, security));
         if (settings.submissionPort >= 0) {
             listeners.add(new SmtpServer(smtpSettings(ListenerRole.SUBMISSION, settings.submissionPort), policy, queue,

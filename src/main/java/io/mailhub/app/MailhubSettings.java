@@ -46,6 +46,7 @@ public final class MailhubSettings {
         k.put("mailhub.auth.failure-window", "15m");
         k.put("mailhub.auth.lockout", "15m");
         k.put("mailhub.auth.lockout-delay", "2s");
+        k.put("mailhub.dkim.key-table", "");
         k.put("mailhub.limits.connections-per-minute", "100");
         k.put("mailhub.limits.messages-per-hour", "1000");
         k.put("mailhub.limits.recipients-per-hour", "5000");
@@ -94,6 +95,8 @@ public final class MailhubSettings {
     public final Duration authFailureWindow;
     public final Duration authLockout;
     public final Duration authLockoutDelay;
+    /** DKIM keys by domain (from the key table); empty: no signing. */
+    public final Map<String, List<io.mailhub.dkim.DkimKey>> dkimKeys;
     /** Rate limits (0: off); trusted networks are exempt. */
     public final int limitConnectionsPerMinute;
     public final int limitMessagesPerHour;
@@ -153,6 +156,7 @@ public final class MailhubSettings {
         authFailureWindow = duration("mailhub.auth.failure-window", Duration.ofSeconds(1));
         authLockout = duration("mailhub.auth.lockout", Duration.ofSeconds(1));
         authLockoutDelay = duration("mailhub.auth.lockout-delay", Duration.ZERO);
+        dkimKeys = dkimKeys("mailhub.dkim.key-table");
         limitConnectionsPerMinute = intIn("mailhub.limits.connections-per-minute", 0, 1_000_000);
         limitMessagesPerHour = intIn("mailhub.limits.messages-per-hour", 0, 10_000_000);
         limitRecipientsPerHour = intIn("mailhub.limits.recipients-per-hour", 0, 100_000_000);
@@ -379,6 +383,19 @@ public final class MailhubSettings {
             error(key, e.getMessage());
         }
         return p;
+    }
+
+    private Map<String, List<io.mailhub.dkim.DkimKey>> dkimKeys(String key) {
+        Path table = readableFile(key);
+        if (table == null || !java.nio.file.Files.isReadable(table)) {
+            return Map.of();
+        }
+        try {
+            return io.mailhub.dkim.DkimKeyTable.load(table);
+        } catch (java.io.IOException e) {
+            error(key, e.getMessage());
+            return Map.of();
+        }
     }
 
     /** A port, or "off" (-1) for a listener that is not started. */

@@ -1,11 +1,10 @@
 package io.mailhub.cleanup;
 
+import io.mailhub.dkim.DkimSigner;
 import io.mailhub.model.Envelope;
 import io.mailhub.model.MessageContent;
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.SequenceInputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.ZonedDateTime;
@@ -25,10 +24,26 @@ public final class MessageComposer {
 
     private final String hostname;
     private final Clock clock;
+    private final DkimSigner signer;
 
     public MessageComposer(String hostname, Clock clock) {
+        this(hostname, clock, null);
+    }
+
+    /** @param signer signs outbound mail (see {@link #sign}), or {@code null} for no DKIM */
+    public MessageComposer(String hostname, Clock clock, DkimSigner signer) {
         this.hostname = hostname;
         this.clock = clock;
+        this.signer = signer;
+    }
+
+    /**
+     * Adds DKIM signatures to a composed outbound message (from a logged-in user or a trusted network) when the key
+     * table has keys for its From: domain; otherwise returns it unchanged. Mail relayed into the hub from elsewhere is
+     * never signed (it is not ours).
+     */
+    public MessageContent sign(MessageContent composed) throws IOException {
+        return signer == null ? composed : signer.sign(composed);
     }
 
     public MessageContent compose(Envelope envelope, SessionTrace trace, HeaderScanner scan, MessageContent content) {
@@ -46,7 +61,7 @@ public final class MessageComposer {
         if (!scan.firstLineIsHeader() && content.size() > 0 && !startsWithEmptyLine(content)) {
             prefix.append("\r\n");
         }
-        return new PrefixedContent(prefix.toString().getBytes(StandardCharsets.UTF_8), content);
+        return MessageContent.prefixed(prefix.toString().getBytes(StandardCharsets.UTF_8), content);
     }
 
     /** The Received header (RFC 5321 section 4.4), folded, ending in CRLF. */
@@ -87,32 +102,4 @@ public final class MessageComposer {
     }
 
     /** Our prefix followed by the received content; reading it never copies the content into memory. */
-    private record PrefixedContent(byte[] prefix, MessageContent content) implements MessageContent {
-        @Override
-        public long size() {
-            return prefix.length + content.size();
-        }
-
-        @Override
-        public InputStream openStream() throws IOException {
-            return new SequenceInputStream(new ByteArrayInputStream(prefix), content.openStream());
-        }
-
-        @Override
-        public byte[] inMemory() {
-            byte[] body = content.inMemory();
-            if (body == null) {
-                return null;
-            }
-            byte[] all = new byte[prefix.length + body.length];
-            System.arraycopy(prefix, 0, all, 0, prefix.length);
-            System.arraycopy(body, 0, all, prefix.length, body.length);
-            return all;
-        }
-
-        @Override
-        public void close() {
-            content.close();
-        }
-    }
 }

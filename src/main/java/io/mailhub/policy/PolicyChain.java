@@ -42,6 +42,11 @@ public final class PolicyChain {
         return new PolicyChain(List.of(), List.of(), List.of(), relayControl, List.of(), List.of());
     }
 
+    /** Whether the session may relay: a login or a trusted network (outbound mail, which is signed with DKIM). */
+    public boolean mayRelay(SessionFacts s) {
+        return relayControl.mayRelay(s);
+    }
+
     public HookResult connect(SessionFacts s) {
         for (ConnectHook h : connect) {
             HookResult r = h.connect(s);

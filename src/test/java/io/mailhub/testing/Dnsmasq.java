@@ -69,7 +69,7 @@ public final class Dnsmasq implements AutoCloseable {
 
     /** The address to give a resolver. */
     public InetSocketAddress address() {
-        return new InetSocketAddress(HOST, front.port());
+        return new InetSocketAddress(front.host(), front.port());
     }
 
     public int port() {
@@ -78,7 +78,7 @@ public final class Dnsmasq implements AutoCloseable {
 
     /** The {@code host:port} form of {@code mailhub.dns.servers}. */
     public String setting() {
-        return HOST + ":" + front.port();
+        return front.host() + ":" + front.port();
     }
 
     /** The command line of the server that answers clients, for failure messages. */
@@ -117,8 +117,33 @@ public final class Dnsmasq implements AutoCloseable {
         private final List<String> servfail = new ArrayList<>();
         private final List<String> refused = new ArrayList<>();
         private int ttl;
+        private String listenHost = HOST;
+        private int listenPort;
 
         private Builder() {}
+
+        /**
+         * Where the server that answers clients listens, e.g. {@code 127.0.0.153} port 53 for programs that only use
+         * the system resolver (resolv.conf cannot name a port); port 53 needs root. Default: 127.0.0.1, a free port.
+         */
+        public Builder listenOn(String host, int port) {
+            this.listenHost = host;
+            this.listenPort = port;
+            return this;
+        }
+
+        /**
+         * A TXT record whose value may exceed 255 octets (a DKIM key): dnsmasq splits it into strings of 255 itself,
+         * which resolvers join again. On its command line dnsmasq keeps quotes and splits at commas, so the value
+         * must not contain commas.
+         */
+        public Builder longTxt(String name, String value) {
+            if (value.indexOf(',') >= 0 || value.indexOf('"') >= 0) {
+                throw new IllegalArgumentException("dnsmasq cannot serve commas or quotes in a TXT value: " + value);
+            }
+            records.add("--txt-record=" + name + "," + value);
+            return this;
+        }
 
         /** A local zone: its names without records are NXDOMAIN ({@code --local=/zone/}). Default: {@code test}. */
         public Builder zone(String zone) {
@@ -195,7 +220,7 @@ public final class Dnsmasq implements AutoCloseable {
             if (!servfail.isEmpty() || !refused.isEmpty()) {
                 List<String> flags = new ArrayList<>();
                 servfail.forEach(d -> flags.add("--local=/" + d + "/"));
-                upstream = Instance.start(flags);
+                upstream = Instance.start(flags, HOST, 0);
             }
             try {
                 List<String> flags = new ArrayList<>();
@@ -210,7 +235,7 @@ public final class Dnsmasq implements AutoCloseable {
                 for (String domain : refused) {
                     flags.add("--server=/" + domain + "/" + HOST + "#" + upstream.port());
                 }
-                return new Dnsmasq(Instance.start(flags), upstream);
+                return new Dnsmasq(Instance.start(flags, listenHost, listenPort), upstream);
             } catch (IOException | RuntimeException e) {
                 if (upstream != null) {
                     upstream.stop();
@@ -221,18 +246,18 @@ public final class Dnsmasq implements AutoCloseable {
     }
 
     /** One dnsmasq process. */
-    private record Instance(Process process, int port, List<String> command, Path logFile) {
+    private record Instance(Process process, String host, int port, List<String> command, Path logFile) {
 
-        static Instance start(List<String> flags) throws IOException {
+        static Instance start(List<String> flags, String host, int fixedPort) throws IOException {
             IOException last = null;
             for (int attempt = 0; attempt < 5; attempt++) {
-                int port = freePort();
+                int port = fixedPort > 0 ? fixedPort : freePort();
                 List<String> command = new ArrayList<>(List.of(
                         BINARY,
                         "--conf-file=/dev/null",
                         "--no-daemon",
                         "--port=" + port,
-                        "--listen-address=" + HOST,
+                        "--listen-address=" + host,
                         "--bind-interfaces",
                         "--no-resolv",
                         "--no-hosts",
@@ -245,14 +270,14 @@ public final class Dnsmasq implements AutoCloseable {
                         .redirectErrorStream(true)
                         .redirectOutput(log.toFile())
                         .start();
-                Instance instance = new Instance(process, port, List.copyOf(command), log);
+                Instance instance = new Instance(process, host, port, List.copyOf(command), log);
                 if (instance.awaitListening()) {
                     return instance;
                 }
                 String output = instance.log();
                 instance.stop();
                 last = new IOException("dnsmasq did not start: " + String.join(" ", command) + "\n" + output);
-                if (!output.contains("in use")) {
+                if (!output.contains("in use") || fixedPort > 0) {
                     break; // a bad flag, not a port taken in the meantime
                 }
             }
@@ -263,7 +288,7 @@ public final class Dnsmasq implements AutoCloseable {
         private boolean awaitListening() {
             long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
             while (System.nanoTime() < deadline && process.isAlive()) {
-                try (Socket s = new Socket(HOST, port)) {
+                try (Socket s = new Socket(host, port)) {
                     return true;
                 } catch (IOException notYet) {
                     try {

@@ -56,6 +56,7 @@ final class SmtpReplies {
     static final SmtpReply LINE_TOO_LONG = SmtpReply.of(552, "5.3.4", "Error: message line exceeds the per-line limit");
     static final SmtpReply BARE_LF = SmtpReply.of(550, "5.5.2", "Error: bare <LF> received, message refused");
     static final SmtpReply BARE_CR = SmtpReply.of(550, "5.5.2", "Error: bare <CR> received, message refused");
+    static final SmtpReply SIGNING_FAILED = SmtpReply.of(451, "4.7.0", "Error: cannot sign the message, try again later");
     static final SmtpReply QUEUE_UNAVAILABLE = SmtpReply.of(451, "4.3.0", "Error: mail queue unavailable, try again later");
 
     private SmtpReplies() {}

@@ -375,7 +375,16 @@ final class SmtpSession implements SessionFacts, Runnable {
             SessionTrace trace = new SessionTrace(helo, clientAddress().getHostAddress(), esmtp,
                     tlsSocket == null ? null : tlsSocket.getSession().getProtocol(),
                     tlsSocket == null ? null : tlsSocket.getSession().getCipherSuite(), authUser());
-            try (MessageContent stored = server.composer().compose(envelope, trace, message.headers(), content)) {
+            MessageContent composed = server.composer().compose(envelope, trace, message.headers(), content);
+            if (server.policy().mayRelay(this)) {
+                try {
+                    composed = server.composer().sign(composed);
+                } catch (IOException e) {
+                    LOG.error("{}: not queued, DKIM signing failed: {}", queueId, e.getMessage());
+                    return SmtpReplies.SIGNING_FAILED;
+                }
+            }
+            try (MessageContent stored = composed) {
                 Envelope queued = envelope.withSize(stored.size());
                 server.queue().enqueue(queued, stored);
                 LOG.info("{}: from={}, size={}, nrcpt={}, client=[{}], helo={} (queued)", queueId, queued.senderPath(),

@@ -1,5 +1,6 @@
 package io.mailhub.ingress.tls;
 
+import io.mailhub.crypto.PemFiles;
 import java.io.IOException;
 import java.net.Socket;
 import java.nio.file.Files;
@@ -128,8 +129,14 @@ public final class ServerTls {
         } catch (IOException e) {
             throw new TlsConfigException("cannot read TLS file: " + e.getMessage(), e);
         }
-        List<X509Certificate> chain = PemFiles.certificates(certFile);
-        PrivateKey key = PemFiles.privateKey(keyFile);
+        List<X509Certificate> chain;
+        PrivateKey key;
+        try {
+            chain = PemFiles.certificates(certFile);
+            key = PemFiles.privateKey(keyFile);
+        } catch (IOException e) {
+            throw new TlsConfigException(e.getMessage(), e);
+        }
         if (!matches(chain.get(0), key)) {
             throw new TlsConfigException(keyFile + " does not hold the private key of the first certificate in "
                     + certFile);

@@ -1,4 +1,4 @@
-package io.mailhub.ingress.tls;
+package io.mailhub.crypto;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -18,31 +18,34 @@ import org.bouncycastle.openssl.PEMKeyPair;
 import org.bouncycastle.openssl.PEMParser;
 import org.bouncycastle.openssl.jcajce.JcaPEMKeyConverter;
 
-/** Reads a certificate chain and a private key from PEM files, the way Postfix and every other MTA keeps them. */
-final class PemFiles {
+/**
+ * Reads a certificate chain and a private key from PEM files, the way Postfix, OpenDKIM and every other mail server
+ * keeps them. Errors name the file.
+ */
+public final class PemFiles {
 
     private PemFiles() {}
 
     /** The certificates in {@code file}, the server's own first. */
-    static List<X509Certificate> certificates(Path file) throws TlsConfigException {
+    public static List<X509Certificate> certificates(Path file) throws IOException {
         try (InputStream in = Files.newInputStream(file)) {
             List<X509Certificate> chain = new ArrayList<>();
             for (var c : CertificateFactory.getInstance("X.509").generateCertificates(in)) {
                 chain.add((X509Certificate) c);
             }
             if (chain.isEmpty()) {
-                throw new TlsConfigException(file + ": no PEM certificate (-----BEGIN CERTIFICATE-----) found");
+                throw new IOException(file + ": no PEM certificate (-----BEGIN CERTIFICATE-----) found");
             }
             return chain;
-        } catch (IOException e) {
-            throw new TlsConfigException("cannot read certificate file " + file + ": " + e.getMessage(), e);
+        } catch (java.nio.file.NoSuchFileException e) {
+            throw new IOException("cannot read certificate file " + file + ": no such file", e);
         } catch (CertificateException e) {
-            throw new TlsConfigException(file + ": not a PEM certificate chain: " + e.getMessage(), e);
+            throw new IOException(file + ": not a PEM certificate chain: " + e.getMessage(), e);
         }
     }
 
     /** The unencrypted private key in {@code file}: PKCS#8, PKCS#1 (RSA) or SEC1 (EC). */
-    static PrivateKey privateKey(Path file) throws TlsConfigException {
+    public static PrivateKey privateKey(Path file) throws IOException {
         try (Reader reader = Files.newBufferedReader(file, StandardCharsets.US_ASCII);
                 PEMParser parser = new PEMParser(reader)) {
             JcaPEMKeyConverter converter = new JcaPEMKeyConverter();
@@ -54,12 +57,12 @@ final class PemFiles {
                     return converter.getKeyPair(pair).getPrivate();
                 }
             }
-            throw new TlsConfigException(file + ": no unencrypted PEM private key found (encrypted keys are not"
+            throw new IOException(file + ": no unencrypted PEM private key found (encrypted keys are not"
                     + " supported: the hub must start unattended)");
         } catch (PEMException e) {
-            throw new TlsConfigException(file + ": not a usable PEM private key: " + e.getMessage(), e);
-        } catch (IOException e) {
-            throw new TlsConfigException("cannot read key file " + file + ": " + e.getMessage(), e);
+            throw new IOException(file + ": not a usable PEM private key: " + e.getMessage(), e);
+        } catch (java.nio.file.NoSuchFileException e) {
+            throw new IOException("cannot read key file " + file + ": no such file", e);
         }
     }
 }

@@ -1,0 +1,166 @@
+package io.mailhub.dkim;
+
+import io.mailhub.model.MessageContent;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.security.MessageDigest;
+import java.security.Signature;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Signs outbound mail (RFC 6376) with every key the key table has for the domain of the From: address: typically one
+ * RSA-2048 and one Ed25519 key (RFC 8463 recommends signing with both while verifiers catch up). Relaxed/relaxed
+ * canonicalization; the usual originator and content header fields are signed when present, and From once more than
+ * present so that no second From can be added without breaking the signature. The signatures are added in front of
+ * the message; the message itself is not changed.
+ */
+public final class DkimSigner {
+
+    /** Signed when present, in this order (RFC 6376 section 5.4.1's recommendations). */
+    static final List<String> SIGNED = List.of("from", "reply-to", "subject", "date", "to", "cc", "message-id",
+            "in-reply-to", "references", "mime-version", "content-type", "content-transfer-encoding", "sender",
+            "list-id", "list-unsubscribe", "list-unsubscribe-post");
+    private static final int HEADER_LIMIT = 1 << 20;
+
+    private final Map<String, List<DkimKey>> keys;
+    private final Clock clock;
+
+    public DkimSigner(Map<String, List<DkimKey>> keysByDomain, Clock clock) {
+        this.keys = Map.copyOf(keysByDomain);
+        this.clock = clock;
+    }
+
+    /** The domains with keys. */
+    public Set<String> domains() {
+        return keys.keySet();
+    }
+
+    /** {@code content} with DKIM-Signature fields in front, or {@code content} itself when no key fits. */
+    public MessageContent sign(MessageContent content) throws IOException {
+        List<String> fields = new ArrayList<>();
+        byte[] bodyHash;
+        try (InputStream in = content.openStream()) {
+            if (!readHeader(in, fields)) {
+                return content; // no header/body separator within the limit: not a message we can sign
+            }
+            String domain = fromDomain(fields);
+            List<DkimKey> domainKeys = domain == null ? null : keys.get(domain);
+            if (domainKeys == null) {
+                return content;
+            }
+            Canonical.Body body = new Canonical.Body(MessageDigest.getInstance("SHA-256"));
+            in.transferTo(body);
+            bodyHash = body.finish();
+            StringBuilder signatures = new StringBuilder();
+            long now = clock.instant().getEpochSecond();
+            for (DkimKey key : domainKeys) {
+                signatures.append(signature(key, fields, bodyHash, now));
+            }
+            return MessageContent.prefixed(signatures.toString().getBytes(StandardCharsets.UTF_8), content);
+        } catch (GeneralSecurityException e) {
+            throw new IOException("DKIM signing failed: " + e.getMessage(), e);
+        }
+    }
+
+    /** One DKIM-Signature field, folded, ending in CRLF. */
+    static String signature(DkimKey key, List<String> fields, byte[] bodyHash, long timestamp)
+            throws GeneralSecurityException {
+        List<String> signedNames = new ArrayList<>();
+        StringBuilder data = new StringBuilder();
+        for (String name : SIGNED) {
+            List<String> present = withName(fields, name);
+            // from the bottom up (RFC 6376 section 5.4.2); each instance once
+            for (int i = present.size() - 1; i >= 0; i--) {
+                data.append(Canonical.header(present.get(i)));
+                signedNames.add(name);
+            }
+        }
+        signedNames.add("from"); // oversigned: a From added later would break the signature
+        String field = "DKIM-Signature: v=1; a=" + key.algorithm().tag() + "; c=relaxed/relaxed; d=" + key.domain()
+                + "; s=" + key.selector() + ";\r\n\tt=" + timestamp + "; h=" + String.join(":", signedNames)
+                + ";\r\n\tbh=" + Base64.getEncoder().encodeToString(bodyHash) + ";\r\n\tb=";
+        String unsigned = Canonical.header(field);
+        data.append(unsigned, 0, unsigned.length() - 2); // without its CRLF (section 3.7)
+        byte[] input = data.toString().getBytes(StandardCharsets.UTF_8);
+        Signature signer = Signature.getInstance(key.algorithm().jcaName());
+        signer.initSign(key.privateKey());
+        if (key.algorithm() == DkimAlgorithm.ED25519_SHA256) {
+            signer.update(MessageDigest.getInstance("SHA-256").digest(input));
+        } else {
+            signer.update(input);
+        }
+        return field + Base64.getEncoder().encodeToString(signer.sign()) + "\r\n";
+    }
+
+    private static List<String> withName(List<String> fields, String name) {
+        List<String> found = new ArrayList<>();
+        for (String f : fields) {
+            int colon = f.indexOf(':');
+            if (colon > 0 && f.substring(0, colon).strip().toLowerCase(Locale.ROOT).equals(name)) {
+                found.add(f);
+            }
+        }
+        return found;
+    }
+
+    /** The domain of the (first) From: address, lower case, or {@code null}. */
+    static String fromDomain(List<String> fields) {
+        List<String> from = withName(fields, "from");
+        if (from.isEmpty()) {
+            return null;
+        }
+        String value = from.get(0).substring(from.get(0).indexOf(':') + 1).replace("\r\n", " ");
+        int lt = value.lastIndexOf('<');
+        int gt = value.lastIndexOf('>');
+        String address = lt >= 0 && gt > lt ? value.substring(lt + 1, gt) : value.split(",")[0];
+        int at = address.lastIndexOf('@');
+        if (at < 0) {
+            return null;
+        }
+        String domain = address.substring(at + 1).strip().toLowerCase(Locale.ROOT);
+        return domain.isEmpty() ? null : domain;
+    }
+
+    /** Reads the header fields (each with its folding and final CRLF); false if no empty line ends the header. */
+    private static boolean readHeader(InputStream in, List<String> fields) throws IOException {
+        ByteArrayOutputStream line = new ByteArrayOutputStream();
+        StringBuilder field = null;
+        long read = 0;
+        int prev = -1;
+        for (int b = in.read(); b >= 0; b = in.read()) {
+            if (++read > HEADER_LIMIT) {
+                return false;
+            }
+            line.write(b);
+            if (b == '\n' && prev == '\r') {
+                String text = line.toString(StandardCharsets.UTF_8);
+                line.reset();
+                if (text.equals("\r\n")) {
+                    if (field != null) {
+                        fields.add(field.toString());
+                    }
+                    return true;
+                }
+                if ((text.charAt(0) == ' ' || text.charAt(0) == '\t') && field != null) {
+                    field.append(text); // continuation
+                } else {
+                    if (field != null) {
+                        fields.add(field.toString());
+                    }
+                    field = new StringBuilder(text);
+                }
+            }
+            prev = b;
+        }
+        return false;
+    }
+}

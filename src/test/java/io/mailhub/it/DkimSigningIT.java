@@ -1,0 +1,172 @@
+package io.mailhub.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.mailhub.testing.Dnsmasq;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * DKIM signatures made by the packaged hub, checked by an independent verifier: dkimpy (Debian's {@code python3-dkim},
+ * src/test/resources/it/dkim-verify.py) looking up the public keys in real DNS, a dnsmasq that serves the TXT records
+ * the hub's own {@code dkim-keygen} printed.
+ */
+class DkimSigningIT {
+
+    static Path dir;
+    static Dnsmasq dns;
+    static SmtpSink sink;
+    static HubProcess hub;
+
+    @BeforeAll
+    static void start() throws Exception {
+        dir = HubProcess.itDir("dkim");
+        String rsaRecord = cli("dkim-keygen", "signed.test", "rsa2026", "rsa", dir.resolve("rsa.pem").toString());
+        String edRecord = cli("dkim-keygen", "signed.test", "ed2026", "ed25519", dir.resolve("ed.pem").toString());
+        assertThat(rsaRecord).startsWith("rsa2026._domainkey.signed.test. IN TXT ( \"v=DKIM1; k=rsa; p=MII");
+        assertThat(edRecord).matches("ed2026\\._domainkey\\.signed\\.test\\. IN TXT \\( \"v=DKIM1; k=ed25519; p=[A-Za-z0-9+/]{43}=\" \\)");
+        dns = Dnsmasq.builder()
+                .longTxt("rsa2026._domainkey.signed.test", String.join("", strings(rsaRecord)))
+                .longTxt("ed2026._domainkey.signed.test", String.join("", strings(edRecord)))
+                .start();
+        Files.writeString(dir.resolve("keys"), "# DKIM keys\nsigned.test rsa2026 rsa.pem\nsigned.test ed2026 ed.pem\n");
+        sink = SmtpSink.onFreePort().start();
+        hub = new HubProcess(dir)
+                .set("mailhub.relay.smarthost", "127.0.0.1:" + sink.port)
+                .set("mailhub.relay.trusted-networks", "127.0.0.1/32")
+                .set("mailhub.dkim.key-table", dir.resolve("keys"))
+                .start();
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        if (hub != null) {
+            hub.close();
+        }
+        if (sink != null) {
+            sink.close();
+        }
+        if (dns != null) {
+            dns.close();
+        }
+    }
+
+    /** The quoted strings of a zone file line. */
+    static List<String> strings(String zoneLine) {
+        List<String> parts = new ArrayList<>();
+        Matcher m = Pattern.compile("\"([^\"]*)\"").matcher(zoneLine);
+        while (m.find()) {
+            parts.add(m.group(1));
+        }
+        return parts;
+    }
+
+    static String cli(String... args) throws Exception {
+        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-jar", HubProcess.jar().toString()));
+        cmd.addAll(List.of(args));
+        Process p = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
+        assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
+        assertThat(p.exitValue()).as(String.join(" ", args)).isZero();
+        return out;
+    }
+
+    /** Runs the independent verifier on {@code message}: one line per signature, "a=... d=... pass" or "... fail". */
+    static String verify(String message) throws IOException, InterruptedException {
+        Process p = new ProcessBuilder("/usr/bin/python3", Path.of("src/test/resources/it/dkim-verify.py").toString(),
+                dns.address().getHostString(), Integer.toString(dns.port())).redirectErrorStream(true).start();
+        p.getOutputStream().write(message.getBytes(StandardCharsets.UTF_8));
+        p.getOutputStream().close();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
+        assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
+        return out;
+    }
+
+    /** The message as delivered, without smtp-sink's own X- envelope headers, with one of its two signatures. */
+    static String withOnlySignature(String delivered, String algorithm) {
+        String[] lines = delivered.replace("\r\n", "\n").split("\n", -1);
+        List<List<String>> fields = new ArrayList<>();
+        int i = 0;
+        for (; i < lines.length && !lines[i].isEmpty(); i++) {
+            if (lines[i].startsWith(" ") || lines[i].startsWith("\t")) {
+                fields.get(fields.size() - 1).add(lines[i]);
+            } else {
+                fields.add(new ArrayList<>(List.of(lines[i])));
+            }
+        }
+        StringBuilder out = new StringBuilder();
+        for (List<String> field : fields) {
+            String text = String.join("\n", field);
+            boolean otherSignature = text.startsWith("DKIM-Signature:") && !text.contains("a=" + algorithm + ";");
+            if (!otherSignature && !text.startsWith("X-Mail-Args:") && !text.startsWith("X-Rcpt-Args:")) {
+                out.append(text).append('\n');
+            }
+        }
+        for (; i < lines.length; i++) {
+            out.append(lines[i]).append(i < lines.length - 1 ? "\n" : "");
+        }
+        return out.toString();
+    }
+
+    private SinkMessage sendSigned(String marker) throws Exception {
+        Swaks.Result r = Swaks.run(hub.smtpPort, "-f", "alice@signed.test", "-t", "bob@remote.test",
+                "--header", "From: Alice <alice@signed.test>", "--header", "Subject: " + marker,
+                "--body", "Hello Bob,\r\n\r\nthis  line has   runs of spaces \t \r\nand trailing ones.   \r\n\r\n\r\n");
+        assertThat(r.exitCode()).as(r.transcript()).isZero();
+        return await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100))
+                .until(() -> sink.messages().stream().filter(m -> m.content().contains(marker)).findFirst(),
+                        java.util.Optional::isPresent).get();
+    }
+
+    @Test
+    void bothSignaturesOfTheHubVerifyWithAnIndependentVerifierAndFailOnceTheMessageIsChanged() throws Exception {
+        SinkMessage m = sendSigned(UUID.randomUUID().toString());
+        assertThat(m.headers("DKIM-Signature")).hasSize(2);
+        String message = m.content();
+
+        assertThat(verify(message).lines()).containsExactly("a=rsa-sha256 d=signed.test pass",
+                "a=ed25519-sha256 d=signed.test pass");
+        assertThat(verify(message.replace("Hello Bob", "Hello Eve")).lines())
+                .allMatch(l -> l.contains(" fail")).hasSize(2);
+        assertThat(verify(message.replace("Subject: ", "Subject: Re: ")).lines())
+                .allMatch(l -> l.contains(" fail")).hasSize(2);
+        // a second From added on the way: the oversigned From makes both signatures fail
+        assertThat(verify(message.replace("From: Alice", "From: mallory@evil.test\nFrom: Alice")).lines())
+                .allMatch(l -> l.contains(" fail")).hasSize(2);
+    }
+
+    @Test
+    void eachSignatureStandsOnItsOwn() throws Exception {
+        SinkMessage m = sendSigned(UUID.randomUUID().toString());
+        assertThat(verify(withOnlySignature(m.content(), "rsa-sha256"))).isEqualTo("a=rsa-sha256 d=signed.test pass");
+        assertThat(verify(withOnlySignature(m.content(), "ed25519-sha256")))
+                .isEqualTo("a=ed25519-sha256 d=signed.test pass");
+    }
+
+    @Test
+    void mailThatIsNotOursIsNotSigned() throws Exception {
+        String marker = UUID.randomUUID().toString();
+        Swaks.Result r = Swaks.run(hub.smtpPort, "-f", "carol@other.test", "-t", "bob@remote.test",
+                "--header", "From: carol@other.test", "--header", "Subject: " + marker);
+        assertThat(r.exitCode()).as(r.transcript()).isZero();
+        SinkMessage m = await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100))
+                .until(() -> sink.messages().stream().filter(x -> x.content().contains(marker)).findFirst(),
+                        java.util.Optional::isPresent).get();
+        assertThat(m.headers("DKIM-Signature")).isEmpty();
+        assertThat(verify(m.content())).isEqualTo("no signature");
+    }
+}
