@@ -3,6 +3,8 @@ package io.mailhub.app;
 import io.mailhub.auth.AuthFailures;
 import io.mailhub.auth.Authenticator;
 import io.mailhub.auth.UsersFile;
+import io.mailhub.authres.DnsjavaDns;
+import io.mailhub.authres.InboundAuthentication;
 import io.mailhub.cleanup.MessageComposer;
 import io.mailhub.bounce.BounceStage;
 import io.mailhub.bounce.DsnComposer;
@@ -172,7 +174,11 @@ public final class MailhubRuntime extends MainListenerSupport implements CamelCo
                 : new Authenticator(UsersFile.load(settings.usersFile), Clock.systemDefaultZone());
         AuthFailures failures = new AuthFailures(settings.authMaxFailures, settings.authFailureWindow,
                 settings.authLockout, Clock.systemDefaultZone());
-        return new ListenerSecurity(tls, authenticator, failures, settings.authLockoutDelay);
+        InboundAuthentication inbound = settings.inboundChecks ? new InboundAuthentication(settings.hostname,
+                new DnsjavaDns(settings.dnsServers, Duration.ofSeconds(5)), Clock.systemDefaultZone(),
+                new java.util.Random()) : null;
+        return new ListenerSecurity(tls, authenticator, failures, settings.authLockoutDelay, inbound,
+                settings.dmarcReject);
     }
 
     private SmtpSettings smtpSettings(ListenerRole role, int port) {

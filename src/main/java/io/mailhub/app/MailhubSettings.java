@@ -47,6 +47,8 @@ public final class MailhubSettings {
         k.put("mailhub.auth.lockout", "15m");
         k.put("mailhub.auth.lockout-delay", "2s");
         k.put("mailhub.dkim.key-table", "");
+        k.put("mailhub.inbound.checks", "on");
+        k.put("mailhub.dmarc.reject", "off");
         k.put("mailhub.limits.connections-per-minute", "100");
         k.put("mailhub.limits.messages-per-hour", "1000");
         k.put("mailhub.limits.recipients-per-hour", "5000");
@@ -97,6 +99,10 @@ public final class MailhubSettings {
     public final Duration authLockoutDelay;
     /** DKIM keys by domain (from the key table); empty: no signing. */
     public final Map<String, List<io.mailhub.dkim.DkimKey>> dkimKeys;
+    /** SPF, DKIM and DMARC checks of mail from other servers on the MX listener. */
+    public final boolean inboundChecks;
+    /** Whether DMARC p=reject failures are refused (550 5.7.1) instead of only marked. */
+    public final boolean dmarcReject;
     /** Rate limits (0: off); trusted networks are exempt. */
     public final int limitConnectionsPerMinute;
     public final int limitMessagesPerHour;
@@ -157,6 +163,8 @@ public final class MailhubSettings {
         authLockout = duration("mailhub.auth.lockout", Duration.ofSeconds(1));
         authLockoutDelay = duration("mailhub.auth.lockout-delay", Duration.ZERO);
         dkimKeys = dkimKeys("mailhub.dkim.key-table");
+        inboundChecks = onOff("mailhub.inbound.checks");
+        dmarcReject = onOff("mailhub.dmarc.reject");
         limitConnectionsPerMinute = intIn("mailhub.limits.connections-per-minute", 0, 1_000_000);
         limitMessagesPerHour = intIn("mailhub.limits.messages-per-hour", 0, 10_000_000);
         limitRecipientsPerHour = intIn("mailhub.limits.recipients-per-hour", 0, 100_000_000);
@@ -395,6 +403,19 @@ public final class MailhubSettings {
         } catch (java.io.IOException e) {
             error(key, e.getMessage());
             return Map.of();
+        }
+    }
+
+    private boolean onOff(String key) {
+        String v = value(key).trim().toLowerCase(java.util.Locale.ROOT);
+        switch (v) {
+            case "on", "true", "yes":
+                return true;
+            case "off", "false", "no":
+                return false;
+            default:
+                error(key, "must be on or off");
+                return false;
         }
     }
 

@@ -47,15 +47,23 @@ final class Canonical {
      */
     static final class Body extends OutputStream {
         private final MessageDigest digest;
+        private final long limit;
         private final byte[] out = new byte[8192];
         private int n;
+        private long total;
         private long emptyLines;
         private boolean lineHasText;
         private boolean pendingSpace;
         private boolean pendingCr;
 
         Body(MessageDigest digest) {
+            this(digest, -1);
+        }
+
+        /** @param limit hash only the first {@code limit} canonical octets ({@code l=}); -1 for all */
+        Body(MessageDigest digest, long limit) {
             this.digest = digest;
+            this.limit = limit;
         }
 
         @Override
@@ -111,6 +119,9 @@ final class Canonical {
         }
 
         private void put(int b) {
+            if (limit >= 0 && total++ >= limit) {
+                return;
+            }
             if (n == out.length) {
                 digest.update(out, 0, n);
                 n = 0;

@@ -1,7 +1,6 @@
 package io.mailhub.dkim;
 
 import io.mailhub.model.MessageContent;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -12,7 +11,6 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 
@@ -29,7 +27,6 @@ public final class DkimSigner {
     static final List<String> SIGNED = List.of("from", "reply-to", "subject", "date", "to", "cc", "message-id",
             "in-reply-to", "references", "mime-version", "content-type", "content-transfer-encoding", "sender",
             "list-id", "list-unsubscribe", "list-unsubscribe-post");
-    private static final int HEADER_LIMIT = 1 << 20;
 
     private final Map<String, List<DkimKey>> keys;
     private final Clock clock;
@@ -49,10 +46,10 @@ public final class DkimSigner {
         List<String> fields = new ArrayList<>();
         byte[] bodyHash;
         try (InputStream in = content.openStream()) {
-            if (!readHeader(in, fields)) {
+            if (!MessageHeader.read(in, fields)) {
                 return content; // no header/body separator within the limit: not a message we can sign
             }
-            String domain = fromDomain(fields);
+            String domain = MessageHeader.fromDomain(fields);
             List<DkimKey> domainKeys = domain == null ? null : keys.get(domain);
             if (domainKeys == null) {
                 return content;
@@ -77,7 +74,7 @@ public final class DkimSigner {
         List<String> signedNames = new ArrayList<>();
         StringBuilder data = new StringBuilder();
         for (String name : SIGNED) {
-            List<String> present = withName(fields, name);
+            List<String> present = MessageHeader.withName(fields, name);
             // from the bottom up (RFC 6376 section 5.4.2); each instance once
             for (int i = present.size() - 1; i >= 0; i--) {
                 data.append(Canonical.header(present.get(i)));
@@ -101,66 +98,4 @@ public final class DkimSigner {
         return field + Base64.getEncoder().encodeToString(signer.sign()) + "\r\n";
     }
 
-    private static List<String> withName(List<String> fields, String name) {
-        List<String> found = new ArrayList<>();
-        for (String f : fields) {
-            int colon = f.indexOf(':');
-            if (colon > 0 && f.substring(0, colon).strip().toLowerCase(Locale.ROOT).equals(name)) {
-                found.add(f);
-            }
-        }
-        return found;
-    }
-
-    /** The domain of the (first) From: address, lower case, or {@code null}. */
-    static String fromDomain(List<String> fields) {
-        List<String> from = withName(fields, "from");
-        if (from.isEmpty()) {
-            return null;
-        }
-        String value = from.get(0).substring(from.get(0).indexOf(':') + 1).replace("\r\n", " ");
-        int lt = value.lastIndexOf('<');
-        int gt = value.lastIndexOf('>');
-        String address = lt >= 0 && gt > lt ? value.substring(lt + 1, gt) : value.split(",")[0];
-        int at = address.lastIndexOf('@');
-        if (at < 0) {
-            return null;
-        }
-        String domain = address.substring(at + 1).strip().toLowerCase(Locale.ROOT);
-        return domain.isEmpty() ? null : domain;
-    }
-
-    /** Reads the header fields (each with its folding and final CRLF); false if no empty line ends the header. */
-    private static boolean readHeader(InputStream in, List<String> fields) throws IOException {
-        ByteArrayOutputStream line = new ByteArrayOutputStream();
-        StringBuilder field = null;
-        long read = 0;
-        int prev = -1;
-        for (int b = in.read(); b >= 0; b = in.read()) {
-            if (++read > HEADER_LIMIT) {
-                return false;
-            }
-            line.write(b);
-            if (b == '\n' && prev == '\r') {
-                String text = line.toString(StandardCharsets.UTF_8);
-                line.reset();
-                if (text.equals("\r\n")) {
-                    if (field != null) {
-                        fields.add(field.toString());
-                    }
-                    return true;
-                }
-                if ((text.charAt(0) == ' ' || text.charAt(0) == '\t') && field != null) {
-                    field.append(text); // continuation
-                } else {
-                    if (field != null) {
-                        fields.add(field.toString());
-                    }
-                    field = new StringBuilder(text);
-                }
-            }
-            prev = b;
-        }
-        return false;
-    }
 }

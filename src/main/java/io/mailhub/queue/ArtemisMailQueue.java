@@ -50,7 +50,8 @@ public final class ArtemisMailQueue implements MailQueue, AutoCloseable {
     }
 
     @Override
-    public void enqueue(Envelope envelope, MessageContent content) throws QueueException {
+    public void enqueue(Envelope envelope, MessageContent content, Map<String, String> annotations)
+            throws QueueException {
         if (!storage.hasRoomFor(content.size())) {
             throw new QueueException("not enough free space in " + storage, null);
         }
@@ -60,6 +61,7 @@ public final class ArtemisMailQueue implements MailQueue, AutoCloseable {
             BytesMessage message = sender.session().createBytesMessage();
             Map<String, Object> headers = new LinkedHashMap<>();
             EnvelopeHeaders.write(envelope, headers);
+            headers.putAll(annotations);
             for (Map.Entry<String, Object> h : headers.entrySet()) {
                 message.setObjectProperty(h.getKey(), h.getValue());
             }

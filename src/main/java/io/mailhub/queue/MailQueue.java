@@ -1,5 +1,6 @@
 package io.mailhub.queue;
 
+import java.util.Map;
 import io.mailhub.model.Envelope;
 import io.mailhub.model.MessageContent;
 
@@ -14,7 +15,15 @@ public interface MailQueue {
      *
      * @throws QueueException when the store is unavailable or full; nothing was stored
      */
-    void enqueue(Envelope envelope, MessageContent content) throws QueueException;
+    default void enqueue(Envelope envelope, MessageContent content) throws QueueException {
+        enqueue(envelope, content, Map.of());
+    }
+
+    /**
+     * Stores the message with extra message properties for the routes (e.g. {@code MailhubDmarc=quarantine}); their
+     * names start with {@code Mailhub} so they travel with the message through every queue.
+     */
+    void enqueue(Envelope envelope, MessageContent content, Map<String, String> annotations) throws QueueException;
 
     /** A cheap check for MAIL time: false when the store is known to be unreachable or full right now. */
     boolean isAvailable();

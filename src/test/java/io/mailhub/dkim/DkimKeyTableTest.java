@@ -66,10 +66,10 @@ class DkimKeyTableTest {
 
     @Test
     void theSigningDomainIsTheDomainOfTheFromAddress() {
-        assertThat(DkimSigner.fromDomain(List.of("From: Alice <alice@Example.TEST>\r\n"))).isEqualTo("example.test");
-        assertThat(DkimSigner.fromDomain(List.of("from:bob@b.test\r\n"))).isEqualTo("b.test");
-        assertThat(DkimSigner.fromDomain(List.of("From: \"x@y\" <c@c.test>,\r\n d@d.test\r\n"))).isEqualTo("c.test");
-        assertThat(DkimSigner.fromDomain(List.of("Subject: no from\r\n"))).isNull();
-        assertThat(DkimSigner.fromDomain(List.of("From: undisclosed\r\n"))).isNull();
+        assertThat(MessageHeader.fromDomain(List.of("From: Alice <alice@Example.TEST>\r\n"))).isEqualTo("example.test");
+        assertThat(MessageHeader.fromDomain(List.of("from:bob@b.test\r\n"))).isEqualTo("b.test");
+        assertThat(MessageHeader.fromDomain(List.of("From: \"x@y\" <c@c.test>,\r\n d@d.test\r\n"))).isEqualTo("c.test");
+        assertThat(MessageHeader.fromDomain(List.of("Subject: no from\r\n"))).isNull();
+        assertThat(MessageHeader.fromDomain(List.of("From: undisclosed\r\n"))).isNull();
     }
 }

@@ -1,5 +1,6 @@
 package io.mailhub.queue;
 
+import java.util.Map;
 import io.mailhub.model.Envelope;
 import io.mailhub.model.MessageContent;
 import java.io.IOException;
@@ -14,14 +15,15 @@ import java.util.List;
 public final class FakeMailQueue implements MailQueue {
 
     /** One enqueued message: its envelope and the exact content octets. */
-    public record Queued(Envelope envelope, byte[] content) {}
+    public record Queued(Envelope envelope, byte[] content, Map<String, String> annotations) {}
 
     private final List<Queued> queued = new ArrayList<>();
     private boolean available = true;
     private QueueException failure;
 
     @Override
-    public synchronized void enqueue(Envelope envelope, MessageContent content) throws QueueException {
+    public synchronized void enqueue(Envelope envelope, MessageContent content, Map<String, String> annotations)
+            throws QueueException {
         if (failure != null) {
             throw failure;
         }
@@ -30,7 +32,7 @@ public final class FakeMailQueue implements MailQueue {
             if (bytes.length != content.size()) {
                 throw new IllegalStateException("content size " + content.size() + " but " + bytes.length + " octets");
             }
-            queued.add(new Queued(envelope, bytes));
+            queued.add(new Queued(envelope, bytes, Map.copyOf(annotations)));
         } catch (IOException e) {
             throw new QueueException("cannot read content", e);
         }

@@ -73,6 +73,10 @@ final class SmtpReplies {
         return SmtpReply.of(555, "5.5.4", "Error: unsupported parameter " + keyword);
     }
 
+    static SmtpReply dmarcReject(String domain) {
+        return SmtpReply.of(550, "5.7.1", "Email rejected per DMARC policy for " + domain);
+    }
+
     static SmtpReply queued(String queueId) {
         return SmtpReply.of(250, "2.0.0", "Ok: queued as " + queueId);
     }

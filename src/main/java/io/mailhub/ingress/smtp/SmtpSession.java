@@ -1,6 +1,7 @@
 package io.mailhub.ingress.smtp;
 
 import io.mailhub.auth.User;
+import io.mailhub.authres.InboundAuthentication;
 import io.mailhub.cleanup.SessionTrace;
 import io.mailhub.model.Envelope;
 import io.mailhub.model.MessageContent;
@@ -375,8 +376,22 @@ final class SmtpSession implements SessionFacts, Runnable {
             SessionTrace trace = new SessionTrace(helo, clientAddress().getHostAddress(), esmtp,
                     tlsSocket == null ? null : tlsSocket.getSession().getProtocol(),
                     tlsSocket == null ? null : tlsSocket.getSession().getCipherSuite(), authUser());
+            InboundAuthentication.Report checks = null;
+            boolean outbound = server.policy().mayRelay(this);
+            if (!outbound && settings.role() == ListenerRole.MX && security().inbound() != null) {
+                checks = security().inbound().check(clientAddress(), helo, t.sender, content);
+                LOG.info("{}: spf={} dkim={} dmarc={} dis={} from=[{}]", queueId, checks.spf().result().keyword(),
+                        checks.dkim().stream().map(o -> o.result().keyword()).toList(),
+                        checks.dmarc().result().keyword(), checks.disposition(), clientAddress().getHostAddress());
+                if (security().dmarcReject() && checks.disposition().equals("reject")) {
+                    return SmtpReplies.dmarcReject(checks.dmarc().fromDomain());
+                }
+            }
             MessageContent composed = server.composer().compose(envelope, trace, message.headers(), content);
-            if (server.policy().mayRelay(this)) {
+            if (checks != null) {
+                composed = MessageContent.prefixed(checks.header().getBytes(StandardCharsets.UTF_8), composed);
+            }
+            if (outbound) {
                 try {
                     composed = server.composer().sign(composed);
                 } catch (IOException e) {
@@ -386,7 +401,7 @@ final class SmtpSession implements SessionFacts, Runnable {
             }
             try (MessageContent stored = composed) {
                 Envelope queued = envelope.withSize(stored.size());
-                server.queue().enqueue(queued, stored);
+                server.queue().enqueue(queued, stored, annotations(checks));
                 LOG.info("{}: from={}, size={}, nrcpt={}, client=[{}], helo={} (queued)", queueId, queued.senderPath(),
                         queued.size(), queued.recipients().size(), queued.clientAddress(), helo);
                 return SmtpReplies.queued(queueId);
@@ -395,6 +410,15 @@ final class SmtpSession implements SessionFacts, Runnable {
             LOG.warn("{}: not queued, answering 451: {}", queueId, e.getMessage());
             return SmtpReplies.QUEUE_UNAVAILABLE;
         }
+    }
+
+    /** Message properties the routes can act on: the DMARC result and disposition of inbound mail. */
+    private static java.util.Map<String, String> annotations(InboundAuthentication.Report checks) {
+        if (checks == null) {
+            return java.util.Map.of();
+        }
+        return java.util.Map.of("MailhubDmarc", checks.dmarc().result().keyword(), "MailhubDmarcDisposition",
+                checks.disposition(), "MailhubSpf", checks.spf().result().keyword());
     }
 
     void logReject(String phase, SmtpReply reply, String detail) {

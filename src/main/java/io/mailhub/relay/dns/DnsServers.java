@@ -12,7 +12,7 @@ import java.util.regex.Pattern;
  * {@code 127.0.0.1:5353, [::1]:53, 192.0.2.53}. The port defaults to 53; an IPv6 address with a port is written in
  * brackets. Servers are given as addresses, never names (a name would need DNS to find DNS).
  */
-final class DnsServers {
+public final class DnsServers {
 
     static final int DEFAULT_PORT = 53;
 
@@ -21,7 +21,7 @@ final class DnsServers {
     private DnsServers() {}
 
     /** Returns the servers in the order written; empty for an empty or blank setting. */
-    static List<InetSocketAddress> parse(String setting) {
+    public static List<InetSocketAddress> parse(String setting) {
         List<InetSocketAddress> servers = new ArrayList<>();
         if (setting == null || setting.isBlank()) {
             return servers;
