@@ -119,13 +119,18 @@ public final class MailhubRuntime extends MainListenerSupport implements CamelCo
                 settings.limitRecipientsPerHour, settings.trustedNetworks, Clock.systemDefaultZone());
         counters = new PolicyCounters(limits, security.failures());
         List<MailHook> mailHooks = new ArrayList<>();
-        if (security.authenticator() != null) {
-            mailHooks.add(new SenderLoginCheck(security.authenticator()::user));
+        SenderLoginCheck senderCheck = security.authenticator() == null ? null
+                : new SenderLoginCheck(security.authenticator()::user);
+        if (senderCheck != null) {
+            mailHooks.add(senderCheck);
         }
         mailHooks.add(limits);
         PolicyChain policy = new PolicyChain(List.of(limits), List.of(), mailHooks,
                 new RelayControl(settings.localDomains, settings.trustedNetworks, settings.hostname), List.of(limits),
                 List.of());
+        if (senderCheck != null && settings.authCheckHeaderFrom) {
+            policy = policy.withHeaderFrom(List.of(senderCheck));
+        }
         context.getRegistry().bind("policyCheck", new PolicyCheck(policy));
         sweeper = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "mailhub-policy-sweeper");

@@ -46,6 +46,7 @@ public final class MailhubSettings {
         k.put("mailhub.auth.failure-window", "15m");
         k.put("mailhub.auth.lockout", "15m");
         k.put("mailhub.auth.lockout-delay", "2s");
+        k.put("mailhub.auth.check-header-from", "on");
         k.put("mailhub.dkim.key-table", "");
         k.put("mailhub.inbound.checks", "on");
         k.put("mailhub.dmarc.reject", "off");
@@ -97,6 +98,8 @@ public final class MailhubSettings {
     public final Duration authFailureWindow;
     public final Duration authLockout;
     public final Duration authLockoutDelay;
+    /** Whether a logged-in user's From: header addresses must be theirs too (not only MAIL FROM). */
+    public final boolean authCheckHeaderFrom;
     /** DKIM keys by domain (from the key table); empty: no signing. */
     public final Map<String, List<io.mailhub.dkim.DkimKey>> dkimKeys;
     /** SPF, DKIM and DMARC checks of mail from other servers on the MX listener. */
@@ -162,6 +165,7 @@ public final class MailhubSettings {
         authFailureWindow = duration("mailhub.auth.failure-window", Duration.ofSeconds(1));
         authLockout = duration("mailhub.auth.lockout", Duration.ofSeconds(1));
         authLockoutDelay = duration("mailhub.auth.lockout-delay", Duration.ZERO);
+        authCheckHeaderFrom = onOff("mailhub.auth.check-header-from");
         dkimKeys = dkimKeys("mailhub.dkim.key-table");
         inboundChecks = onOff("mailhub.inbound.checks");
         dmarcReject = onOff("mailhub.dmarc.reject");

@@ -61,6 +61,34 @@ public final class MessageHeader {
         return found;
     }
 
+    /** Every address of the From: fields ({@code local@domain}, domain in lower case), in order. */
+    public static List<String> fromAddresses(List<String> fields) {
+        List<String> out = new ArrayList<>();
+        for (String field : withName(fields, "from")) {
+            String value = field.substring(field.indexOf(':') + 1).replace("\r\n", " ");
+            java.util.regex.Matcher angle = java.util.regex.Pattern.compile("<([^<>]*)>").matcher(value);
+            boolean any = false;
+            while (angle.find()) {
+                any = true;
+                add(out, angle.group(1));
+            }
+            if (!any) {
+                for (String part : value.split(",")) {
+                    add(out, part.replaceAll("\\(.*?\\)", ""));
+                }
+            }
+        }
+        return out;
+    }
+
+    private static void add(List<String> out, String address) {
+        String a = address.strip();
+        int at = a.lastIndexOf('@');
+        if (!a.isEmpty()) {
+            out.add(at < 0 ? a : a.substring(0, at) + "@" + a.substring(at + 1).toLowerCase(Locale.ROOT));
+        }
+    }
+
     /** The domain of the (first) From: address, lower case, or {@code null}. */
     public static String fromDomain(List<String> fields) {
         List<String> from = withName(fields, "from");

@@ -18,6 +18,7 @@ public final class PolicyChain {
     private final RelayControl relayControl;
     private final List<RcptHook> rcpt;
     private final List<DataHook> data;
+    private List<HeaderFromHook> headerFrom = List.of();
 
     /**
      * @param relayControl always asked first for every recipient, so no later hook can turn the hub into an open relay
@@ -40,6 +41,28 @@ public final class PolicyChain {
     /** A chain with only the relay control, the one rule no configuration may drop. */
     public static PolicyChain of(RelayControl relayControl) {
         return new PolicyChain(List.of(), List.of(), List.of(), relayControl, List.of(), List.of());
+    }
+
+    /** This chain, also asking {@code hooks} about the From: header at end of data. */
+    public PolicyChain withHeaderFrom(List<HeaderFromHook> hooks) {
+        PolicyChain copy = new PolicyChain(connect, helo, mail, relayControl, rcpt, data);
+        copy.headerFrom = List.copyOf(hooks);
+        return copy;
+    }
+
+    /** Whether anything checks the From: header (so the listener need not read it otherwise). */
+    public boolean checksHeaderFrom() {
+        return !headerFrom.isEmpty();
+    }
+
+    public HookResult headerFrom(SessionFacts s, List<String> fromAddresses) {
+        for (HeaderFromHook h : headerFrom) {
+            HookResult r = h.headerFrom(s, fromAddresses);
+            if (r.kind() != HookResult.Kind.NEXT) {
+                return r;
+            }
+        }
+        return HookResult.accept();
     }
 
     /** Whether the session may relay: a login or a trusted network (outbound mail, which is signed with DKIM). */

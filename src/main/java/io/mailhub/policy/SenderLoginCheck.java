@@ -3,6 +3,7 @@ package io.mailhub.policy;
 import io.mailhub.auth.User;
 import io.mailhub.model.MailAddress;
 import io.mailhub.model.SmtpReply;
+import java.util.List;
 import java.util.function.Function;
 
 /**
@@ -11,7 +12,7 @@ import java.util.function.Function;
  * {@code 553 5.7.1 Sender address rejected: not owned by user}. The null sender is allowed. Sessions without a login
  * are not this rule's business (relay control and the listener's AUTH requirement handle them).
  */
-public final class SenderLoginCheck implements MailHook {
+public final class SenderLoginCheck implements MailHook, HeaderFromHook {
 
     private final Function<String, User> users;
 
@@ -31,6 +32,29 @@ public final class SenderLoginCheck implements MailHook {
             return HookResult.next();
         }
         return HookResult.reject(notOwned(sender, login));
+    }
+
+    /**
+     * The From: header too (when configured): every address in it must belong to the logged-in user, else
+     * {@code 553 5.7.1} at end of data. A message without a From: address passes here (other checks may object).
+     */
+    @Override
+    public HookResult headerFrom(SessionFacts session, List<String> fromAddresses) {
+        String login = session.authUser();
+        if (login == null) {
+            return HookResult.next();
+        }
+        User user = users.apply(login);
+        for (String address : fromAddresses) {
+            int at = address.lastIndexOf('@');
+            MailAddress parsed = at > 0 && at < address.length() - 1
+                    ? new MailAddress(address.substring(0, at), address.substring(at + 1)) : null;
+            if (parsed == null || user == null || !user.maySendAs(parsed)) {
+                return HookResult.reject(SmtpReply.of(553, "5.7.1", "From: <" + address
+                        + "> rejected: not owned by user " + login));
+            }
+        }
+        return HookResult.next();
     }
 
     /** Whether {@code login} may use {@code address}, e.g. in the From: header (for routes and other ingress paths). */

@@ -3,6 +3,10 @@ package io.mailhub.ingress.smtp;
 import io.mailhub.auth.User;
 import io.mailhub.authres.InboundAuthentication;
 import io.mailhub.cleanup.SessionTrace;
+import io.mailhub.dkim.MessageHeader;
+import java.io.InputStream;
+import java.util.ArrayList;
+import java.util.List;
 import io.mailhub.model.Envelope;
 import io.mailhub.model.MessageContent;
 import io.mailhub.model.QueueIds;
@@ -369,6 +373,13 @@ final class SmtpSession implements SessionFacts, Runnable {
                 clientAddress().getHostAddress(), helo, authUser(), Instant.now(), content.size());
         try (content) {
             HookResult r = server.policy().data(this, envelope);
+            if (!r.isReject() && user != null && server.policy().checksHeaderFrom()) {
+                List<String> fields = new ArrayList<>();
+                try (InputStream in = content.openStream()) {
+                    MessageHeader.read(in, fields);
+                }
+                r = server.policy().headerFrom(this, MessageHeader.fromAddresses(fields));
+            }
             if (r.isReject()) {
                 LOG.info("{}: reject: END-OF-MESSAGE from [{}]: {}", queueId, clientAddress().getHostAddress(), r.reply());
                 return r.reply();

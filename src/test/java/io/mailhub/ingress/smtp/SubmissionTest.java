@@ -70,10 +70,10 @@ class SubmissionTest {
     private int start(ListenerRole role) throws Exception {
         SmtpSettings settings = new SmtpSettings(HOST, null, 0, role, 20, Duration.ofMinutes(1), 100_000, 100, 2000,
                 dir.resolve("spool"), 64 * 1024, 20, Duration.ofSeconds(1));
-        PolicyChain policy = new PolicyChain(List.of(limits), List.of(),
-                List.of(new SenderLoginCheck(authenticator::user), limits),
+        SenderLoginCheck senderCheck = new SenderLoginCheck(authenticator::user);
+        PolicyChain policy = new PolicyChain(List.of(limits), List.of(), List.of(senderCheck, limits),
                 new RelayControl(DomainList.parse("example.test"), NetworkList.parse("192.0.2.0/24"), HOST),
-                List.of(limits), List.of());
+                List.of(limits), List.of()).withHeaderFrom(List.of(senderCheck));
         server = new SmtpServer(settings, policy, queue, new MessageComposer(HOST, Clock.systemUTC()),
                 new ListenerSecurity(tls, authenticator, failures, Duration.ZERO));
         server.start();
@@ -231,6 +231,25 @@ class SubmissionTest {
             c.command("RSET");
             assertThat(c.command("MAIL FROM:<>")).startsWith("250");
         }
+    }
+
+    @Test
+    void aLoggedInUsersFromHeaderMustBeTheirsTooAndIsCheckedAtEndOfData() throws Exception {
+        try (SmtpTestClient c = withTls(SmtpTestClient.connect(start(ListenerRole.SUBMISSION)))) {
+            c.command("EHLO client.example");
+            c.authPlain("alice", PASSWORD);
+            c.command("MAIL FROM:<alice@example.test>");
+            c.command("RCPT TO:<bob@example.test>");
+            c.command("DATA");
+            assertThat(c.command("From: The Boss <boss@example.test>\r\nSubject: pay this\r\n\r\nnow\r\n."))
+                    .isEqualTo("553 5.7.1 From: <boss@example.test> rejected: not owned by user alice");
+            c.command("MAIL FROM:<alice@example.test>");
+            c.command("RCPT TO:<bob@example.test>");
+            c.command("DATA");
+            assertThat(c.command("From: Alice <alice@example.test>, helper@alice.test\r\n\r\nok\r\n."))
+                    .startsWith("250 2.0.0 Ok: queued as");
+        }
+        assertThat(queue.queued()).hasSize(1);
     }
 
     @Test
