@@ -29,6 +29,12 @@
 #                     relayhost = bench.test:SINKPORT (an MX lookup) and a
 #                     resolv.conf naming 127.0.0.1, bind-mounted for its
 #                     processes only. Needs dnsmasq and util-linux unshare.
+#   --submission      TLS + AUTH submission instead of plain relay: the load
+#                     comes from bench/SubmissionLoad.java (STARTTLS, AUTH
+#                     PLAIN, one message per connection) on the hub's
+#                     submission listener (users file, bcrypt) and on Postfix
+#                     with the same RSA-2048 certificate, STARTTLS and Cyrus
+#                     SASL (sasldb); both relay to the smart host smtp-sink.
 #   --only-hub / --only-postfix   measure one system only
 #   --timeout SECS    per run limit for smtp-source and for end-to-end (600)
 #   --warmup W        send W messages to each fresh system first (not timed)
@@ -64,6 +70,7 @@ MARKDOWN_OUT=""
 KEEP=0
 BASELINE=0
 MX=0
+SUBMISSION=0
 SENDER=sender@bench.test
 RECIPIENT=rcpt@bench.test
 
@@ -83,6 +90,7 @@ while (($#)); do
     --only-postfix) SYSTEMS=(postfix); shift ;;
     --with-baseline) BASELINE=1; shift ;;
     --mx) MX=1; shift ;;
+    --submission) SUBMISSION=1; shift ;;
     --markdown-out) [[ -n ${2:-} ]] || die "--markdown-out needs a file"; MARKDOWN_OUT=$2; shift 2 ;;
     --keep) KEEP=1; shift ;;
     -h | --help) usage; exit 0 ;;
@@ -109,6 +117,8 @@ if has_system hub; then
 fi
 
 ((MX)) && require_cmd dnsmasq unshare
+((MX && SUBMISSION)) && die "--submission uses the smart host path; it does not combine with --mx"
+((SUBMISSION && BASELINE)) && die "--with-baseline is smtp-source into smtp-sink; it does not combine with --submission"
 ((MX && BASELINE)) && die "--with-baseline measures smtp-source into smtp-sink on 127.0.0.1; it does not combine with --mx"
 mkdir -p "$BENCH_ROOT"
 chmod 0755 "$BENCH_ROOT"
@@ -178,6 +188,48 @@ relay_options() {
   fi
 }
 
+# ---------------------------------------------------------------- submission (TLS + AUTH)
+SUB_USER=bench
+SUB_PASSWORD='bench password 42'
+# One certificate for both systems, the hub's users file (bcrypt from the hub's
+# own hash-password), Postfix's sasldb, and the compiled load generator.
+submission_setup() {
+  local dir=$RUN_ROOT/submission
+  mkdir -p "$dir/classes"
+  chmod 0755 "$dir"
+  openssl req -x509 -newkey rsa:2048 -nodes -days 30 -subj "/CN=bench.localdomain" \
+    -keyout "$dir/key.pem" -out "$dir/cert.pem" >/dev/null 2>&1 || die "openssl could not make the certificate"
+  chmod 0644 "$dir/key.pem" "$dir/cert.pem"
+  printf '%s\n' "$SUB_PASSWORD" | java -jar "$MAILHUB_JAR" hash-password >"$dir/hash" ||
+    die "hash-password failed"
+  printf '%s:%s:%s\n' "$SUB_USER" "$(cat "$dir/hash")" "$SENDER" >"$dir/users"
+  rm -f "$dir/sasldb2"
+  printf '%s' "$SUB_PASSWORD" | saslpasswd2 -p -c -f "$dir/sasldb2" -u bench.localdomain "$SUB_USER" ||
+    die "saslpasswd2 failed (package sasl2-bin)"
+  chown postfix "$dir/sasldb2" && chmod 0600 "$dir/sasldb2"
+  javac -d "$dir/classes" "$BENCH_DIR/SubmissionLoad.java" || die "javac bench/SubmissionLoad.java failed"
+  SUB_DIR=$dir
+}
+
+hub_submission_options() {
+  ((SUBMISSION)) || return 0
+  echo "-Dmailhub.submission.port=$1 -Dmailhub.tls.cert=$SUB_DIR/cert.pem -Dmailhub.tls.key=$SUB_DIR/key.pem"
+  echo "-Dmailhub.auth.users-file=$SUB_DIR/users"
+}
+
+# Postfix's smtpd with the same certificate, STARTTLS offered, AUTH (Cyrus SASL,
+# sasldb) only over TLS: what the load generator does against it is what it
+# does against the hub's submission listener.
+pf_submission_config() {
+  mkdir -p "$PF_DIR/etc/sasl"
+  printf '%s\n' "pwcheck_method: auxprop" "auxprop_plugin: sasldb" "mech_list: PLAIN LOGIN" \
+    "sasldb_path: $SUB_DIR/sasldb2" >"$PF_DIR/etc/sasl/smtpd.conf"
+  postconf -c "$PF_DIR/etc" -e "smtpd_tls_security_level = may" "smtpd_tls_cert_file = $SUB_DIR/cert.pem" \
+    "smtpd_tls_key_file = $SUB_DIR/key.pem" "smtpd_tls_auth_only = yes" "smtpd_sasl_auth_enable = yes" \
+    "smtpd_sasl_type = cyrus" "smtpd_sasl_path = smtpd" "smtpd_sasl_local_domain = bench.localdomain" \
+    "smtpd_tls_received_header = yes" "smtpd_sasl_authenticated_header = yes"
+}
+
 # ---------------------------------------------------------------- the hub
 hub_start() {
   local rundir=$1 smtp_port=$2 http_port=$3 relay_port=$4 started banner_at=-1 elapsed
@@ -188,6 +240,7 @@ hub_start() {
     -Dmailhub.smtp.port="$smtp_port" \
     -Dmailhub.http.port="$http_port" \
     $(relay_options "$relay_port") \
+    $(hub_submission_options "${5:-0}") \
     -Dmailhub.data.dir="$HUB_DATA" \
     -jar "$MAILHUB_JAR") >"$rundir/hub.log" 2>&1 </dev/null 9>&- &
   HUB_PID=$!
@@ -250,10 +303,17 @@ send_and_wait() {
   local t0 t1 t2 rc=0 got deadline_us c0
   c0=$(busy_ticks)
   t0=$(now_us)
-  timeout --signal=TERM "$TIMEOUT" \
-    smtp-source -s "$SESSIONS" -m "$count" -l "$SIZE" -c \
-    -f "$SENDER" -t "$RECIPIENT" "127.0.0.1:$port" \
-    >"$outprefix.out" 2>"$outprefix.err" </dev/null 9>&- &
+  if ((SUBMISSION)); then
+    timeout --signal=TERM "$TIMEOUT" \
+      java -cp "$SUB_DIR/classes" SubmissionLoad 127.0.0.1 "$port" "$SESSIONS" "$count" "$SIZE" \
+      "$SENDER" "$RECIPIENT" "$SUB_USER" "$SUB_PASSWORD" \
+      >"$outprefix.out" 2>"$outprefix.err" </dev/null 9>&- &
+  else
+    timeout --signal=TERM "$TIMEOUT" \
+      smtp-source -s "$SESSIONS" -m "$count" -l "$SIZE" -c \
+      -f "$SENDER" -t "$RECIPIENT" "127.0.0.1:$port" \
+      >"$outprefix.out" 2>"$outprefix.err" </dev/null 9>&- &
+  fi
   SOURCE_PID=$!
   wait "$SOURCE_PID" || rc=$?
   SOURCE_PID=""
@@ -295,13 +355,20 @@ run_one() {
       if ((MX)); then
         postconf -c "$PF_DIR/etc" -e "relayhost = bench.test:$sink_port"
       fi
+      ((SUBMISSION)) && pf_submission_config
       pf_start "$PF_DIR"
       pf_assert_rejects_bare_lf "$PF_DIR"
       ;;
     hub)
       sut_port=$(free_port)
       http_port=$(free_port)
-      hub_start "$rundir" "$sut_port" "$http_port" "$sink_port"
+      if ((SUBMISSION)); then
+        local smtp_port
+        smtp_port=$(free_port)
+        hub_start "$rundir" "$smtp_port" "$http_port" "$sink_port" "$sut_port"
+      else
+        hub_start "$rundir" "$sut_port" "$http_port" "$sink_port"
+      fi
       ;;
     direct)
       sut_port=$sink_port
@@ -389,7 +456,9 @@ fi
 
 # ---------------------------------------------------------------- main
 ((MX)) && dns_start
+((SUBMISSION)) && submission_setup
 PATH_DESC=$( ((MX)) && echo "MX lookup (dnsmasq on loopback) to smtp-sink" || echo "smart host smtp-sink")
+((SUBMISSION)) && PATH_DESC="TLS + AUTH submission (bench/SubmissionLoad.java), relayed to the smart host smtp-sink"
 START_DATE=$(date -u +%Y-%m-%dT%H:%M:%SZ)
 log "smtp-bench: path=$PATH_DESC systems=${SYSTEMS[*]} messages=$MESSAGES sessions=$SESSIONS size=$SIZE runs=$RUNS warmup=$WARMUP"
 for ((i = 1; i <= RUNS; i++)); do

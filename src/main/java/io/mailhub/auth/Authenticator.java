@@ -20,7 +20,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * (never the password itself), like Dovecot's auth cache: a client that logs in for every message pays bcrypt once,
  * not every time. A changed password changes the stored hash and so misses the cache.
  */
-public final class Authenticator {
+public final class Authenticator implements Logins {
 
     static final Duration CACHE_TIME = Duration.ofMinutes(5);
     private static final int CACHE_LIMIT = 10_000;
@@ -38,7 +38,7 @@ public final class Authenticator {
         new SecureRandom().nextBytes(cacheKey);
     }
 
-    /** The user when name and password match, otherwise {@code null}. */
+    @Override
     public User authenticate(String name, char[] password) {
         User user = users.find(name);
         if (user == null) {
@@ -64,7 +64,7 @@ public final class Authenticator {
         return user;
     }
 
-    /** The user called {@code name} (for the sender check after login), or {@code null}. */
+    @Override
     public User user(String name) {
         return users.find(name);
     }

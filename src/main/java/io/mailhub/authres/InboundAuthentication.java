@@ -100,6 +100,17 @@ public final class InboundAuthentication {
         return sb.append("\r\n").toString();
     }
 
+    /** Whether {@code field} is an Authentication-Results field whose authserv-id is {@code authservId}. */
+    public static boolean claimsToBe(String field, String authservId) {
+        int colon = field.indexOf(':');
+        if (colon < 0 || !field.substring(0, colon).strip().equalsIgnoreCase("Authentication-Results")) {
+            return false;
+        }
+        String value = field.substring(colon + 1).replaceAll("\\([^)]*\\)", " ").strip();
+        String id = value.split("[;\\s]", 2)[0];
+        return id.equalsIgnoreCase(authservId);
+    }
+
     /** Text safe inside an RFC 8601 comment. */
     private static String comment(String text) {
         return text == null ? "" : text.replaceAll("[()\\\\\\r\\n]", " ");

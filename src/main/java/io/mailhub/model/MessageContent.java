@@ -18,6 +18,11 @@ public interface MessageContent extends AutoCloseable {
     /** The content as one array when it is held in memory, otherwise {@code null}. */
     byte[] inMemory();
 
+    /** Content held in memory. */
+    static MessageContent of(byte[] bytes) {
+        return new InMemoryContent(bytes);
+    }
+
     /** {@code prefix} followed by {@code content}; closing it closes {@code content}. */
     static MessageContent prefixed(byte[] prefix, MessageContent content) {
         return new PrefixedContent(prefix, content);

@@ -26,31 +26,12 @@ class MessageComposerTest {
             List.of(Recipient.of(new MailAddress("bob", "example.test"))), null, null, BodyType.SEVEN_BIT, false,
             "192.0.2.10", "client.example", null, CLOCK.instant(), -1);
 
-    private record Bytes(byte[] bytes) implements MessageContent {
-        @Override
-        public long size() {
-            return bytes.length;
-        }
-
-        @Override
-        public InputStream openStream() {
-            return new ByteArrayInputStream(bytes);
-        }
-
-        @Override
-        public byte[] inMemory() {
-            return bytes;
-        }
-
-        @Override
-        public void close() {}
-    }
 
     private static String compose(SessionTrace trace, String message) throws IOException {
         byte[] bytes = message.getBytes(UTF_8);
         HeaderScanner scan = new HeaderScanner(1 << 20);
         scan.update(bytes, 0, bytes.length);
-        MessageContent composed = COMPOSER.compose(ENVELOPE, trace, scan, new Bytes(bytes));
+        MessageContent composed = COMPOSER.compose(ENVELOPE, trace, scan, MessageContent.of(bytes));
         try (InputStream in = composed.openStream()) {
             byte[] streamed = in.readAllBytes();
             assertThat(streamed).hasSize((int) composed.size()).isEqualTo(composed.inMemory());

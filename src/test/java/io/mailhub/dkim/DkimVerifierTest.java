@@ -3,7 +3,6 @@ package io.mailhub.dkim;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.mailhub.model.MessageContent;
-import java.io.ByteArrayInputStream;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -29,26 +28,7 @@ class DkimVerifierTest {
     private final DkimVerifier verifier = new DkimVerifier(name -> dns.getOrDefault(name, List.of()), Clock.systemUTC());
 
     private static MessageContent content(String text) {
-        byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
-        return new MessageContent() {
-            @Override
-            public long size() {
-                return bytes.length;
-            }
-
-            @Override
-            public InputStream openStream() {
-                return new ByteArrayInputStream(bytes);
-            }
-
-            @Override
-            public byte[] inMemory() {
-                return bytes;
-            }
-
-            @Override
-            public void close() {}
-        };
+        return MessageContent.of(text.getBytes(StandardCharsets.UTF_8));
     }
 
     private DkimKey key(String selector, String algorithm, int bits) throws Exception {

@@ -1,19 +1,14 @@
 package io.mailhub.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
 import io.mailhub.testing.Dnsmasq;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -126,9 +121,7 @@ class InboundAuthenticationIT {
     }
 
     static String authenticationResults(SmtpSink at, String marker) {
-        SinkMessage m = await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100))
-                .until(() -> at.messages().stream().filter(x -> x.content().contains(marker)).findFirst(),
-                        java.util.Optional::isPresent).get();
+        SinkMessage m = at.awaitMessage(marker);
         List<String> ar = m.headers("Authentication-Results");
         assertThat(ar).hasSize(1);
         return ar.get(0).replaceAll("\\s+", " ");
@@ -144,6 +137,24 @@ class InboundAuthenticationIT {
         assertThat(authenticationResults(marker)).startsWith("hub.test; spf=pass smtp.mailfrom=alice@good.test;")
                 .contains("dkim=pass header.d=good.test header.s=sel header.a=rsa-sha256 header.b=")
                 .endsWith("dmarc=pass (p=reject dis=none) header.from=good.test");
+    }
+
+    @Test
+    void resultsThatArriveClaimingToBeOursAreRemovedAndOthersKept() throws Exception {
+        String marker = UUID.randomUUID().toString();
+        Path signed = message(marker, "Alice <alice@good.test>", "good.test", "sel", dir.resolve("good.pem"),
+                "relaxed/relaxed");
+        String forged = "Authentication-Results: HUB.test; dkim=pass header.d=bank.test\n"
+                + "Authentication-Results: other.example;\n\tspf=pass smtp.mailfrom=x@y.test\n";
+        Files.writeString(signed, forged + Files.readString(signed));
+        Swaks.Result r = send("alice@good.test", signed);
+        assertThat(r.exitCode()).as(r.transcript()).isZero();
+
+        SinkMessage m = sink.awaitMessage(marker);
+        assertThat(m.headers("Authentication-Results")).hasSize(2);
+        assertThat(m.headers("Authentication-Results").get(0)).startsWith("hub.test;").contains("dkim=pass header.d=good.test");
+        assertThat(m.headers("Authentication-Results").get(1)).startsWith("other.example;");
+        assertThat(m.content()).doesNotContain("header.d=bank.test");
     }
 
     @Test

@@ -73,6 +73,15 @@ public final class SmtpSink implements AutoCloseable {
     }
 
     /** Every message received so far, oldest first. */
+    /** The first message whose content contains {@code marker}, waiting up to 30 s for it to arrive. */
+    public SinkMessage awaitMessage(String marker) {
+        return org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(30))
+                .pollInterval(java.time.Duration.ofMillis(100))
+                .until(() -> messages().stream().filter(m -> m.content().contains(marker)).findFirst(),
+                        java.util.Optional::isPresent)
+                .get();
+    }
+
     public List<SinkMessage> messages() {
         try (Stream<Path> files = Files.list(dumps)) {
             List<SinkMessage> result = new ArrayList<>();

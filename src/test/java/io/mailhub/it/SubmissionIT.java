@@ -77,9 +77,7 @@ class SubmissionIT {
     }
 
     private static SinkMessage awaitDelivery(String marker) {
-        return await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100))
-                .until(() -> sink.messages().stream().filter(m -> m.content().contains(marker)).findFirst(),
-                        java.util.Optional::isPresent).get();
+        return sink.awaitMessage(marker);
     }
 
     @Test

@@ -4,33 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.mailhub.model.MailAddress;
 import io.mailhub.model.Recipient;
+import io.mailhub.testing.ManualClock;
 import java.net.InetAddress;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
 import org.junit.jupiter.api.Test;
 
 class RateLimitsTest {
-
-    private static final class ManualClock extends Clock {
-        Instant now = Instant.parse("2026-01-01T00:00:00Z");
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneId.of("UTC");
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
-    }
 
     private record Facts(InetAddress clientAddress, String authUser) implements SessionFacts {
         @Override
@@ -44,7 +24,7 @@ class RateLimitsTest {
         }
     }
 
-    private final ManualClock clock = new ManualClock();
+    private final ManualClock clock = new ManualClock(Instant.parse("2026-01-01T00:00:00Z"));
     private final RateLimits limits = new RateLimits(2, 2, 3, networks("10.0.0.0/8"), clock);
     private final Facts stranger = new Facts(address("192.0.2.7"), null);
     private final Facts alice = new Facts(address("192.0.2.8"), "alice");
@@ -76,7 +56,7 @@ class RateLimitsTest {
         assertThat(third.reply().toString()).isEqualTo(
                 "421 4.7.0 Error: too many connections from [192.0.2.7] (limit 2 per minute), try again later");
         assertThat(limits.connect(alice).isReject()).as("another address has its own count").isFalse();
-        clock.now = clock.now.plus(Duration.ofSeconds(61));
+        clock.advance(Duration.ofSeconds(61));
         assertThat(limits.connect(stranger).isReject()).isFalse();
     }
 
@@ -93,7 +73,7 @@ class RateLimitsTest {
                 + " from user alice (limit 3 per hour)");
         assertThat(limits.counters()).containsEntry("messages alice", 2).containsEntry("recipients alice", 3);
 
-        clock.now = clock.now.plus(Duration.ofMinutes(61));
+        clock.advance(Duration.ofMinutes(61));
         assertThat(limits.mail(alice, sender).isReject()).isFalse();
         limits.sweep();
         assertThat(limits.counters()).containsOnlyKeys("messages alice");

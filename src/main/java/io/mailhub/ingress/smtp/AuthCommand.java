@@ -92,8 +92,8 @@ final class AuthCommand implements SmtpCommand {
         User user;
         try {
             user = session.security().authenticator().authenticate(name, password);
-        } catch (RuntimeException e) {
-            session.logAuth("temporary failure", mechanism, name, e.toString());
+        } catch (IllegalStateException e) {
+            session.logAuth("temporary failure", mechanism, name, e.getMessage());
             return SmtpReplies.AUTH_TEMPORARY_FAILURE;
         } finally {
             Arrays.fill(password, '\0');

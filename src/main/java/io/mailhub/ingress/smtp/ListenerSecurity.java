@@ -1,7 +1,7 @@
 package io.mailhub.ingress.smtp;
 
 import io.mailhub.auth.AuthFailures;
-import io.mailhub.auth.Authenticator;
+import io.mailhub.auth.Logins;
 import io.mailhub.authres.InboundAuthentication;
 import io.mailhub.ingress.tls.ServerTls;
 import java.time.Duration;
@@ -17,11 +17,11 @@ import java.time.Duration;
  * @param inbound SPF, DKIM and DMARC checks of mail from other servers on the MX listener, or {@code null}: none
  * @param dmarcReject whether a DMARC failure under {@code p=reject} is refused (550 5.7.1) rather than only marked
  */
-public record ListenerSecurity(ServerTls tls, Authenticator authenticator, AuthFailures failures, Duration lockoutDelay,
+public record ListenerSecurity(ServerTls tls, Logins authenticator, AuthFailures failures, Duration lockoutDelay,
         InboundAuthentication inbound, boolean dmarcReject) {
 
     /** TLS and AUTH, no checks of inbound mail. */
-    public ListenerSecurity(ServerTls tls, Authenticator authenticator, AuthFailures failures, Duration lockoutDelay) {
+    public ListenerSecurity(ServerTls tls, Logins authenticator, AuthFailures failures, Duration lockoutDelay) {
         this(tls, authenticator, failures, lockoutDelay, null, false);
     }
 

@@ -2,6 +2,7 @@ package io.mailhub.ingress.smtp;
 
 import io.mailhub.auth.User;
 import io.mailhub.authres.InboundAuthentication;
+import io.mailhub.cleanup.HeaderFieldFilter;
 import io.mailhub.cleanup.SessionTrace;
 import io.mailhub.dkim.MessageHeader;
 import java.io.InputStream;
@@ -388,6 +389,7 @@ final class SmtpSession implements SessionFacts, Runnable {
                     tlsSocket == null ? null : tlsSocket.getSession().getProtocol(),
                     tlsSocket == null ? null : tlsSocket.getSession().getCipherSuite(), authUser());
             InboundAuthentication.Report checks = null;
+            MessageContent body = content;
             boolean outbound = server.policy().mayRelay(this);
             if (!outbound && settings.role() == ListenerRole.MX && security().inbound() != null) {
                 checks = security().inbound().check(clientAddress(), helo, t.sender, content);
@@ -397,8 +399,10 @@ final class SmtpSession implements SessionFacts, Runnable {
                 if (security().dmarcReject() && checks.disposition().equals("reject")) {
                     return SmtpReplies.dmarcReject(checks.dmarc().fromDomain());
                 }
+                // RFC 8601 section 5: results that claim to be ours but arrived with the message are forgeries
+                body = HeaderFieldFilter.without(content, f -> InboundAuthentication.claimsToBe(f, settings.hostname()));
             }
-            MessageContent composed = server.composer().compose(envelope, trace, message.headers(), content);
+            MessageContent composed = server.composer().compose(envelope, trace, message.headers(), body);
             if (checks != null) {
                 composed = MessageContent.prefixed(checks.header().getBytes(StandardCharsets.UTF_8), composed);
             }

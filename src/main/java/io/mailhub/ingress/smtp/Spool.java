@@ -2,7 +2,6 @@ package io.mailhub.ingress.smtp;
 
 import io.mailhub.model.MessageContent;
 import java.io.BufferedOutputStream;
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -60,7 +59,7 @@ final class Spool implements AutoCloseable {
         if (fileOut == null) {
             byte[] bytes = memorySize == memory.length ? memory : Arrays.copyOf(memory, memorySize);
             memory = null;
-            return new InMemory(bytes);
+            return MessageContent.of(bytes);
         }
         fileOut.close();
         fileOut = null;
@@ -101,26 +100,6 @@ final class Spool implements AutoCloseable {
             }
         }
         return removed;
-    }
-
-    private record InMemory(byte[] bytes) implements MessageContent {
-        @Override
-        public long size() {
-            return bytes.length;
-        }
-
-        @Override
-        public InputStream openStream() {
-            return new ByteArrayInputStream(bytes);
-        }
-
-        @Override
-        public byte[] inMemory() {
-            return bytes;
-        }
-
-        @Override
-        public void close() {}
     }
 
     private record InFile(Path file, long size) implements MessageContent {

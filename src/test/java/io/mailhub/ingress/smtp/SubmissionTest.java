@@ -190,6 +190,34 @@ class SubmissionTest {
         }
     }
 
+    @Test
+    void aLoginBackendThatCannotAnswerGivesATemporaryFailureThatDoesNotCountAgainstTheClient() throws Exception {
+        io.mailhub.auth.Logins down = new io.mailhub.auth.Logins() {
+            @Override
+            public io.mailhub.auth.User authenticate(String name, char[] password) {
+                throw new IllegalStateException("users backend unreachable");
+            }
+
+            @Override
+            public io.mailhub.auth.User user(String name) {
+                return null;
+            }
+        };
+        SmtpSettings settings = new SmtpSettings(HOST, null, 0, ListenerRole.SUBMISSION, 20, Duration.ofMinutes(1),
+                100_000, 100, 2000, dir.resolve("spool"), 64 * 1024, 20, Duration.ofSeconds(1));
+        server = new SmtpServer(settings, PolicyChain.of(new RelayControl(DomainList.parse("example.test"),
+                NetworkList.parse(""), HOST)), queue, new MessageComposer(HOST, Clock.systemUTC()),
+                new ListenerSecurity(tls, down, failures, Duration.ZERO));
+        server.start();
+        try (SmtpTestClient c = withTls(SmtpTestClient.connect(server.port()))) {
+            c.command("EHLO client.example");
+            for (int i = 0; i < 4; i++) { // more than the lockout limit of 3: none of them counts
+                assertThat(c.authPlain("alice", PASSWORD)).isEqualTo("454 4.7.0 Temporary authentication failure");
+            }
+        }
+        assertThat(failures.isLocked(java.net.InetAddress.getByName("127.0.0.1"))).isFalse();
+    }
+
     // ---- submission roles ----
 
     @Test
