@@ -5,7 +5,6 @@ import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
 
@@ -278,91 +277,13 @@ public final class Spf {
             return answer;
         }
 
-        /** Macro expansion (section 7) of a domain-spec. */
+        /** Macro expansion (section 7) of a domain-spec; a malformed macro is a permerror. */
         String expand(String spec, String domain) throws Abort {
-            StringBuilder out = new StringBuilder();
-            for (int i = 0; i < spec.length(); i++) {
-                char c = spec.charAt(i);
-                if (c != '%') {
-                    out.append(c);
-                    continue;
-                }
-                if (++i >= spec.length()) {
-                    throw new Abort(Result.PERMERROR, "bad macro in '" + spec + "'");
-                }
-                char m = spec.charAt(i);
-                if (m == '%') {
-                    out.append('%');
-                } else if (m == '_') {
-                    out.append(' ');
-                } else if (m == '-') {
-                    out.append("%20");
-                } else if (m == '{') {
-                    int end = spec.indexOf('}', i);
-                    if (end < 0) {
-                        throw new Abort(Result.PERMERROR, "unclosed macro in '" + spec + "'");
-                    }
-                    out.append(macro(spec.substring(i + 1, end), domain, spec));
-                    i = end;
-                } else {
-                    throw new Abort(Result.PERMERROR, "bad macro '%" + m + "' in '" + spec + "'");
-                }
+            try {
+                return SpfMacros.expand(spec, domain, ip, sender, helo);
+            } catch (IllegalArgumentException e) {
+                throw new Abort(Result.PERMERROR, e.getMessage());
             }
-            String expanded = out.toString();
-            while (expanded.length() > 253 && expanded.indexOf('.') >= 0) {
-                expanded = expanded.substring(expanded.indexOf('.') + 1); // section 7.3: drop labels from the left
-            }
-            return expanded.toLowerCase(Locale.ROOT);
-        }
-
-        private String macro(String body, String domain, String spec) throws Abort {
-            if (body.isEmpty()) {
-                throw new Abort(Result.PERMERROR, "empty macro in '" + spec + "'");
-            }
-            char letter = Character.toLowerCase(body.charAt(0));
-            String value = switch (letter) {
-                case 's' -> sender;
-                case 'l' -> sender.substring(0, Math.max(0, sender.lastIndexOf('@')));
-                case 'o' -> sender.substring(sender.lastIndexOf('@') + 1);
-                case 'd' -> domain;
-                case 'i' -> ipForMacro();
-                case 'h' -> helo;
-                case 'v' -> ip instanceof Inet6Address ? "ip6" : "in-addr";
-                default -> throw new Abort(Result.PERMERROR, "unknown macro letter '" + body.charAt(0) + "' in '"
-                        + spec + "'");
-            };
-            String rest = body.substring(1);
-            int k = 0;
-            while (k < rest.length() && Character.isDigit(rest.charAt(k))) {
-                k++;
-            }
-            int keep = k == 0 ? Integer.MAX_VALUE : Integer.parseInt(rest.substring(0, Math.min(k, 3)));
-            boolean reverse = k < rest.length() && Character.toLowerCase(rest.charAt(k)) == 'r';
-            String delimiters = rest.substring(k + (reverse ? 1 : 0));
-            if (!delimiters.matches("[.\\-+,/_=]*") || keep == 0) {
-                throw new Abort(Result.PERMERROR, "bad macro '%{" + body + "}' in '" + spec + "'");
-            }
-            List<String> parts = new ArrayList<>(List.of(value.split("[" + java.util.regex.Pattern.quote(
-                    delimiters.isEmpty() ? "." : delimiters) + "]", -1)));
-            if (reverse) {
-                Collections.reverse(parts);
-            }
-            if (parts.size() > keep) {
-                parts = parts.subList(parts.size() - keep, parts.size());
-            }
-            return String.join(".", parts);
-        }
-
-        private String ipForMacro() {
-            if (ip instanceof Inet4Address) {
-                return ip.getHostAddress();
-            }
-            StringBuilder sb = new StringBuilder();
-            for (byte b : ip.getAddress()) {
-                sb.append(Character.forDigit((b >> 4) & 0xf, 16)).append('.').append(Character.forDigit(b & 0xf, 16))
-                        .append('.');
-            }
-            return sb.substring(0, sb.length() - 1);
         }
     }
 

@@ -14,7 +14,7 @@ import java.util.Locale;
 /**
  * MAIL FROM (RFC 5321 section 4.1.1.2) with the parameters we advertise: SIZE (RFC 1870), BODY (RFC 6152), RET and
  * ENVID (RFC 3461), SMTPUTF8 (RFC 6531), and AUTH (RFC 4954 section 5: accepted and ignored, as the identity a client
- * claims for a message is not trusted). On a submission listener the client must have logged in first (530 5.7.0).
+ * claims for a message is not trusted). On a submission listener {@link LoginRequired} stands in front of it.
  */
 final class MailCommand implements SmtpCommand {
 
@@ -27,9 +27,6 @@ final class MailCommand implements SmtpCommand {
         }
         if (session.transaction() != null) {
             return SmtpReplies.NESTED_MAIL;
-        }
-        if (session.settings().role().authRequired() && session.authUser() == null) {
-            return session.tls() ? SmtpReplies.AUTH_REQUIRED : SmtpReplies.STARTTLS_FIRST;
         }
         if (!argument.regionMatches(true, 0, "FROM:", 0, 5)) {
             return SmtpReplies.syntax(USAGE);

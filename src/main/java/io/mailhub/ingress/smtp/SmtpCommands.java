@@ -10,7 +10,7 @@ final class SmtpCommands {
     private static final Map<String, SmtpCommand> COMMANDS = Map.ofEntries(
             Map.entry("HELO", new HeloCommand(false)),
             Map.entry("EHLO", new HeloCommand(true)),
-            Map.entry("MAIL", new MailCommand()),
+            Map.entry("MAIL", new LoginRequired(new MailCommand())),
             Map.entry("RCPT", new RcptCommand()),
             Map.entry("DATA", new DataCommand()),
             Map.entry("BDAT", new BdatCommand()),

@@ -1,20 +1,11 @@
 package io.mailhub.ingress.smtp;
 
 import io.mailhub.auth.User;
-import io.mailhub.authres.InboundAuthentication;
-import io.mailhub.cleanup.HeaderFieldFilter;
 import io.mailhub.cleanup.SessionTrace;
-import io.mailhub.dkim.MessageHeader;
-import java.io.InputStream;
-import java.util.ArrayList;
-import java.util.List;
-import io.mailhub.model.Envelope;
 import io.mailhub.model.MessageContent;
-import io.mailhub.model.QueueIds;
 import io.mailhub.model.SmtpReply;
 import io.mailhub.policy.HookResult;
 import io.mailhub.policy.SessionFacts;
-import io.mailhub.queue.QueueException;
 import java.io.BufferedOutputStream;
 import java.io.EOFException;
 import java.io.IOException;
@@ -24,7 +15,6 @@ import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
-import java.time.Instant;
 import java.util.Locale;
 import javax.net.ssl.SSLException;
 import javax.net.ssl.SSLSocket;
@@ -34,6 +24,10 @@ import org.slf4j.LoggerFactory;
 /**
  * One SMTP server session (RFC 5321): greeting, command loop, replies. Runs on its own thread; reads block on the
  * socket with the idle timeout. Replies are buffered and flushed when no pipelined input is waiting (RFC 2920).
+ *
+ * <p>It is longer than our usual class because it owns the connection: STARTTLS and implicit TLS replace its socket
+ * and streams in place, and AUTH exchanges challenges on them. What happens to a finished message is
+ * {@link MessageAcceptance}; each command is its own class.
  */
 final class SmtpSession implements SessionFacts, Runnable {
 
@@ -357,8 +351,8 @@ final class SmtpSession implements SessionFacts, Runnable {
     }
 
     /**
-     * Ends a received message: checks, runs the data hooks, adds trace headers and stores it. Always ends the
-     * transaction.
+     * Ends a received message: checks, runs the data hooks, adds trace headers and stores it ({@link MessageAcceptance}).
+     * Always ends the transaction.
      */
     SmtpReply finishMessage(IncomingMessage message) throws IOException {
         Transaction t = transaction;
@@ -369,71 +363,19 @@ final class SmtpSession implements SessionFacts, Runnable {
                     clientAddress().getHostAddress(), message.problem(), senderPath(t), message.size());
             return message.problem();
         }
-        String queueId = QueueIds.next();
-        Envelope envelope = new Envelope(queueId, t.sender, t.recipients, t.ret, t.envid, t.body, t.smtputf8,
-                clientAddress().getHostAddress(), helo, authUser(), Instant.now(), content.size());
-        try (content) {
-            HookResult r = server.policy().data(this, envelope);
-            if (!r.isReject() && user != null && server.policy().checksHeaderFrom()) {
-                List<String> fields = new ArrayList<>();
-                try (InputStream in = content.openStream()) {
-                    MessageHeader.read(in, fields);
-                }
-                r = server.policy().headerFrom(this, MessageHeader.fromAddresses(fields));
-            }
-            if (r.isReject()) {
-                LOG.info("{}: reject: END-OF-MESSAGE from [{}]: {}", queueId, clientAddress().getHostAddress(), r.reply());
-                return r.reply();
-            }
-            SessionTrace trace = new SessionTrace(helo, clientAddress().getHostAddress(), esmtp,
-                    tlsSocket == null ? null : tlsSocket.getSession().getProtocol(),
-                    tlsSocket == null ? null : tlsSocket.getSession().getCipherSuite(), authUser());
-            InboundAuthentication.Report checks = null;
-            MessageContent body = content;
-            boolean outbound = server.policy().mayRelay(this);
-            if (!outbound && settings.role() == ListenerRole.MX && security().inbound() != null) {
-                checks = security().inbound().check(clientAddress(), helo, t.sender, content);
-                LOG.info("{}: spf={} dkim={} dmarc={} dis={} from=[{}]", queueId, checks.spf().result().keyword(),
-                        checks.dkim().stream().map(o -> o.result().keyword()).toList(),
-                        checks.dmarc().result().keyword(), checks.disposition(), clientAddress().getHostAddress());
-                if (security().dmarcReject() && checks.disposition().equals("reject")) {
-                    return SmtpReplies.dmarcReject(checks.dmarc().fromDomain());
-                }
-                // RFC 8601 section 5: results that claim to be ours but arrived with the message are forgeries
-                body = HeaderFieldFilter.without(content, f -> InboundAuthentication.claimsToBe(f, settings.hostname()));
-            }
-            MessageContent composed = server.composer().compose(envelope, trace, message.headers(), body);
-            if (checks != null) {
-                composed = MessageContent.prefixed(checks.header().getBytes(StandardCharsets.UTF_8), composed);
-            }
-            if (outbound) {
-                try {
-                    composed = server.composer().sign(composed);
-                } catch (IOException e) {
-                    LOG.error("{}: not queued, DKIM signing failed: {}", queueId, e.getMessage());
-                    return SmtpReplies.SIGNING_FAILED;
-                }
-            }
-            try (MessageContent stored = composed) {
-                Envelope queued = envelope.withSize(stored.size());
-                server.queue().enqueue(queued, stored, annotations(checks));
-                LOG.info("{}: from={}, size={}, nrcpt={}, client=[{}], helo={} (queued)", queueId, queued.senderPath(),
-                        queued.size(), queued.recipients().size(), queued.clientAddress(), helo);
-                return SmtpReplies.queued(queueId);
-            }
-        } catch (QueueException e) {
-            LOG.warn("{}: not queued, answering 451: {}", queueId, e.getMessage());
-            return SmtpReplies.QUEUE_UNAVAILABLE;
-        }
+        return new MessageAcceptance(this, server).accept(t, message, content);
     }
 
-    /** Message properties the routes can act on: the DMARC result and disposition of inbound mail. */
-    private static java.util.Map<String, String> annotations(InboundAuthentication.Report checks) {
-        if (checks == null) {
-            return java.util.Map.of();
-        }
-        return java.util.Map.of("MailhubDmarc", checks.dmarc().result().keyword(), "MailhubDmarcDisposition",
-                checks.disposition(), "MailhubSpf", checks.spf().result().keyword());
+    /** The trace of this session for the Received header. */
+    SessionTrace trace() {
+        return new SessionTrace(helo, clientAddress().getHostAddress(), esmtp,
+                tlsSocket == null ? null : tlsSocket.getSession().getProtocol(),
+                tlsSocket == null ? null : tlsSocket.getSession().getCipherSuite(), authUser());
+    }
+
+    /** The logged-in user, or {@code null}. */
+    User user() {
+        return user;
     }
 
     void logReject(String phase, SmtpReply reply, String detail) {
