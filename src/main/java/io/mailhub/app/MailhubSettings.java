@@ -380,13 +380,8 @@ public final class MailhubSettings {
     }
 
     private Path transportMap(String key) {
-        String v = value(key).trim();
-        if (v.isEmpty()) {
-            return null;
-        }
-        Path p = Path.of(v).toAbsolutePath().normalize();
-        if (!java.nio.file.Files.isReadable(p)) {
-            error(key, "file " + p + " does not exist or cannot be read");
+        Path p = readableFile(key);
+        if (p == null || !java.nio.file.Files.isReadable(p)) {
             return null;
         }
         try {
