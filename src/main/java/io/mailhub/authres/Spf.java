@@ -31,10 +31,19 @@ public final class Spf {
     static final int VOID_LIMIT = 2;
     static final int MX_LIMIT = 10;
 
+    /** The whole evaluation's time limit: RFC 7208 section 4.6.4 suggests at least 20 s; beyond it, temperror. */
+    static final java.time.Duration TIME_LIMIT = java.time.Duration.ofSeconds(20);
+
     private final Dns dns;
+    private final java.time.Clock clock;
 
     public Spf(Dns dns) {
+        this(dns, java.time.Clock.systemUTC());
+    }
+
+    Spf(Dns dns, java.time.Clock clock) {
         this.dns = dns;
+        this.clock = clock;
     }
 
     /**
@@ -42,7 +51,7 @@ public final class Spf {
      * @param helo the HELO/EHLO name (for the {@code %{h}} macro)
      */
     public Verdict check(InetAddress ip, String domain, String sender, String helo) {
-        Evaluation e = new Evaluation(ip, sender, helo);
+        Evaluation e = new Evaluation(ip, sender, helo, clock.millis() + TIME_LIMIT.toMillis());
         try {
             return e.checkHost(domain.toLowerCase(Locale.ROOT), 0);
         } catch (Abort a) {
@@ -66,8 +75,10 @@ public final class Spf {
         final String helo;
         int lookups;
         int voids;
+        final long deadline;
 
-        Evaluation(InetAddress ip, String sender, String helo) {
+        Evaluation(InetAddress ip, String sender, String helo, long deadline) {
+            this.deadline = deadline;
             this.ip = ip;
             this.sender = sender;
             this.helo = helo == null ? "unknown" : helo;
@@ -246,7 +257,15 @@ public final class Spf {
             }
         }
 
+        /** Before each DNS question: a slow or unanswering DNS must not hold the SMTP session for minutes. */
+        private void inTime() throws Abort {
+            if (clock.millis() > deadline) {
+                throw new Abort(Result.TEMPERROR, "SPF evaluation took longer than " + TIME_LIMIT.toSeconds() + " s");
+            }
+        }
+
         private List<String> txt(String name) throws Abort {
+            inTime();
             try {
                 return dns.txt(name);
             } catch (Dns.DnsFailure e) {
@@ -255,6 +274,7 @@ public final class Spf {
         }
 
         private List<InetAddress> addresses(String name) throws Abort {
+            inTime();
             try {
                 return countVoid(dns.addresses(name));
             } catch (Dns.DnsFailure e) {
@@ -263,6 +283,7 @@ public final class Spf {
         }
 
         private List<String> mx(String name) throws Abort {
+            inTime();
             try {
                 return countVoid(dns.mx(name));
             } catch (Dns.DnsFailure e) {

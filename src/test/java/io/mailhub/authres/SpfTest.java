@@ -79,6 +79,31 @@ class SpfTest {
     }
 
     @Test
+    void anEvaluationThatRunsOutOfTimeIsATemporaryError() throws Exception {
+        io.mailhub.testing.ManualClock clock = new io.mailhub.testing.ManualClock(java.time.Instant.EPOCH);
+        Dns slow = new Dns() { // every answer takes 8 s
+            @Override
+            public java.util.List<String> txt(String name) {
+                clock.advance(java.time.Duration.ofSeconds(8));
+                return java.util.List.of("v=spf1 include:next." + name + " -all");
+            }
+
+            @Override
+            public java.util.List<InetAddress> addresses(String name) {
+                return java.util.List.of();
+            }
+
+            @Override
+            public java.util.List<String> mx(String name) {
+                return java.util.List.of();
+            }
+        };
+        Spf.Verdict v = new Spf(slow, clock).check(InetAddress.getByName("192.0.2.1"), "d.test", "a@d.test", "h");
+        assertThat(v.result()).isEqualTo(Result.TEMPERROR);
+        assertThat(v.reason()).isEqualTo("SPF evaluation took longer than 20 s");
+    }
+
+    @Test
     void anIncludeLoopEndsInPermerror() throws Exception {
         dns.txt("loop.test", "v=spf1 include:loop.test -all");
         assertThat(check("192.0.2.1", "loop.test")).isEqualTo(Result.PERMERROR);
