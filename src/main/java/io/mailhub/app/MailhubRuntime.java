@@ -55,6 +55,13 @@ public final class MailhubRuntime extends MainListenerSupport implements CamelCo
      * syncs. artemis/broker.xml's journal-buffer-size must exceed it, or the broker converts them itself.
      */
     static final int LARGE_MESSAGE_THRESHOLD = 1024 * 1024;
+    /**
+     * Chunk size of large messages moving between the broker and the routes (Artemis sends a large message in chunks
+     * of the receiving or sending session's {@code minLargeMessageSize}). 1 MiB chunks are "humongous" objects for
+     * G1 with the usual heap sizes (regions of 1-2 MiB) and start a concurrent GC cycle each; 256 KiB chunks are
+     * ordinary young objects.
+     */
+    static final int ROUTE_CHUNK_SIZE = 256 * 1024;
     /** Octets of a message kept in memory per SMTP session before it is spooled to a file. */
     static final int SPOOL_MEMORY_THRESHOLD = 128 * 1024;
 
@@ -80,8 +87,14 @@ public final class MailhubRuntime extends MainListenerSupport implements CamelCo
         cf.setMinLargeMessageSize(LARGE_MESSAGE_THRESHOLD);
         cf.setBlockOnDurableSend(true);
 
-        MailJmsComponent jms = new MailJmsComponent(LARGE_MESSAGE_THRESHOLD);
-        jms.setConnectionFactory(cf);
+        // The routes' connections: consumers get large messages in ROUTE_CHUNK_SIZE chunks; what the routes send on
+        // (retries, notices) above that size goes to the broker as a large message too.
+        ActiveMQConnectionFactory routeCf = new ActiveMQConnectionFactory(embedded ? EmbeddedBroker.IN_VM_URL
+                : settings.brokerUrl);
+        routeCf.setMinLargeMessageSize(ROUTE_CHUNK_SIZE);
+        routeCf.setBlockOnDurableSend(true);
+        MailJmsComponent jms = new MailJmsComponent(ROUTE_CHUNK_SIZE);
+        jms.setConnectionFactory(routeCf);
         jms.setArtemisStreamingEnabled(true);
         jms.setCacheLevelName("CACHE_CONSUMER");
         // Local JMS transactions on the listener's cached session. A lazily created JmsTransactionManager would open
@@ -112,7 +125,7 @@ public final class MailhubRuntime extends MainListenerSupport implements CamelCo
                 new DsnComposer(settings.hostname, settings.maxMessageSize, settings.bounceTemplates, Clock.systemDefaultZone()),
                 new NotifyRules(settings.retryDelayWarning != null), Clock.systemDefaultZone()));
 
-        queue = new ArtemisMailQueue(cf, new StorageGuard(settings.dataDir, settings.queueMinFreeSpace),
+        queue = new ArtemisMailQueue(cf, routeCf, new StorageGuard(settings.dataDir, settings.queueMinFreeSpace),
                 LARGE_MESSAGE_THRESHOLD);
         ListenerSecurity security = security();
         RateLimits limits = new RateLimits(settings.limitConnectionsPerMinute, settings.limitMessagesPerHour,

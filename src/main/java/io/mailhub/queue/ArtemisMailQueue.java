@@ -25,7 +25,10 @@ import org.slf4j.LoggerFactory;
  * into one disk sync, which is what makes durable intake fast.
  *
  * <p>Small messages are sent as one regular message; messages above {@code largeThreshold} are streamed from the
- * spool as an Artemis large message ({@code JMS_AMQ_InputStream}), so their size never matters to the heap.
+ * spool as an Artemis large message ({@code JMS_AMQ_InputStream}), so their size never matters to the heap. Large
+ * messages go over connections of their own ({@code largeConnectionFactory}), whose {@code minLargeMessageSize} sets
+ * the chunk size: regular messages need a large value (up to the threshold they stay whole), chunks a small one
+ * (chunks of 1 MiB are humongous objects for G1).
  */
 public final class ArtemisMailQueue implements MailQueue, AutoCloseable {
 
@@ -34,19 +37,23 @@ public final class ArtemisMailQueue implements MailQueue, AutoCloseable {
 
     private record Sender(Session session, MessageProducer producer) {}
 
-    private final ConnectionFactory connectionFactory;
     private final StorageGuard storage;
     private final int largeThreshold;
-    private final ConcurrentLinkedDeque<Sender> idle = new ConcurrentLinkedDeque<>();
-    private final Object connectionLock = new Object();
-    private volatile Connection connection;
+    private final Senders regular;
+    private final Senders large;
     private volatile long failedAt;
     private volatile boolean closed;
 
     public ArtemisMailQueue(ConnectionFactory connectionFactory, StorageGuard storage, int largeThreshold) {
-        this.connectionFactory = connectionFactory;
+        this(connectionFactory, connectionFactory, storage, largeThreshold);
+    }
+
+    public ArtemisMailQueue(ConnectionFactory connectionFactory, ConnectionFactory largeConnectionFactory,
+            StorageGuard storage, int largeThreshold) {
         this.storage = storage;
         this.largeThreshold = largeThreshold;
+        this.regular = new Senders(connectionFactory);
+        this.large = largeConnectionFactory == connectionFactory ? regular : new Senders(largeConnectionFactory);
     }
 
     @Override
@@ -55,9 +62,11 @@ public final class ArtemisMailQueue implements MailQueue, AutoCloseable {
         if (!storage.hasRoomFor(content.size())) {
             throw new QueueException("not enough free space in " + storage, null);
         }
+        boolean streamed = content.size() > largeThreshold;
+        Senders pool = streamed ? large : regular;
         Sender sender = null;
         try {
-            sender = borrow();
+            sender = pool.borrow();
             BytesMessage message = sender.session().createBytesMessage();
             Map<String, Object> headers = new LinkedHashMap<>();
             EnvelopeHeaders.write(envelope, headers);
@@ -65,33 +74,36 @@ public final class ArtemisMailQueue implements MailQueue, AutoCloseable {
             for (Map.Entry<String, Object> h : headers.entrySet()) {
                 message.setObjectProperty(h.getKey(), h.getValue());
             }
-            byte[] bytes = null;
-            if (content.size() <= largeThreshold) {
-                bytes = content.inMemory();
-                if (bytes == null) { // spooled to a file, still small enough for the journal
-                    bytes = new byte[(int) content.size()]; // read at its exact size: no growing and copying
-                    try (java.io.InputStream in = content.openStream()) {
-                        int n = in.readNBytes(bytes, 0, bytes.length);
-                        if (n != bytes.length || in.read() >= 0) {
-                            throw new IOException("spool of " + envelope.queueId() + " holds " + n
-                                    + " octets, not the " + bytes.length + " received");
-                        }
-                    }
-                }
-            }
-            if (bytes != null) {
-                message.writeBytes(bytes);
-            } else {
+            if (streamed) {
                 message.setObjectProperty("JMS_AMQ_InputStream", content.openStream());
+            } else {
+                message.writeBytes(bytes(envelope, content));
             }
             sender.producer().send(message, DeliveryMode.PERSISTENT, Message.DEFAULT_PRIORITY, 0);
-            idle.push(sender);
+            pool.giveBack(sender);
             failedAt = 0;
         } catch (JMSException | IOException | RuntimeException e) {
             failedAt = System.nanoTime();
             discard(sender);
             throw new QueueException("cannot store " + envelope.queueId() + " in " + QueueNames.INCOMING + ": " + e, e);
         }
+    }
+
+    /** The content as one array: as it is when in memory, read at its exact size when spooled (no growing). */
+    private static byte[] bytes(Envelope envelope, MessageContent content) throws IOException {
+        byte[] bytes = content.inMemory();
+        if (bytes != null) {
+            return bytes;
+        }
+        bytes = new byte[(int) content.size()];
+        try (java.io.InputStream in = content.openStream()) {
+            int n = in.readNBytes(bytes, 0, bytes.length);
+            if (n != bytes.length || in.read() >= 0) {
+                throw new IOException("spool of " + envelope.queueId() + " holds " + n + " octets, not the "
+                        + bytes.length + " received");
+            }
+        }
+        return bytes;
     }
 
     @Override
@@ -101,52 +113,6 @@ public final class ArtemisMailQueue implements MailQueue, AutoCloseable {
         }
         long failed = failedAt;
         return failed == 0 || System.nanoTime() - failed > RETRY_AFTER_FAILURE_NANOS;
-    }
-
-    private Sender borrow() throws JMSException {
-        Sender s = idle.poll();
-        if (s != null) {
-            return s;
-        }
-        Session session = connection().createSession(false, Session.AUTO_ACKNOWLEDGE);
-        try {
-            MessageProducer producer = session.createProducer(session.createQueue(QueueNames.INCOMING));
-            producer.setDisableMessageTimestamp(false);
-            return new Sender(session, producer);
-        } catch (JMSException e) {
-            session.close();
-            throw e;
-        }
-    }
-
-    private Connection connection() throws JMSException {
-        Connection c = connection;
-        if (c != null) {
-            return c;
-        }
-        synchronized (connectionLock) {
-            if (closed) {
-                throw new JMSException("mail queue is closed");
-            }
-            if (connection == null) {
-                Connection created = connectionFactory.createConnection();
-                created.setExceptionListener(this::connectionFailed);
-                connection = created;
-                LOG.debug("connected to the broker for {}", QueueNames.INCOMING);
-            }
-            return connection;
-        }
-    }
-
-    private void connectionFailed(JMSException e) {
-        LOG.warn("broker connection lost: {}", e.toString());
-        failedAt = System.nanoTime();
-        synchronized (connectionLock) {
-            Connection c = connection;
-            connection = null;
-            idle.clear();
-            closeQuietly(c);
-        }
     }
 
     private void discard(Sender sender) {
@@ -162,10 +128,79 @@ public final class ArtemisMailQueue implements MailQueue, AutoCloseable {
     @Override
     public void close() {
         closed = true;
-        synchronized (connectionLock) {
-            idle.clear();
-            closeQuietly(connection);
-            connection = null;
+        regular.close();
+        if (large != regular) {
+            large.close();
+        }
+    }
+
+    /** One connection to the broker (made when first needed, again after a failure) and its idle sessions. */
+    private final class Senders {
+        private final ConnectionFactory connectionFactory;
+        private final ConcurrentLinkedDeque<Sender> idle = new ConcurrentLinkedDeque<>();
+        private final Object connectionLock = new Object();
+        private volatile Connection connection;
+
+        Senders(ConnectionFactory connectionFactory) {
+            this.connectionFactory = connectionFactory;
+        }
+
+        Sender borrow() throws JMSException {
+            Sender s = idle.poll();
+            if (s != null) {
+                return s;
+            }
+            Session session = connection().createSession(false, Session.AUTO_ACKNOWLEDGE);
+            try {
+                MessageProducer producer = session.createProducer(session.createQueue(QueueNames.INCOMING));
+                producer.setDisableMessageTimestamp(false);
+                return new Sender(session, producer);
+            } catch (JMSException e) {
+                session.close();
+                throw e;
+            }
+        }
+
+        void giveBack(Sender sender) {
+            idle.push(sender);
+        }
+
+        private Connection connection() throws JMSException {
+            Connection c = connection;
+            if (c != null) {
+                return c;
+            }
+            synchronized (connectionLock) {
+                if (closed) {
+                    throw new JMSException("mail queue is closed");
+                }
+                if (connection == null) {
+                    Connection created = connectionFactory.createConnection();
+                    created.setExceptionListener(this::connectionFailed);
+                    connection = created;
+                    LOG.debug("connected to the broker for {}", QueueNames.INCOMING);
+                }
+                return connection;
+            }
+        }
+
+        private void connectionFailed(JMSException e) {
+            LOG.warn("broker connection lost: {}", e.toString());
+            failedAt = System.nanoTime();
+            synchronized (connectionLock) {
+                Connection c = connection;
+                connection = null;
+                idle.clear();
+                closeQuietly(c);
+            }
+        }
+
+        void close() {
+            synchronized (connectionLock) {
+                idle.clear();
+                closeQuietly(connection);
+                connection = null;
+            }
         }
     }
 
