@@ -268,8 +268,4 @@ public final class MailhubRuntime extends MainListenerSupport implements CamelCo
         return listeners.get(0);
     }
 
-    /** The listener with {@code role}, or {@code null} when it is off. */
-    public SmtpServer listener(ListenerRole role) {
-        return listeners.stream().filter(l -> l.role() == role).findFirst().orElse(null);
-    }
 }

@@ -59,10 +59,6 @@ public final class UsersFile {
         return users.size();
     }
 
-    public Path file() {
-        return file;
-    }
-
     void reloadIfChanged() {
         long now = System.nanoTime();
         if (now - checkedAt < RECHECK_NANOS) {

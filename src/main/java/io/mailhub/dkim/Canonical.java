@@ -145,7 +145,4 @@ final class Canonical {
         }
     }
 
-    static byte[] ascii(String s) {
-        return s.getBytes(StandardCharsets.UTF_8);
-    }
 }

@@ -12,7 +12,6 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
 /**
  * Signs outbound mail (RFC 6376) with every key the key table has for the domain of the From: address: typically one
@@ -34,11 +33,6 @@ public final class DkimSigner {
     public DkimSigner(Map<String, List<DkimKey>> keysByDomain, Clock clock) {
         this.keys = Map.copyOf(keysByDomain);
         this.clock = clock;
-    }
-
-    /** The domains with keys. */
-    public Set<String> domains() {
-        return keys.keySet();
     }
 
     /** {@code content} with DKIM-Signature fields in front, or {@code content} itself when no key fits. */

@@ -57,12 +57,6 @@ public final class SenderLoginCheck implements MailHook, HeaderFromHook {
         return HookResult.next();
     }
 
-    /** Whether {@code login} may use {@code address}, e.g. in the From: header (for routes and other ingress paths). */
-    public boolean mayUse(String login, MailAddress address) {
-        User user = users.apply(login);
-        return user != null && user.maySendAs(address);
-    }
-
     static SmtpReply notOwned(MailAddress sender, String login) {
         return SmtpReply.of(553, "5.7.1", "<" + sender + ">: Sender address rejected: not owned by user " + login);
     }

@@ -117,8 +117,6 @@ public final class Dnsmasq implements AutoCloseable {
         private final List<String> servfail = new ArrayList<>();
         private final List<String> refused = new ArrayList<>();
         private int ttl;
-        private String listenHost = HOST;
-        private int listenPort;
 
         private Builder() {}
 
@@ -126,12 +124,6 @@ public final class Dnsmasq implements AutoCloseable {
          * Where the server that answers clients listens, e.g. {@code 127.0.0.153} port 53 for programs that only use
          * the system resolver (resolv.conf cannot name a port); port 53 needs root. Default: 127.0.0.1, a free port.
          */
-        public Builder listenOn(String host, int port) {
-            this.listenHost = host;
-            this.listenPort = port;
-            return this;
-        }
-
         /**
          * A TXT record whose value may exceed 255 octets (a DKIM key): dnsmasq splits it into strings of 255 itself,
          * which resolvers join again. On its command line dnsmasq keeps quotes and splits at commas, so the value
@@ -220,7 +212,7 @@ public final class Dnsmasq implements AutoCloseable {
             if (!servfail.isEmpty() || !refused.isEmpty()) {
                 List<String> flags = new ArrayList<>();
                 servfail.forEach(d -> flags.add("--local=/" + d + "/"));
-                upstream = Instance.start(flags, HOST, 0);
+                upstream = Instance.start(flags);
             }
             try {
                 List<String> flags = new ArrayList<>();
@@ -235,7 +227,7 @@ public final class Dnsmasq implements AutoCloseable {
                 for (String domain : refused) {
                     flags.add("--server=/" + domain + "/" + HOST + "#" + upstream.port());
                 }
-                return new Dnsmasq(Instance.start(flags, listenHost, listenPort), upstream);
+                return new Dnsmasq(Instance.start(flags), upstream);
             } catch (IOException | RuntimeException e) {
                 if (upstream != null) {
                     upstream.stop();
@@ -248,16 +240,16 @@ public final class Dnsmasq implements AutoCloseable {
     /** One dnsmasq process. */
     private record Instance(Process process, String host, int port, List<String> command, Path logFile) {
 
-        static Instance start(List<String> flags, String host, int fixedPort) throws IOException {
+        static Instance start(List<String> flags) throws IOException {
             IOException last = null;
             for (int attempt = 0; attempt < 5; attempt++) {
-                int port = fixedPort > 0 ? fixedPort : freePort();
+                int port = freePort();
                 List<String> command = new ArrayList<>(List.of(
                         BINARY,
                         "--conf-file=/dev/null",
                         "--no-daemon",
                         "--port=" + port,
-                        "--listen-address=" + host,
+                        "--listen-address=" + HOST,
                         "--bind-interfaces",
                         "--no-resolv",
                         "--no-hosts",
@@ -270,14 +262,14 @@ public final class Dnsmasq implements AutoCloseable {
                         .redirectErrorStream(true)
                         .redirectOutput(log.toFile())
                         .start();
-                Instance instance = new Instance(process, host, port, List.copyOf(command), log);
+                Instance instance = new Instance(process, HOST, port, List.copyOf(command), log);
                 if (instance.awaitListening()) {
                     return instance;
                 }
                 String output = instance.log();
                 instance.stop();
                 last = new IOException("dnsmasq did not start: " + String.join(" ", command) + "\n" + output);
-                if (!output.contains("in use") || fixedPort > 0) {
+                if (!output.contains("in use")) {
                     break; // a bad flag, not a port taken in the meantime
                 }
             }
