@@ -53,11 +53,12 @@ public final class InboundAuthentication {
         String spfIdentity = sender != null ? sender.toString() : "postmaster@" + spfDomain;
         Spf.Verdict spfVerdict = spfDomain == null ? new Spf.Verdict(Spf.Result.NONE, "no domain to check")
                 : spf.check(client, spfDomain, spfIdentity, helo);
-        List<DkimVerifier.Outcome> signatures = dkim.verify(message);
         List<String> fields = new ArrayList<>();
+        boolean complete;
         try (InputStream in = message.openStream()) {
-            MessageHeader.read(in, fields);
+            complete = MessageHeader.read(in, fields);
         }
+        List<DkimVerifier.Outcome> signatures = complete ? dkim.verify(fields, message) : List.of();
         String fromDomain = MessageHeader.withName(fields, "from").size() == 1 ? MessageHeader.fromDomain(fields) : null;
         List<String> passed = signatures.stream().filter(o -> o.result() == DkimVerifier.Result.PASS)
                 .map(DkimVerifier.Outcome::domain).toList();

@@ -46,11 +46,7 @@ final class Canonical {
      * body, only with a run of empty lines (counted, not stored).
      */
     static final class Body extends OutputStream {
-        private final MessageDigest digest;
-        private final long limit;
-        private final byte[] out = new byte[8192];
-        private int n;
-        private long total;
+        private final Sink sink;
         private long emptyLines;
         private boolean lineHasText;
         private boolean pendingSpace;
@@ -62,8 +58,7 @@ final class Canonical {
 
         /** @param limit hash only the first {@code limit} canonical octets ({@code l=}); -1 for all */
         Body(MessageDigest digest, long limit) {
-            this.digest = digest;
-            this.limit = limit;
+            this.sink = new Sink(digest, limit);
         }
 
         @Override
@@ -119,14 +114,7 @@ final class Canonical {
         }
 
         private void put(int b) {
-            if (limit >= 0 && total++ >= limit) {
-                return;
-            }
-            if (n == out.length) {
-                digest.update(out, 0, n);
-                n = 0;
-            }
-            out[n++] = (byte) b;
+            sink.put(b);
         }
 
         /** Ends the body and returns its hash. */
@@ -139,10 +127,90 @@ final class Canonical {
                 put('\r');
                 put('\n');
             }
+            return sink.digest();
+        }
+    }
+
+
+    /**
+     * The body, "simple" (section 3.4.3): as it is, except that empty lines at the end are dropped and it ends in
+     * exactly one CRLF (an empty body is one CRLF).
+     */
+    static final class SimpleBody extends OutputStream {
+        private final Sink sink;
+        private long pendingCrlf;
+        private boolean pendingCr;
+
+        /** @param limit hash only the first {@code limit} canonical octets ({@code l=}); -1 for all */
+        SimpleBody(MessageDigest digest, long limit) {
+            this.sink = new Sink(digest, limit);
+        }
+
+        @Override
+        public void write(int b) {
+            if (pendingCr) {
+                pendingCr = false;
+                if (b == '\n') {
+                    pendingCrlf++;
+                    return;
+                }
+                flushLineEnds();
+                sink.put('\r');
+            }
+            if (b == '\r') {
+                pendingCr = true;
+                return;
+            }
+            flushLineEnds();
+            sink.put(b);
+        }
+
+        private void flushLineEnds() {
+            for (; pendingCrlf > 0; pendingCrlf--) {
+                sink.put('\r');
+                sink.put('\n');
+            }
+        }
+
+        byte[] finish() {
+            if (pendingCr) {
+                flushLineEnds();
+                sink.put('\r');
+            }
+            sink.put('\r'); // trailing empty lines collapse into the one line end every body ends with
+            sink.put('\n');
+            return sink.digest();
+        }
+    }
+
+    /** Canonical octets into a digest through a buffer, up to an optional limit ({@code l=}). */
+    private static final class Sink {
+        private final MessageDigest digest;
+        private final long limit;
+        private final byte[] out = new byte[8192];
+        private int n;
+        private long total;
+
+        Sink(MessageDigest digest, long limit) {
+            this.digest = digest;
+            this.limit = limit;
+        }
+
+        void put(int b) {
+            if (limit >= 0 && total++ >= limit) {
+                return;
+            }
+            if (n == out.length) {
+                digest.update(out, 0, n);
+                n = 0;
+            }
+            out[n++] = (byte) b;
+        }
+
+        byte[] digest() {
             digest.update(out, 0, n);
             n = 0;
             return digest.digest();
         }
     }
-
 }

@@ -3,7 +3,6 @@ package io.mailhub.dkim;
 import io.mailhub.model.MessageContent;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.KeyFactory;
@@ -15,6 +14,7 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Base64;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -70,15 +70,22 @@ public final class DkimVerifier {
                 return List.of();
             }
         }
+        return verify(fields, message);
+    }
+
+    /** As {@link #verify(MessageContent)}, with the message's header fields already read ({@link MessageHeader}). */
+    public List<Outcome> verify(List<String> fields, MessageContent message) throws IOException {
         List<String> signatures = MessageHeader.withName(fields, "dkim-signature");
         List<Outcome> outcomes = new ArrayList<>();
+        Map<String, byte[]> bodyHashes = new HashMap<>(); // signatures with the same c= and l= share one pass
         for (int i = 0; i < signatures.size() && i < MAX_SIGNATURES; i++) {
-            outcomes.add(verifyOne(signatures.get(i), fields, message));
+            outcomes.add(verifyOne(signatures.get(i), fields, message, bodyHashes));
         }
         return outcomes;
     }
 
-    private Outcome verifyOne(String field, List<String> fields, MessageContent message) throws IOException {
+    private Outcome verifyOne(String field, List<String> fields, MessageContent message, Map<String, byte[]> bodyHashes)
+            throws IOException {
         Map<String, String> tags = tags(field.substring(field.indexOf(':') + 1));
         if (tags == null) {
             return new Outcome(Result.PERMERROR, null, null, null, null, "unreadable signature");
@@ -133,11 +140,15 @@ public final class DkimVerifier {
             return new Outcome(Result.PERMERROR, d, s, a, shortB, e.getMessage());
         }
 
-        byte[] bodyHash;
-        try {
-            bodyHash = bodyHash(message, relaxedBody, length);
-        } catch (GeneralSecurityException e) {
-            throw new IOException(e);
+        String bodyKey = relaxedBody + "/" + length;
+        byte[] bodyHash = bodyHashes.get(bodyKey);
+        if (bodyHash == null) {
+            try {
+                bodyHash = bodyHash(message, relaxedBody, length);
+            } catch (GeneralSecurityException e) {
+                throw new IOException(e);
+            }
+            bodyHashes.put(bodyKey, bodyHash);
         }
         if (!Arrays.equals(bodyHash, decode(tags.get("bh")))) {
             return new Outcome(Result.FAIL, d, s, a, shortB, "body hash did not verify");
@@ -228,7 +239,7 @@ public final class DkimVerifier {
                 in.transferTo(body);
                 return body.finish();
             }
-            SimpleBody body = new SimpleBody(digest, length);
+            Canonical.SimpleBody body = new Canonical.SimpleBody(digest, length);
             in.transferTo(body);
             return body.finish();
         }
@@ -245,63 +256,6 @@ public final class DkimVerifier {
             if (state == 4) {
                 return;
             }
-        }
-    }
-
-    /** "simple" body canonicalization: trailing empty lines removed, CRLF at the end (an empty body is one CRLF). */
-    private static final class SimpleBody extends OutputStream {
-        private final MessageDigest digest;
-        private final long limit;
-        private long written;
-        private long pendingCrlf;
-        private boolean pendingCr;
-
-        SimpleBody(MessageDigest digest, long limit) {
-            this.digest = digest;
-            this.limit = limit;
-        }
-
-        @Override
-        public void write(int b) {
-            if (pendingCr) {
-                pendingCr = false;
-                if (b == '\n') {
-                    pendingCrlf++;
-                    return;
-                }
-                flushLineEnds();
-                put('\r');
-            }
-            if (b == '\r') {
-                pendingCr = true;
-                return;
-            }
-            flushLineEnds();
-            put(b);
-        }
-
-        private void flushLineEnds() {
-            for (; pendingCrlf > 0; pendingCrlf--) {
-                put('\r');
-                put('\n');
-            }
-        }
-
-        private void put(int b) {
-            if (limit < 0 || written < limit) {
-                digest.update((byte) b);
-            }
-            written++;
-        }
-
-        byte[] finish() {
-            if (pendingCr) {
-                flushLineEnds();
-                put('\r');
-            }
-            put('\r'); // trailing empty lines collapse into the one line end every body ends with
-            put('\n');
-            return digest.digest();
         }
     }
 

@@ -44,16 +44,12 @@ public final class ArtemisMailQueue implements MailQueue, AutoCloseable {
     private volatile long failedAt;
     private volatile boolean closed;
 
-    public ArtemisMailQueue(ConnectionFactory connectionFactory, StorageGuard storage, int largeThreshold) {
-        this(connectionFactory, connectionFactory, storage, largeThreshold);
-    }
-
     public ArtemisMailQueue(ConnectionFactory connectionFactory, ConnectionFactory largeConnectionFactory,
             StorageGuard storage, int largeThreshold) {
         this.storage = storage;
         this.largeThreshold = largeThreshold;
         this.regular = new Senders(connectionFactory);
-        this.large = largeConnectionFactory == connectionFactory ? regular : new Senders(largeConnectionFactory);
+        this.large = new Senders(largeConnectionFactory);
     }
 
     @Override
@@ -129,9 +125,7 @@ public final class ArtemisMailQueue implements MailQueue, AutoCloseable {
     public void close() {
         closed = true;
         regular.close();
-        if (large != regular) {
-            large.close();
-        }
+        large.close();
     }
 
     /** One connection to the broker (made when first needed, again after a failure) and its idle sessions. */
