@@ -3,8 +3,6 @@ package io.mailhub.auth;
 import java.net.InetAddress;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.ArrayDeque;
-import java.util.Deque;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -17,35 +15,26 @@ import java.util.concurrent.ConcurrentHashMap;
 public final class AuthFailures {
 
     private final int maxFailures;
-    private final Duration window;
     private final Duration lockout;
     private final Clock clock;
-    private final Map<InetAddress, Deque<Long>> failures = new ConcurrentHashMap<>();
+    private final RecentEvents<InetAddress> failures;
     private final Map<InetAddress, Long> lockedUntil = new ConcurrentHashMap<>();
 
     public AuthFailures(int maxFailures, Duration window, Duration lockout, Clock clock) {
         this.maxFailures = maxFailures;
-        this.window = window;
         this.lockout = lockout;
         this.clock = clock;
+        this.failures = new RecentEvents<>(window, clock);
     }
 
     /** Records one failed login; returns {@code true} when this failure locks the address out. */
     public boolean failed(InetAddress client) {
-        long now = clock.millis();
-        Deque<Long> times = failures.computeIfAbsent(client, c -> new ArrayDeque<>());
-        synchronized (times) {
-            times.addLast(now);
-            while (!times.isEmpty() && times.peekFirst() <= now - window.toMillis()) {
-                times.pollFirst();
-            }
-            if (times.size() >= maxFailures) {
-                times.clear();
-                lockedUntil.put(client, now + lockout.toMillis());
-                return true;
-            }
+        if (failures.add(client) < maxFailures) {
             return false;
         }
+        failures.clear(client);
+        lockedUntil.put(client, clock.millis() + lockout.toMillis());
+        return true;
     }
 
     /** Whether {@code client} is locked out now. */
@@ -70,11 +59,6 @@ public final class AuthFailures {
 
     /** Forgets counts older than the window (called now and then so idle addresses do not pile up). */
     public void sweep() {
-        long oldest = clock.millis() - window.toMillis();
-        failures.entrySet().removeIf(e -> {
-            synchronized (e.getValue()) {
-                return e.getValue().isEmpty() || e.getValue().peekLast() <= oldest;
-            }
-        });
+        failures.sweep();
     }
 }

@@ -1,16 +1,14 @@
 package io.mailhub.policy;
 
+import io.mailhub.auth.RecentEvents;
 import io.mailhub.model.MailAddress;
 import io.mailhub.model.Recipient;
 import io.mailhub.model.SmtpReply;
 import java.net.InetAddress;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.ArrayDeque;
-import java.util.Deque;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Rate limits, like Postfix's anvil: connections per client address per minute, and messages and recipients per
@@ -18,8 +16,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * {@code 450 4.7.1}, each with a text that says which limit. Trusted networks are exempt (Postfix's
  * {@code smtpd_client_event_limit_exceptions = $mynetworks}). A limit of 0 is off.
  *
- * <p>Each counter keeps the times of at most {@code limit} recent events in a sliding window, so memory stays bounded
- * by the limits; {@link #sweep()} forgets keys with no recent events.
+ * <p>Each counter ({@link RecentEvents}) keeps the times of at most {@code limit} recent events per key, so memory
+ * stays bounded by the limits; {@link #sweep()} forgets keys with no recent events.
  */
 public final class RateLimits implements ConnectHook, MailHook, RcptHook {
 
@@ -30,10 +28,9 @@ public final class RateLimits implements ConnectHook, MailHook, RcptHook {
     private final int messagesPerHour;
     private final int recipientsPerHour;
     private final NetworkList exempt;
-    private final Clock clock;
-    private final Map<String, Deque<Long>> connections = new ConcurrentHashMap<>();
-    private final Map<String, Deque<Long>> messages = new ConcurrentHashMap<>();
-    private final Map<String, Deque<Long>> recipients = new ConcurrentHashMap<>();
+    private final RecentEvents<String> connections;
+    private final RecentEvents<String> messages;
+    private final RecentEvents<String> recipients;
 
     public RateLimits(int connectionsPerMinute, int messagesPerHour, int recipientsPerHour, NetworkList exempt,
             Clock clock) {
@@ -41,13 +38,15 @@ public final class RateLimits implements ConnectHook, MailHook, RcptHook {
         this.messagesPerHour = messagesPerHour;
         this.recipientsPerHour = recipientsPerHour;
         this.exempt = exempt;
-        this.clock = clock;
+        this.connections = new RecentEvents<>(MINUTE, clock);
+        this.messages = new RecentEvents<>(HOUR, clock);
+        this.recipients = new RecentEvents<>(HOUR, clock);
     }
 
     @Override
     public HookResult connect(SessionFacts session) {
         InetAddress client = session.clientAddress();
-        if (exempt.contains(client) || take(connections, client.getHostAddress(), connectionsPerMinute, MINUTE)) {
+        if (exempt.contains(client) || take(connections, client.getHostAddress(), connectionsPerMinute)) {
             return HookResult.next();
         }
         return HookResult.reject(SmtpReply.of(421, "4.7.0", "Error: too many connections from ["
@@ -58,7 +57,7 @@ public final class RateLimits implements ConnectHook, MailHook, RcptHook {
     public HookResult mail(SessionFacts session, MailAddress sender) {
         String user = session.authUser();
         if (user == null || exempt.contains(session.clientAddress())
-                || take(messages, user, messagesPerHour, HOUR)) {
+                || take(messages, user, messagesPerHour)) {
             return HookResult.next();
         }
         return HookResult.reject(SmtpReply.of(450, "4.7.1", "Error: too many messages from user " + user
@@ -69,73 +68,32 @@ public final class RateLimits implements ConnectHook, MailHook, RcptHook {
     public HookResult rcpt(SessionFacts session, MailAddress sender, Recipient recipient) {
         String user = session.authUser();
         if (user == null || exempt.contains(session.clientAddress())
-                || take(recipients, user, recipientsPerHour, HOUR)) {
+                || take(recipients, user, recipientsPerHour)) {
             return HookResult.next();
         }
         return HookResult.reject(SmtpReply.of(450, "4.7.1", "Error: too many recipients from user " + user
                 + " (limit " + recipientsPerHour + " per hour), try again later"));
     }
 
-    /** Counts one event for {@code key} unless that would exceed {@code limit} within {@code window}. */
-    private boolean take(Map<String, Deque<Long>> counters, String key, int limit, Duration window) {
-        if (limit <= 0) {
-            return true;
-        }
-        long now = clock.millis();
-        Deque<Long> times = counters.computeIfAbsent(key, k -> new ArrayDeque<>());
-        synchronized (times) {
-            expire(times, now - window.toMillis());
-            if (times.size() >= limit) {
-                return false;
-            }
-            times.addLast(now);
-            return true;
-        }
-    }
-
-    private static void expire(Deque<Long> times, long oldest) {
-        while (!times.isEmpty() && times.peekFirst() <= oldest) {
-            times.pollFirst();
-        }
+    /** Counts one event for {@code key} unless that would exceed {@code limit} (0: no limit). */
+    private static boolean take(RecentEvents<String> counter, String key, int limit) {
+        return limit <= 0 || counter.addIfBelow(key, limit);
     }
 
     /** Current counts for operators: "connections [client]", "messages user" and "recipients user" to events. */
     public Map<String, Integer> counters() {
-        long now = clock.millis();
         Map<String, Integer> out = new TreeMap<>();
-        snapshot(out, "connections [%s]", connections, now - MINUTE.toMillis());
-        snapshot(out, "messages %s", messages, now - HOUR.toMillis());
-        snapshot(out, "recipients %s", recipients, now - HOUR.toMillis());
+        connections.counts().forEach((k, n) -> out.put("connections [" + k + "]", n));
+        messages.counts().forEach((k, n) -> out.put("messages " + k, n));
+        recipients.counts().forEach((k, n) -> out.put("recipients " + k, n));
         return out;
-    }
-
-    private static void snapshot(Map<String, Integer> out, String format, Map<String, Deque<Long>> counters,
-            long oldest) {
-        counters.forEach((key, times) -> {
-            synchronized (times) {
-                expire(times, oldest);
-                if (!times.isEmpty()) {
-                    out.put(String.format(format, key), times.size());
-                }
-            }
-        });
     }
 
     /** Forgets keys without events in their window. */
     public void sweep() {
-        long now = clock.millis();
-        sweep(connections, now - MINUTE.toMillis());
-        sweep(messages, now - HOUR.toMillis());
-        sweep(recipients, now - HOUR.toMillis());
-    }
-
-    private static void sweep(Map<String, Deque<Long>> counters, long oldest) {
-        counters.entrySet().removeIf(e -> {
-            synchronized (e.getValue()) {
-                expire(e.getValue(), oldest);
-                return e.getValue().isEmpty();
-            }
-        });
+        connections.sweep();
+        messages.sweep();
+        recipients.sweep();
     }
 
     public int connectionsPerMinute() {
