@@ -8,7 +8,7 @@ import java.nio.ByteOrder;
  * Finds the next CR or LF in message content, eight octets at a time. Reading, checking and writing a message are
  * mostly this search (a 1 MB body has some 13,000 lines and a million octets between them), so it looks at one
  * {@code long} per step instead of one octet, with the usual "has a zero byte" arithmetic on the word XORed with CR
- * and with LF.
+ * and with LF. The content check also looks for NUL in the same pass ({@link #indexOfLineEndOrNul}).
  */
 public final class LineEnds {
 
@@ -34,6 +34,28 @@ public final class LineEnds {
         for (; i < to; i++) {
             byte c = b[i];
             if (c == '\r' || c == '\n') {
+                return i;
+            }
+        }
+        return to;
+    }
+
+    /**
+     * Index of the first CR, LF or NUL in {@code b[from, to)}, or {@code to} when there is none: the content check's
+     * search, since NUL is not allowed in 7bit or 8bit content (RFC 5322 section 3.5, RFC 2045 sections 2.7-2.8).
+     */
+    public static int indexOfLineEndOrNul(byte[] b, int from, int to) {
+        int i = from;
+        for (; i <= to - Long.BYTES; i += Long.BYTES) {
+            long word = (long) WORDS.get(b, i);
+            long found = zeroBytes(word ^ CRS) | zeroBytes(word ^ LFS) | zeroBytes(word);
+            if (found != 0) {
+                return i + (Long.numberOfTrailingZeros(found) >>> 3);
+            }
+        }
+        for (; i < to; i++) {
+            byte c = b[i];
+            if (c == '\r' || c == '\n' || c == 0) {
                 return i;
             }
         }

@@ -70,4 +70,41 @@ class LineEndsTest {
             assertThat(LineEnds.indexOf(b, from, to)).as("round %d", round).isEqualTo(naive(b, from, to));
         }
     }
+
+    private static int naiveWithNul(byte[] b, int from, int to) {
+        for (int i = from; i < to; i++) {
+            if (b[i] == '\r' || b[i] == '\n' || b[i] == 0) {
+                return i;
+            }
+        }
+        return to;
+    }
+
+    @Test
+    void theContentSearchAlsoStopsAtNulInEveryPositionOfAWord() {
+        for (int at = 0; at < 20; at++) {
+            byte[] b = ascii("x".repeat(20));
+            b[at] = 0;
+            assertThat(LineEnds.indexOfLineEndOrNul(b, 0, b.length)).as("NUL at %d", at).isEqualTo(at);
+            assertThat(LineEnds.indexOf(b, 0, b.length)).as("the line search ignores NUL").isEqualTo(b.length);
+        }
+    }
+
+    @Test
+    void theContentSearchAgreesWithAnOctetByOctetSearchOnRandomContent() {
+        Random random = new Random(43);
+        for (int round = 0; round < 5_000; round++) {
+            byte[] b = new byte[1 + random.nextInt(64)];
+            random.nextBytes(b);
+            for (int i = 0; i < b.length; i++) {
+                if ((b[i] == '\r' || b[i] == '\n' || b[i] == 0) && random.nextInt(4) > 0) {
+                    b[i] = 'a';
+                }
+            }
+            int from = random.nextInt(b.length);
+            int to = from + random.nextInt(b.length - from + 1);
+            assertThat(LineEnds.indexOfLineEndOrNul(b, from, to)).as("round %d", round)
+                    .isEqualTo(naiveWithNul(b, from, to));
+        }
+    }
 }

@@ -5,8 +5,10 @@ import io.mailhub.model.SmtpReply;
 
 /**
  * Checks message content as it arrives: line ends must be CRLF (a bare CR or LF is refused, as hardened Postfix does
- * with {@code smtpd_forbid_bare_newline = reject}), no line may exceed the hard per-line limit, and the whole must fit
- * the size limit. The first problem found decides the reply; later octets are still counted but no longer matter.
+ * with {@code smtpd_forbid_bare_newline = reject}), no NUL octet may appear (it is not allowed in 7bit or 8bit content,
+ * RFC 5322 section 3.5 and RFC 2045 sections 2.7-2.8, and we offer no BINARYMIME; a next hop that strips NUL could
+ * otherwise be made to see an end of data that we did not), no line may exceed the hard per-line limit, and the whole
+ * must fit the size limit. The first problem found decides the reply; later octets are still counted but no longer matter.
  */
 final class ContentChecker {
 
@@ -47,7 +49,7 @@ final class ContentChecker {
                 i++;
                 continue;
             }
-            int lineEnd = LineEnds.indexOf(b, i, end);
+            int lineEnd = LineEnds.indexOfLineEndOrNul(b, i, end);
             line += lineEnd - i;
             if (line > maxLineLength) {
                 problem = SmtpReplies.LINE_TOO_LONG;
@@ -55,6 +57,10 @@ final class ContentChecker {
             }
             if (lineEnd == end) {
                 break;
+            }
+            if (b[lineEnd] == 0) {
+                problem = SmtpReplies.NUL_IN_CONTENT;
+                return false;
             }
             if (b[lineEnd] == '\n') {
                 problem = SmtpReplies.BARE_LF;

@@ -86,6 +86,21 @@ class ContentCheckerTest {
     }
 
     @Test
+    void nulAnywhereInTheContentIsRefused() {
+        SmtpReply problem = problemInEveryChunking("Subject: x\r\n\r\nab\0cd\r\n");
+
+        assertThat(codes(problem)).isEqualTo("550 5.6.0");
+        assertThat(problem.lines().get(0)).contains("NUL");
+    }
+
+    @Test
+    void nulNextToTheEndOfDataDotIsRefused() {
+        // what a next hop that strips NUL would read as CRLF.CRLF: the smuggling variants of the issue
+        assertThat(codes(problemInEveryChunking("a\r\n\0.\r\nMAIL FROM:<x@y>\r\n"))).isEqualTo("550 5.6.0");
+        assertThat(codes(problemInEveryChunking("a\r\n.\0\r\nMAIL FROM:<x@y>\r\n"))).isEqualTo("550 5.6.0");
+    }
+
+    @Test
     void lineOverTheHardLimitIsRefusedAsTooLong() {
         SmtpReply problem = problemInEveryChunking("ok\r\n" + "x".repeat(MAX_LINE + 1) + "\r\n");
 
@@ -159,6 +174,8 @@ class ContentCheckerTest {
                 line = 0;
             } else if (b[i] == '\n') {
                 return SmtpReplies.BARE_LF;
+            } else if (b[i] == 0) {
+                return SmtpReplies.NUL_IN_CONTENT;
             } else if (++line > maxLine) {
                 return SmtpReplies.LINE_TOO_LONG;
             }
@@ -169,7 +186,7 @@ class ContentCheckerTest {
     @Test
     void randomContentInRandomPiecesGetsTheVerdictOfTheOctetByOctetRule() {
         java.util.Random random = new java.util.Random(7);
-        byte[] alphabet = {'a', 'b', '.', ' ', '\r', '\n', (byte) 0xC3, 0x0C};
+        byte[] alphabet = {'a', 'b', '.', ' ', '\r', '\n', (byte) 0xC3, 0x0C, 0};
         for (int round = 0; round < 3_000; round++) {
             byte[] b = new byte[random.nextInt(80)];
             for (int i = 0; i < b.length; i++) {
