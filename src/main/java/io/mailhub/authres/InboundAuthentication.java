@@ -2,6 +2,7 @@ package io.mailhub.authres;
 
 import io.mailhub.dkim.DkimVerifier;
 import io.mailhub.dkim.MessageHeader;
+import io.mailhub.model.Ascii;
 import io.mailhub.model.MailAddress;
 import io.mailhub.model.MessageContent;
 import java.io.IOException;
@@ -101,15 +102,20 @@ public final class InboundAuthentication {
         return sb.append("\r\n").toString();
     }
 
-    /** Whether {@code field} is an Authentication-Results field whose authserv-id is {@code authservId}. */
+    /**
+     * Whether {@code field} (a whole header field, name and value) is an Authentication-Results field whose
+     * authserv-id is {@code authservId}: such a field arriving with a message is a forgery (RFC 8601 section 5). The
+     * authserv-id is read as RFC 8601 section 2.2 defines it (an RFC 2045 {@code value}: a token or a quoted-string,
+     * after comments and folding white space) and compared without regard to ASCII case, so that no spelling of our
+     * id gets past.
+     */
     public static boolean claimsToBe(String field, String authservId) {
         int colon = field.indexOf(':');
         if (colon < 0 || !field.substring(0, colon).strip().equalsIgnoreCase("Authentication-Results")) {
             return false;
         }
-        String value = field.substring(colon + 1).replaceAll("\\([^)]*\\)", " ").strip();
-        String id = value.split("[;\\s]", 2)[0];
-        return id.equalsIgnoreCase(authservId);
+        String id = AuthservId.read(field.substring(colon + 1));
+        return id != null && Ascii.equalsIgnoreCase(id, authservId);
     }
 
     /** Text safe inside an RFC 8601 comment. */
