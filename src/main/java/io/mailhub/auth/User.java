@@ -2,15 +2,14 @@ package io.mailhub.auth;
 
 import io.mailhub.model.MailAddress;
 import java.util.List;
-import java.util.Locale;
 
 /**
  * One line of the users file.
  *
  * @param name the login name (compared exactly)
  * @param passwordHash the bcrypt hash ({@code $2a$}, {@code $2b$} or {@code $2y$})
- * @param addresses the envelope and header addresses the user may send as, lower case
- * @param domains whole domains the user may send as (written {@code @domain} in the file), lower case
+ * @param addresses the envelope and header addresses the user may send as, as keys ({@link MailAddress#key()})
+ * @param domains whole domains the user may send as (written {@code @domain} in the file), as domain keys
  */
 public record User(String name, String passwordHash, List<String> addresses, List<String> domains) {
 
@@ -24,7 +23,6 @@ public record User(String name, String passwordHash, List<String> addresses, Lis
         if (address == null) {
             return true;
         }
-        String full = address.toString().toLowerCase(Locale.ROOT);
-        return addresses.contains(full) || domains.contains(address.domainKey());
+        return addresses.contains(address.key()) || domains.contains(address.domainKey());
     }
 }

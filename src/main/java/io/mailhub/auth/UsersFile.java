@@ -1,5 +1,8 @@
 package io.mailhub.auth;
 
+import io.mailhub.model.DomainName;
+import io.mailhub.model.SmtpPath;
+import io.mailhub.model.SyntaxException;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -9,7 +12,6 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -113,14 +115,15 @@ public final class UsersFile {
             List<String> domains = new ArrayList<>();
             String bad = null;
             for (String a : fields[2].split(",")) {
-                String v = a.strip().toLowerCase(Locale.ROOT);
+                String v = a.strip();
                 if (v.isEmpty()) {
                     continue;
                 }
-                if (v.startsWith("@") && v.length() > 1 && v.indexOf('@', 1) < 0) {
-                    domains.add(v.substring(1));
-                } else if (v.indexOf('@') > 0 && v.indexOf('@') == v.lastIndexOf('@') && !v.endsWith("@")) {
-                    addresses.add(v);
+                String key = key(v);
+                if (key != null && v.startsWith("@")) {
+                    domains.add(key);
+                } else if (key != null) {
+                    addresses.add(key);
                 } else {
                     bad = a.strip();
                     break;
@@ -137,5 +140,18 @@ public final class UsersFile {
             users.put(name, new User(name, hash, addresses, domains));
         }
         return new Contents(Collections.unmodifiableMap(users), List.copyOf(problems));
+    }
+
+    /** The comparison key of an address ({@code MailAddress.key()}) or of an {@code @domain}; null when neither. */
+    private static String key(String v) {
+        try {
+            if (v.startsWith("@")) {
+                return v.length() > 1 && SmtpPath.isDomain(v.substring(1), true) ? DomainName.toAscii(v.substring(1))
+                        : null;
+            }
+            return SmtpPath.mailbox(v, true).key();
+        } catch (SyntaxException e) {
+            return null;
+        }
     }
 }

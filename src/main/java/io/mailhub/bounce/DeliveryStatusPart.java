@@ -1,5 +1,6 @@
 package io.mailhub.bounce;
 
+import io.mailhub.model.Ascii;
 import io.mailhub.model.Envelope;
 import io.mailhub.model.MailAddress;
 import io.mailhub.model.RecipientOutcome;
@@ -45,7 +46,7 @@ final class DeliveryStatusPart {
             recipient(sb, o, lastAttempt, request.willRetryUntil(), zone);
         }
         String text = sb.toString();
-        return new Rendered(text, !HeaderFields.isAscii(text));
+        return new Rendered(text, !Ascii.isAscii(text));
     }
 
     private static void recipient(StringBuilder sb, RecipientOutcome o, Instant lastAttempt, Instant retryUntil,

@@ -1,5 +1,6 @@
 package io.mailhub.bounce;
 
+import io.mailhub.model.Ascii;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 
@@ -74,7 +75,7 @@ final class HeaderFields {
      */
     static String encodeText(String text) {
         String t = clean(text);
-        if (isAscii(t)) {
+        if (Ascii.isAscii(t)) {
             return t;
         }
         StringBuilder out = new StringBuilder(t.length() * 2);
@@ -99,15 +100,6 @@ final class HeaderFields {
             i = end;
         }
         return out.toString();
-    }
-
-    static boolean isAscii(String s) {
-        for (int i = 0; i < s.length(); i++) {
-            if (s.charAt(i) > 127) {
-                return false;
-            }
-        }
-        return true;
     }
 
     /** The UTF-8 length of {@code s[0, end)}. */

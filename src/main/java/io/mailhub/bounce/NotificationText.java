@@ -1,5 +1,6 @@
 package io.mailhub.bounce;
 
+import io.mailhub.model.Ascii;
 import io.mailhub.model.Envelope;
 import io.mailhub.model.RecipientOutcome;
 import java.nio.charset.StandardCharsets;
@@ -33,7 +34,7 @@ final class NotificationText {
     static Rendered render(DsnTemplates.Template template, Map<String, String> values) {
         String subject = Placeholders.render(template.subject(), values);
         String text = Placeholders.render(template.body(), values).replace("\r\n", "\n");
-        if (HeaderFields.isAscii(text)) {
+        if (Ascii.isAscii(text)) {
             return new Rendered(subject, "us-ascii", "7bit", crlfLines(text));
         }
         return new Rendered(subject, "utf-8", "quoted-printable", quotedPrintable(text));

@@ -2,7 +2,6 @@ package io.mailhub.model;
 
 import java.util.Collections;
 import java.util.LinkedHashMap;
-import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -24,7 +23,7 @@ public final class EsmtpParameters {
                 continue;
             }
             int eq = token.indexOf('=');
-            String key = (eq < 0 ? token : token.substring(0, eq)).toUpperCase(Locale.ROOT);
+            String key = Ascii.toUpperCase(eq < 0 ? token : token.substring(0, eq));
             String value = eq < 0 ? null : token.substring(eq + 1);
             if (!key.matches("[A-Z0-9][A-Z0-9-]*")) {
                 throw new SyntaxException("bad parameter keyword '" + key + "'");

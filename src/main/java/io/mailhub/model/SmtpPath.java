@@ -12,6 +12,8 @@ import java.util.Optional;
  *
  * A source route ({@code <@relay1,@relay2:user@domain>}) is accepted and ignored, as section 4.1.1.3 asks: the mailbox
  * after the colon is the address. Brackets are required; a trailing dot, an empty label or a space is a syntax error.
+ * A non-ASCII domain is put in its canonical form ({@link DomainName}), so that look-alikes of ASCII names become
+ * those names and IDNA2008 decides what is a valid internationalized name.
  */
 public final class SmtpPath {
 
@@ -57,10 +59,13 @@ public final class SmtpPath {
             throw new SyntaxException("missing '@domain'");
         }
         String domain = text.substring(at + 1);
-        if (!isDomain(domain, utf8) && !isAddressLiteral(domain)) {
+        if (isAddressLiteral(domain)) {
+            return new MailAddress(text.substring(0, at), domain);
+        }
+        if (!isDomain(domain, utf8)) {
             throw new SyntaxException("bad domain '" + domain + "'");
         }
-        return new MailAddress(text.substring(0, at), domain);
+        return new MailAddress(text.substring(0, at), DomainName.canonical(domain));
     }
 
     private static int findClose(String text) throws SyntaxException {

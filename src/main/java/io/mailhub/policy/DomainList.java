@@ -1,15 +1,15 @@
 package io.mailhub.policy;
 
+import io.mailhub.model.DomainName;
 import io.mailhub.model.SmtpPath;
 import io.mailhub.model.SyntaxException;
 import java.util.HashSet;
-import java.util.Locale;
 import java.util.Set;
 
 /**
  * A list of mail domains: {@code example.com} matches that domain only; {@code .example.com} matches every subdomain
  * of it (not the domain itself), as in Postfix's domain tables with {@code parent_domain_matches_subdomains} off.
- * Matching ignores ASCII case.
+ * Matching ignores ASCII case; internationalized names are compared as A-labels ({@link DomainName}).
  */
 public final class DomainList {
 
@@ -27,19 +27,24 @@ public final class DomainList {
             if (item.isEmpty()) {
                 continue;
             }
-            String d = item.toLowerCase(Locale.ROOT);
-            boolean parent = d.startsWith(".");
-            String name = parent ? d.substring(1) : d;
+            boolean parent = item.startsWith(".");
+            String name = parent ? item.substring(1) : item;
             if (!SmtpPath.isDomain(name, true)) {
                 throw new SyntaxException("'" + item + "' is not a domain name");
             }
-            (parent ? list.parents : list.exact).add(name);
+            (parent ? list.parents : list.exact).add(DomainName.toAscii(name));
         }
         return list;
     }
 
+    /** @param domain a domain, best its key ({@code MailAddress.domainKey()}: lower case, A-labels) */
     public boolean contains(String domain) {
-        String d = domain.toLowerCase(Locale.ROOT);
+        String d;
+        try {
+            d = DomainName.toAscii(domain);
+        } catch (SyntaxException e) {
+            return false;
+        }
         if (exact.contains(d)) {
             return true;
         }

@@ -1,5 +1,6 @@
 package io.mailhub.policy;
 
+import io.mailhub.model.Ascii;
 import io.mailhub.model.MailAddress;
 import io.mailhub.model.Recipient;
 import io.mailhub.model.SmtpReply;
@@ -26,7 +27,7 @@ public final class RelayControl implements RcptHook {
     public RelayControl(DomainList localDomains, NetworkList trustedNetworks, String hostname) {
         this.localDomains = localDomains;
         this.trustedNetworks = trustedNetworks;
-        this.hostname = hostname;
+        this.hostname = Ascii.toLowerCase(hostname);
     }
 
     @Override
@@ -41,8 +42,10 @@ public final class RelayControl implements RcptHook {
         if (address.isAddressLiteral()) {
             return false;
         }
-        return localDomains.contains(address.domain())
-                || (address.localPart().equalsIgnoreCase("postmaster") && address.domain().equalsIgnoreCase(hostname));
+        // keys, not spellings: a look-alike (KELVIN SIGN for K, LONG S for s) is either mapped to the real name by
+        // the canonical form, or stays a different name; it never matches by a looser comparison than routing uses
+        return localDomains.contains(address.domainKey())
+                || (Ascii.equalsIgnoreCase(address.localPart(), "postmaster") && address.domainKey().equals(hostname));
     }
 
     public boolean mayRelay(SessionFacts session) {

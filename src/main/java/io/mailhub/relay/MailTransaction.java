@@ -3,6 +3,7 @@ package io.mailhub.relay;
 import io.mailhub.model.BodyType;
 import io.mailhub.model.DsnNotify;
 import io.mailhub.model.Envelope;
+import io.mailhub.model.MailAddress;
 import io.mailhub.model.Recipient;
 import io.mailhub.model.SmtpReply;
 import java.io.IOException;
@@ -89,21 +90,29 @@ final class MailTransaction {
         if (envelope.body() == BodyType.EIGHT_BIT_MIME && !c.supports("8BITMIME")) {
             return SmtpReply.of(554, "5.6.3", "server " + c.remoteMta() + " does not accept 8-bit content (no 8BITMIME)");
         }
-        if (needsSmtputf8() && !c.supports("SMTPUTF8")) {
+        if (!utf8() && addresses().anyMatch(a -> !a.hasAsciiForm())) {
             return SmtpReply.of(553, "5.6.7", "server " + c.remoteMta() + " does not support SMTPUTF8, needed for"
                     + " non-ASCII addresses");
         }
         return null;
     }
 
-    private boolean needsSmtputf8() {
-        if (!envelope.smtputf8()) {
-            return false;
-        }
-        if (envelope.sender() != null && envelope.sender().needsUtf8()) {
-            return true;
-        }
-        return envelope.recipients().stream().anyMatch(r -> r.address().needsUtf8());
+    private java.util.stream.Stream<MailAddress> addresses() {
+        return java.util.stream.Stream.concat(java.util.stream.Stream.ofNullable(envelope.sender()),
+                envelope.recipients().stream().map(Recipient::address));
+    }
+
+    /**
+     * Whether the addresses go as they are, with SMTPUTF8 (RFC 6531): when they need it and the next hop has it.
+     * Otherwise internationalized domains go as A-labels (RFC 5891), the form every server takes; only a non-ASCII
+     * local part has no such form.
+     */
+    private boolean utf8() {
+        return envelope.smtputf8() && c.supports("SMTPUTF8") && addresses().anyMatch(MailAddress::needsUtf8);
+    }
+
+    private String path(MailAddress address) {
+        return address == null ? "<>" : "<" + (utf8() ? address : address.asciiForm()) + ">";
     }
 
     /** MAIL, RCPTs and DATA; returns the indexes of accepted recipients, or null when no content is to be sent. */
@@ -214,14 +223,14 @@ final class MailTransaction {
     }
 
     String mailCommand() {
-        StringBuilder sb = new StringBuilder(96).append("MAIL FROM:").append(envelope.senderPath());
+        StringBuilder sb = new StringBuilder(96).append("MAIL FROM:").append(path(envelope.sender()));
         if (c.supports("SIZE") && body.size() >= 0) {
             sb.append(" SIZE=").append(body.size());
         }
         if (envelope.body() == BodyType.EIGHT_BIT_MIME) {
             sb.append(" BODY=8BITMIME");
         }
-        if (needsSmtputf8()) {
+        if (utf8()) {
             sb.append(" SMTPUTF8");
         }
         if (c.supports("DSN")) {
@@ -236,7 +245,7 @@ final class MailTransaction {
     }
 
     String rcptCommand(Recipient r) {
-        StringBuilder sb = new StringBuilder(64).append("RCPT TO:<").append(r.address()).append('>');
+        StringBuilder sb = new StringBuilder(64).append("RCPT TO:").append(path(r.address()));
         if (c.supports("DSN")) {
             if (!r.notifyOn().isEmpty()) {
                 sb.append(" NOTIFY=").append(DsnNotify.format(r.notifyOn()));

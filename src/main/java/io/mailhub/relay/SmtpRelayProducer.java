@@ -15,7 +15,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import org.apache.camel.Exchange;
 import org.apache.camel.InvalidPayloadException;
@@ -99,7 +98,7 @@ public class SmtpRelayProducer extends DefaultProducer {
         Map<String, NextHopRouter.Route> byDomain = new HashMap<>();
         Map<NextHopRouter.Route, List<Recipient>> groups = new LinkedHashMap<>();
         for (Recipient r : envelope.recipients()) {
-            String domain = r.address().domain().toLowerCase(Locale.ROOT);
+            String domain = r.address().domainKey(); // A-labels: what DNS and the transport map know
             NextHopRouter.Route route = byDomain.get(domain);
             if (route == null) {
                 route = router.route(domain, nextHop);

@@ -1,5 +1,7 @@
 package io.mailhub.relay;
 
+import io.mailhub.model.DomainName;
+import io.mailhub.model.Ascii;
 import io.mailhub.model.SyntaxException;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -23,7 +25,8 @@ import java.util.Optional;
  * legacy.test       mx:mail.legacy.test
  * </pre>
  *
- * A domain matches itself; {@code .domain} matches its subdomains. The next hop is {@code mx} (MX lookup of the
+ * A domain matches itself; {@code .domain} matches its subdomains. Internationalized domains may be written either way
+ * ({@code b\u00FCcher.example} or {@code xn--bcher-kva.example}); they are compared as A-labels. The next hop is {@code mx} (MX lookup of the
  * recipient's domain), {@code mx:domain} (MX lookup of another domain), or {@code host:port} / {@code [host]:port}
  * (that host directly, no MX lookup). Options: {@code tls=none|may|encrypt|verify}, and {@code auth=FILE}: SMTP AUTH
  * with the {@code user:password} in FILE (relative to the map's directory; see {@link Credentials}). Lines starting
@@ -71,7 +74,10 @@ public final class TransportMap {
         this.entries = entries;
     }
 
-    /** The entry for a recipient domain: exact match first, then the closest parent {@code .domain} entry. */
+    /**
+     * The entry for a recipient domain (its key: A-labels, see {@code MailAddress.domainKey}): exact match first, then
+     * the closest parent {@code .domain} entry.
+     */
     public Optional<Entry> lookup(String domain) {
         String d = domain.toLowerCase(Locale.ROOT);
         Entry exact = entries.get(d);
@@ -120,6 +126,13 @@ public final class TransportMap {
                 continue;
             }
             String pattern = f[0].toLowerCase(Locale.ROOT);
+            try {
+                pattern = Ascii.isAscii(pattern) ? pattern : pattern.startsWith(".")
+                        ? "." + DomainName.toAscii(pattern.substring(1)) : DomainName.toAscii(pattern);
+            } catch (SyntaxException e) {
+                problems.add(where + e.getMessage());
+                continue;
+            }
             if (!pattern.matches("\\.?[a-z0-9]([a-z0-9-]*[a-z0-9])?(\\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*")) {
                 problems.add(where + "'" + f[0] + "' is not a domain or .domain");
                 continue;

@@ -185,6 +185,37 @@ class SmtpRelayTest {
     }
 
     @Test
+    void internationalizedDomainsGoAsALabelsToAServerWithoutSmtputf8() throws Exception {
+        server.extensions("PIPELINING", "8BITMIME");
+        Envelope e = new Envelope("Q0000000000010", new MailAddress("alice", "b\u00fccher.example"),
+                List.of(Recipient.of(new MailAddress("bob", "m\u00fcnchen.example"))), null, null, BodyType.SEVEN_BIT,
+                true, "127.0.0.1", "client.test", null, Instant.now(), -1);
+
+        DeliveryReport report = relay.deliver(destination, e, body(MESSAGE));
+
+        assertThat(report.results()).extracting(RecipientResult::status).containsExactly(RecipientStatus.DELIVERED);
+        assertThat(server.transactions()).singleElement().satisfies(t -> {
+            assertThat(t.mailLine()).isEqualTo("MAIL FROM:<alice@xn--bcher-kva.example>");
+            assertThat(t.accepted()).containsExactly("bob@xn--mnchen-3ya.example");
+        });
+    }
+
+    @Test
+    void internationalizedDomainsGoAsTheyAreWithSmtputf8WhenTheServerHasIt() throws Exception {
+        server.extensions("PIPELINING", "8BITMIME", "SMTPUTF8");
+        Envelope e = new Envelope("Q0000000000011", new MailAddress("alice", "client.test"),
+                List.of(Recipient.of(new MailAddress("bob", "m\u00fcnchen.example"))), null, null, BodyType.SEVEN_BIT,
+                true, "127.0.0.1", "client.test", null, Instant.now(), -1);
+
+        relay.deliver(destination, e, body(MESSAGE));
+
+        assertThat(server.transactions()).singleElement().satisfies(t -> {
+            assertThat(t.mailLine()).isEqualTo("MAIL FROM:<alice@client.test> SMTPUTF8");
+            assertThat(t.accepted()).containsExactly("bob@m\u00fcnchen.example");
+        });
+    }
+
+    @Test
     void anAsciiMessageFromAnSmtputf8SessionNeedsNoSmtputf8AtTheNextHop() throws Exception {
         server.extensions("PIPELINING", "8BITMIME");
         Envelope e = envelope("b@remote.test");

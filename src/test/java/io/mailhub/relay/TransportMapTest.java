@@ -33,6 +33,15 @@ class TransportMapTest {
     }
 
     @Test
+    void internationalizedDomainsMayBeWrittenEitherWayAndAreLookedUpByTheirALabels() throws Exception {
+        TransportMap m = map("b\u00fccher.example [a.example.com]:25", ".xn--mnchen-3ya.example mx");
+
+        assertThat(m.lookup("xn--bcher-kva.example")).get().extracting(TransportMap.Entry::pattern)
+                .isEqualTo("xn--bcher-kva.example");
+        assertThat(m.lookup("mail.xn--mnchen-3ya.example")).isPresent();
+    }
+
+    @Test
     void nextHopsAreMxMxOfAnotherDomainOrAFixedHostWithTheDefaultPort() throws Exception {
         TransportMap m = map("a.test mx", "b.test mx:relay.b.test", "c.test [10.0.0.1]", "d.test host.d.test:2525");
 

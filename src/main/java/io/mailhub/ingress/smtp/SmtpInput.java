@@ -4,6 +4,9 @@ import io.mailhub.model.LineEnds;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
@@ -15,14 +18,19 @@ import java.util.Arrays;
  */
 final class SmtpInput {
 
-    /** A command line as read: its text (without CRLF) or the reason it cannot be used. */
+    /**
+     * A command line as read: its text (without CRLF) or the reason it cannot be used. A line that is not valid UTF-8
+     * ({@link Problem#BAD_UTF8}) still has its text, decoded with replacement characters, so the verb can be seen.
+     */
     record Line(String text, Problem problem) {}
 
     enum Problem {
         NONE,
         TOO_LONG,
         BARE_LF,
-        BARE_CR
+        BARE_CR,
+        /** Octets that are not UTF-8 (RFC 3629): overlong forms, surrogates, stray continuation or Latin-1 octets. */
+        BAD_UTF8
     }
 
     private final InputStream in;
@@ -82,7 +90,7 @@ final class SmtpInput {
                 if (bareCr) {
                     return new Line(null, Problem.BARE_CR);
                 }
-                return new Line(new String(line, 0, len, StandardCharsets.UTF_8), Problem.NONE);
+                return decode(line, len);
             }
             if (pendingCr) {
                 bareCr = true;
@@ -100,6 +108,25 @@ final class SmtpInput {
             }
             line[len++] = b;
         }
+    }
+
+    /** The line as text; strictly UTF-8, never with an octet silently replaced. */
+    private static Line decode(byte[] line, int len) {
+        for (int i = 0; i < len; i++) {
+            if (line[i] < 0) {
+                try {
+                    String text = StandardCharsets.UTF_8.newDecoder()
+                            .onMalformedInput(CodingErrorAction.REPORT)
+                            .onUnmappableCharacter(CodingErrorAction.REPORT)
+                            .decode(ByteBuffer.wrap(line, 0, len))
+                            .toString();
+                    return new Line(text, Problem.NONE);
+                } catch (CharacterCodingException e) {
+                    return new Line(new String(line, 0, len, StandardCharsets.UTF_8), Problem.BAD_UTF8);
+                }
+            }
+        }
+        return new Line(new String(line, 0, len, StandardCharsets.ISO_8859_1), Problem.NONE);
     }
 
     /** Reads one octet, or -1 at end of stream. */

@@ -56,6 +56,7 @@ final class SmtpReplies {
     static final SmtpReply LINE_TOO_LONG = SmtpReply.of(552, "5.3.4", "Error: message line exceeds the per-line limit");
     static final SmtpReply BARE_LF = SmtpReply.of(550, "5.5.2", "Error: bare <LF> received, message refused");
     static final SmtpReply BARE_CR = SmtpReply.of(550, "5.5.2", "Error: bare <CR> received, message refused");
+    static final SmtpReply NUL_IN_CONTENT = SmtpReply.of(550, "5.6.0", "Error: NUL octet in message content, message refused");
     static final SmtpReply SIGNING_FAILED = SmtpReply.of(451, "4.7.0", "Error: cannot sign the message, try again later");
     static final SmtpReply QUEUE_UNAVAILABLE = SmtpReply.of(451, "4.3.0", "Error: mail queue unavailable, try again later");
 
@@ -71,6 +72,17 @@ final class SmtpReplies {
 
     static SmtpReply unsupportedParameter(String keyword) {
         return SmtpReply.of(555, "5.5.4", "Error: unsupported parameter " + keyword);
+    }
+
+    /**
+     * A command line that is not valid UTF-8: for MAIL and RCPT the address cannot be taken as given (RFC 6531 section
+     * 3.7.4 asks for 553 5.6.7 where an address cannot be used), for any other command it is a syntax error. Never
+     * is an octet replaced, which would make an address the client never gave.
+     */
+    static SmtpReply badUtf8(String verb) {
+        return verb.equals("MAIL") || verb.equals("RCPT")
+                ? SmtpReply.of(553, "5.6.7", "Error: the address is not valid UTF-8")
+                : SmtpReply.of(500, "5.5.2", "Error: the command is not valid UTF-8");
     }
 
     static SmtpReply dmarcReject(String domain) {

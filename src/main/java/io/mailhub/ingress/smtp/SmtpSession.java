@@ -2,6 +2,7 @@ package io.mailhub.ingress.smtp;
 
 import io.mailhub.auth.User;
 import io.mailhub.cleanup.SessionTrace;
+import io.mailhub.model.Ascii;
 import io.mailhub.model.MessageContent;
 import io.mailhub.model.SmtpReply;
 import io.mailhub.policy.HookResult;
@@ -15,7 +16,6 @@ import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
-import java.util.Locale;
 import javax.net.ssl.SSLException;
 import javax.net.ssl.SSLSocket;
 import org.slf4j.Logger;
@@ -157,6 +157,7 @@ final class SmtpSession implements SessionFacts, Runnable {
                 case TOO_LONG -> SmtpReplies.LINE_TOO_LONG_COMMAND;
                 case BARE_LF -> SmtpReplies.BARE_LF_COMMAND;
                 case BARE_CR -> SmtpReplies.BARE_CR_COMMAND;
+                case BAD_UTF8 -> SmtpReplies.badUtf8(verb(line.text()));
                 case NONE -> dispatch(line.text());
             };
             if (reply == null) {
@@ -172,9 +173,14 @@ final class SmtpSession implements SessionFacts, Runnable {
         flush();
     }
 
+    private static String verb(String text) {
+        int space = text.indexOf(' ');
+        return Ascii.toUpperCase(space < 0 ? text : text.substring(0, space));
+    }
+
     private SmtpReply dispatch(String text) throws IOException {
         int space = text.indexOf(' ');
-        String verb = (space < 0 ? text : text.substring(0, space)).toUpperCase(Locale.ROOT);
+        String verb = verb(text);
         String argument = space < 0 ? "" : text.substring(space + 1);
         int length = text.getBytes(StandardCharsets.UTF_8).length + 2;
         int limit = switch (verb) {

@@ -626,4 +626,94 @@ class SmtpSessionTest {
                 .containsExactly("220", "250", "250 2.1.0", "250 2.1.5", "354", "250 2.0.0", "221 2.0.0");
         assertThat(queue.queued()).hasSize(1);
     }
+
+    // ---- hardening (issue 10): octets the protocol does not allow are refused, never rewritten ----
+
+    /** A session whose client sends these raw octets (not necessarily UTF-8) as one packet. */
+    private List<String> converseRaw(byte[] octets) throws Exception {
+        SmtpSettings settings = new SmtpSettings(HOSTNAME, null, 0, ListenerRole.MX, 10, Duration.ofMinutes(5),
+                MAX_MESSAGE_SIZE, 100, MAX_LINE_LENGTH, spool, spoolMemoryThreshold, errorLimit, Duration.ofSeconds(1));
+        RelayControl relay = new RelayControl(DomainList.parse("example.test"), NetworkList.parse("127.0.0.0/8"),
+                HOSTNAME);
+        SmtpServer server = new SmtpServer(settings, PolicyChain.of(relay), queue, new MessageComposer(HOSTNAME, CLOCK));
+        ScriptedSocket socket = new ScriptedSocket(UNTRUSTED, List.of(octets));
+        new SmtpSession(server, socket).run();
+        return codes(socket.output());
+    }
+
+    private static byte[] octets(String prefix, int[] bad, String suffix) {
+        java.io.ByteArrayOutputStream b = new java.io.ByteArrayOutputStream();
+        b.writeBytes(prefix.getBytes(UTF_8));
+        for (int x : bad) {
+            b.write(x);
+        }
+        b.writeBytes(suffix.getBytes(UTF_8));
+        return b.toByteArray();
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"ff fe", "c0 af", "ed a0 80", "e9", "80", "f8 88 80 80 80", "f4 90 80 80"})
+    void anAddressThatIsNotUtf8IsRefusedWith553AndNeverRewritten(String hex) throws Exception {
+        int[] bad = java.util.Arrays.stream(hex.split(" ")).mapToInt(h -> Integer.parseInt(h, 16)).toArray();
+        byte[] rcpt = octets("EHLO c\r\nMAIL FROM:<a@example.test> SMTPUTF8\r\nRCPT TO:<victim", bad,
+                "@example.test>\r\nRCPT TO:<bob@example.test>\r\nDATA\r\n" + MESSAGE + ".\r\nQUIT\r\n");
+
+        assertThat(converseRaw(rcpt)).containsExactly("220", "250", "250 2.1.0", "553 5.6.7", "250 2.1.5", "354",
+                "250 2.0.0", "221 2.0.0");
+        assertThat(queue.queued()).singleElement().satisfies(q -> assertThat(q.envelope().recipients())
+                .extracting(r -> r.address().toString()).containsExactly("bob@example.test"));
+    }
+
+    @Test
+    void aSenderThatIsNotUtf8IsRefusedWith553() throws Exception {
+        byte[] mail = octets("EHLO c\r\nMAIL FROM:<a", new int[] {0xc0, 0xaf}, "@example.test> SMTPUTF8\r\nQUIT\r\n");
+        assertThat(converseRaw(mail)).containsExactly("220", "250", "553 5.6.7", "221 2.0.0");
+    }
+
+    @Test
+    void anyOtherCommandThatIsNotUtf8IsASyntaxError() throws Exception {
+        byte[] helo = octets("EHLO c", new int[] {0xff}, "\r\nQUIT\r\n");
+        assertThat(converseRaw(helo)).containsExactly("220", "500 5.5.2", "221 2.0.0");
+    }
+
+    @Test
+    void aVerbSpelledWithNonAsciiLookAlikesIsNotRecognised() throws Exception {
+        assertThat(converse("EHLO c", "MA\u0130L FROM:<a@example.test>", "\u017FTARTTLS", "QUIT"))
+                .containsExactly("220", "250", "500 5.5.1", "500 5.5.1", "221 2.0.0");
+    }
+
+    @Test
+    void aLookAlikeOfPostmasterIsNotOurPostmaster() throws Exception {
+        assertThat(converse("EHLO c", "MAIL FROM:<a@remote.test> SMTPUTF8", "RCPT TO:<po\u017Ftma\u017Fter@" + HOSTNAME + ">",
+                "RCPT TO:<postmaster@mx.example.te\u017Ft>", "QUIT"))
+                .containsExactly("220", "250", "250 2.1.0", "554 5.7.1", "250 2.1.5", "221 2.0.0");
+    }
+
+    @Test
+    void aLookAlikeOfALocalDomainIsTakenAsThatDomainAndQueuedUnderItsRealName() throws Exception {
+        List<String> codes = converse("EHLO c", "MAIL FROM:<a@remote.test> SMTPUTF8", "RCPT TO:<victim@\uFF45xample.te\u017Ft>",
+                "RCPT TO:<other@ban\u212A.test>", "DATA", MESSAGE + ".", "QUIT");
+
+        assertThat(codes).containsExactly("220", "250", "250 2.1.0", "250 2.1.5", "554 5.7.1", "354", "250 2.0.0",
+                "221 2.0.0");
+        assertThat(queue.queued().get(0).envelope().recipients()).extracting(r -> r.address().toString())
+                .containsExactly("victim@example.test");
+    }
+
+    @Test
+    void nulInDataIsRefusedWith550AndTheSessionGoesOn() throws Exception {
+        assertThat(converse("EHLO c", "MAIL FROM:<a@remote.test>", "RCPT TO:<bob@example.test>", "DATA",
+                "Subject: x\r\n\r\nline\r\n\u0000.\r\nMAIL FROM:<evil@remote.test>\r\n.", "RSET", "QUIT"))
+                .containsExactly("220", "250", "250 2.1.0", "250 2.1.5", "354", "550 5.6.0", "250 2.0.0", "221 2.0.0");
+        assertThat(queue.queued()).isEmpty();
+    }
+
+    @Test
+    void nulInABdatChunkIsRefusedWith550() throws Exception {
+        String chunk = "Subject: x\r\n\r\nab\u0000c\r\n";
+        assertThat(converse("EHLO c", "MAIL FROM:<a@remote.test>", "RCPT TO:<bob@example.test>",
+                "BDAT " + chunk.length() + " LAST\r\n" + chunk + "QUIT"))
+                .containsExactly("220", "250", "250 2.1.0", "250 2.1.5", "550 5.6.0", "221 2.0.0");
+        assertThat(queue.queued()).isEmpty();
+    }
 }
