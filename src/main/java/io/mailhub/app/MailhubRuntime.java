@@ -201,7 +201,8 @@ public final class MailhubRuntime extends MainListenerSupport implements CamelCo
 
     private SmtpSettings smtpSettings(ListenerRole role, int port) {
         return new SmtpSettings(settings.hostname, null, port, role, settings.smtpMaxConnections,
-                settings.smtpIdleTimeout, settings.maxMessageSize, settings.smtpMaxRecipients, settings.smtpMaxLineLength,
+                settings.limitConnectionsPerClient, settings.trustedNetworks, settings.smtpIdleTimeout,
+                settings.smtpMinDataRate, settings.maxMessageSize, settings.smtpMaxRecipients, settings.smtpMaxLineLength,
                 settings.dataDir.resolve("spool"), SPOOL_MEMORY_THRESHOLD, 20, Duration.ofSeconds(10));
     }
 

@@ -35,6 +35,7 @@ public final class MailhubSettings {
         k.put("mailhub.smtp.port", "2525");
         k.put("mailhub.smtp.max-connections", "100");
         k.put("mailhub.smtp.idle-timeout", "5m");
+        k.put("mailhub.smtp.min-data-rate", "500B");
         k.put("mailhub.smtp.max-recipients", "100");
         k.put("mailhub.smtp.max-line-length", "64KB");
         k.put("mailhub.submission.port", "2587");
@@ -51,6 +52,7 @@ public final class MailhubSettings {
         k.put("mailhub.inbound.checks", "on");
         k.put("mailhub.dmarc.reject", "off");
         k.put("mailhub.limits.connections-per-minute", "100");
+        k.put("mailhub.limits.connections-per-client", "50");
         k.put("mailhub.limits.messages-per-hour", "1000");
         k.put("mailhub.limits.recipients-per-hour", "5000");
         k.put("mailhub.http.port", "8080");
@@ -83,6 +85,8 @@ public final class MailhubSettings {
     public final int smtpPort;
     public final int smtpMaxConnections;
     public final Duration smtpIdleTimeout;
+    /** Octets per second of message content that extend its deadline by a second. */
+    public final long smtpMinDataRate;
     public final int smtpMaxRecipients;
     public final int smtpMaxLineLength;
     /** The submission listener's port (RFC 6409), or -1 when it is off. */
@@ -108,6 +112,8 @@ public final class MailhubSettings {
     public final boolean dmarcReject;
     /** Rate limits (0: off); trusted networks are exempt. */
     public final int limitConnectionsPerMinute;
+    /** Concurrent sessions per client address on each listener (0: off); trusted networks are exempt. */
+    public final int limitConnectionsPerClient;
     public final int limitMessagesPerHour;
     public final int limitRecipientsPerHour;
     public final int httpPort;
@@ -149,6 +155,7 @@ public final class MailhubSettings {
         smtpPort = port("mailhub.smtp.port");
         smtpMaxConnections = intIn("mailhub.smtp.max-connections", 1, 10_000);
         smtpIdleTimeout = duration("mailhub.smtp.idle-timeout", Duration.ofSeconds(1));
+        smtpMinDataRate = size("mailhub.smtp.min-data-rate", 0, 1L << 30);
         smtpMaxRecipients = intIn("mailhub.smtp.max-recipients", 1, 100_000);
         smtpMaxLineLength = (int) size("mailhub.smtp.max-line-length", 1000, 16L << 20);
         submissionPort = optionalPort("mailhub.submission.port");
@@ -170,6 +177,7 @@ public final class MailhubSettings {
         inboundChecks = onOff("mailhub.inbound.checks");
         dmarcReject = onOff("mailhub.dmarc.reject");
         limitConnectionsPerMinute = intIn("mailhub.limits.connections-per-minute", 0, 1_000_000);
+        limitConnectionsPerClient = connectionsPerClient("mailhub.limits.connections-per-client");
         limitMessagesPerHour = intIn("mailhub.limits.messages-per-hour", 0, 10_000_000);
         limitRecipientsPerHour = intIn("mailhub.limits.recipients-per-hour", 0, 100_000_000);
         httpPort = port("mailhub.http.port");
@@ -416,6 +424,23 @@ public final class MailhubSettings {
                 error(key, "must be on or off");
                 return false;
         }
+    }
+
+    /**
+     * The per-client session limit: given, it must be lower than max-connections (or one address could still take
+     * every session); by default 50 (Postfix's smtpd_client_connection_count_limit), or half of max-connections when
+     * that is lower.
+     */
+    private int connectionsPerClient(String key) {
+        if (source.get(key) == null) {
+            return Math.min(Integer.parseInt(KEYS.get(key)), Math.max(1, smtpMaxConnections / 2));
+        }
+        int n = intIn(key, 0, 10_000);
+        if (n >= smtpMaxConnections) {
+            error(key, "must be lower than mailhub.smtp.max-connections (" + smtpMaxConnections
+                    + "), or one client address can still take every session; 0 turns the limit off");
+        }
+        return n;
     }
 
     /** A port, or "off" (-1) for a listener that is not started. */

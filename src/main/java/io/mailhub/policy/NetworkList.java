@@ -40,6 +40,11 @@ public final class NetworkList {
         this.text = text;
     }
 
+    /** The list that contains no address. */
+    public static NetworkList empty() {
+        return new NetworkList(List.of(), "");
+    }
+
     /** Parses a comma- or space-separated list; an empty text is an empty list. */
     public static NetworkList parse(String text) throws SyntaxException {
         List<Network> list = new ArrayList<>();

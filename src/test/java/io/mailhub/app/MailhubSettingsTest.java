@@ -214,4 +214,20 @@ class MailhubSettingsTest {
                 .containsEntry("mailhub.smtp.port", "2525")
                 .containsKeys(MailhubSettings.KEYS.keySet().toArray(String[]::new));
     }
+
+    @Test
+    void thePerClientSessionLimitIsFiftyOrHalfOfAllSessionsWhenThatIsLower() throws Exception {
+        assertThat(fromSystemProperties().limitConnectionsPerClient).isEqualTo(50);
+        assertThat(fromSystemProperties("mailhub.smtp.max-connections", "20").limitConnectionsPerClient).isEqualTo(10);
+        assertThat(fromSystemProperties("mailhub.limits.connections-per-client", "0").limitConnectionsPerClient)
+                .isZero();
+        assertThat(fromSystemProperties().smtpMinDataRate).isEqualTo(500);
+    }
+
+    @Test
+    void aPerClientSessionLimitThatLetsOneClientTakeEverySessionIsRefused() {
+        assertThat(problemsWithSystemProperties("mailhub.smtp.max-connections", "100",
+                "mailhub.limits.connections-per-client", "100")).singleElement().asString()
+                .startsWith("mailhub.limits.connections-per-client=100").contains("lower than mailhub.smtp.max-connections");
+    }
 }

@@ -51,6 +51,7 @@ final class BdatCommand implements SmtpCommand {
     }
 
     private static void read(SmtpSession session, IncomingMessage message, long size) throws IOException {
+        session.input().expectContent();
         byte[] buffer = session.dataBuffer();
         long remaining = size;
         while (remaining > 0) {
@@ -64,6 +65,7 @@ final class BdatCommand implements SmtpCommand {
     }
 
     private static void skip(SmtpSession session, long size) throws IOException {
+        session.input().expectContent();
         byte[] buffer = session.dataBuffer();
         long remaining = size;
         while (remaining > 0) {

@@ -25,6 +25,7 @@ final class DataCommand implements SmtpCommand {
             return SmtpReplies.syntax("DATA");
         }
         session.replyNow(SmtpReplies.START_DATA);
+        session.input().expectContent();
         IncomingMessage message = new IncomingMessage(session.settings());
         DotDecoder decoder = new DotDecoder(session.input());
         byte[] buffer = session.dataBuffer();

@@ -2,19 +2,32 @@ package io.mailhub.ingress.smtp;
 
 import io.mailhub.model.LineEnds;
 import java.io.EOFException;
+import java.io.Flushable;
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.SocketTimeoutException;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.Arrays;
+import java.util.function.LongSupplier;
 
 /**
  * Buffered reading from the client socket: command lines with a length limit, and raw octets for DATA and BDAT.
  *
  * <p>Command lines must end in CRLF. A line longer than the limit is consumed up to its end and reported as too long,
  * so the session can answer it and carry on in step with the client.
+ *
+ * <p>Time limits are deadlines, as Postfix's {@code smtpd_timeout} with {@code smtpd_per_request_deadline}: a command
+ * line must be complete within the timeout of when the session started waiting for it ({@link #expectCommand()}), so a
+ * client sending one octet now and then cannot hold its session; DATA and BDAT content gets the timeout plus one
+ * second for every {@code minDataRate} octets received ({@link #expectContent()}). Each single read also waits no
+ * longer than the timeout. A deadline that passes ends the read with {@link SocketTimeoutException}.
+ *
+ * <p>Before any read that may block, pending replies are flushed ({@code replies}): a client whose write ended in the
+ * middle of a line must still see every answer it is owed (a withheld "250 queued as" makes a retry and a duplicate).
  */
 final class SmtpInput {
 
@@ -35,12 +48,55 @@ final class SmtpInput {
 
     private final InputStream in;
     private final byte[] buf;
+    private final ReadTimeout socket;
+    private final LongSupplier clock;
+    private final Flushable replies;
+    private final long timeoutNanos;
+    private final long nanosPerOctet;
     private int pos;
     private int limit;
+    private long deadline;
+    private boolean content;
 
-    SmtpInput(InputStream in, int bufferSize) {
+    /** Sets the time a single read may block: the socket's {@code setSoTimeout}. */
+    interface ReadTimeout {
+        void set(int millis) throws IOException;
+    }
+
+    /**
+     * @param socket sets the read timeout of the socket {@code in} reads from, before each read
+     * @param replies flushed before a read that may block
+     * @param timeout the deadline for a command line, and the base of the deadline for content
+     * @param minDataRate octets per second that extend the deadline of content by one second each
+     */
+    SmtpInput(InputStream in, int bufferSize, ReadTimeout socket, Flushable replies, Duration timeout,
+            long minDataRate) {
+        this(in, bufferSize, socket, replies, timeout, minDataRate, System::nanoTime);
+    }
+
+    /** @param nanoClock {@code System::nanoTime}, or a test's clock */
+    SmtpInput(InputStream in, int bufferSize, ReadTimeout socket, Flushable replies, Duration timeout,
+            long minDataRate, LongSupplier nanoClock) {
+        this.clock = nanoClock;
         this.in = in;
         this.buf = new byte[bufferSize];
+        this.socket = socket;
+        this.replies = replies;
+        this.timeoutNanos = timeout.toNanos();
+        this.nanosPerOctet = minDataRate > 0 ? Math.max(1, 1_000_000_000L / minDataRate) : 0;
+        expectCommand();
+    }
+
+    /** The next read starts a command line (or an AUTH answer): it must be complete within the timeout from now. */
+    void expectCommand() {
+        deadline = clock.getAsLong() + timeoutNanos;
+        content = false;
+    }
+
+    /** Message content follows: the timeout from now, extended as octets arrive (the minimum data rate). */
+    void expectContent() {
+        deadline = clock.getAsLong() + timeoutNanos;
+        content = true;
     }
 
     /** Whether buffered input is waiting: a pipelining client sent more commands than were answered so far. */
@@ -168,9 +224,20 @@ final class SmtpInput {
     }
 
     private boolean fill() throws IOException {
+        if (in.available() <= 0) {
+            replies.flush(); // the read may block: the client must have every reply it is waiting for
+        }
+        long remaining = deadline - clock.getAsLong();
+        if (remaining <= 0) {
+            throw new SocketTimeoutException(content ? "message content deadline exceeded" : "command deadline exceeded");
+        }
+        socket.set((int) Math.max(1, Math.min(remaining, timeoutNanos) / 1_000_000));
         int n = in.read(buf, 0, buf.length);
         if (n <= 0) {
             return false;
+        }
+        if (content) {
+            deadline += n * nanosPerOctet;
         }
         pos = 0;
         limit = n;

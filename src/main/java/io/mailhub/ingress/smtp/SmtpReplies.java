@@ -105,6 +105,10 @@ final class SmtpReplies {
         return SmtpReply.of(421, "4.7.0", hostname + " Error: too many connections, try again later");
     }
 
+    static SmtpReply tooManyConnectionsFrom(String hostname, String client) {
+        return SmtpReply.of(421, "4.7.0", hostname + " Error: too many connections from [" + client + "]");
+    }
+
     static SmtpReply shuttingDown(String hostname) {
         return SmtpReply.of(421, "4.3.2", hostname + " Service shutting down, try again later");
     }

@@ -1,18 +1,23 @@
 package io.mailhub.ingress.smtp;
 
 import io.mailhub.cleanup.MessageComposer;
+import io.mailhub.model.SmtpReply;
 import io.mailhub.policy.PolicyChain;
 import io.mailhub.queue.MailQueue;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -22,7 +27,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The SMTP listener: accepts connections and runs one {@link SmtpSession} per connection on its own thread, up to
- * {@code maxConnections}; one more is answered {@code 421 4.7.0} and closed (RFC 5321 section 3.8).
+ * {@code maxConnections}, and up to {@code connectionsPerClient} from one client address outside the trusted networks;
+ * one more is answered {@code 421 4.7.0} and closed (RFC 5321 section 3.8). A watchdog ends sessions whose reply
+ * writes stall (a client that stops reading).
  *
  * <p>Blocking I/O with a thread per session keeps each session a plain sequential program; a session spends its life
  * waiting for the client or for the broker's synced write, and the broker batches the writes of concurrent sessions
@@ -38,10 +45,12 @@ public final class SmtpServer {
     private final MessageComposer composer;
     private final ListenerSecurity security;
     private final Set<SmtpSession> sessions = ConcurrentHashMap.newKeySet();
+    private final Map<InetAddress, Integer> perClient = new ConcurrentHashMap<>();
     private final AtomicInteger threadCount = new AtomicInteger();
     private ServerSocket serverSocket;
     private ExecutorService executor;
     private Thread acceptor;
+    private ScheduledExecutorService watchdog;
     private volatile boolean stopping;
 
     public SmtpServer(SmtpSettings settings, PolicyChain policy, MailQueue queue, MessageComposer composer) {
@@ -79,6 +88,12 @@ public final class SmtpServer {
         stopping = false;
         acceptor = new Thread(this::acceptLoop, settings.role().label() + "-acceptor");
         acceptor.start();
+        watchdog = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, settings.role().label() + "-watchdog");
+            t.setDaemon(true);
+            return t;
+        });
+        watchdog.scheduleWithFixedDelay(this::endStalledWrites, 1, 1, TimeUnit.SECONDS);
         LOG.info("SMTP ({}) listening on {} as {} (max {} connections, messages up to {} octets{}{})",
                 settings.role().label(), serverSocket.getLocalSocketAddress(), settings.hostname(),
                 settings.maxConnections(), settings.maxMessageSize(),
@@ -115,8 +130,15 @@ public final class SmtpServer {
                 }
                 return;
             }
+            InetAddress client = socket.getInetAddress();
             if (sessions.size() >= settings.maxConnections()) {
-                refuse(socket);
+                refuse(socket, SmtpReplies.tooManyConnections(settings.hostname()), sessions.size()
+                        + " sessions already open");
+                continue;
+            }
+            if (!admit(client)) {
+                refuse(socket, SmtpReplies.tooManyConnectionsFrom(settings.hostname(), client.getHostAddress()),
+                        settings.connectionsPerClient() + " sessions from this address already open");
                 continue;
             }
             SmtpSession session = new SmtpSession(this, socket);
@@ -125,14 +147,41 @@ public final class SmtpServer {
         }
     }
 
-    private void refuse(Socket socket) {
+    /** Counts a new session of {@code client}; false when that would exceed the per-client limit. */
+    private boolean admit(InetAddress client) {
+        int limit = settings.connectionsPerClient();
+        if (limit <= 0 || settings.trustedNetworks().contains(client)) {
+            return true;
+        }
+        boolean[] admitted = {false};
+        perClient.compute(client, (k, n) -> {
+            int open = n == null ? 0 : n;
+            admitted[0] = open < limit;
+            return admitted[0] ? open + 1 : n;
+        });
+        return admitted[0];
+    }
+
+    private void release(InetAddress client) {
+        perClient.computeIfPresent(client, (k, n) -> n <= 1 ? null : n - 1);
+    }
+
+    private void endStalledWrites() {
+        long now = System.nanoTime();
+        for (SmtpSession s : sessions) {
+            if (s.endIfWriteStalled(now)) {
+                LOG.debug("ended a session whose client stopped reading");
+            }
+        }
+    }
+
+    private void refuse(Socket socket, SmtpReply reply, String why) {
         try (socket) {
             socket.setSoTimeout(1000);
             OutputStream out = socket.getOutputStream();
-            out.write(SmtpReplies.tooManyConnections(settings.hostname()).toWire().getBytes(StandardCharsets.US_ASCII));
+            out.write(reply.toWire().getBytes(StandardCharsets.US_ASCII));
             out.flush();
-            LOG.warn("refused connection from [{}]: {} sessions already open", socket.getInetAddress().getHostAddress(),
-                    sessions.size());
+            LOG.warn("refused connection from [{}]: {}", socket.getInetAddress().getHostAddress(), why);
         } catch (IOException e) {
             LOG.debug("could not refuse connection politely: {}", e.toString());
         }
@@ -153,6 +202,7 @@ public final class SmtpServer {
             LOG.debug("closing the listener: {}", e.toString());
         }
         sessions.forEach(SmtpSession::interruptIfIdle);
+        watchdog.shutdownNow();
         executor.shutdown();
         if (!executor.awaitTermination(settings.shutdownGrace().toMillis(), TimeUnit.MILLISECONDS)) {
             LOG.warn("{} SMTP session(s) still busy after {}; closing them", sessions.size(), settings.shutdownGrace());
@@ -195,6 +245,8 @@ public final class SmtpServer {
     }
 
     void sessionEnded(SmtpSession session) {
-        sessions.remove(session);
+        if (sessions.remove(session)) {
+            release(session.clientAddress());
+        }
     }
 }

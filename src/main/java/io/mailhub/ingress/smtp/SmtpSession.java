@@ -57,6 +57,8 @@ final class SmtpSession implements SessionFacts, Runnable {
     private int errors;
     private boolean closing;
     private volatile boolean idle;
+    private volatile long writingSince;
+    private volatile boolean writeStalled;
 
     SmtpSession(SmtpServer server, Socket socket) {
         this.server = server;
@@ -78,18 +80,20 @@ final class SmtpSession implements SessionFacts, Runnable {
             if (settings.role().implicitTls() && !handshake()) {
                 return;
             }
-            in = new SmtpInput(socket.getInputStream(), 16384);
-            out = new BufferedOutputStream(socket.getOutputStream(), 8192);
+            openStreams();
             if (greet()) {
                 commandLoop();
             }
         } catch (SocketTimeoutException e) {
-            LOG.info("timeout after {} from [{}]", lastPhase(), clientAddress().getHostAddress());
+            LOG.info("timeout after {} from [{}] ({})", lastPhase(), clientAddress().getHostAddress(), e.getMessage());
             tryReply(SmtpReplies.idleTimeout(settings.hostname()));
         } catch (EOFException e) {
             LOG.info("lost connection after {} from [{}]: {}", lastPhase(), clientAddress().getHostAddress(), e.getMessage());
         } catch (IOException e) {
-            if (!server.isStopping()) {
+            if (writeStalled) {
+                LOG.info("timeout sending to [{}] after {}: the client stopped reading for {}",
+                        clientAddress().getHostAddress(), lastPhase(), settings.idleTimeout());
+            } else if (!server.isStopping()) {
                 LOG.info("connection error from [{}]: {}", clientAddress().getHostAddress(), e.toString());
             }
         } catch (RuntimeException e) {
@@ -102,6 +106,55 @@ final class SmtpSession implements SessionFacts, Runnable {
             closeQuietly();
             server.sessionEnded(this);
             LOG.debug("disconnect from [{}]", clientAddress().getHostAddress());
+        }
+    }
+
+    /** Reader and writer on the current socket (again after TLS starts); every write is watched for stalls. */
+    private void openStreams() throws IOException {
+        out = new BufferedOutputStream(new WatchedOutput(socket.getOutputStream()), 8192);
+        in = new SmtpInput(socket.getInputStream(), 16384, socket::setSoTimeout, this::flush, settings.idleTimeout(),
+                settings.minDataRate());
+    }
+
+    /**
+     * Called about once a second by the listener's watchdog: a write that has not finished within the idle timeout
+     * (a client that sends but never reads, until the socket buffers fill) ends the session, as a blocking socket
+     * write has no timeout of its own. Returns whether it ended the session.
+     */
+    boolean endIfWriteStalled(long now) {
+        long since = writingSince;
+        if (since == 0 || now - since < settings.idleTimeout().toNanos()) {
+            return false;
+        }
+        writeStalled = true;
+        forceClose();
+        return true;
+    }
+
+    /** Marks the time while a write to the client is under way (0 when none is). */
+    private final class WatchedOutput extends java.io.FilterOutputStream {
+        WatchedOutput(OutputStream out) {
+            super(out);
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) throws IOException {
+            writingSince = System.nanoTime() | 1;
+            try {
+                out.write(b, off, len);
+            } finally {
+                writingSince = 0;
+            }
+        }
+
+        @Override
+        public void flush() throws IOException {
+            writingSince = System.nanoTime() | 1;
+            try {
+                out.flush();
+            } finally {
+                writingSince = 0;
+            }
         }
     }
 
@@ -137,9 +190,7 @@ final class SmtpSession implements SessionFacts, Runnable {
 
     private void commandLoop() throws IOException {
         while (!closing) {
-            if (!in.hasBuffered()) {
-                flush();
-            }
+            in.expectCommand(); // pending replies are flushed by the input before it waits for the client
             idle = true; // written before reading 'stopping', as stop() writes 'stopping' before reading 'idle'
             if (server.isStopping() && !in.hasBuffered()) {
                 reply(SmtpReplies.shuttingDown(settings.hostname()));
@@ -258,8 +309,7 @@ final class SmtpSession implements SessionFacts, Runnable {
             close();
             return;
         }
-        in = new SmtpInput(socket.getInputStream(), 16384);
-        out = new BufferedOutputStream(socket.getOutputStream(), 8192);
+        openStreams();
         resetTransaction();
         helo = null;
         esmtp = false;
@@ -283,6 +333,7 @@ final class SmtpSession implements SessionFacts, Runnable {
     String challenge(SmtpReply prompt, int limit) throws IOException {
         reply(prompt);
         flush();
+        in.expectCommand();
         SmtpInput.Line line = in.readLine(limit);
         if (line == null) {
             throw new EOFException("connection closed during AUTH");

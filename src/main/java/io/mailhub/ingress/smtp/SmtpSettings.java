@@ -1,5 +1,6 @@
 package io.mailhub.ingress.smtp;
 
+import io.mailhub.policy.NetworkList;
 import java.net.InetAddress;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -12,7 +13,12 @@ import java.time.Duration;
  * @param port the TCP port; 0 picks a free one (tests)
  * @param role MX, submission or implicit-TLS submission: decides STARTTLS, AUTH and relay rules
  * @param maxConnections concurrent sessions; one more is answered 421 4.7.0 and closed
- * @param idleTimeout how long a session may wait for the client before 421 4.4.2
+ * @param connectionsPerClient concurrent sessions from one client address (0: no limit), so that one address cannot
+ *     take every slot; clients in {@code trustedNetworks} are exempt (Postfix's smtpd_client_connection_count_limit)
+ * @param trustedNetworks clients exempt from the per-client limit
+ * @param idleTimeout the deadline for each command line and for each reply write, and the base of the deadline for
+ *     message content; a client that misses it gets 421 4.4.2
+ * @param minDataRate octets per second of message content that extend its deadline by a second (0: only the timeout)
  * @param maxMessageSize octets, advertised in SIZE
  * @param maxRecipients recipients per transaction; more get 452 4.5.3
  * @param maxLineLength the hard per-line limit inside a message (RFC 5322's 998 is relayed intact up to here)
@@ -27,7 +33,10 @@ public record SmtpSettings(
         int port,
         ListenerRole role,
         int maxConnections,
+        int connectionsPerClient,
+        NetworkList trustedNetworks,
         Duration idleTimeout,
+        long minDataRate,
         long maxMessageSize,
         int maxRecipients,
         int maxLineLength,

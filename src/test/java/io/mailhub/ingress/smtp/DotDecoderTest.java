@@ -15,11 +15,17 @@ import org.junit.jupiter.params.provider.CsvSource;
 
 class DotDecoderTest {
 
+    /** Input without time limits: these tests are about octets, not clocks. */
+    private static SmtpInput input(java.io.InputStream in, int bufferSize) {
+        return new SmtpInput(in, bufferSize, millis -> {}, () -> {}, java.time.Duration.ofMinutes(1), 0);
+    }
+
+
     /** What the decoder produced and what it left unread in the input (the pipelined commands after the data). */
     private record Decoded(String content, String rest) {}
 
     private static Decoded decode(String wire, IntSupplier chunkSizes, int readSize) throws IOException {
-        SmtpInput in = new SmtpInput(new ChunkedInputStream(wire.getBytes(ISO_8859_1), chunkSizes), 64);
+        SmtpInput in = input(new ChunkedInputStream(wire.getBytes(ISO_8859_1), chunkSizes), 64);
         DotDecoder decoder = new DotDecoder(in);
         ByteArrayOutputStream content = new ByteArrayOutputStream();
         byte[] buffer = new byte[readSize];
@@ -118,7 +124,7 @@ class DotDecoderTest {
 
     @Test
     void readAfterTheEndKeepsReturningMinusOne() throws IOException {
-        DotDecoder decoder = new DotDecoder(new SmtpInput(new ChunkedInputStream("x\r\n.\r\nNOOP\r\n".getBytes(ISO_8859_1), () -> 64), 64));
+        DotDecoder decoder = new DotDecoder(input(new ChunkedInputStream("x\r\n.\r\nNOOP\r\n".getBytes(ISO_8859_1), () -> 64), 64));
         byte[] buffer = new byte[16];
 
         assertThat(decoder.read(buffer, 0, 16)).isEqualTo(3);
@@ -128,7 +134,7 @@ class DotDecoderTest {
 
     @Test
     void drainDiscardsTheRestOfTheDataButNotWhatFollows() throws IOException {
-        SmtpInput in = new SmtpInput(new ChunkedInputStream("lots\r\nof\r\ntext\r\n.\r\nQUIT\r\n".getBytes(ISO_8859_1), () -> 3), 64);
+        SmtpInput in = input(new ChunkedInputStream("lots\r\nof\r\ntext\r\n.\r\nQUIT\r\n".getBytes(ISO_8859_1), () -> 3), 64);
 
         new DotDecoder(in).drain();
 
@@ -137,7 +143,7 @@ class DotDecoderTest {
 
     @Test
     void oneByteBufferIsRefused() {
-        DotDecoder decoder = new DotDecoder(new SmtpInput(new ChunkedInputStream(new byte[0], () -> 1), 64));
+        DotDecoder decoder = new DotDecoder(input(new ChunkedInputStream(new byte[0], () -> 1), 64));
 
         assertThatThrownBy(() -> decoder.read(new byte[1], 0, 1)).isInstanceOf(IllegalArgumentException.class);
     }

@@ -91,6 +91,15 @@ final class ScriptedSocket extends Socket {
             return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
         }
 
+        /**
+         * The rest of a packet once its first octets were read: a packet arrives whole, but only when the server
+         * waits for it (a client sends its next group after reading the replies to the last one).
+         */
+        @Override
+        public int available() {
+            return packet < packets.size() && pos > 0 ? packets.get(packet).length - pos : 0;
+        }
+
         @Override
         public int read(byte[] b, int off, int len) {
             while (packet < packets.size() && pos == packets.get(packet).length) {

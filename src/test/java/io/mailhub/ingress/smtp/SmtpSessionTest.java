@@ -40,6 +40,8 @@ import org.junit.jupiter.params.provider.ValueSource;
 @Timeout(10)
 class SmtpSessionTest {
 
+    private static final NetworkList NO_NETWORKS = NetworkList.empty();
+
     private static final String HOSTNAME = "mx.example.test";
     private static final Clock CLOCK = Clock.fixed(Instant.parse("2024-03-01T12:00:00Z"), ZoneOffset.UTC);
     private static final String DATE = "Fri, 1 Mar 2024 12:00:00 +0000";
@@ -68,7 +70,7 @@ class SmtpSessionTest {
 
     /** Runs one session to its end with the client's octets arriving as the given packets. */
     private ScriptedSocket session(InetAddress client, String... packets) throws Exception {
-        SmtpSettings settings = new SmtpSettings(HOSTNAME, null, 0, ListenerRole.MX, 10, Duration.ofMinutes(5), MAX_MESSAGE_SIZE, 100,
+        SmtpSettings settings = new SmtpSettings(HOSTNAME, null, 0, ListenerRole.MX, 10, 0, NO_NETWORKS, Duration.ofMinutes(5), 0, MAX_MESSAGE_SIZE, 100,
                 MAX_LINE_LENGTH, spool, spoolMemoryThreshold, errorLimit, Duration.ofSeconds(1));
         RelayControl relay = new RelayControl(DomainList.parse("example.test"), NetworkList.parse("127.0.0.0/8, ::1/128"),
                 HOSTNAME);
@@ -631,7 +633,7 @@ class SmtpSessionTest {
 
     /** A session whose client sends these raw octets (not necessarily UTF-8) as one packet. */
     private List<String> converseRaw(byte[] octets) throws Exception {
-        SmtpSettings settings = new SmtpSettings(HOSTNAME, null, 0, ListenerRole.MX, 10, Duration.ofMinutes(5),
+        SmtpSettings settings = new SmtpSettings(HOSTNAME, null, 0, ListenerRole.MX, 10, 0, NO_NETWORKS, Duration.ofMinutes(5), 0,
                 MAX_MESSAGE_SIZE, 100, MAX_LINE_LENGTH, spool, spoolMemoryThreshold, errorLimit, Duration.ofSeconds(1));
         RelayControl relay = new RelayControl(DomainList.parse("example.test"), NetworkList.parse("127.0.0.0/8"),
                 HOSTNAME);
@@ -715,5 +717,16 @@ class SmtpSessionTest {
                 "BDAT " + chunk.length() + " LAST\r\n" + chunk + "QUIT"))
                 .containsExactly("220", "250", "250 2.1.0", "250 2.1.5", "550 5.6.0", "221 2.0.0");
         assertThat(queue.queued()).isEmpty();
+    }
+
+    @Test
+    void repliesAreSentBeforeWaitingForTheRestOfAHalfSentCommand() throws Exception {
+        ScriptedSocket socket = session(UNTRUSTED, lines("EHLO c", "MAIL FROM:<a@remote.test>") + "RCPT TO:<bob@exa",
+                "mple.test>\r\nQUIT\r\n");
+
+        List<String> flushes = socket.flushes();
+        assertThat(codes(flushes.get(1))).as("flushed before waiting for the rest of RCPT")
+                .containsExactly("250", "250 2.1.0");
+        assertThat(codes(flushes.get(2))).containsExactly("250 2.1.5", "221 2.0.0");
     }
 }
