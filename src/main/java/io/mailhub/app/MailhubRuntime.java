@@ -105,6 +105,7 @@ public final class MailhubRuntime extends MainListenerSupport implements CamelCo
 
         SmtpRelayComponent relay = new SmtpRelayComponent();
         relay.getConfiguration().setHeloName(settings.hostname);
+        relay.getConfiguration().setOwnPorts(ownPorts());
         relay.getConfiguration().setPort(settings.relayPort);
         relay.getConfiguration().setDnsServers(settings.dnsServers);
         relay.getConfiguration().setDeadDestinationTime(settings.deadDestinationTime);
@@ -183,6 +184,12 @@ public final class MailhubRuntime extends MainListenerSupport implements CamelCo
         }
     }
 
+    /** Our listeners' ports, so that the relay never delivers to this hub itself. */
+    private String ownPorts() {
+        return java.util.stream.IntStream.of(settings.smtpPort, settings.submissionPort, settings.smtpsPort)
+                .filter(p -> p > 0).mapToObj(Integer::toString).collect(java.util.stream.Collectors.joining(","));
+    }
+
     /** TLS from the configured PEM files or a self-signed pair; AUTH when a users file is configured. */
     private ListenerSecurity security() throws Exception {
         ServerTls tls = settings.tlsCert != null
@@ -202,7 +209,7 @@ public final class MailhubRuntime extends MainListenerSupport implements CamelCo
     private SmtpSettings smtpSettings(ListenerRole role, int port) {
         return new SmtpSettings(settings.hostname, null, port, role, settings.smtpMaxConnections,
                 settings.limitConnectionsPerClient, settings.trustedNetworks, settings.smtpIdleTimeout,
-                settings.smtpMinDataRate, settings.maxMessageSize, settings.smtpMaxRecipients, settings.smtpMaxLineLength,
+                settings.smtpMinDataRate, settings.maxMessageSize, settings.smtpMaxRecipients, settings.smtpMaxLineLength, settings.maxHops,
                 settings.dataDir.resolve("spool"), SPOOL_MEMORY_THRESHOLD, 20, Duration.ofSeconds(10));
     }
 

@@ -73,6 +73,7 @@ public final class MailhubSettings {
         k.put("mailhub.relay.trusted-networks", "127.0.0.0/8,::1/128");
         k.put("mailhub.local-domains", "");
         k.put("mailhub.max-message-size", "26214400");
+        k.put("mailhub.max-hops", "50");
         k.put("mailhub.delivery.concurrency", "20");
         k.put("mailhub.retry.concurrency", "5");
         k.put("mailhub.retry.schedule", "5m, 10m, 20m, 40m, 1h*4, 2h");
@@ -136,6 +137,8 @@ public final class MailhubSettings {
     public final NetworkList trustedNetworks;
     public final DomainList localDomains;
     public final long maxMessageSize;
+    /** Received header fields a message may have before it is refused as a loop. */
+    public final int maxHops;
     public final int deliveryConcurrency;
     public final int retryConcurrency;
     public final RetrySchedule retrySchedule;
@@ -200,6 +203,7 @@ public final class MailhubSettings {
         trustedNetworks = parse("mailhub.relay.trusted-networks", NetworkList::parse);
         localDomains = parse("mailhub.local-domains", DomainList::parse);
         maxMessageSize = size("mailhub.max-message-size", 1024, 4L << 30);
+        maxHops = intIn("mailhub.max-hops", 1, 1000);
         deliveryConcurrency = intIn("mailhub.delivery.concurrency", 1, 1000);
         retryConcurrency = intIn("mailhub.retry.concurrency", 1, 1000);
         retrySchedule = parse("mailhub.retry.schedule", RetrySchedule::parse);

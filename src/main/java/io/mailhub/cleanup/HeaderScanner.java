@@ -2,7 +2,8 @@ package io.mailhub.cleanup;
 
 /**
  * Looks at the header section of a message while it streams past (RFC 5322 section 2.2), noting what cleanup needs to
- * know: whether Message-ID and Date are present and whether the content starts with a header field at all. It stops
+ * know: whether Message-ID and Date are present, whether the content starts with a header field at all, and how many
+ * Received fields it has (the hop count for loop detection). It stops
  * looking at the first empty line, at the first line that is not a header field, or after {@code limit} octets.
  */
 public final class HeaderScanner {
@@ -20,6 +21,7 @@ public final class HeaderScanner {
     private boolean firstLineIsHeader;
     private boolean hasMessageId;
     private boolean hasDate;
+    private int received;
 
     public HeaderScanner(long limit) {
         this.limit = limit;
@@ -74,6 +76,8 @@ public final class HeaderScanner {
             hasMessageId = true;
         } else if (field.equalsIgnoreCase("Date")) {
             hasDate = true;
+        } else if (field.equalsIgnoreCase("Received")) {
+            received++;
         }
     }
 
@@ -92,5 +96,13 @@ public final class HeaderScanner {
 
     public boolean hasDate() {
         return hasDate;
+    }
+
+    /**
+     * The Received fields of the header section: the hops the message has made (RFC 5321 section 6.3, where a count
+     * of more than about 100 is taken as a loop; Postfix's hopcount_limit is 50).
+     */
+    public int receivedCount() {
+        return received;
     }
 }

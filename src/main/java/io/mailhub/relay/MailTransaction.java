@@ -137,7 +137,7 @@ final class MailTransaction {
         }
         List<Integer> accepted = new ArrayList<>();
         for (int i = 0; i < recipients.size(); i++) {
-            SmtpReply rcpt = pipelining ? read() : c.command(rcptCommand(recipients.get(i)));
+            SmtpReply rcpt = tooManyRecipients(pipelining ? read() : c.command(rcptCommand(recipients.get(i))));
             if (rcpt.isPositiveCompletion()) {
                 accepted.add(i);
             } else {
@@ -162,6 +162,20 @@ final class MailTransaction {
         }
         abort(0);
         return null;
+    }
+
+    /**
+     * RFC 5321 section 4.5.3.1.10: RFC 821 wrongly gave 552 for "too many recipients", so a client should take a 552
+     * to RCPT as the 452 it means (temporary: the recipient goes in another transaction). Postfix does the same for
+     * every 552 to RCPT; a "mailbox full" 552 5.2.2 thereby becomes a deferral too, which is what RFC 3463 X.2.2
+     * allows ("useful for both permanent and persistent transient errors").
+     */
+    private static SmtpReply tooManyRecipients(SmtpReply rcpt) {
+        if (rcpt.code() != 552) {
+            return rcpt;
+        }
+        String status = rcpt.status() == null ? "4.5.3" : "4" + rcpt.status().substring(1);
+        return new SmtpReply(452, status, rcpt.lines());
     }
 
     /**

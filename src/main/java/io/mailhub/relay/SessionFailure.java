@@ -19,6 +19,7 @@ final class SessionFailure extends Exception {
     private final String remoteMta;
     private final boolean site;
     private final boolean policy;
+    private final boolean loop;
 
     /**
      * @param reply the reply to report
@@ -30,11 +31,25 @@ final class SessionFailure extends Exception {
     }
 
     private SessionFailure(SmtpReply reply, String remoteMta, String text, boolean site, boolean policy) {
+        this(reply, remoteMta, text, site, policy, false);
+    }
+
+    private SessionFailure(SmtpReply reply, String remoteMta, String text, boolean site, boolean policy, boolean loop) {
         super(text + ": " + reply);
         this.reply = reply;
         this.remoteMta = remoteMta;
         this.site = site;
         this.policy = policy;
+        this.loop = loop;
+    }
+
+    /**
+     * The next hop is this hub: the recipients fail at once (Postfix's wording and status), since trying again would
+     * only make the message circle until its hop count runs out.
+     */
+    static SessionFailure loop(Destination d, String remoteMta, String why) {
+        SmtpReply reply = SmtpReply.of(554, "5.4.6", "mail for " + d.host() + " loops back to myself");
+        return new SessionFailure(reply, remoteMta, "host " + remoteMta + " " + why, false, false, true);
     }
 
     /** The host cannot meet the delivery's TLS policy; it is not to blame for other deliveries. */
@@ -65,6 +80,11 @@ final class SessionFailure extends Exception {
 
     String remoteMta() {
         return remoteMta;
+    }
+
+    /** The next hop is this hub itself: a permanent failure of the message (RFC 3463 X.4.6, routing loop). */
+    boolean isLoop() {
+        return loop;
     }
 
     boolean isPolicy() {

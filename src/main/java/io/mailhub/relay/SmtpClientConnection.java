@@ -55,24 +55,24 @@ final class SmtpClientConnection implements AutoCloseable {
      *
      * @param tls the TLS contexts; unused under {@link TlsPolicy#NONE}
      */
-    static SmtpClientConnection open(SmtpTransport transport, Destination destination, String heloName,
+    static SmtpClientConnection open(SmtpTransport transport, Destination destination, Myself myself,
             Timeouts timeouts, TlsPolicy policy, TlsClient tls) throws SessionFailure {
-        return open(transport, destination, heloName, timeouts, SessionProfile.of(policy), tls);
+        return open(transport, destination, myself, timeouts, SessionProfile.of(policy), tls);
     }
 
     /**
      * As {@link #open(SmtpTransport, Destination, String, Timeouts, TlsPolicy, TlsClient)}, then, when the profile
      * has credentials, AUTH (RFC 4954) with PLAIN or LOGIN, only over TLS.
      */
-    static SmtpClientConnection open(SmtpTransport transport, Destination destination, String heloName,
+    static SmtpClientConnection open(SmtpTransport transport, Destination destination, Myself myself,
             Timeouts timeouts, SessionProfile profile, TlsClient tls) throws SessionFailure {
         try {
-            return connect(transport, destination, heloName, timeouts, profile,
+            return connect(transport, destination, myself, timeouts, profile,
                     profile.tls() == TlsPolicy.NONE ? null : tls);
         } catch (PlaintextFallback fallback) {
             LOG.info("{}; trying again without TLS (policy may)", fallback.getMessage());
             try {
-                return connect(transport, destination, heloName, timeouts, profile, null);
+                return connect(transport, destination, myself, timeouts, profile, null);
             } catch (PlaintextFallback cannotHappen) {
                 throw new IllegalStateException(cannotHappen);
             }
@@ -80,7 +80,7 @@ final class SmtpClientConnection implements AutoCloseable {
     }
 
     /** One connection attempt; STARTTLS only when {@code tls} is given. */
-    private static SmtpClientConnection connect(SmtpTransport transport, Destination destination, String heloName,
+    private static SmtpClientConnection connect(SmtpTransport transport, Destination destination, Myself myself,
             Timeouts timeouts, SessionProfile profile, TlsClient tls) throws SessionFailure, PlaintextFallback {
         Socket socket;
         try {
@@ -94,14 +94,20 @@ final class SmtpClientConnection implements AutoCloseable {
             socket.setSoTimeout((int) timeouts.command().toMillis());
             socket.setTcpNoDelay(true);
             c = new SmtpClientConnection(socket, destination, profile);
+            if (myself.isAt((InetSocketAddress) socket.getRemoteSocketAddress())) {
+                throw SessionFailure.loop(destination, c.remoteMta, "is one of my own listeners");
+            }
             SmtpReply greeting = c.replies.read();
             if (!greeting.isPositiveCompletion()) {
                 throw new SessionFailure(greeting, c.remoteMta, "host " + c.remoteMta + " refused to talk to me", true);
             }
-            c.ehlo(heloName);
+            if (myself.isNamedIn(greeting)) {
+                throw SessionFailure.loop(destination, c.remoteMta, "greeted me with my own hostname " + myself.name());
+            }
+            c.ehlo(myself);
             if (tls != null) {
                 phase = "starting TLS";
-                c.startTls(heloName, tls);
+                c.startTls(myself, tls);
             }
             if (profile.auth() != null) {
                 phase = "authenticating";
@@ -122,7 +128,7 @@ final class SmtpClientConnection implements AutoCloseable {
      * 4.2). Whatever the server sent after its 220 and before the handshake is discarded with the old reader, so
      * that a man in the middle cannot inject replies that would be read as if they came over TLS.
      */
-    private void startTls(String heloName, TlsClient tls) throws IOException, SessionFailure, PlaintextFallback {
+    private void startTls(Myself myself, TlsClient tls) throws IOException, SessionFailure, PlaintextFallback {
         if (!supports("STARTTLS")) {
             if (tlsPolicy.required()) {
                 throw tlsFailure("4.7.4", "TLS is required, but was not offered by host " + remoteMta);
@@ -159,7 +165,7 @@ final class SmtpClientConnection implements AutoCloseable {
         tlsDescription = TlsClient.describe(ssl.getSession());
         LOG.info("{} TLS connection established to {}: {}", tls.trust(ssl.getSession(), tlsPolicy).word, remoteMta,
                 tlsDescription);
-        ehlo(heloName);
+        ehlo(myself);
     }
 
     /**
@@ -213,8 +219,12 @@ final class SmtpClientConnection implements AutoCloseable {
         return SessionFailure.policy(SmtpReply.of(421, status, text), "TLS policy " + tlsPolicy.text());
     }
 
-    private void ehlo(String heloName) throws IOException, SessionFailure {
-        SmtpReply reply = command("EHLO " + heloName);
+    private void ehlo(Myself myself) throws IOException, SessionFailure {
+        SmtpReply reply = command("EHLO " + myself.name());
+        if (reply.isPositiveCompletion() && myself.isNamedIn(reply)) {
+            quit();
+            throw SessionFailure.loop(destination, remoteMta, "replied to EHLO with my own hostname " + myself.name());
+        }
         if (reply.isPositiveCompletion()) {
             for (int i = 1; i < reply.lines().size(); i++) {
                 String line = reply.lines().get(i).trim();
@@ -227,7 +237,7 @@ final class SmtpClientConnection implements AutoCloseable {
         if (reply.code() == 421) {
             throw new SessionFailure(reply, remoteMta, "EHLO refused", true);
         }
-        SmtpReply helo = command("HELO " + heloName);
+        SmtpReply helo = command("HELO " + myself.name());
         if (!helo.isPositiveCompletion()) {
             throw new SessionFailure(helo, remoteMta, "HELO refused", true);
         }

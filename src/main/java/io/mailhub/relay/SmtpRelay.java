@@ -21,18 +21,18 @@ public final class SmtpRelay implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger("io.mailhub.delivery");
 
     private final SmtpTransport transport;
-    private final String heloName;
+    private final Myself myself;
     private final Timeouts timeouts;
     private final ConnectionPool pool;
     private final TlsClient tls;
 
-    SmtpRelay(SmtpTransport transport, String heloName, Timeouts timeouts, ConnectionPool pool) {
-        this(transport, heloName, timeouts, pool, TlsClient.withDefaultTrust());
+    SmtpRelay(SmtpTransport transport, Myself myself, Timeouts timeouts, ConnectionPool pool) {
+        this(transport, myself, timeouts, pool, TlsClient.withDefaultTrust());
     }
 
-    SmtpRelay(SmtpTransport transport, String heloName, Timeouts timeouts, ConnectionPool pool, TlsClient tls) {
+    SmtpRelay(SmtpTransport transport, Myself myself, Timeouts timeouts, ConnectionPool pool, TlsClient tls) {
         this.transport = transport;
-        this.heloName = heloName;
+        this.myself = myself;
         this.timeouts = timeouts;
         this.pool = pool;
         this.tls = tls;
@@ -61,15 +61,20 @@ public final class SmtpRelay implements AutoCloseable {
             while (true) {
                 if (c == null) {
                     try {
-                        c = SmtpClientConnection.open(transport, destination, heloName, timeouts, profile, tls);
+                        c = SmtpClientConnection.open(transport, destination, myself, timeouts, profile, tls);
                     } catch (SessionFailure f) {
                         LOG.info("{}: {}", envelope.queueId(), f.getMessage());
+                        if (f.isLoop()) {
+                            return log(envelope, all(envelope, RecipientStatus.FAILED, f.reply(), f.remoteMta(),
+                                    Blame.MESSAGE));
+                        }
                         return log(envelope, all(envelope, RecipientStatus.DEFERRED, f.reply(), f.remoteMta(),
                                 f.isPolicy() ? Blame.POLICY : f.isSite() ? Blame.SITE : Blame.SESSION));
                     }
                 }
                 try {
                     List<RecipientResult> results = MailTransaction.run(c, envelope, body, timeouts, reused);
+                    results = sendOverflow(c, envelope, body, results);
                     pool.giveBack(c);
                     return log(envelope, new DeliveryReport(results));
                 } catch (StaleConnectionException e) {
@@ -82,6 +87,38 @@ public final class SmtpRelay implements AutoCloseable {
         } finally {
             pool.releaseSlot(destination);
         }
+    }
+
+    /**
+     * Recipients the server took no more of in this transaction (RCPT answered 452, or 552, which RFC 5321 section
+     * 4.5.3.1.10 says to treat alike: "too many recipients") go in further transactions on the same connection, as
+     * long as each one gets some recipient accepted; what is still left stays deferred for the retry schedule.
+     */
+    private List<RecipientResult> sendOverflow(SmtpClientConnection c, Envelope envelope, BodySource body,
+            List<RecipientResult> results) {
+        List<RecipientResult> all = new ArrayList<>(results);
+        List<RecipientResult> round = results;
+        while (!c.isBroken()) {
+            List<Recipient> over = round.stream().filter(SmtpRelay::isOverflow).map(RecipientResult::recipient).toList();
+            if (over.isEmpty() || over.size() == round.size()) {
+                return all; // nothing left over, or the server took none of them: no progress to be made now
+            }
+            LOG.debug("{}: {} recipient(s) over the server's limit; another transaction", envelope.queueId(),
+                    over.size());
+            try {
+                round = MailTransaction.run(c, envelope.withRecipients(over), body, timeouts, true);
+            } catch (StaleConnectionException e) {
+                return all; // the server hung up: the rest stays deferred
+            }
+            for (RecipientResult r : round) {
+                all.replaceAll(old -> old.recipient().equals(r.recipient()) ? r : old);
+            }
+        }
+        return all;
+    }
+
+    private static boolean isOverflow(RecipientResult r) {
+        return r.status() == RecipientStatus.DEFERRED && r.blame() == Blame.RECIPIENT && r.reply().code() == 452;
     }
 
     /** Reports every recipient as deferred with the given reply, without any connection (e.g. a dead destination). */

@@ -20,6 +20,11 @@ public class SmtpRelayConfiguration implements Cloneable {
     @UriParam(description = "The name sent in EHLO/HELO; defaults to the local host name.")
     private String heloName;
 
+    @UriParam(description = "The ports this hub's own SMTP listeners use, comma-separated: a next hop at one of this"
+            + " machine's addresses on one of them is this hub, and mail for it fails with 5.4.6 (loops back to"
+            + " myself) instead of circling. A next hop that greets with heloName is taken as this hub too.")
+    private String ownPorts = "";
+
     @UriParam(defaultValue = "30s", javaType = "java.time.Duration", description = "TCP connect timeout.")
     private Duration connectTimeout = Duration.ofSeconds(30);
 
@@ -107,6 +112,29 @@ public class SmtpRelayConfiguration implements Cloneable {
     /** Port used when the smart host gives none (default 25). */
     public void setPort(int port) {
         this.port = port;
+    }
+
+    public String getOwnPorts() {
+        return ownPorts;
+    }
+
+    public void setOwnPorts(String ownPorts) {
+        this.ownPorts = ownPorts;
+    }
+
+    /** {@link #getOwnPorts()} as numbers; a word that is not a port is an error. */
+    java.util.Set<Integer> ownPorts() {
+        java.util.Set<Integer> ports = new java.util.HashSet<>();
+        for (String p : ownPorts.split("[,\\s]+")) {
+            if (!p.isEmpty()) {
+                try {
+                    ports.add(Integer.parseInt(p));
+                } catch (NumberFormatException e) {
+                    throw new RuntimeCamelException("ownPorts: '" + p + "' is not a port number");
+                }
+            }
+        }
+        return ports;
     }
 
     public String getHeloName() {

@@ -51,7 +51,7 @@ public class SmtpRelayProducer extends DefaultProducer {
         defaultTls = TlsPolicy.parse(config.getTlsPolicy());
         TlsClient tls = config.getTlsTrustAnchors().isEmpty() ? TlsClient.withDefaultTrust()
                 : TlsClient.withTrustAnchors(Path.of(config.getTlsTrustAnchors()));
-        relay = new SmtpRelay(config.getTransport(), helo, config.timeouts(), pool, tls);
+        relay = new SmtpRelay(config.getTransport(), new Myself(helo, config.ownPorts()), config.timeouts(), pool, tls);
         hosts = new HostFallback(relay, new DeadDestinations(config.getDeadDestinationTime()));
         TransportMap map = config.getTransportMap().isEmpty() ? TransportMap.EMPTY
                 : TransportMap.load(Path.of(config.getTransportMap()), config.getPort());

@@ -29,7 +29,7 @@ final class RelayFixtures {
 
     /** A relay saying EHLO hub.test, with {@link #TIMEOUTS} and a pool of 20 connections per destination. */
     static SmtpRelay relay(SmtpTransport transport, TlsClient tls) {
-        return new SmtpRelay(transport, "hub.test", TIMEOUTS,
+        return new SmtpRelay(transport, new Myself("hub.test", java.util.Set.of()), TIMEOUTS,
                 new ConnectionPool(20, Duration.ofSeconds(5), Duration.ofMinutes(5), 100), tls);
     }
 

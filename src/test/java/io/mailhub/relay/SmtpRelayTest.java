@@ -75,6 +75,52 @@ class SmtpRelayTest {
                 .satisfies(t -> assertThat(t.accepted()).containsExactly("ok@remote.test"));
     }
 
+    /** A next hop that takes at most {@code limit} recipients per transaction and answers the rest {@code reply}. */
+    private void limitRecipients(int limit, String reply) {
+        int[] inTransaction = {0};
+        server.rcptReply(a -> ++inTransaction[0] <= limit ? "250 2.1.5 Ok" : reply);
+        server.onMail(() -> inTransaction[0] = 0);
+    }
+
+    @Test
+    void recipientsOverTheServersLimitGoInFurtherTransactionsOnTheSameConnection() throws Exception {
+        limitRecipients(2, "452 4.5.3 Error: too many recipients");
+
+        DeliveryReport report = relay.deliver(destination,
+                envelope("a@remote.test", "b@remote.test", "c@remote.test", "d@remote.test", "e@remote.test"),
+                body(MESSAGE));
+
+        assertThat(report.results()).extracting(RecipientResult::status).containsOnly(RecipientStatus.DELIVERED);
+        assertThat(server.transactions()).extracting(FakeSmtpServer.Transaction::accepted).containsExactly(
+                List.of("a@remote.test", "b@remote.test"), List.of("c@remote.test", "d@remote.test"),
+                List.of("e@remote.test"));
+    }
+
+    @Test
+    void a552TooManyRecipientsToRcptIsTakenAsThe452ItMeans() throws Exception {
+        limitRecipients(3, "552 5.5.3 too many recipients");
+
+        DeliveryReport report = relay.deliver(destination,
+                envelope("a@remote.test", "b@remote.test", "c@remote.test", "d@remote.test", "e@remote.test"),
+                body(MESSAGE));
+
+        assertThat(report.results()).extracting(RecipientResult::status).containsOnly(RecipientStatus.DELIVERED);
+        assertThat(server.transactions()).hasSize(2);
+    }
+
+    @Test
+    void a552ToRcptThatStaysIsADeferralNotABounce() throws Exception {
+        server.rcptReply(a -> a.startsWith("full") ? "552 5.2.2 mailbox full" : "250 2.1.5 Ok");
+
+        DeliveryReport report = relay.deliver(destination, envelope("ok@remote.test", "full@remote.test"), body(MESSAGE));
+
+        assertThat(report.results()).extracting(RecipientResult::status)
+                .containsExactly(RecipientStatus.DELIVERED, RecipientStatus.DEFERRED);
+        assertThat(report.results().get(1).statusCode()).isEqualTo("4.2.2");
+        assertThat(report.results().get(1).reply().toWire()).contains("mailbox full");
+        assertThat(server.transactions()).as("one more try, which took nobody, then the retry schedule").hasSize(1);
+    }
+
     @Test
     void commandsArePipelinedWhenTheServerOffersPipelining() throws Exception {
         server.requirePipelining();

@@ -256,7 +256,7 @@ class StartTlsTest {
                 .afterStartTlsReply("250-fake.test\r\n250 X-INJECTED\r\n250 2.0.0 injected\r\n");
 
         try (SmtpClientConnection c = SmtpClientConnection.open(LOOPBACK, new Destination("localhost", server.port()),
-                "hub.test", TIMEOUTS, TlsPolicy.ENCRYPT, TlsClient.withDefaultTrust())) {
+                new Myself("hub.test", java.util.Set.of()), TIMEOUTS, TlsPolicy.ENCRYPT, TlsClient.withDefaultTrust())) {
             assertThat(c.tlsDescription()).matches("TLSv1\\.[23] with cipher TLS_\\w+");
             assertThat(c.supports("X-TLS-ONLY")).isTrue();
             assertThat(c.supports("X-INJECTED")).isFalse();

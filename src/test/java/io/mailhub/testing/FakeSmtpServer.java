@@ -37,6 +37,9 @@ public final class FakeSmtpServer implements AutoCloseable {
     private final AtomicInteger connections = new AtomicInteger();
     private volatile Function<String, String> rcptReply = address -> "250 2.1.5 Ok";
     private volatile String dataReply = "250 2.0.0 Ok: queued";
+    private volatile String greetingName = "fake.test";
+    private volatile Runnable onMail = () -> {};
+    private volatile String ehloName = "fake.test";
     private volatile List<String> extensions = List.of("PIPELINING", "8BITMIME", "SIZE 10240000", "DSN",
             "ENHANCEDSTATUSCODES");
     private volatile boolean requirePipelining;
@@ -66,6 +69,19 @@ public final class FakeSmtpServer implements AutoCloseable {
     }
 
     /** Answers RCPT with the reply the function returns for the address (e.g. "450 4.2.0 busy"). */
+    /** Runs at every MAIL FROM, before the reply (e.g. to reset a per-transaction counter of {@link #rcptReply}). */
+    public FakeSmtpServer onMail(Runnable action) {
+        this.onMail = action;
+        return this;
+    }
+
+    /** The name this server gives in its 220 greeting and in its EHLO reply. */
+    public FakeSmtpServer names(String greeting, String ehlo) {
+        this.greetingName = greeting;
+        this.ehloName = ehlo;
+        return this;
+    }
+
     public FakeSmtpServer rcptReply(Function<String, String> reply) {
         this.rcptReply = reply;
         return this;
@@ -172,7 +188,7 @@ public final class FakeSmtpServer implements AutoCloseable {
             InputStream in = socket.getInputStream();
             OutputStream out = socket.getOutputStream();
             boolean tls = false;
-            reply(out, "220 fake.test ESMTP");
+            reply(out, "220 " + greetingName + " ESMTP");
             String mail = null;
             List<String> rcpts = new ArrayList<>();
             List<String> accepted = new ArrayList<>();
@@ -192,7 +208,7 @@ public final class FakeSmtpServer implements AutoCloseable {
                     if (authMechanisms != null) {
                         ext.add("AUTH " + authMechanisms);
                     }
-                    StringBuilder r = new StringBuilder("250-fake.test\r\n");
+                    StringBuilder r = new StringBuilder("250-" + ehloName + "\r\n");
                     for (int i = 0; i < ext.size(); i++) {
                         r.append(i == ext.size() - 1 ? "250 " : "250-").append(ext.get(i)).append("\r\n");
                     }
@@ -242,6 +258,7 @@ public final class FakeSmtpServer implements AutoCloseable {
                         reply(out, "535 5.7.8 Error: authentication failed");
                     }
                 } else if (upper.startsWith("MAIL FROM:")) {
+                    onMail.run();
                     mail = line;
                     rcpts = new ArrayList<>();
                     accepted = new ArrayList<>();

@@ -44,6 +44,12 @@ final class MessageAcceptance {
         Envelope envelope = new Envelope(queueId, t.sender, t.recipients, t.ret, t.envid, t.body, t.smtputf8, client,
                 session.helo(), session.authUser(), Instant.now(), content.size());
         try (content) {
+            int hops = message.headers().receivedCount();
+            if (hops > server.settings().maxHops()) {
+                LOG.info("{}: reject: END-OF-MESSAGE from [{}]: {} Received header fields, more than {}: mail loop",
+                        queueId, client, hops, server.settings().maxHops());
+                return SmtpReplies.TOO_MANY_HOPS;
+            }
             HookResult r = policy(envelope, content);
             if (r.isReject()) {
                 LOG.info("{}: reject: END-OF-MESSAGE from [{}]: {}", queueId, client, r.reply());

@@ -71,7 +71,7 @@ class SmtpSessionTest {
     /** Runs one session to its end with the client's octets arriving as the given packets. */
     private ScriptedSocket session(InetAddress client, String... packets) throws Exception {
         SmtpSettings settings = new SmtpSettings(HOSTNAME, null, 0, ListenerRole.MX, 10, 0, NO_NETWORKS, Duration.ofMinutes(5), 0, MAX_MESSAGE_SIZE, 100,
-                MAX_LINE_LENGTH, spool, spoolMemoryThreshold, errorLimit, Duration.ofSeconds(1));
+                MAX_LINE_LENGTH, 50, spool, spoolMemoryThreshold, errorLimit, Duration.ofSeconds(1));
         RelayControl relay = new RelayControl(DomainList.parse("example.test"), NetworkList.parse("127.0.0.0/8, ::1/128"),
                 HOSTNAME);
         SmtpServer server = new SmtpServer(settings, PolicyChain.of(relay), queue, new MessageComposer(HOSTNAME, CLOCK));
@@ -634,7 +634,7 @@ class SmtpSessionTest {
     /** A session whose client sends these raw octets (not necessarily UTF-8) as one packet. */
     private List<String> converseRaw(byte[] octets) throws Exception {
         SmtpSettings settings = new SmtpSettings(HOSTNAME, null, 0, ListenerRole.MX, 10, 0, NO_NETWORKS, Duration.ofMinutes(5), 0,
-                MAX_MESSAGE_SIZE, 100, MAX_LINE_LENGTH, spool, spoolMemoryThreshold, errorLimit, Duration.ofSeconds(1));
+                MAX_MESSAGE_SIZE, 100, MAX_LINE_LENGTH, 50, spool, spoolMemoryThreshold, errorLimit, Duration.ofSeconds(1));
         RelayControl relay = new RelayControl(DomainList.parse("example.test"), NetworkList.parse("127.0.0.0/8"),
                 HOSTNAME);
         SmtpServer server = new SmtpServer(settings, PolicyChain.of(relay), queue, new MessageComposer(HOSTNAME, CLOCK));
@@ -728,5 +728,16 @@ class SmtpSessionTest {
         assertThat(codes(flushes.get(1))).as("flushed before waiting for the rest of RCPT")
                 .containsExactly("250", "250 2.1.0");
         assertThat(codes(flushes.get(2))).containsExactly("250 2.1.5", "221 2.0.0");
+    }
+
+    @Test
+    void moreReceivedFieldsThanTheHopLimitAreRefusedAsAMailLoop() throws Exception {
+        String hops = "Received: from a by b; Fri, 1 Mar 2024 12:00:00 +0000\r\n";
+        assertThat(converse("EHLO c", "MAIL FROM:<a@remote.test>", "RCPT TO:<bob@example.test>", "DATA",
+                hops.repeat(51) + MESSAGE + ".", "MAIL FROM:<a@remote.test>", "RCPT TO:<bob@example.test>", "DATA",
+                hops.repeat(50) + MESSAGE + ".", "QUIT"))
+                .containsExactly("220", "250", "250 2.1.0", "250 2.1.5", "354", "554 5.4.6", "250 2.1.0", "250 2.1.5",
+                        "354", "250 2.0.0", "221 2.0.0");
+        assertThat(queue.queued()).hasSize(1);
     }
 }
