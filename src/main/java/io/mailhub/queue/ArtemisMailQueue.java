@@ -55,8 +55,8 @@ public final class ArtemisMailQueue implements MailQueue, AutoCloseable {
     @Override
     public void enqueue(Envelope envelope, MessageContent content, Map<String, String> annotations)
             throws QueueException {
-        if (!storage.hasRoomFor(content.size())) {
-            throw new QueueException("not enough free space in " + storage, null);
+        if (!storage.reserve(content.size())) {
+            throw QueueException.noRoom("not enough free space in " + storage);
         }
         boolean streamed = content.size() > largeThreshold;
         Senders pool = streamed ? large : regular;
@@ -102,13 +102,26 @@ public final class ArtemisMailQueue implements MailQueue, AutoCloseable {
         return bytes;
     }
 
+    /**
+     * Ready while connected and the disk has room. Without a connection (the broker went away) it tries to connect at
+     * most every 2 seconds, so a client hears 451 at MAIL time, not after sending its whole message.
+     */
     @Override
-    public boolean isAvailable() {
-        if (closed || !storage.hasRoomFor(0)) {
-            return false;
+    public Readiness readiness(long declaredSize) {
+        if (closed) {
+            return Readiness.UNREACHABLE;
+        }
+        if (!storage.hasRoomFor(declaredSize)) {
+            return Readiness.NO_ROOM;
+        }
+        if (regular.isConnected()) {
+            return Readiness.READY;
         }
         long failed = failedAt;
-        return failed == 0 || System.nanoTime() - failed > RETRY_AFTER_FAILURE_NANOS;
+        if (failed != 0 && System.nanoTime() - failed < RETRY_AFTER_FAILURE_NANOS) {
+            return Readiness.UNREACHABLE;
+        }
+        return regular.tryConnect() ? Readiness.READY : Readiness.UNREACHABLE;
     }
 
     private void discard(Sender sender) {
@@ -133,6 +146,7 @@ public final class ArtemisMailQueue implements MailQueue, AutoCloseable {
         private final ConnectionFactory connectionFactory;
         private final ConcurrentLinkedDeque<Sender> idle = new ConcurrentLinkedDeque<>();
         private final Object connectionLock = new Object();
+        private final java.util.concurrent.locks.ReentrantLock probe = new java.util.concurrent.locks.ReentrantLock();
         private volatile Connection connection;
 
         Senders(ConnectionFactory connectionFactory) {
@@ -157,6 +171,28 @@ public final class ArtemisMailQueue implements MailQueue, AutoCloseable {
 
         void giveBack(Sender sender) {
             idle.push(sender);
+        }
+
+        boolean isConnected() {
+            return connection != null;
+        }
+
+        /** Connects now unless another thread is doing so; false when the broker cannot be reached. */
+        boolean tryConnect() {
+            if (!probe.tryLock()) {
+                return isConnected();
+            }
+            try {
+                connection();
+                failedAt = 0;
+                return true;
+            } catch (JMSException | RuntimeException e) {
+                failedAt = System.nanoTime();
+                LOG.debug("broker still unreachable: {}", e.toString());
+                return false;
+            } finally {
+                probe.unlock();
+            }
         }
 
         private Connection connection() throws JMSException {

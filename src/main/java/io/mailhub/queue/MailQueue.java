@@ -13,7 +13,8 @@ public interface MailQueue {
     /**
      * Stores the message durably in {@code mail.incoming}.
      *
-     * @throws QueueException when the store is unavailable or full; nothing was stored
+     * @throws QueueException when the store is unavailable or full ({@link QueueException#isNoRoom()}); nothing was
+     *     stored
      */
     default void enqueue(Envelope envelope, MessageContent content) throws QueueException {
         enqueue(envelope, content, Map.of());
@@ -25,6 +26,24 @@ public interface MailQueue {
      */
     void enqueue(Envelope envelope, MessageContent content, Map<String, String> annotations) throws QueueException;
 
-    /** A cheap check for MAIL time: false when the store is known to be unreachable or full right now. */
-    boolean isAvailable();
+    /** Whether mail can be queued right now, and if not, why: what a door answers before taking a message in. */
+    enum Readiness {
+        READY,
+        /** The disk is (nearly) full: SMTP 452 4.3.1. */
+        NO_ROOM,
+        /** The broker cannot be reached or is not running: SMTP 451 4.3.0. */
+        UNREACHABLE
+    }
+
+    /**
+     * A cheap check for MAIL time (it may try to reconnect to the broker, at most every few seconds).
+     *
+     * @param declaredSize the size the client announced (SMTP SIZE), 0 when unknown
+     */
+    Readiness readiness(long declaredSize);
+
+    /** Whether {@link #readiness} is {@link Readiness#READY} for a message of unknown size. */
+    default boolean isAvailable() {
+        return readiness(0) == Readiness.READY;
+    }
 }

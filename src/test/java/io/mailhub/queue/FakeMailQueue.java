@@ -18,7 +18,7 @@ public final class FakeMailQueue implements MailQueue {
     public record Queued(Envelope envelope, byte[] content, Map<String, String> annotations) {}
 
     private final List<Queued> queued = new ArrayList<>();
-    private boolean available = true;
+    private Readiness readiness = Readiness.READY;
     private QueueException failure;
 
     @Override
@@ -39,13 +39,18 @@ public final class FakeMailQueue implements MailQueue {
     }
 
     @Override
-    public synchronized boolean isAvailable() {
-        return available;
+    public synchronized Readiness readiness(long declaredSize) {
+        return readiness;
     }
 
-    /** Makes {@link #isAvailable()} answer {@code available}. */
+    /** Makes {@link #isAvailable()} answer {@code available} (unreachable when not). */
     public synchronized void setAvailable(boolean available) {
-        this.available = available;
+        this.readiness = available ? Readiness.READY : Readiness.UNREACHABLE;
+    }
+
+    /** Makes {@link #readiness} answer this. */
+    public synchronized void setReadiness(Readiness readiness) {
+        this.readiness = readiness;
     }
 
     /** Makes every later {@code enqueue} throw {@code failure} ({@code null} to store again). */

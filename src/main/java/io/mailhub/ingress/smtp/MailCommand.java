@@ -88,8 +88,14 @@ final class MailCommand implements SmtpCommand {
         if (sender != null && sender.needsUtf8() && !smtputf8) {
             return SmtpReplies.NON_ASCII_ADDRESS;
         }
-        if (!session.server().queue().isAvailable()) {
-            return SmtpReplies.QUEUE_UNAVAILABLE;
+        switch (session.server().queue().readiness(declaredSize(params))) {
+            case NO_ROOM -> {
+                return SmtpReplies.INSUFFICIENT_STORAGE; // RFC 1870 section 6.1: 452 for "not now, maybe later"
+            }
+            case UNREACHABLE -> {
+                return SmtpReplies.QUEUE_UNAVAILABLE;
+            }
+            case READY -> {}
         }
         HookResult r = session.server().policy().mail(session, sender);
         if (r.isReject()) {
@@ -98,6 +104,11 @@ final class MailCommand implements SmtpCommand {
         }
         session.begin(new Transaction(sender, ret, envid, body, smtputf8));
         return SmtpReplies.SENDER_OK;
+    }
+
+    /** The SIZE the client announced (already checked to be a number within the limit), 0 without one. */
+    private static long declaredSize(EsmtpParameters params) {
+        return params.get("SIZE") == null ? 0 : Long.parseLong(params.get("SIZE"));
     }
 
     private static SmtpReply checkSize(String value, boolean present, long max) {

@@ -107,8 +107,9 @@ final class MessageAcceptance {
                     queued.senderPath(), queued.size(), queued.recipients().size(), client, session.helo());
             return SmtpReplies.queued(queued.queueId());
         } catch (QueueException e) {
-            LOG.warn("{}: not queued, answering 451: {}", envelope.queueId(), e.getMessage());
-            return SmtpReplies.QUEUE_UNAVAILABLE;
+            SmtpReply reply = e.isNoRoom() ? SmtpReplies.INSUFFICIENT_STORAGE : SmtpReplies.QUEUE_UNAVAILABLE;
+            LOG.warn("{}: not queued, answering {}: {}", envelope.queueId(), reply.code(), e.getMessage());
+            return reply;
         }
     }
 

@@ -59,6 +59,7 @@ final class SmtpReplies {
     static final SmtpReply NUL_IN_CONTENT = SmtpReply.of(550, "5.6.0", "Error: NUL octet in message content, message refused");
     static final SmtpReply TOO_MANY_HOPS = SmtpReply.of(554, "5.4.6", "Error: too many hops, mail loop?");
     static final SmtpReply SIGNING_FAILED = SmtpReply.of(451, "4.7.0", "Error: cannot sign the message, try again later");
+    static final SmtpReply INSUFFICIENT_STORAGE = SmtpReply.of(452, "4.3.1", "Insufficient system storage");
     static final SmtpReply QUEUE_UNAVAILABLE = SmtpReply.of(451, "4.3.0", "Error: mail queue unavailable, try again later");
 
     private SmtpReplies() {}

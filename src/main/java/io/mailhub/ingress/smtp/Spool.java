@@ -5,10 +5,11 @@ import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Collects one message as it is received: in memory up to a threshold, then in a file in the spool directory, so the
@@ -17,6 +18,8 @@ import java.util.Arrays;
  * removed at start-up.
  */
 final class Spool implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger("io.mailhub.ingress");
 
     private final Path directory;
     private final int memoryThreshold;
@@ -61,29 +64,46 @@ final class Spool implements AutoCloseable {
             memory = null;
             return MessageContent.of(bytes);
         }
-        fileOut.close();
+        OutputStream out = fileOut;
         fileOut = null;
+        try {
+            out.close(); // the last buffered octets: may fail on a full disk
+        } catch (IOException e) {
+            delete(file);
+            file = null;
+            throw e;
+        }
         Path f = file;
         file = null;
         return new InFile(f, size);
     }
 
-    /** Discards whatever was collected. */
+    /**
+     * Discards whatever was collected. Never fails: a file that cannot be closed (its last write fails on a full disk)
+     * is still deleted, and one that cannot be deleted is logged and removed at the next start.
+     */
     @Override
     public void close() {
         memory = null;
-        try {
-            if (fileOut != null) {
+        if (fileOut != null) {
+            try {
                 fileOut.close();
+            } catch (IOException e) {
+                LOG.debug("closing discarded spool file {}: {}", file, e.toString());
             }
-            if (file != null) {
-                Files.deleteIfExists(file);
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot remove spool file " + file, e);
-        } finally {
             fileOut = null;
+        }
+        if (file != null) {
+            delete(file);
             file = null;
+        }
+    }
+
+    private static void delete(Path f) {
+        try {
+            Files.deleteIfExists(f);
+        } catch (IOException e) {
+            LOG.warn("cannot remove spool file {} (it is removed at the next start): {}", f, e.toString());
         }
     }
 
@@ -115,11 +135,7 @@ final class Spool implements AutoCloseable {
 
         @Override
         public void close() {
-            try {
-                Files.deleteIfExists(file);
-            } catch (IOException e) {
-                throw new UncheckedIOException("cannot remove spool file " + file, e);
-            }
+            delete(file);
         }
     }
 }

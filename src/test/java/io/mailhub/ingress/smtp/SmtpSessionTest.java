@@ -56,6 +56,17 @@ class SmtpSessionTest {
 
     private final FakeMailQueue queue = new FakeMailQueue();
     private int spoolMemoryThreshold = 64 * 1024;
+    /** A spool directory that cannot be written (a regular file in its place), as on a full disk. */
+    private boolean spoolBroken;
+
+    private Path spoolDirectory() throws IOException {
+        if (!spoolBroken) {
+            return spool;
+        }
+        Path notADirectory = spool.resolve("not-a-directory");
+        Files.write(notADirectory, new byte[0]);
+        return notADirectory;
+    }
     private int errorLimit = 20;
 
     // ---- harness ----
@@ -71,7 +82,7 @@ class SmtpSessionTest {
     /** Runs one session to its end with the client's octets arriving as the given packets. */
     private ScriptedSocket session(InetAddress client, String... packets) throws Exception {
         SmtpSettings settings = new SmtpSettings(HOSTNAME, null, 0, ListenerRole.MX, 10, 0, NO_NETWORKS, Duration.ofMinutes(5), 0, MAX_MESSAGE_SIZE, 100,
-                MAX_LINE_LENGTH, 50, spool, spoolMemoryThreshold, errorLimit, Duration.ofSeconds(1));
+                MAX_LINE_LENGTH, 50, spoolDirectory(), spoolMemoryThreshold, errorLimit, Duration.ofSeconds(1));
         RelayControl relay = new RelayControl(DomainList.parse("example.test"), NetworkList.parse("127.0.0.0/8, ::1/128"),
                 HOSTNAME);
         SmtpServer server = new SmtpServer(settings, PolicyChain.of(relay), queue, new MessageComposer(HOSTNAME, CLOCK));
@@ -739,5 +750,47 @@ class SmtpSessionTest {
                 .containsExactly("220", "250", "250 2.1.0", "250 2.1.5", "354", "554 5.4.6", "250 2.1.0", "250 2.1.5",
                         "354", "250 2.0.0", "221 2.0.0");
         assertThat(queue.queued()).hasSize(1);
+    }
+
+    @Test
+    void aSpoolThatCannotBeWrittenInTheMiddleOfDataGets452AfterTheDataAndTheSessionGoesOn() throws Exception {
+        spoolMemoryThreshold = 1024;
+        spoolBroken = true;
+        String big = "Subject: big\r\n\r\n" + "0123456789".repeat(20).concat("\r\n").repeat(40);
+
+        assertThat(converse("EHLO c", "MAIL FROM:<a@remote.test>", "RCPT TO:<bob@example.test>", "DATA", big + ".",
+                "RSET", "MAIL FROM:<a@remote.test>", "RCPT TO:<bob@example.test>", "DATA", MESSAGE + ".", "QUIT"))
+                .containsExactly("220", "250", "250 2.1.0", "250 2.1.5", "354", "452 4.3.1", "250 2.0.0", "250 2.1.0",
+                        "250 2.1.5", "354", "250 2.0.0", "221 2.0.0");
+        assertThat(queue.queued()).singleElement().satisfies(q -> assertThat(new String(q.content(), UTF_8))
+                .contains("Hello Bob"));
+    }
+
+    @Test
+    void aSpoolThatCannotBeWrittenDuringBdatGets452AtThatChunk() throws Exception {
+        spoolMemoryThreshold = 16;
+        spoolBroken = true;
+        String chunk = "Subject: x\r\n\r\n" + "y".repeat(100) + "\r\n";
+
+        assertThat(converse("EHLO c", "MAIL FROM:<a@remote.test>", "RCPT TO:<bob@example.test>",
+                "BDAT " + chunk.length() + "\r\n" + chunk + "NOOP", "QUIT"))
+                .containsExactly("220", "250", "250 2.1.0", "250 2.1.5", "452 4.3.1", "250 2.0.0", "221 2.0.0");
+    }
+
+    @Test
+    void aFullDiskIsAnsweredWith452AtMailAndAnUnreachableBrokerWith451() throws Exception {
+        queue.setReadiness(io.mailhub.queue.MailQueue.Readiness.NO_ROOM);
+        assertThat(converse("EHLO c", "MAIL FROM:<a@remote.test>", "QUIT")).containsExactly("220", "250", "452 4.3.1",
+                "221 2.0.0");
+        queue.setReadiness(io.mailhub.queue.MailQueue.Readiness.UNREACHABLE);
+        assertThat(converse("EHLO c", "MAIL FROM:<a@remote.test>", "QUIT")).containsExactly("220", "250", "451 4.3.0",
+                "221 2.0.0");
+    }
+
+    @Test
+    void aMessageTheQueueHasNoRoomForGets452AfterData() throws Exception {
+        queue.failWith(io.mailhub.queue.QueueException.noRoom("disk full"));
+        assertThat(converse("EHLO c", "MAIL FROM:<a@remote.test>", "RCPT TO:<bob@example.test>", "DATA", MESSAGE + ".",
+                "QUIT")).containsExactly("220", "250", "250 2.1.0", "250 2.1.5", "354", "452 4.3.1", "221 2.0.0");
     }
 }
