@@ -25,6 +25,7 @@ import io.mailhub.queue.ArtemisMailQueue;
 import io.mailhub.queue.EmbeddedBroker;
 import io.mailhub.queue.MailQueueAdmin;
 import io.mailhub.queue.MailJmsComponent;
+import io.mailhub.queue.QueueSupervisor;
 import io.mailhub.queue.StorageGuard;
 import io.mailhub.relay.SmtpRelayComponent;
 import java.nio.file.Files;
@@ -67,7 +68,9 @@ public final class MailhubRuntime extends MainListenerSupport implements CamelCo
 
     private final MailhubSettings settings;
     private EmbeddedBroker broker;
+    private StorageGuard storage;
     private ArtemisMailQueue queue;
+    private QueueSupervisor supervisor;
     private final List<SmtpServer> listeners = new ArrayList<>();
     private PolicyCounters counters;
     private java.util.concurrent.ScheduledExecutorService sweeper;
@@ -79,9 +82,12 @@ public final class MailhubRuntime extends MainListenerSupport implements CamelCo
     @Override
     public void configure(CamelContext context) throws Exception {
         Files.createDirectories(settings.dataDir);
+        storage = new StorageGuard(settings.dataDir, settings.queueMinFreeSpace);
         boolean embedded = settings.brokerUrl.isEmpty();
         if (embedded) {
-            broker = new EmbeddedBroker(settings.brokerConfig, settings.dataDir, false);
+            // the broker blocks its producers before the disk is full, below the level where delivery pauses
+            broker = new EmbeddedBroker(settings.brokerConfig, settings.dataDir, false,
+                    settings.queueMinFreeSpace > 0 ? storage.brokerMinFree() : -1);
         }
         ActiveMQConnectionFactory cf = new ActiveMQConnectionFactory(embedded ? EmbeddedBroker.IN_VM_URL : settings.brokerUrl);
         cf.setMinLargeMessageSize(LARGE_MESSAGE_THRESHOLD);
@@ -126,7 +132,7 @@ public final class MailhubRuntime extends MainListenerSupport implements CamelCo
                 new DsnComposer(settings.hostname, settings.maxMessageSize, settings.bounceTemplates, Clock.systemDefaultZone()),
                 new NotifyRules(settings.retryDelayWarning != null), Clock.systemDefaultZone()));
 
-        queue = new ArtemisMailQueue(cf, routeCf, new StorageGuard(settings.dataDir, settings.queueMinFreeSpace),
+        queue = new ArtemisMailQueue(cf, routeCf, storage,
                 LARGE_MESSAGE_THRESHOLD);
         ListenerSecurity security = security();
         RateLimits limits = new RateLimits(settings.limitConnectionsPerMinute, settings.limitMessagesPerHour,
@@ -175,12 +181,14 @@ public final class MailhubRuntime extends MainListenerSupport implements CamelCo
             LOG.warn("no users file (mailhub.auth.users-file): the submission listeners will refuse all mail (530 5.7.0)");
         }
 
+        supervisor = new QueueSupervisor(broker, storage, context);
         HealthCheckRegistry health = HealthCheckRegistry.get(context);
         if (health != null) {
             for (SmtpServer listener : listeners) {
                 health.register(new ListenerHealthCheck(listener.role().label(), listener));
             }
-            health.register(new QueueHealthCheck(queue, broker));
+            health.register(new QueueHealthCheck(queue, broker, storage, supervisor));
+            health.register(new BrokerLivenessCheck(supervisor));
         }
     }
 
@@ -218,7 +226,7 @@ public final class MailhubRuntime extends MainListenerSupport implements CamelCo
         if (broker != null) {
             try {
                 broker.start();
-                new MailQueueAdmin(broker.server()).register();
+                new MailQueueAdmin(broker::server).register();
             } catch (Exception e) {
                 throw new IllegalStateException("cannot start the embedded broker: " + e.getMessage(), e);
             }
@@ -232,6 +240,7 @@ public final class MailhubRuntime extends MainListenerSupport implements CamelCo
         } catch (javax.management.JMException e) {
             LOG.warn("policy counters not visible over JMX: {}", e.toString());
         }
+        supervisor.start();
         for (SmtpServer listener : listeners) {
             try {
                 listener.start();
@@ -245,6 +254,7 @@ public final class MailhubRuntime extends MainListenerSupport implements CamelCo
 
     @Override
     public void beforeStop(BaseMainSupport main) {
+        supervisor.close(); // no broker restarts or route resumes while the hub stops
         for (SmtpServer listener : listeners) {
             try {
                 listener.stop();

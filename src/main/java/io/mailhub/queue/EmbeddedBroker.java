@@ -25,7 +25,10 @@ public final class EmbeddedBroker {
     private final String configUrl;
     private final Path dataDirectory;
     private final boolean keepNetworkAcceptors;
-    private EmbeddedActiveMQ broker;
+    private final long minDiskFree;
+    private volatile EmbeddedActiveMQ broker;
+    private volatile boolean stopped = true;
+    private volatile String criticalError;
 
     /**
      * @param configUrl a URL of a broker.xml ({@code file:/etc/mailhub/broker.xml}), an absolute file path, or a
@@ -34,9 +37,18 @@ public final class EmbeddedBroker {
      * @param keepNetworkAcceptors whether to keep the TCP acceptors of broker.xml (so other hubs can share this broker)
      */
     public EmbeddedBroker(String configUrl, Path dataDirectory, boolean keepNetworkAcceptors) {
+        this(configUrl, dataDirectory, keepNetworkAcceptors, -1);
+    }
+
+    /**
+     * @param minDiskFree the free space on the data disk below which the broker blocks its producers (Artemis'
+     *     {@code min-disk-free}, which takes priority over {@code max-disk-usage}); -1 keeps broker.xml's limits
+     */
+    public EmbeddedBroker(String configUrl, Path dataDirectory, boolean keepNetworkAcceptors, long minDiskFree) {
         this.configUrl = configUrl.startsWith("/") ? Path.of(configUrl).toUri().toString() : configUrl;
         this.dataDirectory = dataDirectory;
         this.keepNetworkAcceptors = keepNetworkAcceptors;
+        this.minDiskFree = minDiskFree;
     }
 
     public synchronized void start() throws Exception {
@@ -57,6 +69,9 @@ public final class EmbeddedBroker {
             config.getAcceptorConfigurations().removeIf(a -> !a.getFactoryClassName().contains("InVM"));
         }
         config.setJMXManagementEnabled(true);
+        if (minDiskFree >= 0) {
+            config.setMinDiskFree(minDiskFree);
+        }
         // The configuration is read once from the classpath (inside the jar): there is no file to watch for changes.
         config.setConfigurationFileRefreshPeriod(-1);
 
@@ -64,7 +79,42 @@ public final class EmbeddedBroker {
         broker.setConfiguration(config);
         broker.setMbeanServer(ManagementFactory.getPlatformMBeanServer());
         broker.start();
-        LOG.info("embedded Artemis broker started (journal {} in {})", config.getJournalType(), dir);
+        criticalError = null;
+        broker.getActiveMQServer().registerIOCriticalErrorListener((code, message, file) -> {
+            criticalError = message + (file == null ? "" : " (" + file + ")");
+            LOG.error("the embedded broker stops after a critical I/O error: {}; the hub restarts it once the data disk"
+                    + " has room again", criticalError);
+        });
+        stopped = false;
+        LOG.info("embedded Artemis broker started (journal {} in {}{})", config.getJournalType(), dir,
+                minDiskFree >= 0 ? ", blocks producers below " + minDiskFree + " octets free" : "");
+    }
+
+    /**
+     * Starts the broker again after it stopped by itself (Artemis shuts down on a critical I/O error such as a full
+     * disk): the old server is stopped for good, a new one reads the same configuration and journal. Clients reconnect
+     * on their own (the hub's mail queue at its next use, the routes' listener containers within seconds).
+     */
+    public synchronized void restart() throws Exception {
+        if (broker != null) {
+            try {
+                broker.stop();
+            } catch (Exception e) {
+                LOG.debug("stopping the failed broker: {}", e.toString());
+            }
+            broker = null;
+        }
+        start();
+    }
+
+    /** Whether the broker is meant to run but does not: it stopped by itself. */
+    public boolean hasFailed() {
+        return !stopped && !isActive();
+    }
+
+    /** The critical I/O error that stopped the broker, or {@code null}. */
+    public String criticalError() {
+        return criticalError;
     }
 
     /** The running broker server, for management (queue operations); {@code null} when stopped. */
@@ -72,11 +122,13 @@ public final class EmbeddedBroker {
         return broker == null ? null : broker.getActiveMQServer();
     }
 
-    public synchronized boolean isActive() {
-        return broker != null && broker.getActiveMQServer() != null && broker.getActiveMQServer().isActive();
+    public boolean isActive() {
+        EmbeddedActiveMQ b = broker;
+        return b != null && b.getActiveMQServer() != null && b.getActiveMQServer().isActive();
     }
 
     public synchronized void stop() throws Exception {
+        stopped = true;
         if (broker != null) {
             broker.stop();
             broker = null;

@@ -6,6 +6,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 import javax.management.ObjectName;
 import org.apache.activemq.artemis.api.core.management.QueueControl;
 import org.apache.activemq.artemis.api.core.management.ResourceNames;
@@ -22,9 +23,10 @@ public final class MailQueueAdmin implements MailQueueAdminMBean {
     static final List<String> STAGES =
             List.of(QueueNames.INCOMING, QueueNames.OUTBOUND, QueueNames.BOUNCE, QueueNames.HOLD, QueueNames.DEAD);
 
-    private final ActiveMQServer server;
+    private final Supplier<ActiveMQServer> server;
 
-    public MailQueueAdmin(ActiveMQServer server) {
+    /** @param server the running broker server (asked at every call: the hub may restart its broker) */
+    public MailQueueAdmin(Supplier<ActiveMQServer> server) {
         this.server = server;
     }
 
@@ -123,7 +125,11 @@ public final class MailQueueAdmin implements MailQueueAdminMBean {
         if (!STAGES.contains(queue)) {
             throw new IllegalArgumentException("unknown queue '" + queue + "'; the stage queues are " + STAGES);
         }
-        Object c = server.getManagementService().getResource(ResourceNames.QUEUE + queue);
+        ActiveMQServer s = server.get();
+        if (s == null) {
+            throw new IllegalStateException("the broker is not running");
+        }
+        Object c = s.getManagementService().getResource(ResourceNames.QUEUE + queue);
         if (c == null) {
             throw new IllegalStateException("queue " + queue + " does not exist on the broker");
         }

@@ -118,9 +118,14 @@ public final class HubProcess implements AutoCloseable {
 
     /** The body of GET /observe/health, or "" while the server is not up. */
     public String health() {
+        return http("/observe/health");
+    }
+
+    /** The body of GET {@code path} on the hub's HTTP port, or "" while the server is not up. */
+    public String http(String path) {
         try {
             HttpResponse<String> r = HttpClient.newHttpClient().send(
-                    HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPort + "/observe/health"))
+                    HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPort + path))
                             .timeout(Duration.ofSeconds(5)).build(),
                     HttpResponse.BodyHandlers.ofString());
             return r.body();
@@ -154,6 +159,10 @@ public final class HubProcess implements AutoCloseable {
         } catch (IOException e) {
             return "(cannot read " + log + ": " + e + ")";
         }
+    }
+
+    public boolean isAlive() {
+        return process != null && process.isAlive();
     }
 
     public Path workDir() {

@@ -34,7 +34,7 @@ class MailQueueAdminTest {
     void start() throws Exception {
         broker = new EmbeddedBroker("artemis/broker.xml", dir, false);
         broker.start();
-        new MailQueueAdmin(broker.server()).register();
+        new MailQueueAdmin(broker::server).register();
         admin = javax.management.JMX.newMBeanProxy(ManagementFactory.getPlatformMBeanServer(),
                 new ObjectName(MailQueueAdmin.OBJECT_NAME), MailQueueAdminMBean.class);
         cf = new ActiveMQConnectionFactory(EmbeddedBroker.IN_VM_URL);

@@ -1,0 +1,162 @@
+package io.mailhub.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The packaged hub with its data directory on a 64 MB tmpfs that the test fills up: new mail is refused with 452
+ * 4.3.1, the hub heals by itself when space returns, and every message it acknowledged is delivered exactly once.
+ */
+class DiskFullIT {
+
+    private static final String BIG = "Subject: big\r\n\r\n" + ("Y".repeat(76) + "\r\n").repeat(20_000); // 1.5 MB
+
+    private Path work;
+    private Path bigMessage;
+
+    @BeforeEach
+    void needsRoot() throws Exception {
+        assumeTrue(Tmpfs.canMount(), "mounting a tmpfs needs root (.ci/run runs as root)");
+        work = HubProcess.itDir("disk");
+        bigMessage = Files.writeString(work.resolve("big.eml"), BIG, StandardCharsets.US_ASCII);
+    }
+
+    private static Swaks.Result send(HubProcess hub, String rcpt, String... extra) throws Exception {
+        List<String> args = new ArrayList<>(List.of("-f", "a@client.test", "-t", rcpt));
+        args.addAll(List.of(extra));
+        return Swaks.run(hub.smtpPort, args.toArray(String[]::new));
+    }
+
+    private static boolean queued(Swaks.Result r) {
+        return r.transcript().contains("queued as");
+    }
+
+    /** Waits until each recipient has arrived at the sink, then checks that none arrives twice. */
+    private static void assertDeliveredExactlyOnce(SmtpSink sink, List<String> recipients) {
+        await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(500)).untilAsserted(() ->
+                assertThat(delivered(sink).keySet()).containsAll(recipients));
+        await().during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(5)).untilAsserted(() ->
+                assertThat(delivered(sink)).allSatisfy((rcpt, n) -> assertThat(n).as(rcpt).isEqualTo(1L)));
+    }
+
+    private static Map<String, Long> delivered(SmtpSink sink) {
+        return sink.messages().stream().flatMap(m -> m.recipients().stream())
+                .collect(Collectors.groupingBy(Function.identity(), Collectors.counting()));
+    }
+
+    @Test
+    void aFullDataDiskIsRefusedAtMailAndTheHubHealsWhenSpaceReturnsWithoutLosingAcknowledgedMail() throws Exception {
+        try (Tmpfs disk = new Tmpfs(work.resolve("disk"), "64m"); SmtpSink sink = SmtpSink.onFreePort();
+                HubProcess hub = new HubProcess(work)) {
+            hub.set("mailhub.data.dir", disk.path().resolve("data")).set("mailhub.queue.min-free-space", "16MB")
+                    .set("mailhub.relay.smarthost", "127.0.0.1:" + sink.port).set("mailhub.retry.schedule", "2s")
+                    .set("mailhub.relay.dead-destination-time", "0s").start();
+            List<String> acknowledged = new ArrayList<>();
+            for (int i = 1; i <= 3; i++) { // large messages: retries copy them, delivery reads them via the stream cache
+                assertThat(queued(send(hub, "big" + i + "@remote.test", "--data", "@" + bigMessage))).isTrue();
+                acknowledged.add("big" + i + "@remote.test");
+                assertThat(queued(send(hub, "small" + i + "@remote.test"))).isTrue();
+                acknowledged.add("small" + i + "@remote.test");
+            }
+
+            disk.fill();
+            int[] attempt = {0};
+            await().atMost(Duration.ofSeconds(10)).until(() -> {
+                String rcpt = "while-full-" + ++attempt[0] + "@remote.test";
+                Swaks.Result r = send(hub, rcpt);
+                if (queued(r)) {
+                    acknowledged.add(rcpt); // within the guard's one-second reading: stored all the same
+                }
+                return r.replyTo("MAIL FROM").startsWith("452 4.3.1");
+            });
+            await().atMost(Duration.ofSeconds(5)).untilAsserted(() ->
+                    assertThat(hub.health()).contains("452 4.3.1").contains("delivery is paused"));
+            assertThat(hub.http("/observe/health/live")).contains("\"UP\"");
+            // retries come due every 2 s while the disk stays full: the hub keeps running and answering
+            await().during(Duration.ofSeconds(8)).atMost(Duration.ofSeconds(10)).until(hub::isAlive);
+            assertThat(send(hub, "still-full@remote.test").replyTo("MAIL FROM")).startsWith("452 4.3.1");
+
+            disk.release();
+            sink.start();
+            await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofSeconds(1))
+                    .until(() -> queued(send(hub, "after@remote.test")));
+            acknowledged.add("after@remote.test");
+            assertDeliveredExactlyOnce(sink, acknowledged);
+            assertThat(hub.log()).contains("delivery paused").contains("delivery resumes");
+        }
+    }
+
+    @Test
+    void aBrokerThatStopsOnAFullDiskIsStartedAgainByTheHub() throws Exception {
+        // limits turned off on purpose (no guard, no broker disk limit), so that the broker really meets ENOSPC
+        String brokerXml = Files.readString(Path.of("artemis/broker.xml"))
+                .replace("<max-disk-usage>95</max-disk-usage>", "<max-disk-usage>100</max-disk-usage>");
+        Path config = Files.writeString(work.resolve("broker.xml"), brokerXml);
+        try (Tmpfs disk = new Tmpfs(work.resolve("disk"), "64m"); SmtpSink sink = SmtpSink.onFreePort();
+                HubProcess hub = new HubProcess(work)) {
+            hub.set("mailhub.data.dir", disk.path().resolve("data")).set("mailhub.queue.min-free-space", "0")
+                    .set("mailhub.broker.config", config).set("mailhub.relay.smarthost", "127.0.0.1:" + sink.port)
+                    .set("mailhub.retry.schedule", "2s").set("mailhub.relay.dead-destination-time", "0s").start();
+            List<String> acknowledged = new ArrayList<>();
+            assertThat(queued(send(hub, "before@remote.test"))).isTrue();
+            acknowledged.add("before@remote.test");
+
+            disk.fillLeaving(2200 * 1024); // room for one copy of the large message, not for its retry's second copy
+            Swaks.Result big = send(hub, "big@remote.test", "--data", "@" + bigMessage);
+            if (queued(big)) {
+                acknowledged.add("big@remote.test");
+            } else {
+                assertThat(big.transcript()).contains("451 4.3.0"); // the broker stopped while storing it
+            }
+            await().atMost(Duration.ofSeconds(30)).until(() -> hub.log().contains("AMQ222010"));
+            await().atMost(Duration.ofSeconds(30)).until(() -> hub.log().contains("the embedded broker runs again"));
+
+            disk.release();
+            sink.start();
+            await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofSeconds(1))
+                    .until(() -> queued(send(hub, "after@remote.test")));
+            acknowledged.add("after@remote.test");
+            assertDeliveredExactlyOnce(sink, acknowledged);
+            assertThat(hub.isAlive()).isTrue();
+        }
+    }
+
+    @Test
+    void aDiskThatFillsInTheMiddleOfDataGets452AfterTheDataAndTheSessionStaysUsable() throws Exception {
+        try (Tmpfs disk = new Tmpfs(work.resolve("disk"), "64m"); HubProcess hub = new HubProcess(work)) {
+            hub.set("mailhub.data.dir", disk.path().resolve("data")).set("mailhub.queue.min-free-space", "512KB")
+                    .set("mailhub.relay.smarthost", "127.0.0.1:9").start();
+            disk.fillLeaving(1024 * 1024);
+
+            try (RawSmtp smtp = RawSmtp.ehlo(hub.smtpPort)) {
+                assertThat(smtp.command("MAIL FROM:<a@client.test>")).startsWith("250");
+                assertThat(smtp.command("RCPT TO:<b@remote.test>")).startsWith("250");
+                assertThat(smtp.command("DATA")).startsWith("354");
+                smtp.send(BIG + BIG + ".\r\n"); // 3 MB: the spool file meets ENOSPC after about 1 MB
+                assertThat(smtp.reply()).startsWith("452 4.3.1 Insufficient system storage");
+                assertThat(smtp.command("RSET")).startsWith("250");
+                assertThat(smtp.command("MAIL FROM:<a@client.test>")).startsWith("250");
+                assertThat(smtp.command("RCPT TO:<b@remote.test>")).startsWith("250");
+                assertThat(smtp.command("DATA")).startsWith("354");
+                assertThat(smtp.command("Subject: small\r\n\r\nfits in memory\r\n.")).startsWith("250 2.0.0 Ok: queued");
+                assertThat(smtp.command("QUIT")).startsWith("221");
+            }
+            String log = hub.log();
+            assertThat(log).containsOnlyOnce("cannot spool a message being received");
+            assertThat(log).doesNotContain("UncheckedIOException").doesNotContain("\tat io.mailhub.ingress");
+        }
+    }
+}
