@@ -166,6 +166,10 @@ final class SmtpInput {
         }
     }
 
+    private SocketTimeoutException deadlineExceeded() {
+        return new SocketTimeoutException(content ? "message content deadline exceeded" : "command deadline exceeded");
+    }
+
     /** The line as text; strictly UTF-8, never with an octet silently replaced. */
     private static Line decode(byte[] line, int len) {
         for (int i = 0; i < len; i++) {
@@ -229,10 +233,15 @@ final class SmtpInput {
         }
         long remaining = deadline - clock.getAsLong();
         if (remaining <= 0) {
-            throw new SocketTimeoutException(content ? "message content deadline exceeded" : "command deadline exceeded");
+            throw deadlineExceeded();
         }
         socket.set((int) Math.max(1, Math.min(remaining, timeoutNanos) / 1_000_000));
-        int n = in.read(buf, 0, buf.length);
+        int n;
+        try {
+            n = in.read(buf, 0, buf.length);
+        } catch (SocketTimeoutException e) {
+            throw deadline - clock.getAsLong() <= 0 ? deadlineExceeded() : e;
+        }
         if (n <= 0) {
             return false;
         }
