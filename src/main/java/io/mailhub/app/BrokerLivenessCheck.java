@@ -1,8 +1,8 @@
 package io.mailhub.app;
 
-import io.mailhub.queue.QueueSupervisor;
 import java.time.Duration;
 import java.util.Map;
+import java.util.function.Supplier;
 import org.apache.camel.health.HealthCheckResultBuilder;
 import org.apache.camel.impl.health.AbstractHealthCheck;
 
@@ -14,11 +14,17 @@ final class BrokerLivenessCheck extends AbstractHealthCheck {
 
     static final Duration GRACE = Duration.ofMinutes(2);
 
-    private final QueueSupervisor supervisor;
+    private final Supplier<Duration> brokerDownFor;
 
-    BrokerLivenessCheck(QueueSupervisor supervisor) {
+    /** @param brokerDownFor how long the embedded broker has been down (zero while it runs) */
+    BrokerLivenessCheck(Supplier<Duration> brokerDownFor) {
         super("mailhub", "broker");
-        this.supervisor = supervisor;
+        this.brokerDownFor = brokerDownFor;
+    }
+
+    @Override
+    public boolean isLiveness() {
+        return true; // Camel's default for a check is readiness only
     }
 
     @Override
@@ -28,7 +34,7 @@ final class BrokerLivenessCheck extends AbstractHealthCheck {
 
     @Override
     protected void doCall(HealthCheckResultBuilder builder, Map<String, Object> options) {
-        Duration down = supervisor.brokerDownFor();
+        Duration down = brokerDownFor.get();
         if (down.compareTo(GRACE) > 0) {
             builder.down().message("the embedded broker has been down for " + down.toSeconds()
                     + " s and could not be restarted");

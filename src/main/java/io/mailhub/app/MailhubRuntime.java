@@ -188,7 +188,7 @@ public final class MailhubRuntime extends MainListenerSupport implements CamelCo
                 health.register(new ListenerHealthCheck(listener.role().label(), listener));
             }
             health.register(new QueueHealthCheck(queue, broker, storage, supervisor));
-            health.register(new BrokerLivenessCheck(supervisor));
+            health.register(new BrokerLivenessCheck(supervisor::brokerDownFor));
         }
     }
 
