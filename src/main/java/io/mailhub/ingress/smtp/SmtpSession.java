@@ -57,7 +57,7 @@ final class SmtpSession implements SessionFacts, Runnable {
     private int errors;
     private boolean closing;
     private volatile boolean idle;
-    private volatile long writingSince;
+    private volatile WatchedOutput watched;
     private volatile boolean writeStalled;
 
     SmtpSession(SmtpServer server, Socket socket) {
@@ -111,7 +111,8 @@ final class SmtpSession implements SessionFacts, Runnable {
 
     /** Reader and writer on the current socket (again after TLS starts); every write is watched for stalls. */
     private void openStreams() throws IOException {
-        out = new BufferedOutputStream(new WatchedOutput(socket.getOutputStream()), 8192);
+        watched = new WatchedOutput(socket.getOutputStream());
+        out = new BufferedOutputStream(watched, 8192);
         in = new SmtpInput(socket.getInputStream(), 16384, socket::setSoTimeout, this::flush, settings.idleTimeout(),
                 settings.minDataRate());
     }
@@ -122,40 +123,13 @@ final class SmtpSession implements SessionFacts, Runnable {
      * write has no timeout of its own. Returns whether it ended the session.
      */
     boolean endIfWriteStalled(long now) {
-        long since = writingSince;
-        if (since == 0 || now - since < settings.idleTimeout().toNanos()) {
+        WatchedOutput w = watched;
+        if (w == null || !w.isStalled(now, settings.idleTimeout().toNanos())) {
             return false;
         }
         writeStalled = true;
         forceClose();
         return true;
-    }
-
-    /** Marks the time while a write to the client is under way (0 when none is). */
-    private final class WatchedOutput extends java.io.FilterOutputStream {
-        WatchedOutput(OutputStream out) {
-            super(out);
-        }
-
-        @Override
-        public void write(byte[] b, int off, int len) throws IOException {
-            writingSince = System.nanoTime() | 1;
-            try {
-                out.write(b, off, len);
-            } finally {
-                writingSince = 0;
-            }
-        }
-
-        @Override
-        public void flush() throws IOException {
-            writingSince = System.nanoTime() | 1;
-            try {
-                out.flush();
-            } finally {
-                writingSince = 0;
-            }
-        }
     }
 
     private void closeQuietly() {

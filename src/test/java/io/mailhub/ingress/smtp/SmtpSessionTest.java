@@ -81,12 +81,17 @@ class SmtpSessionTest {
 
     /** Runs one session to its end with the client's octets arriving as the given packets. */
     private ScriptedSocket session(InetAddress client, String... packets) throws Exception {
+        return session(client, Stream.of(packets).map(p -> p.getBytes(UTF_8)).toList());
+    }
+
+    /** As {@link #session(InetAddress, String...)}, with the packets as raw octets (not necessarily UTF-8). */
+    private ScriptedSocket session(InetAddress client, List<byte[]> packets) throws Exception {
         SmtpSettings settings = new SmtpSettings(HOSTNAME, null, 0, ListenerRole.MX, 10, 0, NO_NETWORKS, Duration.ofMinutes(5), 0, MAX_MESSAGE_SIZE, 100,
                 MAX_LINE_LENGTH, 50, spoolDirectory(), spoolMemoryThreshold, errorLimit, Duration.ofSeconds(1));
         RelayControl relay = new RelayControl(DomainList.parse("example.test"), NetworkList.parse("127.0.0.0/8, ::1/128"),
                 HOSTNAME);
         SmtpServer server = new SmtpServer(settings, PolicyChain.of(relay), queue, new MessageComposer(HOSTNAME, CLOCK));
-        ScriptedSocket socket = new ScriptedSocket(client, Stream.of(packets).map(p -> p.getBytes(UTF_8)).toList());
+        ScriptedSocket socket = new ScriptedSocket(client, packets);
         new SmtpSession(server, socket).run();
         return socket;
     }
@@ -644,14 +649,7 @@ class SmtpSessionTest {
 
     /** A session whose client sends these raw octets (not necessarily UTF-8) as one packet. */
     private List<String> converseRaw(byte[] octets) throws Exception {
-        SmtpSettings settings = new SmtpSettings(HOSTNAME, null, 0, ListenerRole.MX, 10, 0, NO_NETWORKS, Duration.ofMinutes(5), 0,
-                MAX_MESSAGE_SIZE, 100, MAX_LINE_LENGTH, 50, spool, spoolMemoryThreshold, errorLimit, Duration.ofSeconds(1));
-        RelayControl relay = new RelayControl(DomainList.parse("example.test"), NetworkList.parse("127.0.0.0/8"),
-                HOSTNAME);
-        SmtpServer server = new SmtpServer(settings, PolicyChain.of(relay), queue, new MessageComposer(HOSTNAME, CLOCK));
-        ScriptedSocket socket = new ScriptedSocket(UNTRUSTED, List.of(octets));
-        new SmtpSession(server, socket).run();
-        return codes(socket.output());
+        return codes(session(UNTRUSTED, List.of(octets)).output());
     }
 
     private static byte[] octets(String prefix, int[] bad, String suffix) {
