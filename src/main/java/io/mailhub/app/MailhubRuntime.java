@@ -1,5 +1,7 @@
 package io.mailhub.app;
 
+import io.mailhub.acceptance.AcceptanceSettings;
+import io.mailhub.acceptance.MailAcceptance;
 import io.mailhub.auth.AuthFailures;
 import io.mailhub.auth.Authenticator;
 import io.mailhub.auth.UsersFile;
@@ -71,6 +73,7 @@ public final class MailhubRuntime extends MainListenerSupport implements CamelCo
     private StorageGuard storage;
     private ArtemisMailQueue queue;
     private QueueSupervisor supervisor;
+    private MailAcceptance acceptance;
     private final List<SmtpServer> listeners = new ArrayList<>();
     private PolicyCounters counters;
     private java.util.concurrent.ScheduledExecutorService sweeper;
@@ -168,14 +171,16 @@ public final class MailhubRuntime extends MainListenerSupport implements CamelCo
                     .map(k -> k.recordName() + " (" + k.algorithm().tag() + ")").toList());
         }
         MessageComposer composer = new MessageComposer(settings.hostname, Clock.systemDefaultZone(), signer);
-        listeners.add(new SmtpServer(smtpSettings(ListenerRole.MX, settings.smtpPort), policy, queue, composer, security));
+        acceptance = new MailAcceptance(new AcceptanceSettings(settings.hostname, settings.maxMessageSize,
+                settings.maxHops), policy, queue, composer, security.inbound(), security.dmarcReject(),
+                Clock.systemDefaultZone());
+        listeners.add(new SmtpServer(smtpSettings(ListenerRole.MX, settings.smtpPort), acceptance, security));
         if (settings.submissionPort >= 0) {
-            listeners.add(new SmtpServer(smtpSettings(ListenerRole.SUBMISSION, settings.submissionPort), policy, queue,
-                    composer, security));
+            listeners.add(new SmtpServer(smtpSettings(ListenerRole.SUBMISSION, settings.submissionPort), acceptance,
+                    security));
         }
         if (settings.smtpsPort >= 0) {
-            listeners.add(new SmtpServer(smtpSettings(ListenerRole.SMTPS, settings.smtpsPort), policy, queue, composer,
-                    security));
+            listeners.add(new SmtpServer(smtpSettings(ListenerRole.SMTPS, settings.smtpsPort), acceptance, security));
         }
         if (security.authenticator() == null && listeners.size() > 1) {
             LOG.warn("no users file (mailhub.auth.users-file): the submission listeners will refuse all mail (530 5.7.0)");
@@ -217,7 +222,7 @@ public final class MailhubRuntime extends MainListenerSupport implements CamelCo
     private SmtpSettings smtpSettings(ListenerRole role, int port) {
         return new SmtpSettings(settings.hostname, null, port, role, settings.smtpMaxConnections,
                 settings.limitConnectionsPerClient, settings.trustedNetworks, settings.smtpIdleTimeout,
-                settings.smtpMinDataRate, settings.maxMessageSize, settings.smtpMaxRecipients, settings.smtpMaxLineLength, settings.maxHops,
+                settings.smtpMinDataRate, settings.maxMessageSize, settings.smtpMaxRecipients, settings.smtpMaxLineLength,
                 settings.dataDir.resolve("spool"), SPOOL_MEMORY_THRESHOLD, 20, Duration.ofSeconds(10));
     }
 

@@ -11,7 +11,7 @@ import java.util.List;
  * @param addresses the envelope and header addresses the user may send as, as keys ({@link MailAddress#key()})
  * @param domains whole domains the user may send as (written {@code @domain} in the file), as domain keys
  */
-public record User(String name, String passwordHash, List<String> addresses, List<String> domains) {
+public record User(String name, String passwordHash, List<String> addresses, List<String> domains) implements Principal {
 
     public User {
         addresses = List.copyOf(addresses);
@@ -19,6 +19,7 @@ public record User(String name, String passwordHash, List<String> addresses, Lis
     }
 
     /** Whether the user may use {@code address} as sender (the null sender is always allowed, as in Postfix). */
+    @Override
     public boolean maySendAs(MailAddress address) {
         if (address == null) {
             return true;

@@ -22,6 +22,9 @@ public final class HeaderScanner {
     private boolean hasMessageId;
     private boolean hasDate;
     private int received;
+    private boolean internalFields;
+    private boolean inMessageId;
+    private final StringBuilder messageId = new StringBuilder();
 
     public HeaderScanner(long limit) {
         this.limit = limit;
@@ -41,7 +44,9 @@ public final class HeaderScanner {
             case START -> {
                 if (c == ' ' || c == '\t') {
                     state = lines == 0 ? DONE : SKIP; // continuation of the previous field
+                    valueChar(c);
                 } else if (isFieldNameChar(c)) {
+                    inMessageId = false;
                     name.setLength(0);
                     name.append((char) c);
                     state = NAME;
@@ -62,6 +67,8 @@ public final class HeaderScanner {
             case SKIP -> {
                 if (c == '\n') {
                     state = START;
+                } else if (c != '\r') {
+                    valueChar(c);
                 }
             }
             default -> {}
@@ -72,12 +79,22 @@ public final class HeaderScanner {
         if (lines++ == 0) {
             firstLineIsHeader = true;
         }
+        if (field.regionMatches(true, 0, "Mailhub", 0, 7)) {
+            internalFields = true;
+        }
         if (field.equalsIgnoreCase("Message-ID")) {
+            inMessageId = !hasMessageId; // the first one counts
             hasMessageId = true;
         } else if (field.equalsIgnoreCase("Date")) {
             hasDate = true;
         } else if (field.equalsIgnoreCase("Received")) {
             received++;
+        }
+    }
+
+    private void valueChar(int c) {
+        if (inMessageId && messageId.length() < 998) {
+            messageId.append((char) c);
         }
     }
 
@@ -96,6 +113,25 @@ public final class HeaderScanner {
 
     public boolean hasDate() {
         return hasDate;
+    }
+
+    /** The id of the first Message-ID field without its angle brackets, or {@code null} when there is none. */
+    public String messageId() {
+        if (!hasMessageId) {
+            return null;
+        }
+        String v = messageId.toString().strip();
+        int open = v.indexOf('<');
+        int close = v.indexOf('>', open + 1);
+        return open >= 0 && close > open ? v.substring(open + 1, close) : v.isEmpty() ? null : v;
+    }
+
+    /**
+     * Whether the header section has fields named {@code Mailhub*}: internal names that no client may set (routes and
+     * queues use them), removed by the acceptance stage.
+     */
+    public boolean hasInternalFields() {
+        return internalFields;
     }
 
     /**

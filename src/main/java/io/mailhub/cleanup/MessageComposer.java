@@ -47,13 +47,22 @@ public final class MessageComposer {
     }
 
     public MessageContent compose(Envelope envelope, SessionTrace trace, HeaderScanner scan, MessageContent content) {
+        return compose(envelope, trace, scan, content, newMessageId(envelope.queueId()));
+    }
+
+    /** A new Message-ID (without angle brackets) for a message that lacks one: {@code QUEUEID.RANDOM@hostname}. */
+    public String newMessageId(String queueId) {
+        return queueId + '.' + Long.toString(ThreadLocalRandom.current().nextLong() >>> 1, 36) + '@' + hostname;
+    }
+
+    /** As {@link #compose(Envelope, SessionTrace, HeaderScanner, MessageContent)}, adding {@code messageId} if needed. */
+    public MessageContent compose(Envelope envelope, SessionTrace trace, HeaderScanner scan, MessageContent content,
+            String messageId) {
         String date = RFC5322.format(ZonedDateTime.now(clock));
         StringBuilder prefix = new StringBuilder(256);
         appendReceived(prefix, envelope, trace, date);
         if (!scan.hasMessageId()) {
-            prefix.append("Message-ID: <").append(envelope.queueId()).append('.')
-                    .append(Long.toString(ThreadLocalRandom.current().nextLong() >>> 1, 36)).append('@')
-                    .append(hostname).append(">\r\n");
+            prefix.append("Message-ID: <").append(messageId).append(">\r\n");
         }
         if (!scan.hasDate()) {
             prefix.append("Date: ").append(date).append("\r\n");

@@ -9,12 +9,30 @@ package io.mailhub.cleanup;
  * @param tlsProtocol e.g. {@code TLSv1.3}, or {@code null} without TLS
  * @param tlsCipher the negotiated cipher suite, or {@code null}
  * @param authUser the authenticated identity, or {@code null}
+ * @param via the "with" keyword of a door that is not SMTP, or {@code null}
  */
-public record SessionTrace(
-        String clientHelo, String clientAddress, boolean esmtp, String tlsProtocol, String tlsCipher, String authUser) {
+public record SessionTrace(String clientHelo, String clientAddress, boolean esmtp, String tlsProtocol, String tlsCipher,
+        String authUser, String via) {
 
-    /** The RFC 3848 "with" keyword: SMTP, ESMTP, ESMTPS, ESMTPA or ESMTPSA. */
+    /** An SMTP session: the "with" keyword follows from EHLO, TLS and AUTH. */
+    public SessionTrace(
+            String clientHelo, String clientAddress, boolean esmtp, String tlsProtocol, String tlsCipher, String authUser) {
+        this(clientHelo, clientAddress, esmtp, tlsProtocol, tlsCipher, authUser, null);
+    }
+
+    /**
+     * Another door: {@code via} is the Received header's "with" keyword ({@code HTTP}, {@code HTTPS}, {@code local} for
+     * the pickup directory, {@code JMS}).
+     */
+    public static SessionTrace via(String via, String clientAddress, String tlsProtocol, String tlsCipher, String authUser) {
+        return new SessionTrace(null, clientAddress, false, tlsProtocol, tlsCipher, authUser, via);
+    }
+
+    /** The RFC 3848 "with" keyword: SMTP, ESMTP, ESMTPS, ESMTPA or ESMTPSA, or the other door's {@code via}. */
     public String protocol() {
+        if (via != null) {
+            return via;
+        }
         if (!esmtp) {
             return "SMTP";
         }

@@ -1,6 +1,6 @@
 package io.mailhub.policy;
 
-import io.mailhub.auth.User;
+import io.mailhub.auth.Principal;
 import io.mailhub.model.MailAddress;
 import io.mailhub.model.SmtpReply;
 import java.util.List;
@@ -14,11 +14,16 @@ import java.util.function.Function;
  */
 public final class SenderLoginCheck implements MailHook, HeaderFromHook {
 
-    private final Function<String, User> users;
+    private final Function<String, ? extends Principal> users;
 
     /** @param users finds a user by login name ({@code null} when unknown, e.g. removed from the file since login) */
-    public SenderLoginCheck(Function<String, User> users) {
+    public SenderLoginCheck(Function<String, ? extends Principal> users) {
         this.users = users;
+    }
+
+    /** The session's principal: the one the door holds (an API key), else the user of that login name. */
+    private Principal principal(SessionFacts session, String login) {
+        return session.principal() != null ? session.principal() : users.apply(login);
     }
 
     @Override
@@ -27,7 +32,7 @@ public final class SenderLoginCheck implements MailHook, HeaderFromHook {
         if (login == null) {
             return HookResult.next();
         }
-        User user = users.apply(login);
+        Principal user = principal(session, login);
         if (user != null && user.maySendAs(sender)) {
             return HookResult.next();
         }
@@ -44,7 +49,7 @@ public final class SenderLoginCheck implements MailHook, HeaderFromHook {
         if (login == null) {
             return HookResult.next();
         }
-        User user = users.apply(login);
+        Principal user = principal(session, login);
         for (String address : fromAddresses) {
             int at = address.lastIndexOf('@');
             MailAddress parsed = at > 0 && at < address.length() - 1

@@ -1,5 +1,6 @@
 package io.mailhub.policy;
 
+import io.mailhub.auth.Principal;
 import java.net.InetAddress;
 
 /** What a policy hook may know about the client session. Non-SMTP ingress paths provide their own facts. */
@@ -15,4 +16,12 @@ public interface SessionFacts {
 
     /** Whether the session is encrypted. */
     boolean tls();
+
+    /**
+     * The authenticated identity itself, when the door has it at hand (an API key); {@code null} lets the sender rules
+     * look {@link #authUser()} up in the users file, as for SMTP logins.
+     */
+    default Principal principal() {
+        return null;
+    }
 }

@@ -12,6 +12,7 @@ import jakarta.jms.Message;
 import jakarta.jms.MessageProducer;
 import jakarta.jms.Session;
 import java.io.IOException;
+import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.ConcurrentLinkedDeque;
@@ -34,6 +35,8 @@ public final class ArtemisMailQueue implements MailQueue, AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(ArtemisMailQueue.class);
     private static final long RETRY_AFTER_FAILURE_NANOS = 2_000_000_000L;
+    /** Artemis' scheduled delivery time (epoch milliseconds). */
+    private static final String SCHEDULED_DELIVERY = "_AMQ_SCHED_DELIVERY";
 
     private record Sender(Session session, MessageProducer producer) {}
 
@@ -55,6 +58,12 @@ public final class ArtemisMailQueue implements MailQueue, AutoCloseable {
     @Override
     public void enqueue(Envelope envelope, MessageContent content, Map<String, String> annotations)
             throws QueueException {
+        enqueue(envelope, content, annotations, null);
+    }
+
+    @Override
+    public void enqueue(Envelope envelope, MessageContent content, Map<String, String> annotations, Instant deliverAt)
+            throws QueueException {
         if (!storage.reserve(content.size())) {
             throw QueueException.noRoom("not enough free space in " + storage);
         }
@@ -69,6 +78,9 @@ public final class ArtemisMailQueue implements MailQueue, AutoCloseable {
             headers.putAll(annotations);
             for (Map.Entry<String, Object> h : headers.entrySet()) {
                 message.setObjectProperty(h.getKey(), h.getValue());
+            }
+            if (deliverAt != null) {
+                message.setLongProperty(SCHEDULED_DELIVERY, deliverAt.toEpochMilli());
             }
             if (streamed) {
                 message.setObjectProperty("JMS_AMQ_InputStream", content.openStream());

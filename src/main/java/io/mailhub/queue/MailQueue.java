@@ -1,5 +1,6 @@
 package io.mailhub.queue;
 
+import java.time.Instant;
 import java.util.Map;
 import io.mailhub.model.Envelope;
 import io.mailhub.model.MessageContent;
@@ -25,6 +26,18 @@ public interface MailQueue {
      * names start with {@code Mailhub} so they travel with the message through every queue.
      */
     void enqueue(Envelope envelope, MessageContent content, Map<String, String> annotations) throws QueueException;
+
+    /**
+     * Stores the message to be delivered not before {@code deliverAt} (the broker holds it until then: Artemis
+     * scheduled delivery); {@code null} means at once.
+     */
+    default void enqueue(Envelope envelope, MessageContent content, Map<String, String> annotations, Instant deliverAt)
+            throws QueueException {
+        if (deliverAt != null) {
+            throw new QueueException("this queue cannot schedule delivery", null);
+        }
+        enqueue(envelope, content, annotations);
+    }
 
     /** Whether mail can be queued right now, and if not, why: what a door answers before taking a message in. */
     enum Readiness {

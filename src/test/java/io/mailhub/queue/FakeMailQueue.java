@@ -15,15 +15,21 @@ import java.util.List;
 public final class FakeMailQueue implements MailQueue {
 
     /** One enqueued message: its envelope and the exact content octets. */
-    public record Queued(Envelope envelope, byte[] content, Map<String, String> annotations) {}
+    public record Queued(Envelope envelope, byte[] content, Map<String, String> annotations, java.time.Instant deliverAt) {}
 
     private final List<Queued> queued = new ArrayList<>();
     private Readiness readiness = Readiness.READY;
     private QueueException failure;
 
     @Override
-    public synchronized void enqueue(Envelope envelope, MessageContent content, Map<String, String> annotations)
+    public void enqueue(Envelope envelope, MessageContent content, Map<String, String> annotations)
             throws QueueException {
+        enqueue(envelope, content, annotations, null);
+    }
+
+    @Override
+    public synchronized void enqueue(Envelope envelope, MessageContent content, Map<String, String> annotations,
+            java.time.Instant deliverAt) throws QueueException {
         if (failure != null) {
             throw failure;
         }
@@ -32,7 +38,7 @@ public final class FakeMailQueue implements MailQueue {
             if (bytes.length != content.size()) {
                 throw new IllegalStateException("content size " + content.size() + " but " + bytes.length + " octets");
             }
-            queued.add(new Queued(envelope, bytes, Map.copyOf(annotations)));
+            queued.add(new Queued(envelope, bytes, Map.copyOf(annotations), deliverAt));
         } catch (IOException e) {
             throw new QueueException("cannot read content", e);
         }

@@ -1,5 +1,6 @@
 package io.mailhub.ingress.smtp;
 
+import io.mailhub.acceptance.MailAcceptance;
 import io.mailhub.model.BodyType;
 import io.mailhub.model.DsnRet;
 import io.mailhub.model.EsmtpParameters;
@@ -9,6 +10,7 @@ import io.mailhub.model.SmtpReply;
 import io.mailhub.model.SyntaxException;
 import io.mailhub.model.Xtext;
 import io.mailhub.policy.HookResult;
+import io.mailhub.queue.MailQueue;
 import java.util.Locale;
 
 /**
@@ -88,14 +90,9 @@ final class MailCommand implements SmtpCommand {
         if (sender != null && sender.needsUtf8() && !smtputf8) {
             return SmtpReplies.NON_ASCII_ADDRESS;
         }
-        switch (session.server().queue().readiness(declaredSize(params))) {
-            case NO_ROOM -> {
-                return SmtpReplies.INSUFFICIENT_STORAGE; // RFC 1870 section 6.1: 452 for "not now, maybe later"
-            }
-            case UNREACHABLE -> {
-                return SmtpReplies.QUEUE_UNAVAILABLE;
-            }
-            case READY -> {}
+        MailQueue.Readiness readiness = session.server().acceptance().readiness(declaredSize(params));
+        if (readiness != MailQueue.Readiness.READY) {
+            return MailAcceptance.notReady(readiness); // RFC 1870 section 6.1: 452 for "not now, maybe later"
         }
         HookResult r = session.server().policy().mail(session, sender);
         if (r.isReject()) {

@@ -1,5 +1,6 @@
 package io.mailhub.ingress.smtp;
 
+import io.mailhub.acceptance.MailAcceptance;
 import io.mailhub.model.SmtpReply;
 
 /**
@@ -57,10 +58,9 @@ final class SmtpReplies {
     static final SmtpReply BARE_LF = SmtpReply.of(550, "5.5.2", "Error: bare <LF> received, message refused");
     static final SmtpReply BARE_CR = SmtpReply.of(550, "5.5.2", "Error: bare <CR> received, message refused");
     static final SmtpReply NUL_IN_CONTENT = SmtpReply.of(550, "5.6.0", "Error: NUL octet in message content, message refused");
-    static final SmtpReply TOO_MANY_HOPS = SmtpReply.of(554, "5.4.6", "Error: too many hops, mail loop?");
-    static final SmtpReply SIGNING_FAILED = SmtpReply.of(451, "4.7.0", "Error: cannot sign the message, try again later");
-    static final SmtpReply INSUFFICIENT_STORAGE = SmtpReply.of(452, "4.3.1", "Insufficient system storage");
-    static final SmtpReply QUEUE_UNAVAILABLE = SmtpReply.of(451, "4.3.0", "Error: mail queue unavailable, try again later");
+
+    static final SmtpReply INSUFFICIENT_STORAGE = MailAcceptance.INSUFFICIENT_STORAGE;
+    static final SmtpReply QUEUE_UNAVAILABLE = MailAcceptance.QUEUE_UNAVAILABLE;
 
     private SmtpReplies() {}
 
@@ -85,14 +85,6 @@ final class SmtpReplies {
         return verb.equals("MAIL") || verb.equals("RCPT")
                 ? SmtpReply.of(553, "5.6.7", "Error: the address is not valid UTF-8")
                 : SmtpReply.of(500, "5.5.2", "Error: the command is not valid UTF-8");
-    }
-
-    static SmtpReply dmarcReject(String domain) {
-        return SmtpReply.of(550, "5.7.1", "Email rejected per DMARC policy for " + domain);
-    }
-
-    static SmtpReply queued(String queueId) {
-        return SmtpReply.of(250, "2.0.0", "Ok: queued as " + queueId);
     }
 
     static SmtpReply chunkReceived(long octets) {

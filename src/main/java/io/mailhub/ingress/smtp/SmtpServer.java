@@ -1,5 +1,7 @@
 package io.mailhub.ingress.smtp;
 
+import io.mailhub.acceptance.AcceptanceSettings;
+import io.mailhub.acceptance.MailAcceptance;
 import io.mailhub.cleanup.MessageComposer;
 import io.mailhub.model.SmtpReply;
 import io.mailhub.policy.PolicyChain;
@@ -12,6 +14,7 @@ import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.time.Clock;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -40,9 +43,7 @@ public final class SmtpServer {
     private static final Logger LOG = LoggerFactory.getLogger("io.mailhub.ingress");
 
     private final SmtpSettings settings;
-    private final PolicyChain policy;
-    private final MailQueue queue;
-    private final MessageComposer composer;
+    private final MailAcceptance acceptance;
     private final ListenerSecurity security;
     private final Set<SmtpSession> sessions = ConcurrentHashMap.newKeySet();
     private final Map<InetAddress, Integer> perClient = new ConcurrentHashMap<>();
@@ -53,19 +54,25 @@ public final class SmtpServer {
     private ScheduledExecutorService watchdog;
     private volatile boolean stopping;
 
+    /** A listener without TLS and AUTH over its own acceptance stage (tests of the plain protocol). */
     public SmtpServer(SmtpSettings settings, PolicyChain policy, MailQueue queue, MessageComposer composer) {
         this(settings, policy, queue, composer, ListenerSecurity.none());
     }
 
+    /** A listener over its own acceptance stage with the default hop limit (tests). */
     public SmtpServer(SmtpSettings settings, PolicyChain policy, MailQueue queue, MessageComposer composer,
             ListenerSecurity security) {
+        this(settings, new MailAcceptance(new AcceptanceSettings(settings.hostname(), settings.maxMessageSize(), 50),
+                policy, queue, composer, security.inbound(), security.dmarcReject(), Clock.systemUTC()), security);
+    }
+
+    /** A listener handing every message to the hub's acceptance stage. */
+    public SmtpServer(SmtpSettings settings, MailAcceptance acceptance, ListenerSecurity security) {
         if (settings.role().implicitTls() && security.tls() == null) {
             throw new IllegalArgumentException("an implicit-TLS listener needs a certificate");
         }
         this.settings = settings;
-        this.policy = policy;
-        this.queue = queue;
-        this.composer = composer;
+        this.acceptance = acceptance;
         this.security = security;
     }
 
@@ -221,15 +228,11 @@ public final class SmtpServer {
     }
 
     PolicyChain policy() {
-        return policy;
+        return acceptance.policy();
     }
 
-    MailQueue queue() {
-        return queue;
-    }
-
-    MessageComposer composer() {
-        return composer;
+    MailAcceptance acceptance() {
+        return acceptance;
     }
 
     ListenerSecurity security() {

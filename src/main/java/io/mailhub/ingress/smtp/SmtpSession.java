@@ -394,7 +394,7 @@ final class SmtpSession implements SessionFacts, Runnable {
                     clientAddress().getHostAddress(), message.problem(), senderPath(t), message.size());
             return message.problem();
         }
-        return new MessageAcceptance(this, server).accept(t, message, content);
+        return MessageAcceptance.accept(this, server, t, message, content);
     }
 
     /** The trace of this session for the Received header. */

@@ -22,7 +22,6 @@ import java.time.Duration;
  * @param maxMessageSize octets, advertised in SIZE
  * @param maxRecipients recipients per transaction; more get 452 4.5.3
  * @param maxLineLength the hard per-line limit inside a message (RFC 5322's 998 is relayed intact up to here)
- * @param maxHops Received header fields a message may have; more are refused with 554 5.4.6 (a mail loop)
  * @param spoolDirectory where messages above {@code spoolMemoryThreshold} are collected while being received
  * @param spoolMemoryThreshold octets kept in memory per message before spooling to a file
  * @param errorLimit protocol errors per session before 421 4.7.0 and disconnect (Postfix's smtpd_hard_error_limit)
@@ -41,7 +40,6 @@ public record SmtpSettings(
         long maxMessageSize,
         int maxRecipients,
         int maxLineLength,
-        int maxHops,
         Path spoolDirectory,
         int spoolMemoryThreshold,
         int errorLimit,

@@ -87,7 +87,7 @@ class SmtpSessionTest {
     /** As {@link #session(InetAddress, String...)}, with the packets as raw octets (not necessarily UTF-8). */
     private ScriptedSocket session(InetAddress client, List<byte[]> packets) throws Exception {
         SmtpSettings settings = new SmtpSettings(HOSTNAME, null, 0, ListenerRole.MX, 10, 0, NO_NETWORKS, Duration.ofMinutes(5), 0, MAX_MESSAGE_SIZE, 100,
-                MAX_LINE_LENGTH, 50, spoolDirectory(), spoolMemoryThreshold, errorLimit, Duration.ofSeconds(1));
+                MAX_LINE_LENGTH, spoolDirectory(), spoolMemoryThreshold, errorLimit, Duration.ofSeconds(1));
         RelayControl relay = new RelayControl(DomainList.parse("example.test"), NetworkList.parse("127.0.0.0/8, ::1/128"),
                 HOSTNAME);
         SmtpServer server = new SmtpServer(settings, PolicyChain.of(relay), queue, new MessageComposer(HOSTNAME, CLOCK));

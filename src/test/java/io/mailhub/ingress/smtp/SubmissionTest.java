@@ -70,7 +70,7 @@ class SubmissionTest {
     }
 
     private int start(ListenerRole role) throws Exception {
-        SmtpSettings settings = new SmtpSettings(HOST, null, 0, role, 20, 0, NO_NETWORKS, Duration.ofMinutes(1), 0, 100_000, 100, 2000, 50,
+        SmtpSettings settings = new SmtpSettings(HOST, null, 0, role, 20, 0, NO_NETWORKS, Duration.ofMinutes(1), 0, 100_000, 100, 2000,
                 dir.resolve("spool"), 64 * 1024, 20, Duration.ofSeconds(1));
         SenderLoginCheck senderCheck = new SenderLoginCheck(authenticator::user);
         PolicyChain policy = new PolicyChain(List.of(limits), List.of(), List.of(senderCheck, limits),
@@ -206,7 +206,7 @@ class SubmissionTest {
             }
         };
         SmtpSettings settings = new SmtpSettings(HOST, null, 0, ListenerRole.SUBMISSION, 20, 0, NO_NETWORKS, Duration.ofMinutes(1), 0,
-                100_000, 100, 2000, 50, dir.resolve("spool"), 64 * 1024, 20, Duration.ofSeconds(1));
+                100_000, 100, 2000, dir.resolve("spool"), 64 * 1024, 20, Duration.ofSeconds(1));
         server = new SmtpServer(settings, PolicyChain.of(new RelayControl(DomainList.parse("example.test"),
                 NetworkList.parse(""), HOST)), queue, new MessageComposer(HOST, Clock.systemUTC()),
                 new ListenerSecurity(tls, down, failures, Duration.ZERO));

@@ -1,0 +1,226 @@
+package io.mailhub.acceptance;
+
+import io.mailhub.authres.InboundAuthentication;
+import io.mailhub.cleanup.HeaderFieldFilter;
+import io.mailhub.cleanup.MessageComposer;
+import io.mailhub.dkim.MessageHeader;
+import io.mailhub.model.Envelope;
+import io.mailhub.model.MessageContent;
+import io.mailhub.model.QueueIds;
+import io.mailhub.model.SmtpReply;
+import io.mailhub.policy.HookResult;
+import io.mailhub.policy.PolicyChain;
+import io.mailhub.queue.MailQueue;
+import io.mailhub.queue.QueueException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Predicate;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The one acceptance path of every door (see the package documentation for the order of the steps). It answers with a
+ * {@link Decision}; "accepted" means the broker has the message on disk.
+ */
+public final class MailAcceptance {
+
+    private static final Logger LOG = LoggerFactory.getLogger("io.mailhub.acceptance");
+
+    /** The message property that names the door: {@code smtp}, {@code submission}, {@code smtps}, {@code http}, ... */
+    public static final String INGRESS = "MailhubIngress";
+
+    static final SmtpReply TOO_MANY_HOPS = SmtpReply.of(554, "5.4.6", "Error: too many hops, mail loop?");
+    static final SmtpReply TOO_BIG = SmtpReply.of(552, "5.3.4", "Error: message size exceeds fixed limit");
+    static final SmtpReply SIGNING_FAILED = SmtpReply.of(451, "4.7.0", "Error: cannot sign the message, try again later");
+    public static final SmtpReply INSUFFICIENT_STORAGE = SmtpReply.of(452, "4.3.1", "Insufficient system storage");
+    public static final SmtpReply QUEUE_UNAVAILABLE =
+            SmtpReply.of(451, "4.3.0", "Error: mail queue unavailable, try again later");
+
+    private final AcceptanceSettings settings;
+    private final PolicyChain policy;
+    private final MailQueue queue;
+    private final MessageComposer composer;
+    private final InboundAuthentication inbound;
+    private final boolean dmarcReject;
+    private final Clock clock;
+
+    /**
+     * @param inbound SPF, DKIM and DMARC checks of mail from other servers (the MX listener), or {@code null}: none
+     * @param dmarcReject whether a DMARC failure under {@code p=reject} is refused (550 5.7.1) rather than marked
+     */
+    public MailAcceptance(AcceptanceSettings settings, PolicyChain policy, MailQueue queue, MessageComposer composer,
+            InboundAuthentication inbound, boolean dmarcReject, Clock clock) {
+        this.settings = settings;
+        this.policy = policy;
+        this.queue = queue;
+        this.composer = composer;
+        this.inbound = inbound;
+        this.dmarcReject = dmarcReject;
+        this.clock = clock;
+    }
+
+    public AcceptanceSettings settings() {
+        return settings;
+    }
+
+    public PolicyChain policy() {
+        return policy;
+    }
+
+    /** Whether a message of {@code size} octets (0: unknown) can be stored now: what a door says before taking it in. */
+    public MailQueue.Readiness readiness(long size) {
+        return queue.readiness(size);
+    }
+
+    /** The reply for a queue that is not ready: 452 4.3.1 for a full disk, 451 4.3.0 for a broker out of reach. */
+    public static SmtpReply notReady(MailQueue.Readiness readiness) {
+        return readiness == MailQueue.Readiness.NO_ROOM ? INSUFFICIENT_STORAGE : QUEUE_UNAVAILABLE;
+    }
+
+    /**
+     * The envelope phase for doors that receive the whole envelope at once (HTTP, pickup, JMS): the sender, then each
+     * recipient, through the same policy chain the SMTP listener asks at MAIL and RCPT (sender rules of the principal,
+     * rate limits, relay control). SMTP asks the chain itself, in the session, and does not call this.
+     */
+    public EnvelopeCheck checkEnvelope(Origin origin, io.mailhub.model.MailAddress sender,
+            List<io.mailhub.model.Recipient> recipients) {
+        HookResult mail = policy.mail(origin, sender);
+        if (mail.isReject()) {
+            return new EnvelopeCheck(mail.reply(), List.of(), Map.of());
+        }
+        List<io.mailhub.model.Recipient> accepted = new ArrayList<>();
+        Map<io.mailhub.model.Recipient, SmtpReply> refused = new LinkedHashMap<>();
+        for (io.mailhub.model.Recipient r : recipients) {
+            HookResult rcpt = policy.rcpt(origin, sender, r);
+            if (rcpt.isReject()) {
+                refused.put(r, rcpt.reply());
+            } else if (accepted.stream().noneMatch(a -> a.address().equals(r.address()))) {
+                accepted.add(r);
+            }
+        }
+        return new EnvelopeCheck(null, accepted, refused);
+    }
+
+    /** Decides about one message; always closes its content. */
+    public Decision accept(Submission s) {
+        String queueId = QueueIds.next();
+        Origin o = s.origin();
+        String client = o.client().getHostAddress();
+        Envelope envelope = new Envelope(queueId, s.sender(), s.recipients(), s.ret(), s.envid(), s.body(),
+                s.smtputf8(), client, o.clientHelo(), o.authUser(), clock.instant(), s.content().size());
+        try (MessageContent content = s.content()) {
+            SmtpReply refusal = check(s, envelope, content);
+            if (refusal != null) {
+                LOG.info("{}: reject: END-OF-MESSAGE from [{}] via {}: {}; from={}", queueId, client, o.door().label(),
+                        refusal, envelope.senderPath());
+                return Decision.refused(refusal);
+            }
+            InboundAuthentication.Report checks = null;
+            if (!o.isOutbound() && o.door() == Door.SMTP && inbound != null) {
+                checks = inbound.check(o.client(), o.clientHelo(), s.sender(), content);
+                LOG.info("{}: spf={} dkim={} dmarc={} dis={} from=[{}]", queueId, checks.spf().result().keyword(),
+                        checks.dkim().stream().map(r -> r.result().keyword()).toList(),
+                        checks.dmarc().result().keyword(), checks.disposition(), client);
+                if (dmarcReject && checks.disposition().equals("reject")) {
+                    return Decision.refused(SmtpReply.of(550, "5.7.1", "Email rejected per DMARC policy for "
+                            + checks.dmarc().fromDomain()));
+                }
+            }
+            MessageContent body = withoutUnwantedFields(content, s, checks != null);
+            String messageId = s.headers().hasMessageId() ? s.headers().messageId() : composer.newMessageId(queueId);
+            MessageContent composed = composer.compose(envelope, o.trace(), s.headers(), body, messageId);
+            if (checks != null) {
+                composed = MessageContent.prefixed(checks.header().getBytes(StandardCharsets.UTF_8), composed);
+            }
+            if (o.isOutbound()) {
+                try {
+                    composed = composer.sign(composed);
+                } catch (IOException e) {
+                    LOG.error("{}: not queued, DKIM signing failed: {}", queueId, e.getMessage());
+                    return Decision.refused(SIGNING_FAILED);
+                }
+            }
+            return store(s, envelope, composed, annotations(s, checks), messageId);
+        } catch (IOException e) {
+            LOG.warn("{}: not queued, cannot read the message: {}", queueId, e.toString());
+            return Decision.refused(QUEUE_UNAVAILABLE);
+        }
+    }
+
+    /** Hop count, size, the data hooks and the principal's sender rules; {@code null} when all pass. */
+    private SmtpReply check(Submission s, Envelope envelope, MessageContent content) throws IOException {
+        if (s.headers().receivedCount() > settings.maxHops()) {
+            return TOO_MANY_HOPS;
+        }
+        if (content.size() > settings.maxMessageSize()) {
+            return TOO_BIG;
+        }
+        HookResult r = policy.data(s.origin(), envelope);
+        if (r.isReject()) {
+            return r.reply();
+        }
+        if (s.origin().authUser() == null || !policy.checksHeaderFrom()) {
+            return null;
+        }
+        List<String> fields = new ArrayList<>();
+        try (InputStream in = content.openStream()) {
+            MessageHeader.read(in, fields);
+        }
+        HookResult from = policy.headerFrom(s.origin(), MessageHeader.fromAddresses(fields));
+        return from.isReject() ? from.reply() : null;
+    }
+
+    /**
+     * Removes header fields no client may send: internal {@code Mailhub*} fields (on every door), and on inbound mail
+     * Authentication-Results that claim to be ours (RFC 8601 section 5). Reads the header only when there is
+     * something to remove.
+     */
+    private MessageContent withoutUnwantedFields(MessageContent content, Submission s, boolean inboundChecked)
+            throws IOException {
+        boolean internal = s.headers().hasInternalFields();
+        if (!internal && !inboundChecked) {
+            return content;
+        }
+        Predicate<String> drop = f -> internal && f.regionMatches(true, 0, "Mailhub", 0, 7);
+        if (inboundChecked) {
+            drop = drop.or(f -> InboundAuthentication.claimsToBe(f, settings.hostname()));
+        }
+        return HeaderFieldFilter.without(content, drop);
+    }
+
+    private Decision store(Submission s, Envelope envelope, MessageContent composed, Map<String, String> annotations,
+            String messageId) {
+        try (MessageContent stored = composed) {
+            Envelope queued = envelope.withSize(stored.size());
+            queue.enqueue(queued, stored, annotations, s.deliverAt());
+            LOG.info("{}: from={}, size={}, nrcpt={}, client=[{}], helo={}, via={}{} (queued)", queued.queueId(),
+                    queued.senderPath(), queued.size(), queued.recipients().size(), queued.clientAddress(),
+                    queued.clientHelo(), s.origin().door().label(),
+                    s.origin().authUser() == null ? "" : ", principal=" + s.origin().authUser());
+            return new Decision(SmtpReply.of(250, "2.0.0", "Ok: queued as " + queued.queueId()), queued.queueId(),
+                    messageId, queued.size());
+        } catch (QueueException e) {
+            SmtpReply reply = e.isNoRoom() ? INSUFFICIENT_STORAGE : QUEUE_UNAVAILABLE;
+            LOG.warn("{}: not queued, answering {}: {}", envelope.queueId(), reply.code(), e.getMessage());
+            return Decision.refused(reply);
+        }
+    }
+
+    /** The door's annotations, the door itself, and for inbound mail the SPF and DMARC results. */
+    private static Map<String, String> annotations(Submission s, InboundAuthentication.Report checks) {
+        Map<String, String> a = new LinkedHashMap<>(s.annotations());
+        a.put(INGRESS, s.origin().door().label());
+        if (checks != null) {
+            a.put("MailhubDmarc", checks.dmarc().result().keyword());
+            a.put("MailhubDmarcDisposition", checks.disposition());
+            a.put("MailhubSpf", checks.spf().result().keyword());
+        }
+        return a;
+    }
+}
