@@ -16,7 +16,7 @@ import java.util.TreeSet;
  * ({@code MAILHUB_SMTP_PORT} for {@code mailhub.smtp.port}: upper case, dots and dashes as underscores), the
  * configuration file, the built-in default. Camel's property placeholders use the same order.
  */
-public final class ConfigSource {
+public final class ConfigSource implements io.mailhub.config.ConfigValues {
 
     private final Map<String, String> system;
     private final Map<String, String> environment;
@@ -52,6 +52,7 @@ public final class ConfigSource {
     }
 
     /** The value of {@code key} from the highest-precedence source that has it, or {@code null}. */
+    @Override
     public String get(String key) {
         String v = system.get(key);
         if (v == null) {
@@ -64,6 +65,7 @@ public final class ConfigSource {
     }
 
     /** Where a value came from, for error messages. */
+    @Override
     public String origin(String key) {
         if (system.containsKey(key)) {
             return "-D" + key;

@@ -93,9 +93,9 @@ public final class MailhubMain {
         p.setProperty("camel.main.streamCachingSpoolDirectory", settings.dataDir.resolve("tmp/stream-cache").toString());
         p.setProperty("camel.main.streamCachingSpoolThreshold", Integer.toString(MailhubRuntime.SPOOL_MEMORY_THRESHOLD));
         p.setProperty("camel.server.enabled", "true");
-        p.setProperty("camel.server.port", Integer.toString(settings.httpPort));
+        p.setProperty("camel.server.port", Integer.toString(settings.http.port()));
         p.setProperty("camel.management.enabled", "true");
-        p.setProperty("camel.management.port", Integer.toString(settings.httpPort));
+        p.setProperty("camel.management.port", Integer.toString(settings.http.port()));
         p.setProperty("camel.management.healthCheckEnabled", "true");
         p.setProperty("camel.management.infoEnabled", "true");
         return p;

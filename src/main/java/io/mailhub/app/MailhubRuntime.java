@@ -85,21 +85,21 @@ public final class MailhubRuntime extends MainListenerSupport implements CamelCo
     @Override
     public void configure(CamelContext context) throws Exception {
         Files.createDirectories(settings.dataDir);
-        storage = new StorageGuard(settings.dataDir, settings.queueMinFreeSpace);
-        boolean embedded = settings.brokerUrl.isEmpty();
+        storage = new StorageGuard(settings.dataDir, settings.queue.minFreeSpace());
+        boolean embedded = settings.queue.brokerUrl().isEmpty();
         if (embedded) {
             // the broker blocks its producers before the disk is full, below the level where delivery pauses
-            broker = new EmbeddedBroker(settings.brokerConfig, settings.dataDir, false,
-                    settings.queueMinFreeSpace > 0 ? storage.brokerMinFree() : -1);
+            broker = new EmbeddedBroker(settings.queue.brokerConfig(), settings.dataDir, false,
+                    settings.queue.minFreeSpace() > 0 ? storage.brokerMinFree() : -1);
         }
-        ActiveMQConnectionFactory cf = new ActiveMQConnectionFactory(embedded ? EmbeddedBroker.IN_VM_URL : settings.brokerUrl);
+        ActiveMQConnectionFactory cf = new ActiveMQConnectionFactory(embedded ? EmbeddedBroker.IN_VM_URL : settings.queue.brokerUrl());
         cf.setMinLargeMessageSize(LARGE_MESSAGE_THRESHOLD);
         cf.setBlockOnDurableSend(true);
 
         // The routes' connections: consumers get large messages in ROUTE_CHUNK_SIZE chunks; what the routes send on
         // (retries, notices) above that size goes to the broker as a large message too.
         ActiveMQConnectionFactory routeCf = new ActiveMQConnectionFactory(embedded ? EmbeddedBroker.IN_VM_URL
-                : settings.brokerUrl);
+                : settings.queue.brokerUrl());
         routeCf.setMinLargeMessageSize(ROUTE_CHUNK_SIZE);
         routeCf.setBlockOnDurableSend(true);
         MailJmsComponent jms = new MailJmsComponent(ROUTE_CHUNK_SIZE);
@@ -115,31 +115,31 @@ public final class MailhubRuntime extends MainListenerSupport implements CamelCo
         SmtpRelayComponent relay = new SmtpRelayComponent();
         relay.getConfiguration().setHeloName(settings.hostname);
         relay.getConfiguration().setOwnPorts(ownPorts());
-        relay.getConfiguration().setPort(settings.relayPort);
-        relay.getConfiguration().setDnsServers(settings.dnsServers);
-        relay.getConfiguration().setDeadDestinationTime(settings.deadDestinationTime);
-        relay.getConfiguration().setTlsPolicy(settings.relayTls);
-        relay.getConfiguration().setMaxConnectionsPerDestination(settings.relayDestinationConcurrency);
-        if (settings.relayTlsTrustAnchors != null) {
-            relay.getConfiguration().setTlsTrustAnchors(settings.relayTlsTrustAnchors.toString());
+        relay.getConfiguration().setPort(settings.delivery.relayPort());
+        relay.getConfiguration().setDnsServers(settings.delivery.dnsServers());
+        relay.getConfiguration().setDeadDestinationTime(settings.delivery.deadDestinationTime());
+        relay.getConfiguration().setTlsPolicy(settings.delivery.relayTls());
+        relay.getConfiguration().setMaxConnectionsPerDestination(settings.delivery.destinationConcurrency());
+        if (settings.delivery.tlsTrustAnchors() != null) {
+            relay.getConfiguration().setTlsTrustAnchors(settings.delivery.tlsTrustAnchors().toString());
         }
-        if (settings.transportMap != null) {
-            relay.getConfiguration().setTransportMap(settings.transportMap.toString());
+        if (settings.delivery.transportMap() != null) {
+            relay.getConfiguration().setTransportMap(settings.delivery.transportMap().toString());
         }
         context.addComponent("smtp-relay", relay);
 
         context.getRegistry().bind("deliveryOutcome",
-                new DeliveryOutcome(settings.retrySchedule, settings.retryMaxLifetime, settings.retryDelayWarning,
+                new DeliveryOutcome(settings.delivery.retrySchedule(), settings.delivery.retryMaxLifetime(), settings.delivery.retryDelayWarning(),
                         Clock.systemDefaultZone()));
         context.getRegistry().bind("bounceStage", new BounceStage(
-                new DsnComposer(settings.hostname, settings.maxMessageSize, settings.bounceTemplates, Clock.systemDefaultZone()),
-                new NotifyRules(settings.retryDelayWarning != null), Clock.systemDefaultZone()));
+                new DsnComposer(settings.hostname, settings.acceptance.maxMessageSize(), settings.bounceTemplates, Clock.systemDefaultZone()),
+                new NotifyRules(settings.delivery.retryDelayWarning() != null), Clock.systemDefaultZone()));
 
         queue = new ArtemisMailQueue(cf, routeCf, storage,
                 LARGE_MESSAGE_THRESHOLD);
         ListenerSecurity security = security();
-        RateLimits limits = new RateLimits(settings.limitConnectionsPerMinute, settings.limitMessagesPerHour,
-                settings.limitRecipientsPerHour, settings.trustedNetworks, Clock.systemDefaultZone());
+        RateLimits limits = new RateLimits(settings.policy.connectionsPerMinute(), settings.policy.messagesPerHour(),
+                settings.policy.recipientsPerHour(), settings.policy.trustedNetworks(), Clock.systemDefaultZone());
         counters = new PolicyCounters(limits, security.failures());
         List<MailHook> mailHooks = new ArrayList<>();
         SenderLoginCheck senderCheck = security.authenticator() == null ? null
@@ -149,9 +149,9 @@ public final class MailhubRuntime extends MainListenerSupport implements CamelCo
         }
         mailHooks.add(limits);
         PolicyChain policy = new PolicyChain(List.of(limits), List.of(), mailHooks,
-                new RelayControl(settings.localDomains, settings.trustedNetworks, settings.hostname), List.of(limits),
+                new RelayControl(settings.policy.localDomains(), settings.policy.trustedNetworks(), settings.hostname), List.of(limits),
                 List.of());
-        if (senderCheck != null && settings.authCheckHeaderFrom) {
+        if (senderCheck != null && settings.auth.checkHeaderFrom()) {
             policy = policy.withHeaderFrom(List.of(senderCheck));
         }
         context.getRegistry().bind("policyCheck", new PolicyCheck(policy));
@@ -165,22 +165,21 @@ public final class MailhubRuntime extends MainListenerSupport implements CamelCo
             security.failures().sweep();
         }, 1, 1, java.util.concurrent.TimeUnit.MINUTES);
         DkimSigner signer = null;
-        if (!settings.dkimKeys.isEmpty()) {
-            signer = new DkimSigner(settings.dkimKeys, Clock.systemDefaultZone());
-            LOG.info("DKIM signing outbound mail from {}", settings.dkimKeys.values().stream().flatMap(List::stream)
+        if (!settings.dkim.keys().isEmpty()) {
+            signer = new DkimSigner(settings.dkim.keys(), Clock.systemDefaultZone());
+            LOG.info("DKIM signing outbound mail from {}", settings.dkim.keys().values().stream().flatMap(List::stream)
                     .map(k -> k.recordName() + " (" + k.algorithm().tag() + ")").toList());
         }
         MessageComposer composer = new MessageComposer(settings.hostname, Clock.systemDefaultZone(), signer);
-        acceptance = new MailAcceptance(new AcceptanceSettings(settings.hostname, settings.maxMessageSize,
-                settings.maxHops), policy, queue, composer, security.inbound(), security.dmarcReject(),
+        acceptance = new MailAcceptance(settings.acceptance, policy, queue, composer, security.inbound(), security.dmarcReject(),
                 Clock.systemDefaultZone());
-        listeners.add(new SmtpServer(smtpSettings(ListenerRole.MX, settings.smtpPort), acceptance, security));
-        if (settings.submissionPort >= 0) {
-            listeners.add(new SmtpServer(smtpSettings(ListenerRole.SUBMISSION, settings.submissionPort), acceptance,
+        listeners.add(new SmtpServer(smtpSettings(ListenerRole.MX), acceptance, security));
+        if (settings.listeners.submissionPort() >= 0) {
+            listeners.add(new SmtpServer(smtpSettings(ListenerRole.SUBMISSION), acceptance,
                     security));
         }
-        if (settings.smtpsPort >= 0) {
-            listeners.add(new SmtpServer(smtpSettings(ListenerRole.SMTPS, settings.smtpsPort), acceptance, security));
+        if (settings.listeners.smtpsPort() >= 0) {
+            listeners.add(new SmtpServer(smtpSettings(ListenerRole.SMTPS), acceptance, security));
         }
         if (security.authenticator() == null && listeners.size() > 1) {
             LOG.warn("no users file (mailhub.auth.users-file): the submission listeners will refuse all mail (530 5.7.0)");
@@ -199,31 +198,29 @@ public final class MailhubRuntime extends MainListenerSupport implements CamelCo
 
     /** Our listeners' ports, so that the relay never delivers to this hub itself. */
     private String ownPorts() {
-        return java.util.stream.IntStream.of(settings.smtpPort, settings.submissionPort, settings.smtpsPort)
+        return java.util.stream.IntStream.of(settings.listeners.smtpPort(), settings.listeners.submissionPort(), settings.listeners.smtpsPort())
                 .filter(p -> p > 0).mapToObj(Integer::toString).collect(java.util.stream.Collectors.joining(","));
     }
 
     /** TLS from the configured PEM files or a self-signed pair; AUTH when a users file is configured. */
     private ListenerSecurity security() throws Exception {
-        ServerTls tls = settings.tlsCert != null
-                ? ServerTls.fromPem(settings.tlsCert, settings.tlsKey)
+        ServerTls tls = settings.tls.cert() != null
+                ? ServerTls.fromPem(settings.tls.cert(), settings.tls.key())
                 : ServerTls.selfSigned(settings.dataDir.resolve("tls"), settings.hostname);
-        Authenticator authenticator = settings.usersFile == null ? null
-                : new Authenticator(UsersFile.load(settings.usersFile), Clock.systemDefaultZone());
-        AuthFailures failures = new AuthFailures(settings.authMaxFailures, settings.authFailureWindow,
-                settings.authLockout, Clock.systemDefaultZone());
-        InboundAuthentication inbound = settings.inboundChecks ? new InboundAuthentication(settings.hostname,
-                new DnsjavaDns(settings.dnsServers, Duration.ofSeconds(5)), Clock.systemDefaultZone(),
+        Authenticator authenticator = settings.auth.usersFile() == null ? null
+                : new Authenticator(UsersFile.load(settings.auth.usersFile()), Clock.systemDefaultZone());
+        AuthFailures failures = new AuthFailures(settings.auth.maxFailures(), settings.auth.failureWindow(),
+                settings.auth.lockout(), Clock.systemDefaultZone());
+        InboundAuthentication inbound = settings.inbound.checks() ? new InboundAuthentication(settings.hostname,
+                new DnsjavaDns(settings.delivery.dnsServers(), Duration.ofSeconds(5)), Clock.systemDefaultZone(),
                 new java.util.Random()) : null;
-        return new ListenerSecurity(tls, authenticator, failures, settings.authLockoutDelay, inbound,
-                settings.dmarcReject);
+        return new ListenerSecurity(tls, authenticator, failures, settings.auth.lockoutDelay(), inbound,
+                settings.inbound.dmarcReject());
     }
 
-    private SmtpSettings smtpSettings(ListenerRole role, int port) {
-        return new SmtpSettings(settings.hostname, null, port, role, settings.smtpMaxConnections,
-                settings.limitConnectionsPerClient, settings.trustedNetworks, settings.smtpIdleTimeout,
-                settings.smtpMinDataRate, settings.maxMessageSize, settings.smtpMaxRecipients, settings.smtpMaxLineLength,
-                settings.dataDir.resolve("spool"), SPOOL_MEMORY_THRESHOLD, 20, Duration.ofSeconds(10));
+    private SmtpSettings smtpSettings(ListenerRole role) {
+        return settings.listeners.forRole(role, settings.hostname, settings.policy.trustedNetworks(),
+                settings.acceptance.maxMessageSize(), settings.dataDir.resolve("spool"), SPOOL_MEMORY_THRESHOLD);
     }
 
     @Override

@@ -40,17 +40,17 @@ class MailhubSettingsTest {
         MailhubSettings s = fromSystemProperties();
 
         assertThat(s.hostname).isEqualTo("mx.example.test");
-        assertThat(s.smtpPort).isEqualTo(2525);
-        assertThat(s.httpPort).isEqualTo(8080);
-        assertThat(s.smtpMaxLineLength).isEqualTo(64 * 1024);
-        assertThat(s.maxMessageSize).isEqualTo(25L * 1024 * 1024);
-        assertThat(s.queueMinFreeSpace).isEqualTo(100L * 1024 * 1024);
-        assertThat(s.smtpIdleTimeout).isEqualTo(Duration.ofMinutes(5));
-        assertThat(s.retryMaxLifetime).isEqualTo(Duration.ofDays(5));
-        assertThat(s.retrySchedule.delayAfter(1)).isEqualTo(Duration.ofMinutes(5));
-        assertThat(s.retrySchedule.delayAfter(100)).isEqualTo(Duration.ofHours(2));
-        assertThat(s.trustedNetworks.contains(InetAddress.getLoopbackAddress())).isTrue();
-        assertThat(s.localDomains.isEmpty()).isTrue();
+        assertThat(s.listeners.smtpPort()).isEqualTo(2525);
+        assertThat(s.http.port()).isEqualTo(8080);
+        assertThat(s.listeners.maxLineLength()).isEqualTo(64 * 1024);
+        assertThat(s.acceptance.maxMessageSize()).isEqualTo(25L * 1024 * 1024);
+        assertThat(s.queue.minFreeSpace()).isEqualTo(100L * 1024 * 1024);
+        assertThat(s.listeners.idleTimeout()).isEqualTo(Duration.ofMinutes(5));
+        assertThat(s.delivery.retryMaxLifetime()).isEqualTo(Duration.ofDays(5));
+        assertThat(s.delivery.retrySchedule().delayAfter(1)).isEqualTo(Duration.ofMinutes(5));
+        assertThat(s.delivery.retrySchedule().delayAfter(100)).isEqualTo(Duration.ofHours(2));
+        assertThat(s.policy.trustedNetworks().contains(InetAddress.getLoopbackAddress())).isTrue();
+        assertThat(s.policy.localDomains().isEmpty()).isTrue();
         assertThat(s.routesDir).isNull();
         assertThat(s.dataDir).isAbsolute();
     }
@@ -60,9 +60,9 @@ class MailhubSettingsTest {
         MailhubSettings s = fromSystemProperties("mailhub.max-message-size", "10MB", "mailhub.smtp.idle-timeout", "90s",
                 "mailhub.local-domains", "example.test, .example.test", "mailhub.hostname", "MX.Example.TEST");
 
-        assertThat(s.maxMessageSize).isEqualTo(10L * 1024 * 1024);
-        assertThat(s.smtpIdleTimeout).isEqualTo(Duration.ofSeconds(90));
-        assertThat(s.localDomains.contains("mail.example.test")).isTrue();
+        assertThat(s.acceptance.maxMessageSize()).isEqualTo(10L * 1024 * 1024);
+        assertThat(s.listeners.idleTimeout()).isEqualTo(Duration.ofSeconds(90));
+        assertThat(s.policy.localDomains().contains("mail.example.test")).isTrue();
         assertThat(s.hostname).isEqualTo("mx.example.test");
     }
 
@@ -149,22 +149,22 @@ class MailhubSettingsTest {
                 "MAILHUB_SERVICE_PORT", "25", "MAILHUB_SERVICE_PORT_SMTP", "25", "MAILHUB_PORT", "tcp://10.0.0.7:25",
                 "MAILHUB_PORT_25_TCP_ADDR", "10.0.0.7", "MAILHUB_SMTP_PORT", "2526"), Map.of(), null));
 
-        assertThat(s.smtpPort).isEqualTo(2526);
+        assertThat(s.listeners.smtpPort()).isEqualTo(2526);
     }
 
     @Test
     void brokerUrlMustBeAnArtemisUrl() throws Exception {
         assertThat(problemsWithSystemProperties("mailhub.broker.url", "nonsense:61616")).singleElement().asString()
                 .startsWith("mailhub.broker.url=nonsense:61616").contains("tcp://broker:61616");
-        assertThat(fromSystemProperties("mailhub.broker.url", "tcp://broker:61616").brokerUrl)
+        assertThat(fromSystemProperties("mailhub.broker.url", "tcp://broker:61616").queue.brokerUrl())
                 .isEqualTo("tcp://broker:61616");
-        assertThat(fromSystemProperties("mailhub.broker.url", "(tcp://a:61616,tcp://b:61616)?ha=true").brokerUrl)
+        assertThat(fromSystemProperties("mailhub.broker.url", "(tcp://a:61616,tcp://b:61616)?ha=true").queue.brokerUrl())
                 .startsWith("(tcp://a");
     }
 
     @Test
     void otherSystemPropertiesAreIgnored() throws Exception {
-        assertThat(fromSystemProperties("java.version", "17", "user.home", "/root").smtpPort).isEqualTo(2525);
+        assertThat(fromSystemProperties("java.version", "17", "user.home", "/root").listeners.smtpPort()).isEqualTo(2525);
     }
 
     @Test
@@ -200,9 +200,9 @@ class MailhubSettingsTest {
                 Map.of("mailhub.smtp.port", "2603", "mailhub.http.port", "8083", "mailhub.smtp.max-recipients", "7"),
                 null));
 
-        assertThat(s.smtpPort).isEqualTo(2601);
-        assertThat(s.httpPort).isEqualTo(8082);
-        assertThat(s.smtpMaxRecipients).isEqualTo(7);
+        assertThat(s.listeners.smtpPort()).isEqualTo(2601);
+        assertThat(s.http.port()).isEqualTo(8082);
+        assertThat(s.listeners.maxRecipients()).isEqualTo(7);
     }
 
     @Test
@@ -217,11 +217,11 @@ class MailhubSettingsTest {
 
     @Test
     void thePerClientSessionLimitIsFiftyOrHalfOfAllSessionsWhenThatIsLower() throws Exception {
-        assertThat(fromSystemProperties().limitConnectionsPerClient).isEqualTo(50);
-        assertThat(fromSystemProperties("mailhub.smtp.max-connections", "20").limitConnectionsPerClient).isEqualTo(10);
-        assertThat(fromSystemProperties("mailhub.limits.connections-per-client", "0").limitConnectionsPerClient)
+        assertThat(fromSystemProperties().listeners.connectionsPerClient()).isEqualTo(50);
+        assertThat(fromSystemProperties("mailhub.smtp.max-connections", "20").listeners.connectionsPerClient()).isEqualTo(10);
+        assertThat(fromSystemProperties("mailhub.limits.connections-per-client", "0").listeners.connectionsPerClient())
                 .isZero();
-        assertThat(fromSystemProperties().smtpMinDataRate).isEqualTo(500);
+        assertThat(fromSystemProperties().listeners.minDataRate()).isEqualTo(500);
     }
 
     @Test
