@@ -92,12 +92,11 @@ public final class MailhubMain {
         p.setProperty("camel.main.streamCachingSpoolEnabled", "true");
         p.setProperty("camel.main.streamCachingSpoolDirectory", settings.dataDir.resolve("tmp/stream-cache").toString());
         p.setProperty("camel.main.streamCachingSpoolThreshold", Integer.toString(MailhubRuntime.SPOOL_MEMORY_THRESHOLD));
-        p.setProperty("camel.server.enabled", "true");
-        p.setProperty("camel.server.port", Integer.toString(settings.http.port()));
-        p.setProperty("camel.management.enabled", "true");
-        p.setProperty("camel.management.port", Integer.toString(settings.http.port()));
-        p.setProperty("camel.management.healthCheckEnabled", "true");
-        p.setProperty("camel.management.infoEnabled", "true");
+        // health checks: the hub serves them itself (HealthServlet on mailhub.http.port)
+        p.setProperty("camel.health.enabled", "true");
+        p.setProperty("camel.health.routesEnabled", "true");
+        p.setProperty("camel.health.consumersEnabled", "true");
+        p.setProperty("camel.health.registryEnabled", "true");
         return p;
     }
 }

@@ -13,6 +13,7 @@ import io.mailhub.bounce.DsnComposer;
 import io.mailhub.bounce.NotifyRules;
 import io.mailhub.delivery.DeliveryOutcome;
 import io.mailhub.dkim.DkimSigner;
+import io.mailhub.ingress.http.HttpListener;
 import io.mailhub.ingress.smtp.ListenerRole;
 import io.mailhub.ingress.smtp.ListenerSecurity;
 import io.mailhub.ingress.smtp.SmtpServer;
@@ -74,6 +75,7 @@ public final class MailhubRuntime extends MainListenerSupport implements CamelCo
     private ArtemisMailQueue queue;
     private QueueSupervisor supervisor;
     private MailAcceptance acceptance;
+    private HttpListener http;
     private final List<SmtpServer> listeners = new ArrayList<>();
     private PolicyCounters counters;
     private java.util.concurrent.ScheduledExecutorService sweeper;
@@ -181,6 +183,8 @@ public final class MailhubRuntime extends MainListenerSupport implements CamelCo
         if (settings.listeners.smtpsPort() >= 0) {
             listeners.add(new SmtpServer(smtpSettings(ListenerRole.SMTPS), acceptance, security));
         }
+        http = new HttpListener(settings.http, security.tls(), settings.dataDir.resolve("spool"))
+                .serve("/observe/health/*", new HealthServlet(context));
         if (security.authenticator() == null && listeners.size() > 1) {
             LOG.warn("no users file (mailhub.auth.users-file): the submission listeners will refuse all mail (530 5.7.0)");
         }
@@ -243,6 +247,13 @@ public final class MailhubRuntime extends MainListenerSupport implements CamelCo
             LOG.warn("policy counters not visible over JMX: {}", e.toString());
         }
         supervisor.start();
+        try {
+            http.start();
+        } catch (Exception e) {
+            LOG.error("cannot start the HTTP listener on port {}: {}", settings.http.port(), e.getMessage());
+            throw new IllegalStateException("cannot start the HTTP listener on port " + settings.http.port() + ": "
+                    + e.getMessage(), e);
+        }
         for (SmtpServer listener : listeners) {
             try {
                 listener.start();
@@ -263,6 +274,11 @@ public final class MailhubRuntime extends MainListenerSupport implements CamelCo
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
+        }
+        try {
+            http.stop();
+        } catch (Exception e) {
+            LOG.warn("stopping the HTTP listener: {}", e.toString());
         }
     }
 

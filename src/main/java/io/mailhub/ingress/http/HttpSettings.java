@@ -1,16 +1,29 @@
 package io.mailhub.ingress.http;
 
 import io.mailhub.config.SettingsReader;
+import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Map;
 
 /**
- * The HTTP listener ({@code mailhub.http.port}): health and, on the same port, the API.
+ * The HTTP listener and the send API ({@code mailhub.http.port}, {@code mailhub.https.port},
+ * {@code mailhub.api.keys-file}).
+ *
+ * @param port the plain HTTP port (health, and the API for loopback and development)
+ * @param httpsPort the HTTPS port, -1 when off (the SMTP listeners' PEM pair)
+ * @param apiKeysFile the API keys, or {@code null}: every API call gets 401
+ * @param maxThreads request threads (each may wait for the broker's synced write)
+ * @param idleTimeout how long a connection may stay idle, and the longest pause while a request is read
  */
-public record HttpSettings(int port) {
+public record HttpSettings(int port, int httpsPort, Path apiKeysFile, int maxThreads, Duration idleTimeout) {
 
-    public static final Map<String, String> KEYS = SettingsReader.defaults("mailhub.http.port", "8080");
+    public static final Map<String, String> KEYS = SettingsReader.defaults(
+            "mailhub.http.port", "8080",
+            "mailhub.https.port", "off",
+            "mailhub.api.keys-file", "");
 
     public static HttpSettings read(SettingsReader r) {
-        return new HttpSettings(r.port("mailhub.http.port"));
+        return new HttpSettings(r.port("mailhub.http.port"), r.optionalPort("mailhub.https.port"),
+                r.readableFile("mailhub.api.keys-file"), 200, Duration.ofSeconds(60));
     }
 }

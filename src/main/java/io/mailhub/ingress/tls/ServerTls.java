@@ -87,6 +87,25 @@ public final class ServerTls {
         return tls;
     }
 
+    /**
+     * The SSL context of the pair in use (loaded again first if the files changed), with the protocols and suites of
+     * {@link #protocols()} and {@link #cipherSuites()}: for listeners that do their own handshakes (HTTPS).
+     */
+    public SSLContext context() {
+        reloadIfChanged();
+        return loaded.context();
+    }
+
+    /** The TLS versions every listener allows. */
+    public String[] protocols() {
+        return PROTOCOLS.clone();
+    }
+
+    /** The cipher suites every listener allows, in our order of preference. */
+    public String[] cipherSuites() {
+        return loaded.cipherSuites().clone();
+    }
+
     /** The subject of the certificate in use, for logs and health output. */
     public String subject() {
         return loaded.subject();

@@ -1,0 +1,77 @@
+package io.mailhub.app;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import jakarta.servlet.http.HttpServlet;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import java.util.Collection;
+import java.util.Map;
+import org.apache.camel.CamelContext;
+import org.apache.camel.health.HealthCheck;
+import org.apache.camel.health.HealthCheckHelper;
+
+/**
+ * {@code /observe/health} (every check), {@code /observe/health/live} and {@code /observe/health/ready}: Camel's health
+ * checks (context, routes, consumers) and the hub's own (listeners, queue, broker), as JSON: {@code {"status":"UP"}},
+ * with {@code ?exposureLevel=full} every check with its message and details. HTTP 200 when UP, 503 when DOWN: what
+ * Kubernetes probes read.
+ */
+final class HealthServlet extends HttpServlet {
+
+    private static final long serialVersionUID = 1L;
+    private static final JsonFactory JSON = new JsonFactory();
+
+    private final transient CamelContext camel;
+
+    HealthServlet(CamelContext camel) {
+        this.camel = camel;
+    }
+
+    @Override
+    protected void doGet(HttpServletRequest req, HttpServletResponse resp) throws IOException {
+        String path = req.getPathInfo() == null ? "" : req.getPathInfo();
+        // "full": every check is called and returned (Camel's default level leaves out those that are UP)
+        Collection<HealthCheck.Result> results = switch (path) {
+            case "", "/" -> HealthCheckHelper.invoke(camel, "full");
+            case "/live" -> HealthCheckHelper.invokeLiveness(camel, "full");
+            case "/ready" -> HealthCheckHelper.invokeReadiness(camel, "full");
+            default -> null;
+        };
+        if (results == null) {
+            resp.sendError(HttpServletResponse.SC_NOT_FOUND);
+            return;
+        }
+        boolean up = results.stream().allMatch(r -> r.getState() != HealthCheck.State.DOWN);
+        boolean full = "full".equals(req.getParameter("exposureLevel"));
+        resp.setStatus(up ? HttpServletResponse.SC_OK : HttpServletResponse.SC_SERVICE_UNAVAILABLE);
+        resp.setContentType("application/json");
+        resp.setHeader("Cache-Control", "no-store");
+        try (JsonGenerator g = JSON.createGenerator(resp.getOutputStream())) {
+            g.writeStartObject();
+            g.writeStringField("status", up ? "UP" : "DOWN");
+            if (full) {
+                g.writeArrayFieldStart("checks");
+                for (HealthCheck.Result r : results) {
+                    g.writeStartObject();
+                    g.writeStringField("name", r.getCheck().getId());
+                    g.writeStringField("status", r.getState().name());
+                    if (r.getMessage().isPresent()) {
+                        g.writeStringField("message", r.getMessage().get());
+                    }
+                    for (Map.Entry<String, Object> d : r.getDetails().entrySet()) {
+                        boolean ours = d.getKey().indexOf('.') < 0; // Camel's own details are dotted counters
+                        if (ours && (d.getValue() instanceof Number || d.getValue() instanceof Boolean
+                                || d.getValue() instanceof String)) {
+                            g.writeObjectField(d.getKey(), d.getValue());
+                        }
+                    }
+                    g.writeEndObject();
+                }
+                g.writeEndArray();
+            }
+            g.writeEndObject();
+        }
+    }
+}
