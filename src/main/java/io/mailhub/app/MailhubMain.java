@@ -27,8 +27,11 @@ public final class MailhubMain {
             if (args[0].equals("dkim-keygen") || args[0].equals("dkim-record")) {
                 return DkimCommands.run(args, System.out, System.err);
             }
+            if (args[0].equals("api-key")) {
+                return ApiKeyCommand.run(java.util.List.of(args).subList(1, args.length), System.out, System.err);
+            }
             System.err.println("mailhub: unknown command '" + String.join(" ", args) + "'; run without arguments to"
-                    + " start the hub; commands: hash-password, dkim-keygen, dkim-record");
+                    + " start the hub; commands: hash-password, dkim-keygen, dkim-record, api-key create");
             return 2;
         }
         MailhubSettings settings;

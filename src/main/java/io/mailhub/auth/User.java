@@ -24,6 +24,6 @@ public record User(String name, String passwordHash, List<String> addresses, Lis
         if (address == null) {
             return true;
         }
-        return addresses.contains(address.key()) || domains.contains(address.domainKey());
+        return new SendAs(addresses, domains).allows(address);
     }
 }

@@ -1,20 +1,13 @@
 package io.mailhub.auth;
 
-import io.mailhub.model.DomainName;
-import io.mailhub.model.SmtpPath;
 import io.mailhub.model.SyntaxException;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.FileTime;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * The users file ({@code mailhub.auth.users-file}): one user per line, {@code name:bcrypt-hash:address,address,@domain},
@@ -24,65 +17,30 @@ import org.slf4j.LoggerFactory;
  */
 public final class UsersFile {
 
-    private static final Logger LOG = LoggerFactory.getLogger(UsersFile.class);
-    private static final long RECHECK_NANOS = 1_000_000_000L;
-
     /** What one reading of the file gave: the users and, per bad line, a message naming file and line. */
     public record Contents(Map<String, User> users, List<String> problems) {}
 
-    private final Path file;
-    private volatile Map<String, User> users;
-    private volatile FileTime loadedTime;
-    private volatile long checkedAt;
+    private final WatchedFile<Map<String, User>> file;
 
-    private UsersFile(Path file, Contents contents, FileTime time) {
+    private UsersFile(WatchedFile<Map<String, User>> file) {
         this.file = file;
-        this.users = contents.users();
-        this.loadedTime = time;
-        this.checkedAt = System.nanoTime();
     }
 
     /** Reads the file; bad lines are logged (with their line numbers) and skipped. Fails only if it cannot be read. */
-    public static UsersFile load(Path file) throws IOException {
-        FileTime time = Files.getLastModifiedTime(file);
-        Contents contents = parse(file, Files.readAllLines(file, StandardCharsets.UTF_8));
-        contents.problems().forEach(p -> LOG.error("{}", p));
-        LOG.info("{} user(s) loaded from {}", contents.users().size(), file);
-        return new UsersFile(file, contents, time);
+    public static UsersFile load(Path path) throws IOException {
+        return new UsersFile(WatchedFile.load(path, "users", (f, lines) -> {
+            Contents c = parse(f, lines);
+            return new WatchedFile.Parsed<>(c.users(), c.problems());
+        }));
     }
 
     /** The user called {@code name}, or {@code null}; rereads the file first if it changed. */
     public User find(String name) {
-        reloadIfChanged();
-        return users.get(name);
+        return file.get().get(name);
     }
 
     public int size() {
-        return users.size();
-    }
-
-    void reloadIfChanged() {
-        long now = System.nanoTime();
-        if (now - checkedAt < RECHECK_NANOS) {
-            return;
-        }
-        checkedAt = now;
-        synchronized (this) {
-            try {
-                FileTime time = Files.getLastModifiedTime(file);
-                if (time.equals(loadedTime)) {
-                    return;
-                }
-                Contents contents = parse(file, Files.readAllLines(file, StandardCharsets.UTF_8));
-                contents.problems().forEach(p -> LOG.error("{}", p));
-                users = contents.users();
-                loadedTime = time;
-                LOG.info("{} user(s) reloaded from {}", contents.users().size(), file);
-            } catch (IOException e) {
-                LOG.error("cannot reread users file {}: {}; keeping the {} user(s) loaded before", file, e.toString(),
-                        users.size());
-            }
-        }
+        return file.get().size();
     }
 
     /** Parses the lines of a users file; {@code file} only names it in messages. */
@@ -111,47 +69,19 @@ public final class UsersFile {
                         + " make one with: java -jar mailhub.jar hash-password");
                 continue;
             }
-            List<String> addresses = new ArrayList<>();
-            List<String> domains = new ArrayList<>();
-            String bad = null;
-            for (String a : fields[2].split(",")) {
-                String v = a.strip();
-                if (v.isEmpty()) {
-                    continue;
-                }
-                String key = key(v);
-                if (key != null && v.startsWith("@")) {
-                    domains.add(key);
-                } else if (key != null) {
-                    addresses.add(key);
-                } else {
-                    bad = a.strip();
-                    break;
-                }
-            }
-            if (bad != null) {
-                problems.add(where + "'" + bad + "' is neither an address (user@domain) nor a domain (@domain)");
+            SendAs sendAs;
+            try {
+                sendAs = SendAs.parse(fields[2]);
+            } catch (SyntaxException e) {
+                problems.add(where + e.getMessage());
                 continue;
             }
             if (users.containsKey(name)) {
                 problems.add(where + "user " + name + " is defined twice; the first definition counts");
                 continue;
             }
-            users.put(name, new User(name, hash, addresses, domains));
+            users.put(name, new User(name, hash, sendAs.addresses(), sendAs.domains()));
         }
         return new Contents(Collections.unmodifiableMap(users), List.copyOf(problems));
-    }
-
-    /** The comparison key of an address ({@code MailAddress.key()}) or of an {@code @domain}; null when neither. */
-    private static String key(String v) {
-        try {
-            if (v.startsWith("@")) {
-                return v.length() > 1 && SmtpPath.isDomain(v.substring(1), true) ? DomainName.toAscii(v.substring(1))
-                        : null;
-            }
-            return SmtpPath.mailbox(v, true).key();
-        } catch (SyntaxException e) {
-            return null;
-        }
     }
 }

@@ -1,0 +1,93 @@
+package io.mailhub.auth;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.util.List;
+import java.util.function.BiFunction;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A configuration file of lines that is read again when it changes (its modification time is checked at most once a
+ * second, on use), so that adding a user or a key needs no restart. Lines that cannot be used are reported by the
+ * parser with file and line number, logged, and skipped; if the file cannot be read, what was loaded before stays.
+ *
+ * @param <T> what the lines become
+ */
+public final class WatchedFile<T> {
+
+    private static final Logger LOG = LoggerFactory.getLogger(WatchedFile.class);
+    private static final long RECHECK_NANOS = 1_000_000_000L;
+
+    /** What one reading gave: the value and one message per unusable line. */
+    public record Parsed<T>(T value, List<String> problems) {}
+
+    private final Path file;
+    private final String what;
+    private final BiFunction<Path, List<String>, Parsed<T>> parser;
+    private volatile T value;
+    private volatile FileTime loadedTime;
+    private volatile long checkedAt;
+
+    private WatchedFile(Path file, String what, BiFunction<Path, List<String>, Parsed<T>> parser) {
+        this.file = file;
+        this.what = what;
+        this.parser = parser;
+    }
+
+    /**
+     * Reads the file once now; fails only if it cannot be read at all.
+     *
+     * @param what what the file holds, for log lines ("users", "API keys")
+     */
+    public static <T> WatchedFile<T> load(Path file, String what, BiFunction<Path, List<String>, Parsed<T>> parser)
+            throws IOException {
+        WatchedFile<T> w = new WatchedFile<>(file, what, parser);
+        FileTime time = Files.getLastModifiedTime(file);
+        w.value = w.read();
+        w.loadedTime = time;
+        w.checkedAt = System.nanoTime();
+        LOG.info("{} loaded from {}", what, file);
+        return w;
+    }
+
+    /** The current value, after reading the file again if it changed. */
+    public T get() {
+        reloadIfChanged();
+        return value;
+    }
+
+    public Path file() {
+        return file;
+    }
+
+    private T read() throws IOException {
+        Parsed<T> parsed = parser.apply(file, Files.readAllLines(file, StandardCharsets.UTF_8));
+        parsed.problems().forEach(p -> LOG.error("{}", p));
+        return parsed.value();
+    }
+
+    private void reloadIfChanged() {
+        long now = System.nanoTime();
+        if (now - checkedAt < RECHECK_NANOS) {
+            return;
+        }
+        checkedAt = now;
+        synchronized (this) {
+            try {
+                FileTime time = Files.getLastModifiedTime(file);
+                if (time.equals(loadedTime)) {
+                    return;
+                }
+                value = read();
+                loadedTime = time;
+                LOG.info("{} reloaded from {}", what, file);
+            } catch (IOException e) {
+                LOG.error("cannot reread {} from {}: {}; keeping what was loaded before", what, file, e.toString());
+            }
+        }
+    }
+}
