@@ -1,5 +1,6 @@
 package io.mailhub.ingress.smtp;
 
+import io.mailhub.acceptance.Spool;
 import io.mailhub.cleanup.HeaderScanner;
 import io.mailhub.model.MessageContent;
 import io.mailhub.model.SmtpReply;

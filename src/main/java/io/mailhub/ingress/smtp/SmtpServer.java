@@ -2,6 +2,7 @@ package io.mailhub.ingress.smtp;
 
 import io.mailhub.acceptance.AcceptanceSettings;
 import io.mailhub.acceptance.MailAcceptance;
+import io.mailhub.acceptance.Spool;
 import io.mailhub.cleanup.MessageComposer;
 import io.mailhub.model.SmtpReply;
 import io.mailhub.policy.PolicyChain;

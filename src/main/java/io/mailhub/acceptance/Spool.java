@@ -1,4 +1,4 @@
-package io.mailhub.ingress.smtp;
+package io.mailhub.acceptance;
 
 import io.mailhub.model.MessageContent;
 import java.io.BufferedOutputStream;
@@ -12,12 +12,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Collects one message as it is received: in memory up to a threshold, then in a file in the spool directory, so the
+ * Collects one message as a door receives or builds it: in memory up to a threshold, then in a file in the spool directory, so the
  * heap holds at most the threshold per session whatever the message size. The spool file is not the durable copy (the
  * broker is); it only lets the session check the whole message before anything is queued. Files left by a crash are
  * removed at start-up.
  */
-final class Spool implements AutoCloseable {
+public final class Spool implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger("io.mailhub.ingress");
 
@@ -29,12 +29,12 @@ final class Spool implements AutoCloseable {
     private OutputStream fileOut;
     private long size;
 
-    Spool(Path directory, int memoryThreshold) {
+    public Spool(Path directory, int memoryThreshold) {
         this.directory = directory;
         this.memoryThreshold = memoryThreshold;
     }
 
-    void write(byte[] b, int off, int len) throws IOException {
+    public void write(byte[] b, int off, int len) throws IOException {
         if (fileOut == null && memorySize + len <= memoryThreshold) {
             if (memorySize + len > memory.length) {
                 memory = Arrays.copyOf(memory, Math.min(memoryThreshold, Math.max(memory.length * 2, memorySize + len)));
@@ -53,12 +53,12 @@ final class Spool implements AutoCloseable {
         size += len;
     }
 
-    long size() {
+    public long size() {
         return size;
     }
 
     /** Ends writing and hands over the content; the spool must not be written to afterwards. */
-    MessageContent finish() throws IOException {
+    public MessageContent finish() throws IOException {
         if (fileOut == null) {
             byte[] bytes = memorySize == memory.length ? memory : Arrays.copyOf(memory, memorySize);
             memory = null;
@@ -108,7 +108,7 @@ final class Spool implements AutoCloseable {
     }
 
     /** Removes spool files left behind by a crash; none of them was ever acknowledged to a client. */
-    static int clean(Path directory) throws IOException {
+    public static int clean(Path directory) throws IOException {
         int removed = 0;
         if (!Files.isDirectory(directory)) {
             return 0;
