@@ -13,6 +13,9 @@ import io.mailhub.bounce.DsnComposer;
 import io.mailhub.bounce.NotifyRules;
 import io.mailhub.delivery.DeliveryOutcome;
 import io.mailhub.dkim.DkimSigner;
+import io.mailhub.auth.ApiKeys;
+import io.mailhub.delivery.DeliveryEvents;
+import io.mailhub.ingress.http.ApiDoor;
 import io.mailhub.ingress.http.HttpListener;
 import io.mailhub.ingress.smtp.ListenerRole;
 import io.mailhub.ingress.smtp.ListenerSecurity;
@@ -32,6 +35,7 @@ import io.mailhub.queue.QueueSupervisor;
 import io.mailhub.queue.StorageGuard;
 import io.mailhub.relay.SmtpRelayComponent;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -76,6 +80,8 @@ public final class MailhubRuntime extends MainListenerSupport implements CamelCo
     private QueueSupervisor supervisor;
     private MailAcceptance acceptance;
     private HttpListener http;
+    private DeliveryEvents events;
+    private MailQueueAdmin queueAdmin;
     private final List<SmtpServer> listeners = new ArrayList<>();
     private PolicyCounters counters;
     private java.util.concurrent.ScheduledExecutorService sweeper;
@@ -130,9 +136,11 @@ public final class MailhubRuntime extends MainListenerSupport implements CamelCo
         }
         context.addComponent("smtp-relay", relay);
 
-        context.getRegistry().bind("deliveryOutcome",
-                new DeliveryOutcome(settings.delivery.retrySchedule(), settings.delivery.retryMaxLifetime(), settings.delivery.retryDelayWarning(),
-                        Clock.systemDefaultZone()));
+        events = new DeliveryEvents(settings.delivery.eventsFile().isEmpty() ? settings.dataDir.resolve("events.jsonl")
+                : Path.of(settings.delivery.eventsFile()).toAbsolutePath());
+        context.getRegistry().bind("deliveryOutcome", new DeliveryOutcome(settings.delivery.retrySchedule(),
+                settings.delivery.retryMaxLifetime(), settings.delivery.retryDelayWarning(), Clock.systemDefaultZone(),
+                events));
         context.getRegistry().bind("bounceStage", new BounceStage(
                 new DsnComposer(settings.hostname, settings.acceptance.maxMessageSize(), settings.bounceTemplates, Clock.systemDefaultZone()),
                 new NotifyRules(settings.delivery.retryDelayWarning() != null), Clock.systemDefaultZone()));
@@ -185,6 +193,14 @@ public final class MailhubRuntime extends MainListenerSupport implements CamelCo
         }
         http = new HttpListener(settings.http, security.tls(), settings.dataDir.resolve("spool"))
                 .serve("/observe/health/*", new HealthServlet(context));
+        queueAdmin = broker == null ? null : new MailQueueAdmin(broker::server);
+        ApiKeys apiKeys = settings.http.apiKeysFile() == null ? null : ApiKeys.load(settings.http.apiKeysFile());
+        if (apiKeys == null) {
+            LOG.warn("no API keys file (mailhub.api.keys-file): every API call gets 401");
+        }
+        new ApiDoor(acceptance, apiKeys, security.failures(), settings.configDir.resolve("templates"),
+                settings.dataDir.resolve("spool"), SPOOL_MEMORY_THRESHOLD, settings.listeners.maxLineLength(),
+                queueAdmin, events, Clock.systemDefaultZone()).serveOn(http);
         if (security.authenticator() == null && listeners.size() > 1) {
             LOG.warn("no users file (mailhub.auth.users-file): the submission listeners will refuse all mail (530 5.7.0)");
         }
@@ -232,7 +248,7 @@ public final class MailhubRuntime extends MainListenerSupport implements CamelCo
         if (broker != null) {
             try {
                 broker.start();
-                new MailQueueAdmin(broker::server).register();
+                queueAdmin.register();
             } catch (Exception e) {
                 throw new IllegalStateException("cannot start the embedded broker: " + e.getMessage(), e);
             }
@@ -290,6 +306,7 @@ public final class MailhubRuntime extends MainListenerSupport implements CamelCo
             sweeper.shutdownNow();
         }
         queue.close();
+        events.close();
         if (broker != null) {
             try {
                 broker.stop();

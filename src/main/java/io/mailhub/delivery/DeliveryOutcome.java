@@ -43,6 +43,7 @@ public final class DeliveryOutcome implements Processor {
     private final Duration delayWarning;
     private final Clock clock;
     private final JoinedSend sends = new JoinedSend();
+    private final DeliveryEvents events;
 
     /** Set on a retry message once its "delayed" notice has been requested, so that there is only one. */
     public static final String DELAY_WARNED = "MailhubDelayWarned";
@@ -51,10 +52,17 @@ public final class DeliveryOutcome implements Processor {
      * @param delayWarning after how long since arrival pending recipients get one "delayed" notice; {@code null}: never
      */
     public DeliveryOutcome(RetrySchedule schedule, Duration maxLifetime, Duration delayWarning, Clock clock) {
+        this(schedule, maxLifetime, delayWarning, clock, null);
+    }
+
+    /** @param events where each attempt's outcome per recipient is recorded, or {@code null} */
+    public DeliveryOutcome(RetrySchedule schedule, Duration maxLifetime, Duration delayWarning, Clock clock,
+            DeliveryEvents events) {
         this.schedule = schedule;
         this.maxLifetime = maxLifetime;
         this.delayWarning = delayWarning;
         this.clock = clock;
+        this.events = events;
     }
 
     @Override
@@ -68,6 +76,9 @@ public final class DeliveryOutcome implements Processor {
         int attempts = message.getHeader(EnvelopeHeaders.ATTEMPT, 0, Integer.class) + 1;
         Instant now = clock.instant();
         Instant expiry = envelope.arrival().plus(maxLifetime);
+        if (events != null) {
+            events.record(envelope, report, attempts, now);
+        }
 
         List<RecipientOutcome> bounce = new ArrayList<>();
         for (RecipientResult r : report.with(RecipientStatus.FAILED)) {

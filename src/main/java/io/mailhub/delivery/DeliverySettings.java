@@ -21,10 +21,12 @@ import java.util.Map;
  * @param transportMap the transport map file, or {@code null}
  * @param tlsTrustAnchors CA certificates for {@code tls=verify}, or {@code null} for the JDK's
  * @param retryDelayWarning after how long a still-pending message gets one "delayed" notice, {@code null}: never
+ * @param eventsFile the delivery event log, "" for {@code <data dir>/events.jsonl}
  */
 public record DeliverySettings(String smarthost, int relayPort, Path transportMap, Duration deadDestinationTime,
         int destinationConcurrency, String relayTls, Path tlsTrustAnchors, String dnsServers, int deliveryConcurrency,
-        int retryConcurrency, RetrySchedule retrySchedule, Duration retryMaxLifetime, Duration retryDelayWarning) {
+        int retryConcurrency, RetrySchedule retrySchedule, Duration retryMaxLifetime, Duration retryDelayWarning,
+        String eventsFile) {
 
     public static final Map<String, String> KEYS = SettingsReader.defaults(
             "mailhub.relay.smarthost", "",
@@ -39,7 +41,8 @@ public record DeliverySettings(String smarthost, int relayPort, Path transportMa
             "mailhub.retry.concurrency", "5",
             "mailhub.retry.schedule", "5m, 10m, 20m, 40m, 1h*4, 2h",
             "mailhub.retry.max-lifetime", "5d",
-            "mailhub.retry.delay-warning", "");
+            "mailhub.retry.delay-warning", "",
+            "mailhub.events.file", "");
 
     public static DeliverySettings read(SettingsReader r) {
         return new DeliverySettings(smarthost(r), r.intIn("mailhub.relay.port", 1, 65535), transportMap(r),
@@ -48,7 +51,8 @@ public record DeliverySettings(String smarthost, int relayPort, Path transportMa
                 dnsServers(r), r.intIn("mailhub.delivery.concurrency", 1, 1000),
                 r.intIn("mailhub.retry.concurrency", 1, 1000), r.parse("mailhub.retry.schedule", RetrySchedule::parse),
                 r.duration("mailhub.retry.max-lifetime", Duration.ofSeconds(1)),
-                r.optionalDuration("mailhub.retry.delay-warning", Duration.ofSeconds(1)));
+                r.optionalDuration("mailhub.retry.delay-warning", Duration.ofSeconds(1)),
+                r.value("mailhub.events.file").trim());
     }
 
     private static String smarthost(SettingsReader r) {

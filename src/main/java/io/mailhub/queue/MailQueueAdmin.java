@@ -93,6 +93,46 @@ public final class MailQueueAdmin implements MailQueueAdminMBean {
         return sb.length() == 0 ? queueId + ": not queued" : sb.toString().stripTrailing();
     }
 
+    /** Where a message is, for programs (the API): one entry per stage queue that holds a part of it. */
+    public record Found(String queue, String state, List<String> recipients, int attempt, Instant nextAttempt,
+            String principal) {}
+
+    /** Every part of the message {@code queueId} that is still queued, in stage order; empty when none is. */
+    public List<Found> find(String queueId) throws Exception {
+        String filter = filter(queueId);
+        List<Found> found = new ArrayList<>();
+        for (String s : STAGES) {
+            QueueControl q = control(s);
+            for (Map<String, Object> m : q.listMessages(filter)) {
+                found.add(found(s, "waiting", m));
+            }
+            for (Map<String, Object> m : q.listScheduledMessages()) {
+                if (queueId.equals(String.valueOf(m.get(EnvelopeHeaders.QUEUE_ID)))) {
+                    found.add(found(s, "scheduled", m));
+                }
+            }
+        }
+        return found;
+    }
+
+    private static Found found(String queue, String state, Map<String, Object> m) {
+        String lines = String.valueOf(m.getOrDefault(EnvelopeHeaders.RECIPIENTS, ""));
+        List<String> recipients = new ArrayList<>();
+        for (String line : lines.split("\n")) {
+            if (!line.isBlank()) {
+                int open = line.indexOf('<');
+                int close = line.indexOf('>', open + 1);
+                recipients.add(open >= 0 && close > open ? line.substring(open + 1, close) : line.strip());
+            }
+        }
+        Object attempt = m.get(EnvelopeHeaders.ATTEMPT);
+        Object at = m.get("_AMQ_SCHED_DELIVERY");
+        Object principal = m.get(EnvelopeHeaders.AUTH_USER);
+        return new Found(queue, state, List.copyOf(recipients), attempt instanceof Number n ? n.intValue() : 0,
+                at instanceof Number n ? Instant.ofEpochMilli(n.longValue()) : null,
+                principal == null ? null : principal.toString());
+    }
+
     @Override
     public int retryNow(String queueId) throws Exception {
         QueueControl q = control(QueueNames.OUTBOUND);

@@ -1,0 +1,180 @@
+package io.mailhub.delivery;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.mailhub.model.Envelope;
+import io.mailhub.relay.DeliveryReport;
+import io.mailhub.relay.RecipientResult;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.StringWriter;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The delivery event log ({@code mailhub.events.file}, default {@code <data dir>/events.jsonl}): one JSON line per
+ * recipient and attempt ({@code time, queue_id, event (delivered, deferred, failed), recipient, status, remote_mta,
+ * reply, attempt, principal}), appended as attempts end, rotated at 100 MB (five old files kept). The most recent events are also
+ * kept in memory by queue id, so the API can say where a message is without reading the file.
+ */
+public final class DeliveryEvents {
+
+    private static final Logger LOG = LoggerFactory.getLogger(DeliveryEvents.class);
+    private static final JsonFactory JSON = new JsonFactory();
+    private static final ObjectMapper MAPPER = new ObjectMapper();
+    private static final long ROTATE_AT = 100L * 1024 * 1024;
+    private static final int KEEP = 5;
+    private static final int RECENT = 100_000;
+
+    /** One recipient's outcome of one attempt. */
+    public record Event(Instant time, String queueId, String event, String recipient, String status, String remoteMta,
+            String reply, int attempt, String principal) {}
+
+    private final Path file;
+    private final Map<String, List<Event>> recent = new LinkedHashMap<>(1024, 0.75f, false) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, List<Event>> eldest) {
+            return size() > RECENT;
+        }
+    };
+    private Writer out;
+    private long written;
+
+    public DeliveryEvents(Path file) {
+        this.file = file;
+    }
+
+    /** Records the outcome of one attempt for each recipient in the report. */
+    public void record(Envelope envelope, DeliveryReport report, int attempt, Instant time) {
+        List<Event> events = new ArrayList<>();
+        for (RecipientResult r : report.results()) {
+            String what = switch (r.status()) {
+                case DELIVERED -> "delivered";
+                case DEFERRED -> "deferred";
+                case FAILED -> "failed";
+            };
+            events.add(new Event(time, envelope.queueId(), what, r.recipient().address().toString(), r.statusCode(),
+                    r.remoteMta(), r.reply().toWire().strip(), attempt, envelope.authUser()));
+        }
+        synchronized (this) {
+            recent.computeIfAbsent(envelope.queueId(), k -> new ArrayList<>()).addAll(events);
+            try {
+                for (Event e : events) {
+                    write(line(e));
+                }
+                out.flush();
+            } catch (IOException e) {
+                LOG.error("cannot write the delivery event log {}: {}", file, e.toString());
+                close();
+            }
+        }
+    }
+
+    /** The events of a message: from memory when recent, else from the current log file; oldest first. */
+    public List<Event> find(String queueId) {
+        synchronized (this) {
+            List<Event> r = recent.get(queueId);
+            if (r != null) {
+                return List.copyOf(r);
+            }
+        }
+        List<Event> found = new ArrayList<>();
+        if (!Files.isReadable(file)) {
+            return found;
+        }
+        String needle = "\"queue_id\":\"" + queueId + "\"";
+        try (BufferedReader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+            for (String line = in.readLine(); line != null; line = in.readLine()) {
+                if (line.contains(needle)) {
+                    found.add(parse(MAPPER.readTree(line)));
+                }
+            }
+        } catch (IOException e) {
+            LOG.warn("cannot read the delivery event log {}: {}", file, e.toString());
+        }
+        return found;
+    }
+
+    private void write(String line) throws IOException {
+        if (out == null) {
+            Files.createDirectories(file.toAbsolutePath().getParent());
+            out = Files.newBufferedWriter(file, StandardCharsets.UTF_8, StandardOpenOption.CREATE,
+                    StandardOpenOption.APPEND);
+            written = Files.size(file);
+        }
+        out.write(line);
+        out.write('\n');
+        written += line.length() + 1;
+        if (written > ROTATE_AT) {
+            rotate();
+        }
+    }
+
+    private void rotate() throws IOException {
+        out.close();
+        out = null;
+        for (int i = KEEP - 1; i >= 1; i--) {
+            Path from = file.resolveSibling(file.getFileName() + "." + i);
+            if (Files.exists(from)) {
+                Files.move(from, file.resolveSibling(file.getFileName() + "." + (i + 1)),
+                        StandardCopyOption.REPLACE_EXISTING);
+            }
+        }
+        Files.move(file, file.resolveSibling(file.getFileName() + ".1"), StandardCopyOption.REPLACE_EXISTING);
+    }
+
+    public synchronized void close() {
+        if (out != null) {
+            try {
+                out.close();
+            } catch (IOException e) {
+                LOG.debug("closing the event log: {}", e.toString());
+            }
+            out = null;
+        }
+    }
+
+    static String line(Event e) throws IOException {
+        StringWriter w = new StringWriter(256);
+        try (JsonGenerator g = JSON.createGenerator(w)) {
+            g.writeStartObject();
+            g.writeStringField("time", e.time().toString());
+            g.writeStringField("queue_id", e.queueId());
+            g.writeStringField("event", e.event());
+            g.writeStringField("recipient", e.recipient());
+            g.writeStringField("status", e.status());
+            if (e.remoteMta() != null) {
+                g.writeStringField("remote_mta", e.remoteMta());
+            }
+            g.writeStringField("reply", e.reply());
+            g.writeNumberField("attempt", e.attempt());
+            if (e.principal() != null) {
+                g.writeStringField("principal", e.principal());
+            }
+            g.writeEndObject();
+        }
+        return w.toString();
+    }
+
+    private static Event parse(JsonNode n) {
+        return new Event(Instant.parse(n.path("time").asText()), n.path("queue_id").asText(),
+                n.path("event").asText().toLowerCase(Locale.ROOT), n.path("recipient").asText(),
+                n.path("status").asText(), n.hasNonNull("remote_mta") ? n.get("remote_mta").asText() : null,
+                n.path("reply").asText(), n.path("attempt").asInt(),
+                n.hasNonNull("principal") ? n.get("principal").asText() : null);
+    }
+}

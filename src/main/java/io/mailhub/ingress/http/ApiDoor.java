@@ -1,0 +1,86 @@
+package io.mailhub.ingress.http;
+
+import io.mailhub.acceptance.Door;
+import io.mailhub.acceptance.MailAcceptance;
+import io.mailhub.acceptance.Origin;
+import io.mailhub.auth.ApiKey;
+import io.mailhub.auth.ApiKeys;
+import io.mailhub.auth.AuthFailures;
+import io.mailhub.cleanup.SessionTrace;
+import io.mailhub.delivery.DeliveryEvents;
+import io.mailhub.queue.MailQueueAdmin;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The HTTP door: what every API endpoint (native and provider aliases) shares: who is calling (the API key), how
+ * often (its rate), from where (the {@link Origin} the acceptance stage records), and how a message is sent
+ * ({@link ApiSender}). {@link #serveOn} puts the endpoints on the hub's HTTP listener.
+ */
+public final class ApiDoor {
+
+    private static final Logger LOG = LoggerFactory.getLogger("io.mailhub.ingress");
+
+    final ApiAuth auth;
+    final KeyRates rates;
+    final ApiSender sender;
+    final MailQueueAdmin queues;
+    final DeliveryEvents events;
+    final Path spoolDirectory;
+    final int spoolThreshold;
+    final long maxMessageSize;
+    final int maxLineLength;
+    final Clock clock;
+
+    /**
+     * @param keys the API keys, or {@code null}: every call gets 401
+     * @param queues the embedded broker's queues (for {@code GET /api/v1/messages/{id}}), or {@code null}
+     */
+    public ApiDoor(MailAcceptance acceptance, ApiKeys keys, AuthFailures failures, Path templates, Path spoolDirectory,
+            int spoolThreshold, int maxLineLength, MailQueueAdmin queues, DeliveryEvents events, Clock clock) {
+        this.auth = new ApiAuth(keys, failures);
+        this.rates = new KeyRates(clock);
+        this.sender = new ApiSender(acceptance, new Templates(templates), spoolDirectory, spoolThreshold, clock);
+        this.queues = queues;
+        this.events = events;
+        this.spoolDirectory = spoolDirectory;
+        this.spoolThreshold = spoolThreshold;
+        this.maxMessageSize = acceptance.settings().maxMessageSize();
+        this.maxLineLength = maxLineLength;
+        this.clock = clock;
+    }
+
+    /** Registers the native API and the provider aliases, and the problem type descriptions. */
+    public void serveOn(HttpListener http) {
+        http.serve("/api/v1/*", new NativeApiServlet(this));
+        http.serve(ApiResponses.PROBLEM_BASE + "*", new ProblemTypesServlet());
+    }
+
+    /** The caller's origin: the HTTP door, its address, the key, and TLS when it came over HTTPS. */
+    Origin origin(HttpServletRequest req, ApiKey key) {
+        boolean secure = req.isSecure();
+        String cipher = (String) req.getAttribute("jakarta.servlet.request.cipher_suite");
+        return new Origin(Door.HTTP, ApiAuth.client(req), null, key, false, SessionTrace.via(secure ? "HTTPS" : "HTTP",
+                req.getRemoteAddr(), secure ? "TLS" : null, secure ? cipher : null, key.name()));
+    }
+
+    /** Counts {@code n} messages against the key's rate; sets the RateLimit headers; 429 when over. */
+    void takeRate(ApiKey key, int n, HttpServletResponse resp) throws ApiProblem {
+        KeyRates.Decision d = rates.take(key, n);
+        if (d.limit() > 0) {
+            resp.setHeader("RateLimit-Limit", Integer.toString(d.limit()));
+            resp.setHeader("RateLimit-Remaining", Integer.toString(d.remaining()));
+            resp.setHeader("RateLimit-Reset", Long.toString(d.resetSeconds()));
+        }
+        if (!d.allowed()) {
+            LOG.info("API key {} over its rate of {} messages per hour", key.name(), d.limit());
+            throw new ApiProblem(429, "rate-limited", "Too many messages", "API key " + key.name() + " may send "
+                    + d.limit() + " messages per hour", List.of(), "4.7.1", d.resetSeconds());
+        }
+    }
+}

@@ -1,0 +1,233 @@
+package io.mailhub.ingress.http;
+
+import io.mailhub.acceptance.Decision;
+import io.mailhub.acceptance.EnvelopeCheck;
+import io.mailhub.acceptance.MailAcceptance;
+import io.mailhub.acceptance.Origin;
+import io.mailhub.acceptance.Submission;
+import io.mailhub.auth.ApiKey;
+import io.mailhub.ingress.http.MessageRequest.Address;
+import io.mailhub.ingress.http.MessageRequest.Header;
+import io.mailhub.ingress.http.MessageRequest.Personal;
+import io.mailhub.model.BodyType;
+import io.mailhub.model.DsnNotify;
+import io.mailhub.model.MailAddress;
+import io.mailhub.model.Recipient;
+import io.mailhub.model.SmtpReply;
+import io.mailhub.queue.MailQueue;
+import jakarta.mail.MessagingException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Sends what an API request describes, for the native API and the provider aliases alike: checks the key's scopes,
+ * renders templates, builds each message (one per {@code recipients} entry), asks the policy about the envelope, and
+ * hands it to the acceptance stage. "Sent" means durably queued; a sandbox request is built and checked the same way
+ * but never queued.
+ */
+final class ApiSender {
+
+    /** One message's outcome. */
+    record Sent(String queueId, String messageId, Instant submittedAt, List<MailAddress> accepted,
+            Map<MailAddress, SmtpReply> rejected, String preview) {}
+
+    static final int PREVIEW_LIMIT = 1 << 20;
+
+    private final MailAcceptance acceptance;
+    private final Templates templates;
+    private final Path spoolDirectory;
+    private final int spoolThreshold;
+    private final Clock clock;
+
+    ApiSender(MailAcceptance acceptance, Templates templates, Path spoolDirectory, int spoolThreshold, Clock clock) {
+        this.acceptance = acceptance;
+        this.templates = templates;
+        this.spoolDirectory = spoolDirectory;
+        this.spoolThreshold = spoolThreshold;
+        this.clock = clock;
+    }
+
+    MailAcceptance acceptance() {
+        return acceptance;
+    }
+
+    /** Whether mail can be queued now; 503 with Retry-After when not. */
+    void checkReady(long size) throws ApiProblem {
+        MailQueue.Readiness r = acceptance.readiness(size);
+        if (r != MailQueue.Readiness.READY) {
+            throw Problems.unavailable(MailAcceptance.notReady(r));
+        }
+    }
+
+    /** Sends the request: one message, or one per {@code recipients} entry. Releases the attachments in any case. */
+    List<Sent> send(MessageRequest m, ApiKey key, Origin origin) throws ApiProblem {
+        try {
+            checkRequest(m, key);
+            List<Sent> sent = new ArrayList<>();
+            if (m.recipients().isEmpty()) {
+                sent.add(sendOne(m, key, origin, m.to(), m.template() == null ? Map.of() : m.template().model(),
+                        List.of()));
+            } else {
+                for (Personal p : m.recipients()) {
+                    Map<String, Object> model = new LinkedHashMap<>(m.template() == null ? Map.of() : m.template().model());
+                    model.putAll(p.model());
+                    sent.add(sendOne(m, key, origin, List.of(p.email()), model, p.headers()));
+                }
+            }
+            return sent;
+        } finally {
+            m.discard();
+        }
+    }
+
+    private void checkRequest(MessageRequest m, ApiKey key) throws ApiProblem {
+        if (m.from() == null) {
+            throw ApiProblem.unprocessable("missing-sender", "The message has no sender",
+                    "from is required", List.of(new ApiProblem.FieldError("from", "is required")), "5.5.1");
+        }
+        boolean anyRecipient = !m.to().isEmpty() || !m.cc().isEmpty() || !m.bcc().isEmpty() || !m.recipients().isEmpty()
+                || (m.envelope() != null && !m.envelope().rcptTo().isEmpty());
+        if (!anyRecipient) {
+            throw ApiProblem.unprocessable("no-recipients", "The message has no recipient",
+                    "give to, cc, bcc, recipients or envelope.rcpt_to", List.of(new ApiProblem.FieldError("to",
+                            "has no recipient")), "5.5.1");
+        }
+        if (!m.recipients().isEmpty() && (!m.to().isEmpty() || !m.cc().isEmpty() || !m.bcc().isEmpty())) {
+            throw ApiProblem.unprocessable("recipients-conflict", "recipients and to/cc/bcc exclude each other",
+                    "with recipients each message goes to one recipient; leave to, cc and bcc out",
+                    List.of(new ApiProblem.FieldError("recipients", "cannot be combined with to, cc or bcc")), "5.5.1");
+        }
+        if (m.text() == null && m.html() == null && m.template() == null) {
+            throw ApiProblem.unprocessable("empty-message", "The message has no body",
+                    "give text, html or a template", List.of(new ApiProblem.FieldError("text", "is required unless"
+                            + " html or template is given")), "5.6.0");
+        }
+        if (m.route() != null && !key.mayRoute()) {
+            throw new ApiProblem(403, "scope-not-allowed", "The key may not do this", "API key " + key.name()
+                    + " may not choose a route", List.of(new ApiProblem.FieldError("route", "not allowed for this key")),
+                    "5.7.1", 0);
+        }
+        if (m.sendAt() != null && !key.maySchedule()) {
+            throw new ApiProblem(403, "scope-not-allowed", "The key may not do this", "API key " + key.name()
+                    + " may not schedule delivery", List.of(new ApiProblem.FieldError("send_at",
+                            "not allowed for this key")), "5.7.1", 0);
+        }
+    }
+
+    private Sent sendOne(MessageRequest m, ApiKey key, Origin origin, List<Address> to, Map<String, Object> model,
+            List<Header> extraHeaders) throws ApiProblem {
+        String subject = m.subject();
+        String text = m.text();
+        String html = m.html();
+        if (m.template() != null) {
+            Templates.Rendered r = templates.render(m.template().id(), model);
+            subject = r.subject() != null ? r.subject().strip() : subject;
+            text = r.text() != null ? r.text() : text;
+            html = r.html() != null ? r.html() : html;
+            if (subject != null && (subject.indexOf('\n') >= 0 || subject.indexOf('\r') >= 0)) {
+                subject = subject.replaceAll("[\\r\\n]+", " ");
+            }
+        }
+        MailAddress sender = m.envelope() != null && (m.envelope().mailFrom() != null || m.envelope().nullSender())
+                ? m.envelope().mailFrom() : m.from().email();
+        if (!key.maySendAs(m.from().email()) || !key.maySendAs(sender)) {
+            MailAddress wrong = key.maySendAs(m.from().email()) ? sender : m.from().email();
+            throw new ApiProblem(403, "sender-not-allowed", "The sender is not allowed", "<" + wrong
+                    + "> is not an address API key " + key.name() + " may send as",
+                    List.of(new ApiProblem.FieldError(wrong == sender && m.envelope() != null ? "envelope.mail_from"
+                            : "from", "not allowed for this key")), "5.7.1", 0);
+        }
+        List<Recipient> rcpts = recipients(m, to);
+        EnvelopeCheck check = acceptance.checkEnvelope(origin, sender, rcpts);
+        if (check.senderRefusal() != null) {
+            throw Problems.fromReply(check.senderRefusal(), "from");
+        }
+        if (check.accepted().isEmpty()) {
+            ApiProblem p = Problems.fromReply(check.refused().values().iterator().next(), null);
+            List<ApiProblem.FieldError> errors = new ArrayList<>();
+            check.refused().forEach((r, reply) -> errors.add(new ApiProblem.FieldError(r.address().toString(),
+                    reply.toWire().strip())));
+            throw new ApiProblem(p.status, p.type, p.title, "no recipient can be used: " + p.detail(), errors,
+                    p.enhancedStatus, p.retryAfter);
+        }
+        BuiltMessage built;
+        try {
+            built = MimeBuilder.build(m, subject, text, html, to, extraHeaders, spoolDirectory, spoolThreshold);
+        } catch (MessagingException | IOException e) {
+            throw ApiProblem.unprocessable("build-failed", "The message could not be built", e.getMessage(), List.of(),
+                    "5.6.0");
+        }
+        long limit = key.maxSize() > 0 ? Math.min(key.maxSize(), acceptance.settings().maxMessageSize())
+                : acceptance.settings().maxMessageSize();
+        if (built.content().size() > limit) {
+            built.content().close();
+            throw new ApiProblem(413, "message-too-big", "The message is too big", "the message has "
+                    + built.content().size() + " octets, more than the " + limit + " allowed", List.of(), "5.3.4", 0);
+        }
+        Map<MailAddress, SmtpReply> rejected = new LinkedHashMap<>();
+        check.refused().forEach((r, reply) -> rejected.put(r.address(), reply));
+        List<MailAddress> accepted = check.accepted().stream().map(Recipient::address).toList();
+        if (m.sandbox()) {
+            String preview = preview(built);
+            built.content().close();
+            return new Sent(null, null, clock.instant(), accepted, rejected, preview);
+        }
+        Decision d = acceptance.accept(new Submission(origin, sender, check.accepted(),
+                m.dsn() == null ? null : m.dsn().ret(), m.dsn() == null ? null : m.dsn().envid(), BodyType.SEVEN_BIT,
+                built.smtputf8(), built.content(), built.headers(), annotations(m), m.sendAt()));
+        if (!d.isAccepted()) {
+            throw Problems.fromReply(d.reply(), null);
+        }
+        return new Sent(d.queueId(), d.messageId(), clock.instant(), accepted, rejected, null);
+    }
+
+    /** The envelope recipients: {@code envelope.rcpt_to}, else the header recipients (Bcc only here). */
+    private static List<Recipient> recipients(MessageRequest m, List<Address> to) {
+        Set<DsnNotify> notify = m.dsn() == null ? Set.of() : m.dsn().notifyOn();
+        List<MailAddress> addresses = new ArrayList<>();
+        if (m.envelope() != null && !m.envelope().rcptTo().isEmpty()) {
+            addresses.addAll(m.envelope().rcptTo());
+        } else {
+            to.forEach(a -> addresses.add(a.email()));
+            if (m.recipients().isEmpty()) {
+                m.cc().forEach(a -> addresses.add(a.email()));
+                m.bcc().forEach(a -> addresses.add(a.email()));
+            }
+        }
+        return addresses.stream().map(a -> new Recipient(a, notify, null)).toList();
+    }
+
+    /** Message properties the routes see: tags, metadata, route. Their names are the hub's, never the client's. */
+    private static Map<String, String> annotations(MessageRequest m) {
+        Map<String, String> a = new LinkedHashMap<>();
+        if (!m.tags().isEmpty()) {
+            a.put("MailhubTags", String.join(",", m.tags()));
+        }
+        if (!m.metadata().isEmpty()) {
+            a.put("MailhubMetadata", JsonText.object(m.metadata()));
+        }
+        if (m.route() != null) {
+            a.put("MailhubRoute", m.route());
+        }
+        return a;
+    }
+
+    /** The built message as text, for a sandbox answer (the first MiB). */
+    private static String preview(BuiltMessage built) {
+        try (InputStream in = built.content().openStream()) {
+            byte[] b = in.readNBytes(PREVIEW_LIMIT);
+            return new String(b, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            return "";
+        }
+    }
+}

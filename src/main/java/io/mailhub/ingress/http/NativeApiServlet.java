@@ -1,0 +1,457 @@
+package io.mailhub.ingress.http;
+
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.JsonParseException;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import io.mailhub.acceptance.Decision;
+import io.mailhub.acceptance.EnvelopeCheck;
+import io.mailhub.acceptance.Origin;
+import io.mailhub.acceptance.Submission;
+import io.mailhub.auth.ApiKey;
+import io.mailhub.cleanup.HeaderFieldFilter;
+import io.mailhub.delivery.DeliveryEvents;
+import io.mailhub.dkim.MessageHeader;
+import io.mailhub.model.BodyType;
+import io.mailhub.model.MailAddress;
+import io.mailhub.model.MessageContent;
+import io.mailhub.model.Recipient;
+import io.mailhub.model.SmtpPath;
+import io.mailhub.model.SmtpReply;
+import io.mailhub.model.SyntaxException;
+import io.mailhub.queue.MailQueueAdmin;
+import jakarta.mail.internet.AddressException;
+import jakarta.mail.internet.InternetAddress;
+import jakarta.servlet.http.HttpServlet;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The native API under {@code /api/v1}: {@code POST /messages} (JSON), {@code POST /messages/batch} (up to 500,
+ * results in request order), {@code POST /messages/raw} ({@code message/rfc822}, envelope in {@code Mail-From} and
+ * {@code Rcpt-To}), {@code GET /messages/{id}} (where it is). 202 only once the message is on the broker's disk.
+ */
+final class NativeApiServlet extends HttpServlet {
+
+    private static final long serialVersionUID = 1L;
+    private static final Logger LOG = LoggerFactory.getLogger("io.mailhub.ingress");
+    static final int BATCH_LIMIT = 500;
+
+    private final transient ApiDoor door;
+
+    NativeApiServlet(ApiDoor door) {
+        this.door = door;
+    }
+
+    /** What an endpoint does once the request is authenticated; it writes the answer itself. */
+    private interface Action {
+        void run(ApiKey key) throws ApiProblem, IOException;
+    }
+
+    private void handle(HttpServletRequest req, HttpServletResponse resp, Action action) throws IOException {
+        try {
+            ApiKey key = door.auth.authenticate(req);
+            action.run(key);
+        } catch (ApiProblem p) {
+            if (!resp.isCommitted()) {
+                ApiResponses.problem(resp, p, req.getRequestURI());
+            }
+        } catch (LimitedInputStream.TooLarge e) {
+            ApiResponses.problem(resp, LimitedInputStream.tooLarge(e.limit), req.getRequestURI());
+        } catch (RuntimeException e) {
+            LOG.error("{} {} failed", req.getMethod(), req.getRequestURI(), e);
+            if (!resp.isCommitted()) {
+                ApiResponses.problem(resp, new ApiProblem(500, "internal-error", "The hub failed", e.toString(),
+                        List.of(), "4.3.0", 0), req.getRequestURI());
+            }
+        }
+    }
+
+    @Override
+    protected void doPost(HttpServletRequest req, HttpServletResponse resp) throws IOException {
+        String path = req.getPathInfo() == null ? "" : req.getPathInfo();
+        switch (path) {
+            case "/messages" -> handle(req, resp, key -> single(req, resp, key));
+            case "/messages/batch" -> handle(req, resp, key -> batch(req, resp, key));
+            case "/messages/raw" -> handle(req, resp, key -> raw(req, resp, key));
+            default -> notFound(req, resp);
+        }
+    }
+
+    @Override
+    protected void doGet(HttpServletRequest req, HttpServletResponse resp) throws IOException {
+        String path = req.getPathInfo() == null ? "" : req.getPathInfo();
+        if (path.startsWith("/messages/") && path.indexOf('/', 10) < 0 && path.length() > 10) {
+            handle(req, resp, key -> status(resp, key, path.substring(10)));
+        } else {
+            notFound(req, resp);
+        }
+    }
+
+    private static void notFound(HttpServletRequest req, HttpServletResponse resp) throws IOException {
+        ApiResponses.problem(resp, new ApiProblem(404, "not-found", "No such resource", req.getMethod() + " "
+                + req.getRequestURI() + " is not part of the API", List.of(), "5.5.1", 0), req.getRequestURI());
+    }
+
+    static void requireJson(HttpServletRequest req) throws ApiProblem {
+        String type = req.getContentType();
+        if (type == null || !type.toLowerCase(Locale.ROOT).startsWith("application/json")) {
+            throw new ApiProblem(415, "unsupported-media-type", "The body must be JSON", "Content-Type must be"
+                    + " application/json, not " + type, List.of(), "5.6.0", 0);
+        }
+    }
+
+    private void single(HttpServletRequest req, HttpServletResponse resp, ApiKey key) throws ApiProblem, IOException {
+        requireJson(req);
+        door.sender.checkReady(Math.max(0, req.getContentLengthLong()));
+        MessageRequest m = MessageJson.parse(limited(req), door.spoolDirectory);
+        door.takeRate(key, Math.max(1, m.recipients().size()), resp);
+        List<ApiSender.Sent> sent = door.sender.send(m, key, door.origin(req, key));
+        boolean sandbox = m.sandbox();
+        if (sent.size() == 1 && m.recipients().isEmpty()) {
+            if (!sandbox) {
+                resp.setHeader("Location", req.getContextPath() + "/api/v1/messages/" + sent.get(0).queueId());
+            }
+            try (JsonGenerator g = ApiResponses.json(resp, sandbox ? 200 : 202, "application/json")) {
+                ApiResponses.writeSent(g, sent.get(0));
+            }
+            return;
+        }
+        try (JsonGenerator g = ApiResponses.json(resp, sandbox ? 200 : 202, "application/json")) {
+            g.writeStartObject();
+            g.writeArrayFieldStart("messages");
+            for (ApiSender.Sent s : sent) {
+                ApiResponses.writeSent(g, s);
+            }
+            g.writeEndArray();
+            g.writeEndObject();
+        }
+    }
+
+    /** The request body, cut off (413) once it is larger than any message could be as JSON. */
+    private InputStream limited(HttpServletRequest req) throws IOException, ApiProblem {
+        long limit = door.maxMessageSize * 4 / 3 + 4 * 1024 * 1024; // base64 plus the JSON around it
+        if (req.getContentLengthLong() > limit) {
+            throw LimitedInputStream.tooLarge(limit);
+        }
+        return new LimitedInputStream(req.getInputStream(), limit);
+    }
+
+    private void batch(HttpServletRequest req, HttpServletResponse resp, ApiKey key) throws ApiProblem, IOException {
+        requireJson(req);
+        door.sender.checkReady(0);
+        List<Object> items = new ArrayList<>(); // a MessageRequest, or the ApiProblem of an item that did not parse
+        try (JsonParser p = MessageJson.JSON.createParser(limitedBatch(req))) {
+            if (p.nextToken() != JsonToken.START_OBJECT || p.nextToken() != JsonToken.FIELD_NAME
+                    || !"messages".equals(p.currentName()) || p.nextToken() != JsonToken.START_ARRAY) {
+                throw ApiProblem.invalid("the body must be {\"messages\": [message, ...]}", List.of());
+            }
+            int i = 0;
+            while (p.nextToken() != JsonToken.END_ARRAY) {
+                if (i == BATCH_LIMIT) {
+                    discard(items);
+                    throw ApiProblem.unprocessable("batch-too-large", "The batch is too large", "a batch holds at most "
+                            + BATCH_LIMIT + " messages", List.of(), "5.5.3");
+                }
+                if (p.currentToken() != JsonToken.START_OBJECT) {
+                    items.add(ApiProblem.invalid("messages[" + i + "]", "must be a message object"));
+                    p.skipChildren();
+                } else {
+                    try {
+                        items.add(MessageJson.parseObject(p, "messages[" + i + "].", door.spoolDirectory));
+                    } catch (ApiProblem e) {
+                        items.add(e);
+                    }
+                }
+                i++;
+            }
+            if (p.nextToken() != JsonToken.END_OBJECT) {
+                discard(items);
+                throw ApiProblem.invalid("the body must be {\"messages\": [...]} and nothing else", List.of());
+            }
+        } catch (JsonParseException e) {
+            discard(items);
+            throw ApiProblem.invalid("the body is not valid JSON: " + e.getOriginalMessage(), List.of());
+        }
+        try (JsonGenerator g = ApiResponses.json(resp, 200, "application/json")) {
+            g.writeStartObject();
+            g.writeArrayFieldStart("results");
+            for (Object item : items) {
+                g.writeStartObject();
+                if (item instanceof ApiProblem problem) {
+                    g.writeNumberField("status", problem.status);
+                    g.writeFieldName("error");
+                    ApiResponses.writeProblem(g, problem, null);
+                } else {
+                    MessageRequest m = (MessageRequest) item;
+                    try {
+                        door.takeRate(key, Math.max(1, m.recipients().size()), resp);
+                        List<ApiSender.Sent> sent = door.sender.send(m, key, door.origin(req, key));
+                        g.writeNumberField("status", m.sandbox() ? 200 : 202);
+                        g.writeArrayFieldStart("messages");
+                        for (ApiSender.Sent s : sent) {
+                            ApiResponses.writeSent(g, s);
+                        }
+                        g.writeEndArray();
+                    } catch (ApiProblem problem) {
+                        m.discard();
+                        g.writeNumberField("status", problem.status);
+                        g.writeFieldName("error");
+                        ApiResponses.writeProblem(g, problem, null);
+                    }
+                }
+                g.writeEndObject();
+            }
+            g.writeEndArray();
+            g.writeEndObject();
+        }
+    }
+
+    private InputStream limitedBatch(HttpServletRequest req) throws IOException {
+        long limit = (door.maxMessageSize * 4 / 3 + 4 * 1024 * 1024) * 4L;
+        return new LimitedInputStream(req.getInputStream(), limit);
+    }
+
+    private static void discard(List<Object> items) {
+        for (Object o : items) {
+            if (o instanceof MessageRequest m) {
+                m.discard();
+            }
+        }
+    }
+
+    private void raw(HttpServletRequest req, HttpServletResponse resp, ApiKey key) throws ApiProblem, IOException {
+        String type = req.getContentType();
+        if (type == null || !type.toLowerCase(Locale.ROOT).startsWith("message/rfc822")) {
+            throw new ApiProblem(415, "unsupported-media-type", "The body must be a message", "Content-Type must be"
+                    + " message/rfc822, not " + type, List.of(), "5.6.0", 0);
+        }
+        long limit = key.maxSize() > 0 ? Math.min(key.maxSize(), door.maxMessageSize) : door.maxMessageSize;
+        door.sender.checkReady(Math.max(0, req.getContentLengthLong()));
+        RawMessage.Read read = RawMessage.read(req.getInputStream(), door.spoolDirectory, door.spoolThreshold, limit,
+                door.maxLineLength);
+        MessageContent content = read.content();
+        try {
+            door.takeRate(key, 1, resp);
+            Map<String, List<String>> fields = headerAddresses(content);
+            MailAddress sender = mailFrom(req, fields);
+            List<Recipient> rcpts = rcptTo(req, fields);
+            if (rcpts.isEmpty()) {
+                throw ApiProblem.unprocessable("no-recipients", "The message has no recipient", "give Rcpt-To request"
+                        + " headers, or To, Cc or Bcc header fields", List.of(), "5.5.1");
+            }
+            if (!key.maySendAs(sender)) {
+                throw new ApiProblem(403, "sender-not-allowed", "The sender is not allowed", "<" + sender
+                        + "> is not an address API key " + key.name() + " may send as", List.of(), "5.7.1", 0);
+            }
+            Origin origin = door.origin(req, key);
+            EnvelopeCheck check = door.sender == null ? null
+                    : acceptanceCheck(origin, sender, rcpts);
+            MessageContent withoutBcc = fields.containsKey("bcc")
+                    ? HeaderFieldFilter.without(content, f -> f.regionMatches(true, 0, "Bcc:", 0, 4)) : content;
+            Decision d = door.sender.acceptance().accept(new Submission(origin, sender, check.accepted(), null, null,
+                    BodyType.EIGHT_BIT_MIME, false, withoutBcc, read.headers(), Map.of(), null));
+            content = null; // closed by the acceptance stage
+            if (!d.isAccepted()) {
+                throw Problems.fromReply(d.reply(), null);
+            }
+            Map<MailAddress, SmtpReply> rejected = new LinkedHashMap<>();
+            check.refused().forEach((r, reply) -> rejected.put(r.address(), reply));
+            resp.setHeader("Location", req.getContextPath() + "/api/v1/messages/" + d.queueId());
+            try (JsonGenerator g = ApiResponses.json(resp, 202, "application/json")) {
+                ApiResponses.writeSent(g, new ApiSender.Sent(d.queueId(), d.messageId(), door.clock.instant(),
+                        check.accepted().stream().map(Recipient::address).toList(), rejected, null));
+            }
+        } finally {
+            if (content != null) {
+                content.close();
+            }
+        }
+    }
+
+    private EnvelopeCheck acceptanceCheck(Origin origin, MailAddress sender, List<Recipient> rcpts) throws ApiProblem {
+        EnvelopeCheck check = door.sender.acceptance().checkEnvelope(origin, sender, rcpts);
+        if (check.senderRefusal() != null) {
+            throw Problems.fromReply(check.senderRefusal(), "Mail-From");
+        }
+        if (check.accepted().isEmpty()) {
+            List<ApiProblem.FieldError> errors = new ArrayList<>();
+            check.refused().forEach((r, reply) -> errors.add(new ApiProblem.FieldError(r.address().toString(),
+                    reply.toWire().strip())));
+            ApiProblem p = Problems.fromReply(check.refused().values().iterator().next(), null);
+            throw new ApiProblem(p.status, p.type, p.title, "no recipient can be used", errors, p.enhancedStatus,
+                    p.retryAfter);
+        }
+        return check;
+    }
+
+    /** The addresses of From, Sender, To, Cc and Bcc in the message's header, by lower-case field name. */
+    private static Map<String, List<String>> headerAddresses(MessageContent content) throws IOException {
+        List<String> fields = new ArrayList<>();
+        try (InputStream in = content.openStream()) {
+            MessageHeader.read(in, fields);
+        }
+        Map<String, List<String>> byName = new LinkedHashMap<>();
+        for (String f : fields) {
+            int colon = f.indexOf(':');
+            if (colon <= 0) {
+                continue;
+            }
+            String name = f.substring(0, colon).strip().toLowerCase(Locale.ROOT);
+            if (!List.of("from", "sender", "to", "cc", "bcc").contains(name)) {
+                continue;
+            }
+            try {
+                for (InternetAddress a : InternetAddress.parseHeader(f.substring(colon + 1).strip(), false)) {
+                    byName.computeIfAbsent(name, k -> new ArrayList<>()).add(a.getAddress());
+                }
+            } catch (AddressException e) {
+                byName.computeIfAbsent(name, k -> new ArrayList<>()); // present but unusable
+            }
+        }
+        return byName;
+    }
+
+    private static MailAddress mailFrom(HttpServletRequest req, Map<String, List<String>> fields) throws ApiProblem {
+        String given = req.getHeader("Mail-From");
+        if (given != null) {
+            String v = given.strip();
+            if (v.equals("<>") || v.isEmpty()) {
+                return null;
+            }
+            return address(v.startsWith("<") && v.endsWith(">") ? v.substring(1, v.length() - 1) : v, "Mail-From");
+        }
+        List<String> from = fields.getOrDefault("sender", fields.getOrDefault("from", List.of()));
+        if (from.isEmpty()) {
+            throw ApiProblem.unprocessable("missing-sender", "The message has no sender", "give a Mail-From request"
+                    + " header, or a From header field", List.of(), "5.5.1");
+        }
+        return address(from.get(0), "From");
+    }
+
+    private static List<Recipient> rcptTo(HttpServletRequest req, Map<String, List<String>> fields) throws ApiProblem {
+        List<String> given = new ArrayList<>();
+        for (String h : Collections.list(req.getHeaders("Rcpt-To"))) {
+            for (String part : MessageJson.splitAddressList(h)) {
+                given.add(part.startsWith("<") && part.endsWith(">") ? part.substring(1, part.length() - 1) : part);
+            }
+        }
+        if (given.isEmpty()) {
+            for (String name : List.of("to", "cc", "bcc")) {
+                given.addAll(fields.getOrDefault(name, List.of()));
+            }
+        }
+        List<Recipient> list = new ArrayList<>();
+        for (String g : given) {
+            list.add(Recipient.of(address(g, "Rcpt-To")));
+        }
+        return list;
+    }
+
+    private static MailAddress address(String text, String field) throws ApiProblem {
+        try {
+            return SmtpPath.mailbox(text, true);
+        } catch (SyntaxException e) {
+            throw ApiProblem.unprocessable("invalid-address", "An address is not valid", "'" + text + "' in " + field
+                    + " is not an email address", List.of(new ApiProblem.FieldError(field, e.getMessage())), "5.1.3");
+        }
+    }
+
+    private void status(HttpServletResponse resp, ApiKey key, String id) throws ApiProblem, IOException {
+        if (!id.matches("[0-9A-Z]{1,32}")) {
+            throw new ApiProblem(404, "not-found", "No such message", "'" + id + "' is not a message id", List.of(),
+                    "5.5.1", 0);
+        }
+        List<MailQueueAdmin.Found> queued;
+        try {
+            queued = door.queues == null ? List.of() : door.queues.find(id);
+        } catch (Exception e) {
+            throw new ApiProblem(503, "queue-unavailable", "The queue cannot be read now", e.toString(), List.of(),
+                    "4.3.0", 30);
+        }
+        List<DeliveryEvents.Event> events = door.events == null ? List.of() : door.events.find(id);
+        boolean mine = queued.stream().allMatch(f -> key.name().equals(f.principal()))
+                && events.stream().allMatch(e -> key.name().equals(e.principal()));
+        if ((queued.isEmpty() && events.isEmpty()) || !mine) {
+            throw new ApiProblem(404, "not-found", "No such message", "no message " + id + " of API key " + key.name()
+                    + " is queued or in the delivery log", List.of(), "5.5.1", 0);
+        }
+        try (JsonGenerator g = ApiResponses.json(resp, 200, "application/json")) {
+            g.writeStartObject();
+            g.writeStringField("id", id);
+            g.writeStringField("state", state(queued, events));
+            g.writeArrayFieldStart("queued");
+            for (MailQueueAdmin.Found f : queued) {
+                g.writeStartObject();
+                g.writeStringField("queue", f.queue());
+                g.writeStringField("state", f.state());
+                g.writeNumberField("attempts", f.attempt());
+                if (f.nextAttempt() != null) {
+                    g.writeStringField("next_attempt", f.nextAttempt().toString());
+                }
+                g.writeArrayFieldStart("recipients");
+                for (String r : f.recipients()) {
+                    g.writeString(r);
+                }
+                g.writeEndArray();
+                g.writeEndObject();
+            }
+            g.writeEndArray();
+            g.writeArrayFieldStart("events");
+            for (DeliveryEvents.Event e : events) {
+                g.writeStartObject();
+                g.writeStringField("time", e.time().toString());
+                g.writeStringField("event", e.event());
+                g.writeStringField("recipient", e.recipient());
+                g.writeStringField("status", e.status());
+                g.writeStringField("reply", e.reply());
+                if (e.remoteMta() != null) {
+                    g.writeStringField("remote_mta", e.remoteMta());
+                }
+                g.writeNumberField("attempt", e.attempt());
+                g.writeEndObject();
+            }
+            g.writeEndArray();
+            g.writeEndObject();
+        }
+    }
+
+    /** One word for where the message is: queued, deferred, held, dead, delivered, failed or partly delivered. */
+    static String state(List<MailQueueAdmin.Found> queued, List<DeliveryEvents.Event> events) {
+        for (MailQueueAdmin.Found f : queued) {
+            switch (f.queue()) {
+                case "mail.hold" -> {
+                    return "held";
+                }
+                case "mail.dead" -> {
+                    return "dead";
+                }
+                case "mail.outbound" -> {
+                    return "deferred";
+                }
+                default -> {
+                    // keep looking: mail.incoming or mail.bounce
+                }
+            }
+        }
+        if (!queued.isEmpty()) {
+            return queued.stream().anyMatch(f -> f.queue().equals("mail.incoming")) ? "queued" : "failed";
+        }
+        Map<String, String> last = new LinkedHashMap<>();
+        events.forEach(e -> last.put(e.recipient(), e.event()));
+        boolean anyDelivered = last.containsValue("delivered");
+        boolean anyFailed = last.containsValue("failed");
+        return anyDelivered && anyFailed ? "partly delivered" : anyDelivered ? "delivered" : anyFailed ? "failed"
+                : "deferred";
+    }
+}
