@@ -58,6 +58,10 @@ public final class ApiDoor {
     /** Registers the native API and the provider aliases, and the problem type descriptions. */
     public void serveOn(HttpListener http) {
         http.serve("/api/v1/*", new NativeApiServlet(this));
+        PostmarkServlet postmark = new PostmarkServlet(this);
+        http.serve("/email", postmark);
+        http.serve("/email/*", postmark);
+        http.serveMultipart("/v3/*", new V3Servlet(this), maxMessageSize * 2 + 1024 * 1024);
         http.serve(ApiResponses.PROBLEM_BASE + "*", new ProblemTypesServlet());
     }
 

@@ -89,7 +89,43 @@ final class ApiSender {
         }
     }
 
+    /**
+     * Builds the request's messages without any key and sends none (Postmark's test token): the request's own checks,
+     * templates and MIME building, not the sender rules or the policy.
+     */
+    List<Sent> test(MessageRequest m) throws ApiProblem {
+        try {
+            checkBody(m);
+            List<Sent> out = new ArrayList<>();
+            List<List<Address>> messages = m.recipients().isEmpty() ? List.of(m.to())
+                    : m.recipients().stream().map(p -> List.of(p.email())).toList();
+            for (List<Address> to : messages) {
+                Templates.Rendered r = m.template() == null ? new Templates.Rendered(m.subject(), m.text(), m.html())
+                        : templates.render(m.template().id(), m.template().model());
+                BuiltMessage built = MimeBuilder.build(m, r.subject() != null ? r.subject() : m.subject(),
+                        r.text() != null ? r.text() : m.text(), r.html() != null ? r.html() : m.html(), to, List.of(),
+                        spoolDirectory, spoolThreshold);
+                String preview = preview(built);
+                built.content().close();
+                out.add(new Sent(null, null, clock.instant(), recipients(m, to).stream().map(Recipient::address)
+                        .toList(), Map.of(), preview));
+            }
+            return out;
+        } catch (MessagingException | IOException e) {
+            throw ApiProblem.unprocessable("build-failed", "The message could not be built", e.getMessage(), List.of(),
+                    "5.6.0");
+        } finally {
+            m.discard();
+        }
+    }
+
     private void checkRequest(MessageRequest m, ApiKey key) throws ApiProblem {
+        checkBody(m);
+        checkScopes(m, key);
+    }
+
+    /** What a request needs whoever sends it: a sender, a recipient, a body; recipients or to/cc/bcc, not both. */
+    private static void checkBody(MessageRequest m) throws ApiProblem {
         if (m.from() == null) {
             throw ApiProblem.unprocessable("missing-sender", "The message has no sender",
                     "from is required", List.of(new ApiProblem.FieldError("from", "is required")), "5.5.1");
@@ -111,6 +147,9 @@ final class ApiSender {
                     "give text, html or a template", List.of(new ApiProblem.FieldError("text", "is required unless"
                             + " html or template is given")), "5.6.0");
         }
+    }
+
+    private static void checkScopes(MessageRequest m, ApiKey key) throws ApiProblem {
         if (m.route() != null && !key.mayRoute()) {
             throw new ApiProblem(403, "scope-not-allowed", "The key may not do this", "API key " + key.name()
                     + " may not choose a route", List.of(new ApiProblem.FieldError("route", "not allowed for this key")),

@@ -241,6 +241,14 @@ final class MessageJson {
         return null;
     }
 
+    /** One address in text ({@code Name <a@b>} or {@code a@b}); a problem goes to {@code errors}. */
+    static Address address(String text, String field, List<ApiProblem.FieldError> errors) {
+        MessageJson j = new MessageJson(null);
+        Address a = j.addressText(text, field);
+        errors.addAll(j.errors);
+        return a;
+    }
+
     /** Parses {@code Name <a@b>} or {@code a@b}; an RFC 5322 quoted display name loses its quotes. */
     Address addressText(String text, String field) {
         String t = text.strip();

@@ -236,134 +236,16 @@ final class NativeApiServlet extends HttpServlet {
             throw new ApiProblem(415, "unsupported-media-type", "The body must be a message", "Content-Type must be"
                     + " message/rfc822, not " + type, List.of(), "5.6.0", 0);
         }
-        long limit = key.maxSize() > 0 ? Math.min(key.maxSize(), door.maxMessageSize) : door.maxMessageSize;
-        door.sender.checkReady(Math.max(0, req.getContentLengthLong()));
-        RawMessage.Read read = RawMessage.read(req.getInputStream(), door.spoolDirectory, door.spoolThreshold, limit,
-                door.maxLineLength);
-        MessageContent content = read.content();
-        try {
-            door.takeRate(key, 1, resp);
-            Map<String, List<String>> fields = headerAddresses(content);
-            MailAddress sender = mailFrom(req, fields);
-            List<Recipient> rcpts = rcptTo(req, fields);
-            if (rcpts.isEmpty()) {
-                throw ApiProblem.unprocessable("no-recipients", "The message has no recipient", "give Rcpt-To request"
-                        + " headers, or To, Cc or Bcc header fields", List.of(), "5.5.1");
-            }
-            if (!key.maySendAs(sender)) {
-                throw new ApiProblem(403, "sender-not-allowed", "The sender is not allowed", "<" + sender
-                        + "> is not an address API key " + key.name() + " may send as", List.of(), "5.7.1", 0);
-            }
-            Origin origin = door.origin(req, key);
-            EnvelopeCheck check = door.sender == null ? null
-                    : acceptanceCheck(origin, sender, rcpts);
-            MessageContent withoutBcc = fields.containsKey("bcc")
-                    ? HeaderFieldFilter.without(content, f -> f.regionMatches(true, 0, "Bcc:", 0, 4)) : content;
-            Decision d = door.sender.acceptance().accept(new Submission(origin, sender, check.accepted(), null, null,
-                    BodyType.EIGHT_BIT_MIME, false, withoutBcc, read.headers(), Map.of(), null));
-            content = null; // closed by the acceptance stage
-            if (!d.isAccepted()) {
-                throw Problems.fromReply(d.reply(), null);
-            }
-            Map<MailAddress, SmtpReply> rejected = new LinkedHashMap<>();
-            check.refused().forEach((r, reply) -> rejected.put(r.address(), reply));
-            resp.setHeader("Location", req.getContextPath() + "/api/v1/messages/" + d.queueId());
-            try (JsonGenerator g = ApiResponses.json(resp, 202, "application/json")) {
-                ApiResponses.writeSent(g, new ApiSender.Sent(d.queueId(), d.messageId(), door.clock.instant(),
-                        check.accepted().stream().map(Recipient::address).toList(), rejected, null));
-            }
-        } finally {
-            if (content != null) {
-                content.close();
-            }
-        }
-    }
-
-    private EnvelopeCheck acceptanceCheck(Origin origin, MailAddress sender, List<Recipient> rcpts) throws ApiProblem {
-        EnvelopeCheck check = door.sender.acceptance().checkEnvelope(origin, sender, rcpts);
-        if (check.senderRefusal() != null) {
-            throw Problems.fromReply(check.senderRefusal(), "Mail-From");
-        }
-        if (check.accepted().isEmpty()) {
-            List<ApiProblem.FieldError> errors = new ArrayList<>();
-            check.refused().forEach((r, reply) -> errors.add(new ApiProblem.FieldError(r.address().toString(),
-                    reply.toWire().strip())));
-            ApiProblem p = Problems.fromReply(check.refused().values().iterator().next(), null);
-            throw new ApiProblem(p.status, p.type, p.title, "no recipient can be used", errors, p.enhancedStatus,
-                    p.retryAfter);
-        }
-        return check;
-    }
-
-    /** The addresses of From, Sender, To, Cc and Bcc in the message's header, by lower-case field name. */
-    private static Map<String, List<String>> headerAddresses(MessageContent content) throws IOException {
-        List<String> fields = new ArrayList<>();
-        try (InputStream in = content.openStream()) {
-            MessageHeader.read(in, fields);
-        }
-        Map<String, List<String>> byName = new LinkedHashMap<>();
-        for (String f : fields) {
-            int colon = f.indexOf(':');
-            if (colon <= 0) {
-                continue;
-            }
-            String name = f.substring(0, colon).strip().toLowerCase(Locale.ROOT);
-            if (!List.of("from", "sender", "to", "cc", "bcc").contains(name)) {
-                continue;
-            }
-            try {
-                for (InternetAddress a : InternetAddress.parseHeader(f.substring(colon + 1).strip(), false)) {
-                    byName.computeIfAbsent(name, k -> new ArrayList<>()).add(a.getAddress());
-                }
-            } catch (AddressException e) {
-                byName.computeIfAbsent(name, k -> new ArrayList<>()); // present but unusable
-            }
-        }
-        return byName;
-    }
-
-    private static MailAddress mailFrom(HttpServletRequest req, Map<String, List<String>> fields) throws ApiProblem {
-        String given = req.getHeader("Mail-From");
-        if (given != null) {
-            String v = given.strip();
-            if (v.equals("<>") || v.isEmpty()) {
-                return null;
-            }
-            return address(v.startsWith("<") && v.endsWith(">") ? v.substring(1, v.length() - 1) : v, "Mail-From");
-        }
-        List<String> from = fields.getOrDefault("sender", fields.getOrDefault("from", List.of()));
-        if (from.isEmpty()) {
-            throw ApiProblem.unprocessable("missing-sender", "The message has no sender", "give a Mail-From request"
-                    + " header, or a From header field", List.of(), "5.5.1");
-        }
-        return address(from.get(0), "From");
-    }
-
-    private static List<Recipient> rcptTo(HttpServletRequest req, Map<String, List<String>> fields) throws ApiProblem {
-        List<String> given = new ArrayList<>();
+        door.takeRate(key, 1, resp);
+        List<String> rcptTo = new ArrayList<>();
         for (String h : Collections.list(req.getHeaders("Rcpt-To"))) {
-            for (String part : MessageJson.splitAddressList(h)) {
-                given.add(part.startsWith("<") && part.endsWith(">") ? part.substring(1, part.length() - 1) : part);
-            }
+            rcptTo.addAll(MessageJson.splitAddressList(h));
         }
-        if (given.isEmpty()) {
-            for (String name : List.of("to", "cc", "bcc")) {
-                given.addAll(fields.getOrDefault(name, List.of()));
-            }
-        }
-        List<Recipient> list = new ArrayList<>();
-        for (String g : given) {
-            list.add(Recipient.of(address(g, "Rcpt-To")));
-        }
-        return list;
-    }
-
-    private static MailAddress address(String text, String field) throws ApiProblem {
-        try {
-            return SmtpPath.mailbox(text, true);
-        } catch (SyntaxException e) {
-            throw ApiProblem.unprocessable("invalid-address", "An address is not valid", "'" + text + "' in " + field
-                    + " is not an email address", List.of(new ApiProblem.FieldError(field, e.getMessage())), "5.1.3");
+        RawSend.Result r = new RawSend(door).send(req, key, req.getInputStream(), req.getHeader("Mail-From"), rcptTo);
+        resp.setHeader("Location", req.getContextPath() + "/api/v1/messages/" + r.queueId());
+        try (JsonGenerator g = ApiResponses.json(resp, 202, "application/json")) {
+            ApiResponses.writeSent(g, new ApiSender.Sent(r.queueId(), r.messageId(), door.clock.instant(), r.accepted(),
+                    r.rejected(), null));
         }
     }
 

@@ -1,0 +1,172 @@
+package io.mailhub.ingress.http;
+
+import io.mailhub.acceptance.Decision;
+import io.mailhub.acceptance.EnvelopeCheck;
+import io.mailhub.acceptance.Origin;
+import io.mailhub.acceptance.Submission;
+import io.mailhub.auth.ApiKey;
+import io.mailhub.cleanup.HeaderFieldFilter;
+import io.mailhub.dkim.MessageHeader;
+import io.mailhub.model.BodyType;
+import io.mailhub.model.MailAddress;
+import io.mailhub.model.MessageContent;
+import io.mailhub.model.Recipient;
+import io.mailhub.model.SmtpPath;
+import io.mailhub.model.SmtpReply;
+import io.mailhub.model.SyntaxException;
+import jakarta.mail.internet.AddressException;
+import jakarta.mail.internet.InternetAddress;
+import jakarta.servlet.http.HttpServletRequest;
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * Sends a message the client wrote itself ({@code POST /api/v1/messages/raw}, Mailgun's {@code messages.mime}): it is
+ * read as it streams (line ends made CRLF, NUL and long lines refused, see {@link RawMessage}); the envelope is what the
+ * client gives, else the header's From (or Sender) and To, Cc and Bcc, Bcc then removed from the message.
+ */
+final class RawSend {
+
+    /** The outcome: the queue id and Message-ID, the recipients taken and those refused. */
+    record Result(String queueId, String messageId, List<MailAddress> accepted, Map<MailAddress, SmtpReply> rejected) {}
+
+    private final ApiDoor door;
+
+    RawSend(ApiDoor door) {
+        this.door = door;
+    }
+
+    /**
+     * @param mailFrom the envelope sender as given ({@code <>} for the null sender), or {@code null}: the header's
+     * @param rcptTo the envelope recipients as given, or empty: the header's
+     */
+    Result send(HttpServletRequest req, ApiKey key, InputStream body, String mailFrom, List<String> rcptTo)
+            throws ApiProblem, IOException {
+        long limit = key.maxSize() > 0 ? Math.min(key.maxSize(), door.maxMessageSize) : door.maxMessageSize;
+        door.sender.checkReady(Math.max(0, req.getContentLengthLong()));
+        RawMessage.Read read = RawMessage.read(body, door.spoolDirectory, door.spoolThreshold, limit,
+                door.maxLineLength);
+        MessageContent content = read.content();
+        try {
+            Map<String, List<String>> fields = headerAddresses(content);
+            MailAddress sender = mailFrom(mailFrom, fields);
+            List<Recipient> rcpts = rcptTo(rcptTo, fields);
+            if (rcpts.isEmpty()) {
+                throw ApiProblem.unprocessable("no-recipients", "The message has no recipient", "give Rcpt-To request"
+                        + " headers, or To, Cc or Bcc header fields", List.of(), "5.5.1");
+            }
+            if (!key.maySendAs(sender)) {
+                throw new ApiProblem(403, "sender-not-allowed", "The sender is not allowed", "<" + sender
+                        + "> is not an address API key " + key.name() + " may send as", List.of(), "5.7.1", 0);
+            }
+            Origin origin = door.origin(req, key);
+            EnvelopeCheck check = check(origin, sender, rcpts);
+            MessageContent withoutBcc = fields.containsKey("bcc")
+                    ? HeaderFieldFilter.without(content, f -> f.regionMatches(true, 0, "Bcc:", 0, 4)) : content;
+            Decision d = door.sender.acceptance().accept(new Submission(origin, sender, check.accepted(), null, null,
+                    BodyType.EIGHT_BIT_MIME, false, withoutBcc, read.headers(), Map.of(), null));
+            content = null; // the acceptance stage has closed it
+            if (!d.isAccepted()) {
+                throw Problems.fromReply(d.reply(), null);
+            }
+            Map<MailAddress, SmtpReply> rejected = new LinkedHashMap<>();
+            check.refused().forEach((r, reply) -> rejected.put(r.address(), reply));
+            return new Result(d.queueId(), d.messageId(), check.accepted().stream().map(Recipient::address).toList(),
+                    rejected);
+        } finally {
+            if (content != null) {
+                content.close();
+            }
+        }
+    }
+
+    private EnvelopeCheck check(Origin origin, MailAddress sender, List<Recipient> rcpts) throws ApiProblem {
+        EnvelopeCheck check = door.sender.acceptance().checkEnvelope(origin, sender, rcpts);
+        if (check.senderRefusal() != null) {
+            throw Problems.fromReply(check.senderRefusal(), "Mail-From");
+        }
+        if (check.accepted().isEmpty()) {
+            List<ApiProblem.FieldError> errors = new ArrayList<>();
+            check.refused().forEach((r, reply) -> errors.add(new ApiProblem.FieldError(r.address().toString(),
+                    reply.toWire().strip())));
+            ApiProblem p = Problems.fromReply(check.refused().values().iterator().next(), null);
+            throw new ApiProblem(p.status, p.type, p.title, "no recipient can be used", errors, p.enhancedStatus,
+                    p.retryAfter);
+        }
+        return check;
+    }
+
+    /** The addresses of From, Sender, To, Cc and Bcc in the message's header, by lower-case field name. */
+    private static Map<String, List<String>> headerAddresses(MessageContent content) throws IOException {
+        List<String> fields = new ArrayList<>();
+        try (InputStream in = content.openStream()) {
+            MessageHeader.read(in, fields);
+        }
+        Map<String, List<String>> byName = new LinkedHashMap<>();
+        for (String f : fields) {
+            int colon = f.indexOf(':');
+            if (colon <= 0) {
+                continue;
+            }
+            String name = f.substring(0, colon).strip().toLowerCase(Locale.ROOT);
+            if (!List.of("from", "sender", "to", "cc", "bcc").contains(name)) {
+                continue;
+            }
+            try {
+                for (InternetAddress a : InternetAddress.parseHeader(f.substring(colon + 1).strip(), false)) {
+                    byName.computeIfAbsent(name, k -> new ArrayList<>()).add(a.getAddress());
+                }
+            } catch (AddressException e) {
+                byName.computeIfAbsent(name, k -> new ArrayList<>()); // present but unusable
+            }
+        }
+        return byName;
+    }
+
+    private static MailAddress mailFrom(String given, Map<String, List<String>> fields) throws ApiProblem {
+        if (given != null) {
+            String v = given.strip();
+            if (v.equals("<>") || v.isEmpty()) {
+                return null;
+            }
+            return address(v.startsWith("<") && v.endsWith(">") ? v.substring(1, v.length() - 1) : v, "Mail-From");
+        }
+        List<String> from = fields.getOrDefault("sender", fields.getOrDefault("from", List.of()));
+        if (from.isEmpty()) {
+            throw ApiProblem.unprocessable("missing-sender", "The message has no sender", "give a Mail-From request"
+                    + " header, or a From header field", List.of(), "5.5.1");
+        }
+        return address(from.get(0), "From");
+    }
+
+    private static List<Recipient> rcptTo(List<String> rcptTo, Map<String, List<String>> fields) throws ApiProblem {
+        List<String> given = new ArrayList<>();
+        for (String part : rcptTo) {
+            given.add(part.startsWith("<") && part.endsWith(">") ? part.substring(1, part.length() - 1) : part);
+        }
+        if (given.isEmpty()) {
+            for (String name : List.of("to", "cc", "bcc")) {
+                given.addAll(fields.getOrDefault(name, List.of()));
+            }
+        }
+        List<Recipient> list = new ArrayList<>();
+        for (String g : given) {
+            list.add(Recipient.of(address(g, "Rcpt-To")));
+        }
+        return list;
+    }
+
+    private static MailAddress address(String text, String field) throws ApiProblem {
+        try {
+            return SmtpPath.mailbox(text, true);
+        } catch (SyntaxException e) {
+            throw ApiProblem.unprocessable("invalid-address", "An address is not valid", "'" + text + "' in " + field
+                    + " is not an email address", List.of(new ApiProblem.FieldError(field, e.getMessage())), "5.1.3");
+        }
+    }
+}
