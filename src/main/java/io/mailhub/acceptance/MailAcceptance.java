@@ -109,7 +109,7 @@ public final class MailAcceptance {
 
     /** Decides about one message; always closes its content. */
     public Decision accept(Submission s) {
-        String queueId = QueueIds.next();
+        String queueId = s.queueId() != null ? s.queueId() : QueueIds.next();
         Origin o = s.origin();
         String client = o.client().getHostAddress();
         Envelope envelope = new Envelope(queueId, s.sender(), s.recipients(), s.ret(), s.envid(), s.body(),
@@ -133,7 +133,9 @@ public final class MailAcceptance {
                 }
             }
             MessageContent body = withoutUnwantedFields(content, s, checks != null);
-            String messageId = s.headers().hasMessageId() ? s.headers().messageId() : composer.newMessageId(queueId);
+            String messageId = s.headers().hasMessageId() ? s.headers().messageId()
+                    : s.queueId() != null ? queueId + "@" + settings.hostname() // the same again for a repeated request
+                    : composer.newMessageId(queueId);
             MessageContent composed = composer.compose(envelope, o.trace(), s.headers(), body, messageId);
             if (checks != null) {
                 composed = MessageContent.prefixed(checks.header().getBytes(StandardCharsets.UTF_8), composed);
@@ -216,6 +218,9 @@ public final class MailAcceptance {
     private static Map<String, String> annotations(Submission s, InboundAuthentication.Report checks) {
         Map<String, String> a = new LinkedHashMap<>(s.annotations());
         a.put(INGRESS, s.origin().door().label());
+        if (s.queueId() != null) {
+            a.put(MailQueue.DEDUPLICATION_ID, "mailhub:" + s.queueId()); // the broker stores the message only once
+        }
         if (checks != null) {
             a.put("MailhubDmarc", checks.dmarc().result().keyword());
             a.put("MailhubDmarcDisposition", checks.disposition());

@@ -26,6 +26,8 @@ import java.util.Map;
  * @param annotations extra message properties for the routes (names start with {@code Mailhub}; the door chooses them,
  *     never the client)
  * @param deliverAt when the first delivery attempt may start (scheduled delivery), or {@code null} for now
+ * @param queueId the queue id the door chose (derived from an idempotency key, so a repeated request makes the same
+ *     message, which the broker then stores only once), or {@code null} for a new one
  */
 public record Submission(
         Origin origin,
@@ -38,10 +40,18 @@ public record Submission(
         MessageContent content,
         HeaderScanner headers,
         Map<String, String> annotations,
-        Instant deliverAt) {
+        Instant deliverAt,
+        String queueId) {
 
     public Submission {
         recipients = List.copyOf(recipients);
         annotations = Map.copyOf(annotations);
+    }
+
+    /** A submission with a new queue id. */
+    public Submission(Origin origin, MailAddress sender, List<Recipient> recipients, DsnRet ret, String envid,
+            BodyType body, boolean smtputf8, MessageContent content, HeaderScanner headers,
+            Map<String, String> annotations, Instant deliverAt) {
+        this(origin, sender, recipients, ret, envid, body, smtputf8, content, headers, annotations, deliverAt, null);
     }
 }

@@ -30,6 +30,7 @@ import io.mailhub.policy.SenderLoginCheck;
 import io.mailhub.queue.ArtemisMailQueue;
 import io.mailhub.queue.EmbeddedBroker;
 import io.mailhub.queue.MailQueueAdmin;
+import io.mailhub.queue.IdempotencyRecords;
 import io.mailhub.queue.MailJmsComponent;
 import io.mailhub.queue.QueueSupervisor;
 import io.mailhub.queue.StorageGuard;
@@ -80,6 +81,7 @@ public final class MailhubRuntime extends MainListenerSupport implements CamelCo
     private QueueSupervisor supervisor;
     private MailAcceptance acceptance;
     private HttpListener http;
+    private ApiDoor api;
     private DeliveryEvents events;
     private MailQueueAdmin queueAdmin;
     private final List<SmtpServer> listeners = new ArrayList<>();
@@ -198,9 +200,10 @@ public final class MailhubRuntime extends MainListenerSupport implements CamelCo
         if (apiKeys == null) {
             LOG.warn("no API keys file (mailhub.api.keys-file): every API call gets 401");
         }
-        new ApiDoor(acceptance, apiKeys, security.failures(), settings.configDir.resolve("templates"),
+        api = new ApiDoor(acceptance, apiKeys, security.failures(), settings.configDir.resolve("templates"),
                 settings.dataDir.resolve("spool"), SPOOL_MEMORY_THRESHOLD, settings.listeners.maxLineLength(),
-                queueAdmin, events, Clock.systemDefaultZone()).serveOn(http);
+                queueAdmin, events, new IdempotencyRecords(cf), Clock.systemDefaultZone());
+        api.serveOn(http);
         if (security.authenticator() == null && listeners.size() > 1) {
             LOG.warn("no users file (mailhub.auth.users-file): the submission listeners will refuse all mail (530 5.7.0)");
         }
@@ -263,6 +266,7 @@ public final class MailhubRuntime extends MainListenerSupport implements CamelCo
             LOG.warn("policy counters not visible over JMX: {}", e.toString());
         }
         supervisor.start();
+        api.start();
         try {
             http.start();
         } catch (Exception e) {

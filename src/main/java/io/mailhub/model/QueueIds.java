@@ -16,6 +16,30 @@ public final class QueueIds {
 
     private QueueIds() {}
 
+    /**
+     * An id made from {@code seed} (a hash of it, in the same alphabet and length): the same seed always gives the same
+     * id, so that a request repeated after a crash (an API call with an Idempotency-Key) makes the same message.
+     */
+    public static String derived(String seed) {
+        byte[] h;
+        try {
+            h = java.security.MessageDigest.getInstance("SHA-256").digest(seed.getBytes(
+                    java.nio.charset.StandardCharsets.UTF_8));
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is always there", e);
+        }
+        long v = 0;
+        for (int i = 0; i < 8; i++) {
+            v = (v << 8) | (h[i] & 0xff);
+        }
+        char[] id = new char[14];
+        for (int i = 13; i >= 0; i--) {
+            id[i] = ALPHABET[(int) (v & 31)];
+            v >>>= 5;
+        }
+        return new String(id);
+    }
+
     public static String next() {
         long candidate = (System.currentTimeMillis() << 20) | ThreadLocalRandom.current().nextInt(1 << 20);
         long v = LAST.accumulateAndGet(candidate, (last, c) -> c > last ? c : last + 1);

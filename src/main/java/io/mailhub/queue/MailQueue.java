@@ -39,6 +39,12 @@ public interface MailQueue {
         enqueue(envelope, content, annotations);
     }
 
+    /**
+     * The annotation that makes the broker store a message at most once (Artemis duplicate detection): a second message
+     * with the same value is dropped. Set by the acceptance stage for door-chosen (idempotent) queue ids.
+     */
+    String DEDUPLICATION_ID = "_AMQ_DUPL_ID";
+
     /** Whether mail can be queued right now, and if not, why: what a door answers before taking a message in. */
     enum Readiness {
         READY,

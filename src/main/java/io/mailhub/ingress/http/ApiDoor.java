@@ -8,6 +8,7 @@ import io.mailhub.auth.ApiKeys;
 import io.mailhub.auth.AuthFailures;
 import io.mailhub.cleanup.SessionTrace;
 import io.mailhub.delivery.DeliveryEvents;
+import io.mailhub.queue.IdempotencyRecords;
 import io.mailhub.queue.MailQueueAdmin;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
@@ -36,13 +37,15 @@ public final class ApiDoor {
     final long maxMessageSize;
     final int maxLineLength;
     final Clock clock;
+    final Idempotency idempotency;
 
     /**
      * @param keys the API keys, or {@code null}: every call gets 401
      * @param queues the embedded broker's queues (for {@code GET /api/v1/messages/{id}}), or {@code null}
      */
     public ApiDoor(MailAcceptance acceptance, ApiKeys keys, AuthFailures failures, Path templates, Path spoolDirectory,
-            int spoolThreshold, int maxLineLength, MailQueueAdmin queues, DeliveryEvents events, Clock clock) {
+            int spoolThreshold, int maxLineLength, MailQueueAdmin queues, DeliveryEvents events,
+            IdempotencyRecords idempotencyRecords, Clock clock) {
         this.auth = new ApiAuth(keys, failures);
         this.rates = new KeyRates(clock);
         this.sender = new ApiSender(acceptance, new Templates(templates), spoolDirectory, spoolThreshold, clock);
@@ -53,6 +56,12 @@ public final class ApiDoor {
         this.maxMessageSize = acceptance.settings().maxMessageSize();
         this.maxLineLength = maxLineLength;
         this.clock = clock;
+        this.idempotency = new Idempotency(idempotencyRecords, clock);
+    }
+
+    /** Loads what must be known before the first request (the idempotency keys of the last 24 hours). */
+    public void start() {
+        idempotency.load();
     }
 
     /** Registers the native API and the provider aliases, and the problem type descriptions. */

@@ -27,6 +27,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.IntFunction;
 
 /**
  * Sends what an API request describes, for the native API and the provider aliases alike: checks the key's scopes,
@@ -70,17 +71,27 @@ final class ApiSender {
 
     /** Sends the request: one message, or one per {@code recipients} entry. Releases the attachments in any case. */
     List<Sent> send(MessageRequest m, ApiKey key, Origin origin) throws ApiProblem {
+        return send(m, key, origin, null);
+    }
+
+    /**
+     * As {@link #send(MessageRequest, ApiKey, Origin)}, the n-th message (from 0) with queue id {@code queueIds(n)}
+     * ({@code null}: new ids), for a request with an Idempotency-Key.
+     */
+    List<Sent> send(MessageRequest m, ApiKey key, Origin origin, IntFunction<String> queueIds) throws ApiProblem {
         try {
             checkRequest(m, key);
             List<Sent> sent = new ArrayList<>();
             if (m.recipients().isEmpty()) {
                 sent.add(sendOne(m, key, origin, m.to(), m.template() == null ? Map.of() : m.template().model(),
-                        List.of()));
+                        List.of(), queueIds == null ? null : queueIds.apply(0)));
             } else {
+                int n = 0;
                 for (Personal p : m.recipients()) {
                     Map<String, Object> model = new LinkedHashMap<>(m.template() == null ? Map.of() : m.template().model());
                     model.putAll(p.model());
-                    sent.add(sendOne(m, key, origin, List.of(p.email()), model, p.headers()));
+                    sent.add(sendOne(m, key, origin, List.of(p.email()), model, p.headers(),
+                            queueIds == null ? null : queueIds.apply(n++)));
                 }
             }
             return sent;
@@ -163,7 +174,7 @@ final class ApiSender {
     }
 
     private Sent sendOne(MessageRequest m, ApiKey key, Origin origin, List<Address> to, Map<String, Object> model,
-            List<Header> extraHeaders) throws ApiProblem {
+            List<Header> extraHeaders, String queueId) throws ApiProblem {
         String subject = m.subject();
         String text = m.text();
         String html = m.html();
@@ -222,7 +233,7 @@ final class ApiSender {
         }
         Decision d = acceptance.accept(new Submission(origin, sender, check.accepted(),
                 m.dsn() == null ? null : m.dsn().ret(), m.dsn() == null ? null : m.dsn().envid(), BodyType.SEVEN_BIT,
-                built.smtputf8(), built.content(), built.headers(), annotations(m), m.sendAt()));
+                built.smtputf8(), built.content(), built.headers(), annotations(m), m.sendAt(), queueId));
         if (!d.isAccepted()) {
             throw Problems.fromReply(d.reply(), null);
         }

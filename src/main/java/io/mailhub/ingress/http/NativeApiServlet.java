@@ -19,6 +19,7 @@ import io.mailhub.model.Recipient;
 import io.mailhub.model.SmtpPath;
 import io.mailhub.model.SmtpReply;
 import io.mailhub.model.SyntaxException;
+import io.mailhub.model.QueueIds;
 import io.mailhub.queue.MailQueueAdmin;
 import jakarta.mail.internet.AddressException;
 import jakarta.mail.internet.InternetAddress;
@@ -33,6 +34,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.IntFunction;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -58,6 +60,15 @@ final class NativeApiServlet extends HttpServlet {
         void run(ApiKey key) throws ApiProblem, IOException;
     }
 
+    /**
+     * What a POST endpoint does with its body: the request's own stream, or with an Idempotency-Key the body read
+     * ahead; {@code queueIds} gives the n-th message's queue id ({@code null}: new ids).
+     */
+    private interface Post {
+        void run(ApiKey key, InputStream body, HttpServletResponse resp, IntFunction<String> queueIds)
+                throws ApiProblem, IOException;
+    }
+
     private void handle(HttpServletRequest req, HttpServletResponse resp, Action action) throws IOException {
         try {
             ApiKey key = door.auth.authenticate(req);
@@ -81,9 +92,12 @@ final class NativeApiServlet extends HttpServlet {
     protected void doPost(HttpServletRequest req, HttpServletResponse resp) throws IOException {
         String path = req.getPathInfo() == null ? "" : req.getPathInfo();
         switch (path) {
-            case "/messages" -> handle(req, resp, key -> single(req, resp, key));
-            case "/messages/batch" -> handle(req, resp, key -> batch(req, resp, key));
-            case "/messages/raw" -> handle(req, resp, key -> raw(req, resp, key));
+            case "/messages" -> handle(req, resp, key -> post(req, resp, key, (k, in, r, ids) -> single(req, r, k, in,
+                    ids)));
+            case "/messages/batch" -> handle(req, resp, key -> post(req, resp, key, (k, in, r, ids) -> batch(req, r,
+                    k, in, ids)));
+            case "/messages/raw" -> handle(req, resp, key -> post(req, resp, key, (k, in, r, ids) -> raw(req, r, k,
+                    in, ids)));
             default -> notFound(req, resp);
         }
     }
@@ -103,6 +117,49 @@ final class NativeApiServlet extends HttpServlet {
                 + req.getRequestURI() + " is not part of the API", List.of(), "5.5.1", 0), req.getRequestURI());
     }
 
+    /**
+     * Runs a POST endpoint, with an Idempotency-Key once only: the body is read ahead and hashed, a repeated request
+     * gets the first answer again ({@code Idempotent-Replay: true}), and the answer is stored once given.
+     */
+    private void post(HttpServletRequest req, HttpServletResponse resp, ApiKey key, Post endpoint)
+            throws ApiProblem, IOException {
+        String idempotencyKey = req.getHeader("Idempotency-Key");
+        if (idempotencyKey == null) {
+            endpoint.run(key, req.getInputStream(), resp, null);
+            return;
+        }
+        door.sender.checkReady(Math.max(0, req.getContentLengthLong()));
+        SpooledBody body = SpooledBody.read(limitedBatch(req.getInputStream()), door.spoolDirectory,
+                door.spoolThreshold);
+        try (MessageContent content = body.content()) {
+            Idempotency.Begin begin = door.idempotency.begin(key, idempotencyKey.strip(), body.hash());
+            if (begin.replay() != null) {
+                Idempotency.Record r = begin.replay();
+                resp.setHeader("Idempotent-Replay", "true");
+                resp.setHeader("Cache-Control", "no-store");
+                if (r.location() != null) {
+                    resp.setHeader("Location", r.location());
+                }
+                resp.setStatus(r.status());
+                resp.setContentType(r.status() < 300 ? "application/json" : "application/problem+json");
+                resp.getOutputStream().write(r.body().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+                return;
+            }
+            CapturedResponse captured = new CapturedResponse(resp);
+            try (InputStream in = content.openStream()) {
+                endpoint.run(key, in, captured, n -> QueueIds.derived(begin.scope() + "\0" + n));
+            } catch (ApiProblem p) {
+                ApiResponses.problem(captured, p, req.getRequestURI());
+            } catch (IOException | RuntimeException e) {
+                door.idempotency.complete(begin.scope(), body.hash(), 500, null, null);
+                throw e;
+            }
+            door.idempotency.complete(begin.scope(), body.hash(), captured.status(), captured.body(),
+                    captured.location());
+            captured.send();
+        }
+    }
+
     static void requireJson(HttpServletRequest req) throws ApiProblem {
         String type = req.getContentType();
         if (type == null || !type.toLowerCase(Locale.ROOT).startsWith("application/json")) {
@@ -111,12 +168,13 @@ final class NativeApiServlet extends HttpServlet {
         }
     }
 
-    private void single(HttpServletRequest req, HttpServletResponse resp, ApiKey key) throws ApiProblem, IOException {
+    private void single(HttpServletRequest req, HttpServletResponse resp, ApiKey key, InputStream body,
+            IntFunction<String> queueIds) throws ApiProblem, IOException {
         requireJson(req);
         door.sender.checkReady(Math.max(0, req.getContentLengthLong()));
-        MessageRequest m = MessageJson.parse(limited(req), door.spoolDirectory);
+        MessageRequest m = MessageJson.parse(limited(req, body), door.spoolDirectory);
         door.takeRate(key, Math.max(1, m.recipients().size()), resp);
-        List<ApiSender.Sent> sent = door.sender.send(m, key, door.origin(req, key));
+        List<ApiSender.Sent> sent = door.sender.send(m, key, door.origin(req, key), queueIds);
         boolean sandbox = m.sandbox();
         if (sent.size() == 1 && m.recipients().isEmpty()) {
             if (!sandbox) {
@@ -139,19 +197,20 @@ final class NativeApiServlet extends HttpServlet {
     }
 
     /** The request body, cut off (413) once it is larger than any message could be as JSON. */
-    private InputStream limited(HttpServletRequest req) throws IOException, ApiProblem {
+    private InputStream limited(HttpServletRequest req, InputStream body) throws IOException, ApiProblem {
         long limit = door.maxMessageSize * 4 / 3 + 4 * 1024 * 1024; // base64 plus the JSON around it
         if (req.getContentLengthLong() > limit) {
             throw LimitedInputStream.tooLarge(limit);
         }
-        return new LimitedInputStream(req.getInputStream(), limit);
+        return new LimitedInputStream(body, limit);
     }
 
-    private void batch(HttpServletRequest req, HttpServletResponse resp, ApiKey key) throws ApiProblem, IOException {
+    private void batch(HttpServletRequest req, HttpServletResponse resp, ApiKey key, InputStream body,
+            IntFunction<String> queueIds) throws ApiProblem, IOException {
         requireJson(req);
         door.sender.checkReady(0);
         List<Object> items = new ArrayList<>(); // a MessageRequest, or the ApiProblem of an item that did not parse
-        try (JsonParser p = MessageJson.JSON.createParser(limitedBatch(req))) {
+        try (JsonParser p = MessageJson.JSON.createParser(limitedBatch(body))) {
             if (p.nextToken() != JsonToken.START_OBJECT || p.nextToken() != JsonToken.FIELD_NAME
                     || !"messages".equals(p.currentName()) || p.nextToken() != JsonToken.START_ARRAY) {
                 throw ApiProblem.invalid("the body must be {\"messages\": [message, ...]}", List.of());
@@ -186,7 +245,9 @@ final class NativeApiServlet extends HttpServlet {
         try (JsonGenerator g = ApiResponses.json(resp, 200, "application/json")) {
             g.writeStartObject();
             g.writeArrayFieldStart("results");
+            int index = 0;
             for (Object item : items) {
+                int item0 = index++;
                 g.writeStartObject();
                 if (item instanceof ApiProblem problem) {
                     g.writeNumberField("status", problem.status);
@@ -196,7 +257,8 @@ final class NativeApiServlet extends HttpServlet {
                     MessageRequest m = (MessageRequest) item;
                     try {
                         door.takeRate(key, Math.max(1, m.recipients().size()), resp);
-                        List<ApiSender.Sent> sent = door.sender.send(m, key, door.origin(req, key));
+                        List<ApiSender.Sent> sent = door.sender.send(m, key, door.origin(req, key),
+                                queueIds == null ? null : n -> queueIds.apply(item0 * 1000 + n));
                         g.writeNumberField("status", m.sandbox() ? 200 : 202);
                         g.writeArrayFieldStart("messages");
                         for (ApiSender.Sent s : sent) {
@@ -217,9 +279,9 @@ final class NativeApiServlet extends HttpServlet {
         }
     }
 
-    private InputStream limitedBatch(HttpServletRequest req) throws IOException {
+    private InputStream limitedBatch(InputStream body) {
         long limit = (door.maxMessageSize * 4 / 3 + 4 * 1024 * 1024) * 4L;
-        return new LimitedInputStream(req.getInputStream(), limit);
+        return new LimitedInputStream(body, limit);
     }
 
     private static void discard(List<Object> items) {
@@ -230,7 +292,8 @@ final class NativeApiServlet extends HttpServlet {
         }
     }
 
-    private void raw(HttpServletRequest req, HttpServletResponse resp, ApiKey key) throws ApiProblem, IOException {
+    private void raw(HttpServletRequest req, HttpServletResponse resp, ApiKey key, InputStream body,
+            IntFunction<String> queueIds) throws ApiProblem, IOException {
         String type = req.getContentType();
         if (type == null || !type.toLowerCase(Locale.ROOT).startsWith("message/rfc822")) {
             throw new ApiProblem(415, "unsupported-media-type", "The body must be a message", "Content-Type must be"
@@ -241,7 +304,8 @@ final class NativeApiServlet extends HttpServlet {
         for (String h : Collections.list(req.getHeaders("Rcpt-To"))) {
             rcptTo.addAll(MessageJson.splitAddressList(h));
         }
-        RawSend.Result r = new RawSend(door).send(req, key, req.getInputStream(), req.getHeader("Mail-From"), rcptTo);
+        RawSend.Result r = new RawSend(door).send(req, key, body, req.getHeader("Mail-From"), rcptTo,
+                queueIds == null ? null : queueIds.apply(0));
         resp.setHeader("Location", req.getContextPath() + "/api/v1/messages/" + r.queueId());
         try (JsonGenerator g = ApiResponses.json(resp, 202, "application/json")) {
             ApiResponses.writeSent(g, new ApiSender.Sent(r.queueId(), r.messageId(), door.clock.instant(), r.accepted(),

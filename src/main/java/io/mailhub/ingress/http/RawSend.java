@@ -47,6 +47,12 @@ final class RawSend {
      */
     Result send(HttpServletRequest req, ApiKey key, InputStream body, String mailFrom, List<String> rcptTo)
             throws ApiProblem, IOException {
+        return send(req, key, body, mailFrom, rcptTo, null);
+    }
+
+    /** As above, with the queue id of a request with an Idempotency-Key ({@code null}: a new one). */
+    Result send(HttpServletRequest req, ApiKey key, InputStream body, String mailFrom, List<String> rcptTo,
+            String queueId) throws ApiProblem, IOException {
         long limit = key.maxSize() > 0 ? Math.min(key.maxSize(), door.maxMessageSize) : door.maxMessageSize;
         door.sender.checkReady(Math.max(0, req.getContentLengthLong()));
         RawMessage.Read read = RawMessage.read(body, door.spoolDirectory, door.spoolThreshold, limit,
@@ -69,7 +75,7 @@ final class RawSend {
             MessageContent withoutBcc = fields.containsKey("bcc")
                     ? HeaderFieldFilter.without(content, f -> f.regionMatches(true, 0, "Bcc:", 0, 4)) : content;
             Decision d = door.sender.acceptance().accept(new Submission(origin, sender, check.accepted(), null, null,
-                    BodyType.EIGHT_BIT_MIME, false, withoutBcc, read.headers(), Map.of(), null));
+                    BodyType.EIGHT_BIT_MIME, false, withoutBcc, read.headers(), Map.of(), null, queueId));
             content = null; // the acceptance stage has closed it
             if (!d.isAccepted()) {
                 throw Problems.fromReply(d.reply(), null);

@@ -1,0 +1,63 @@
+package io.mailhub.queue;
+
+import jakarta.jms.Connection;
+import jakarta.jms.ConnectionFactory;
+import jakarta.jms.DeliveryMode;
+import jakarta.jms.JMSException;
+import jakarta.jms.Message;
+import jakarta.jms.MessageProducer;
+import jakarta.jms.QueueBrowser;
+import jakarta.jms.Session;
+import jakarta.jms.TextMessage;
+import java.time.Duration;
+import java.util.Enumeration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * Durable records of API idempotency keys in the broker ({@code hub.idempotency}, a last-value queue: the newest record
+ * per key counts), each kept for its time-to-live: they survive a restart of the hub and are shared by hubs on one
+ * broker. Records are written with a synced send and read back whole when the hub starts.
+ */
+public final class IdempotencyRecords {
+
+    public static final String QUEUE = "hub.idempotency";
+    /** The last-value key of the queue (artemis/broker.xml). */
+    public static final String KEY = "MailhubIdempotencyKey";
+
+    private final ConnectionFactory connectionFactory;
+
+    public IdempotencyRecords(ConnectionFactory connectionFactory) {
+        this.connectionFactory = connectionFactory;
+    }
+
+    /** Stores {@code value} as the record of {@code key}, durably, for {@code ttl}. */
+    public void save(String key, String value, Duration ttl) throws JMSException {
+        try (Connection c = connectionFactory.createConnection()) {
+            Session s = c.createSession(false, Session.AUTO_ACKNOWLEDGE);
+            MessageProducer p = s.createProducer(s.createQueue(QUEUE));
+            TextMessage m = s.createTextMessage(value);
+            m.setStringProperty(KEY, key);
+            p.send(m, DeliveryMode.PERSISTENT, Message.DEFAULT_PRIORITY, ttl.toMillis());
+        }
+    }
+
+    /** Every record that has not expired, by key. */
+    public Map<String, String> loadAll() throws JMSException {
+        Map<String, String> records = new LinkedHashMap<>();
+        long now = System.currentTimeMillis();
+        try (Connection c = connectionFactory.createConnection()) {
+            c.start();
+            Session s = c.createSession(false, Session.AUTO_ACKNOWLEDGE);
+            QueueBrowser browser = s.createBrowser(s.createQueue(QUEUE));
+            Enumeration<?> e = browser.getEnumeration();
+            while (e.hasMoreElements()) {
+                Message m = (Message) e.nextElement();
+                if (m instanceof TextMessage t && (m.getJMSExpiration() == 0 || m.getJMSExpiration() > now)) {
+                    records.put(m.getStringProperty(KEY), t.getText());
+                }
+            }
+        }
+        return records;
+    }
+}

@@ -1,0 +1,44 @@
+#!/usr/bin/python3
+"""Parses messages with Python's email package (an independent MIME parser) and prints what a test checks, as JSON.
+
+Usage: parse-mail.py FILE...   (files as smtp-sink dumps them: its X-* envelope headers, then the message)
+"""
+import email
+import email.policy
+import json
+import sys
+
+out = []
+for name in sys.argv[1:]:
+    raw = open(name, 'rb').read()
+    msg = email.message_from_bytes(raw, policy=email.policy.default)
+    parts = []
+    for part in msg.walk():
+        if part.is_multipart():
+            parts.append({'type': part.get_content_type()})
+            continue
+        content = part.get_content()
+        parts.append({
+            'type': part.get_content_type(),
+            'filename': part.get_filename(),
+            'content_id': part.get('Content-ID'),
+            'disposition': part.get_content_disposition(),
+            'text': content if isinstance(content, str) else content.decode('utf-8', 'replace'),
+        })
+    out.append({
+        'file': name,
+        'subject': str(msg['subject']) if msg['subject'] is not None else None,
+        'from': str(msg['from']) if msg['from'] is not None else None,
+        'to': str(msg['to']) if msg['to'] is not None else None,
+        'cc': str(msg['cc']) if msg['cc'] is not None else None,
+        'bcc': str(msg['bcc']) if msg['bcc'] is not None else None,
+        'reply_to': str(msg['reply-to']) if msg['reply-to'] is not None else None,
+        'message_id': msg['message-id'],
+        'headers': {k: str(v) for k, v in msg.items() if k.lower().startswith('x-') and not k.lower().startswith(
+            ('x-client', 'x-helo', 'x-mail-args', 'x-rcpt-args'))},
+        'rcpt': [r.strip('<>') for r in (msg.get_all('X-Rcpt-Args') or [])],
+        'defects': [type(d).__name__ for d in msg.defects] + [type(d).__name__ for p in msg.walk() for d in p.defects],
+        'crlf_only': b'\n' not in raw.replace(b'\r\n', b''),
+        'parts': parts,
+    })
+print(json.dumps(out, ensure_ascii=False))
