@@ -12,8 +12,10 @@ function done(result) {
 }
 
 function failed(e) {
-  done({ ok: false, status: e.statusCode || e.status || (e.response && e.response.statusCode), code: e.code,
-    message: e.message, body: e.response && e.response.body });
+  // postmark: statusCode (HTTP) and code (ErrorCode); @sendgrid/client: code (HTTP) and response.body; mailgun.js: status
+  const status = e.statusCode || e.status || (e.response && e.response.statusCode)
+    || (scenario.startsWith('sendgrid') ? e.code : undefined);
+  done({ ok: false, status, code: e.code, message: e.message, body: e.response && e.response.body });
 }
 
 async function postmark() {

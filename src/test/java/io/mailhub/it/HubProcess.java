@@ -79,6 +79,27 @@ public final class HubProcess implements AutoCloseable {
         return cmd;
     }
 
+    /**
+     * Creates an API key the way an operator does ({@code java -jar mailhub.jar api-key create NAME --keys-file FILE
+     * ...}) and returns the secret it printed.
+     */
+    public static String createApiKey(Path keysFile, String name, String... options) throws Exception {
+        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-jar", jar().toString(), "api-key", "create", name, "--keys-file", keysFile.toString()));
+        cmd.addAll(List.of(options));
+        Process p = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        String secret = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
+        if (!p.waitFor(60, TimeUnit.SECONDS) || p.exitValue() != 0 || !secret.startsWith("mh_")) {
+            throw new IllegalStateException("api-key create failed: " + cmd + " printed " + secret);
+        }
+        return secret;
+    }
+
+    /** The base URL of the hub's HTTP port. */
+    public String url(String path) {
+        return "http://127.0.0.1:" + httpPort + path;
+    }
+
     /** Starts the hub and waits until its health endpoint says UP. */
     public HubProcess start() throws Exception {
         return start(true);

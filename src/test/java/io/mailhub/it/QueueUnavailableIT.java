@@ -6,35 +6,57 @@ import org.junit.jupiter.api.Test;
 
 /**
  * When mail cannot be stored the client hears why at MAIL time, never 250: 452 4.3.1 for a disk without room, 451 4.3.0
- * for an unreachable broker; the hub keeps running.
+ * for an unreachable broker; the HTTP API answers 503 with Retry-After and the same enhanced status, never 202; the hub
+ * keeps running.
  */
 class QueueUnavailableIT {
 
     @Test
     void aNearlyFullDiskIsAnsweredWith452AtMail() throws Exception {
-        try (HubProcess hub = new HubProcess(HubProcess.itDir("diskfull"))) {
+        HubProcess hub = new HubProcess(HubProcess.itDir("diskfull"));
+        String key = HubProcess.createApiKey(hub.workDir().resolve("keys"), "shop", "--from", "@client.test");
+        try (hub) {
             hub.set("mailhub.relay.smarthost", "127.0.0.1:9").set("mailhub.queue.min-free-space", "1000000GB")
-                    .start(false);
+                    .set("mailhub.api.keys-file", hub.workDir().resolve("keys")).start(false);
             assertThat(hub.health()).contains("DOWN");
 
             Swaks.Result r = Swaks.run(hub.smtpPort, "-f", "a@client.test", "-t", "b@remote.test");
             assertThat(r.replyTo("MAIL FROM")).startsWith("452 4.3.1 Insufficient system storage");
             assertThat(r.transcript()).doesNotContain("queued as");
+
+            Curl.Response api = send(hub, key);
+            assertThat(api.status()).as(api.toString()).isEqualTo(503);
+            assertThat(Long.parseLong(api.header("Retry-After"))).isPositive();
+            assertThat(api.json().get("type").asText()).isEqualTo("/problems/insufficient-storage");
+            assertThat(api.json().get("enhanced_status").asText()).isEqualTo("4.3.1");
         }
     }
 
     @Test
     void anUnreachableExternalBrokerIsAnsweredWith451AndTheHubStaysUp() throws Exception {
-        try (HubProcess hub = new HubProcess(HubProcess.itDir("nobroker"))) {
+        HubProcess hub = new HubProcess(HubProcess.itDir("nobroker"));
+        String key = HubProcess.createApiKey(hub.workDir().resolve("keys"), "shop", "--from", "@client.test");
+        try (hub) {
             hub.set("mailhub.relay.smarthost", "127.0.0.1:9")
+                    .set("mailhub.api.keys-file", hub.workDir().resolve("keys"))
                     .set("mailhub.broker.url", "tcp://127.0.0.1:" + Ports.free()).start(false);
 
             for (int i = 0; i < 2; i++) {
                 Swaks.Result r = Swaks.run(hub.smtpPort, "-f", "a@client.test", "-t", "b@remote.test");
                 assertThat(r.replyTo("MAIL FROM")).as(r.transcript()).startsWith("451 4.3.0");
                 assertThat(r.transcript()).doesNotContain("queued as");
+
+                Curl.Response api = send(hub, key);
+                assertThat(api.status()).as(api.toString()).isEqualTo(503);
+                assertThat(api.header("Retry-After")).isNotNull();
+                assertThat(api.json().get("enhanced_status").asText()).isEqualTo("4.3.0");
             }
             assertThat(hub.health()).contains("DOWN");
         }
+    }
+
+    private static Curl.Response send(HubProcess hub, String key) throws Exception {
+        return Curl.request("POST", hub.url("/api/v1/messages")).bearer(key)
+                .json("{\"from\": \"a@client.test\", \"to\": \"b@remote.test\", \"text\": \"x\"}").send();
     }
 }

@@ -94,6 +94,15 @@ public final class SmtpSink implements AutoCloseable {
         }
     }
 
+    /** The dump files of the messages received so far, oldest first (for an independent parser). */
+    public List<Path> files() {
+        try (Stream<Path> files = Files.list(dumps)) {
+            return files.sorted().toList();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     public int count() {
         try (Stream<Path> files = Files.list(dumps)) {
             return (int) files.count();

@@ -194,7 +194,7 @@ final class ApiSender {
             throw new ApiProblem(403, "sender-not-allowed", "The sender is not allowed", "<" + wrong
                     + "> is not an address API key " + key.name() + " may send as",
                     List.of(new ApiProblem.FieldError(wrong == sender && m.envelope() != null ? "envelope.mail_from"
-                            : "from", "not allowed for this key")), "5.7.1", 0);
+                            : "from", "<" + wrong + "> is not allowed for this key")), "5.7.1", 0);
         }
         List<Recipient> rcpts = recipients(m, to);
         EnvelopeCheck check = acceptance.checkEnvelope(origin, sender, rcpts);

@@ -590,6 +590,9 @@ final class MessageJson {
         return TREES.readValue(p, LinkedHashMap.class);
     }
 
+    /** The most entries of {@code recipients} (messages of one request); SendGrid allows as many personalizations. */
+    static final int MAX_PERSONALS = 1000;
+
     private List<Personal> personals(JsonParser p, String field) throws IOException {
         if (p.currentToken() != JsonToken.START_ARRAY) {
             error(field, "must be an array of {email, model, headers}");
@@ -599,6 +602,13 @@ final class MessageJson {
         List<Personal> list = new ArrayList<>();
         int i = 0;
         while (p.nextToken() != JsonToken.END_ARRAY) {
+            if (i >= MAX_PERSONALS) {
+                if (i++ == MAX_PERSONALS) {
+                    error(field, "has more than " + MAX_PERSONALS + " entries; send a batch of requests");
+                }
+                p.skipChildren();
+                continue;
+            }
             String f = field + "[" + i++ + "]";
             if (p.currentToken() == JsonToken.VALUE_STRING) {
                 Address a = addressText(p.getText(), f);

@@ -258,7 +258,7 @@ final class NativeApiServlet extends HttpServlet {
                     try {
                         door.takeRate(key, Math.max(1, m.recipients().size()), resp);
                         List<ApiSender.Sent> sent = door.sender.send(m, key, door.origin(req, key),
-                                queueIds == null ? null : n -> queueIds.apply(item0 * 1000 + n));
+                                queueIds == null ? null : n -> queueIds.apply(item0 * MessageJson.MAX_PERSONALS + n));
                         g.writeNumberField("status", m.sandbox() ? 200 : 202);
                         g.writeArrayFieldStart("messages");
                         for (ApiSender.Sent s : sent) {
