@@ -57,6 +57,7 @@ REPO_ROOT=$(cd "$BENCH_DIR/.." && pwd)
 source "$BENCH_DIR/lib/common.sh"
 source "$BENCH_DIR/lib/sink.sh"
 source "$BENCH_DIR/lib/postfix-instance.sh"
+source "$BENCH_DIR/lib/hub.sh"
 
 # ---------------------------------------------------------------- options
 MESSAGES=20000
@@ -129,8 +130,6 @@ chmod 0755 "$RUN_ROOT"
 
 # ---------------------------------------------------------------- cleanup
 SOURCE_PID=""
-HUB_PID=""
-HUB_DATA=""
 CUR_SINK_DIR=""
 DNS_PID=""
 
@@ -153,14 +152,6 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
-
-# ---------------------------------------------------------------- helpers
-now_us() { echo "${EPOCHREALTIME/./}"; }   # wall clock, microseconds (no fork)
-CLK_TCK=$(getconf CLK_TCK)
-# Busy CPU time of the whole machine so far (all cores), in clock ticks.
-busy_ticks() { awk '/^cpu / { print $2 + $3 + $4 + $7 + $8; exit }' /proc/stat; }
-rate() { awk -v n="$1" -v us="$2" 'BEGIN { printf "%.0f", (us > 0 ? n / (us / 1e6) : 0) }'; }
-secs() { awk -v us="$1" 'BEGIN { printf "%.2f", us / 1e6 }'; }
 
 # ---------------------------------------------------------------- MX path
 # dnsmasq on 127.0.0.1:53 with the one MX the benchmark needs; nothing else is
@@ -228,65 +219,6 @@ pf_submission_config() {
     "smtpd_tls_key_file = $SUB_DIR/key.pem" "smtpd_tls_auth_only = yes" "smtpd_sasl_auth_enable = yes" \
     "smtpd_sasl_type = cyrus" "smtpd_sasl_path = smtpd" "smtpd_sasl_local_domain = bench.localdomain" \
     "smtpd_tls_received_header = yes" "smtpd_sasl_authenticated_header = yes"
-}
-
-# ---------------------------------------------------------------- the hub
-hub_start() {
-  local rundir=$1 smtp_port=$2 http_port=$3 relay_port=$4 started banner_at=-1 elapsed
-  HUB_DATA=$rundir/hub-data
-  mkdir -p "$HUB_DATA"
-  # shellcheck disable=SC2086 # HUB_JAVA_OPTS is a list of options
-  (cd "$REPO_ROOT" && exec java -Xmx1g ${HUB_JAVA_OPTS:-} \
-    -Dmailhub.smtp.port="$smtp_port" \
-    -Dmailhub.http.port="$http_port" \
-    $(relay_options "$relay_port") \
-    $(hub_submission_options "${5:-0}") \
-    -Dmailhub.data.dir="$HUB_DATA" \
-    -jar "$MAILHUB_JAR") >"$rundir/hub.log" 2>&1 </dev/null 9>&- &
-  HUB_PID=$!
-  started=$(now_us)
-  # Ready = /observe/health answers 200. A hub without that endpoint is taken
-  # as ready 10 s after its SMTP port first answered with a 220 banner.
-  while :; do
-    kill -0 "$HUB_PID" 2>/dev/null || {
-      tail -n 40 "$rundir/hub.log" >&2
-      HUB_PID=""
-      die "Mailhub exited during start-up (log above: $rundir/hub.log)"
-    }
-    elapsed=$(($(now_us) - started))
-    if curl -fs -o /dev/null --max-time 2 "http://127.0.0.1:$http_port/observe/health"; then
-      log "hub ready (health 200) after $(secs "$elapsed") s"
-      break
-    fi
-    if ((banner_at < 0)) && port_in_use "$smtp_port" && smtp_banner_ok "$smtp_port"; then
-      banner_at=$elapsed
-    fi
-    if ((banner_at >= 0 && elapsed - banner_at >= 10000000)); then
-      log "WARNING: hub answers 220 on SMTP but /observe/health gave no 200 for 10 s; going on"
-      break
-    fi
-    ((elapsed < HUB_START_TIMEOUT * 1000000)) || {
-      tail -n 40 "$rundir/hub.log" >&2
-      die "Mailhub not ready within $HUB_START_TIMEOUT s (log: $rundir/hub.log)"
-    }
-    sleep 0.1
-  done
-  smtp_banner_ok "$smtp_port" || die "Mailhub is healthy but 127.0.0.1:$smtp_port does not answer 220"
-}
-
-hub_stop() {
-  if [[ -n $HUB_PID ]] && kill -0 "$HUB_PID" 2>/dev/null; then
-    kill -TERM "$HUB_PID" 2>/dev/null || true
-    for _ in $(seq 300); do kill -0 "$HUB_PID" 2>/dev/null || break; sleep 0.1; done
-    if kill -0 "$HUB_PID" 2>/dev/null; then
-      log "hub did not stop within 30 s; killing it"
-      kill -KILL "$HUB_PID" 2>/dev/null || true
-    fi
-    wait "$HUB_PID" 2>/dev/null || true
-  fi
-  HUB_PID=""
-  [[ -z $HUB_DATA ]] || rm -rf "$HUB_DATA"
-  HUB_DATA=""
 }
 
 # ---------------------------------------------------------------- one run
@@ -365,9 +297,11 @@ run_one() {
       if ((SUBMISSION)); then
         local smtp_port
         smtp_port=$(free_port)
-        hub_start "$rundir" "$smtp_port" "$http_port" "$sink_port" "$sut_port"
+        # shellcheck disable=SC2046 # the option lists are split on purpose
+        hub_start "$rundir" "$smtp_port" "$http_port" $(relay_options "$sink_port") $(hub_submission_options "$sut_port")
       else
-        hub_start "$rundir" "$sut_port" "$http_port" "$sink_port"
+        # shellcheck disable=SC2046
+        hub_start "$rundir" "$sut_port" "$http_port" $(relay_options "$sink_port")
       fi
       ;;
     direct)
@@ -424,31 +358,6 @@ run_one() {
   CUR_SINK_DIR=""
 }
 
-# ---------------------------------------------------------------- machine facts
-machine_facts() {
-  local java_v="(java not found)"
-  command -v java >/dev/null && java_v=$(java -version 2>&1 | head -n 1)
-  echo "- nproc: $(nproc)"
-  echo "- CPU: $(awk -F': ' '/^model name/ {print $2; exit}' /proc/cpuinfo)"
-  echo "- memory: $(awk '/^MemTotal/ {printf "%.1f GiB", $2 / 1048576}' /proc/meminfo)"
-  echo "- kernel: $(uname -sr)"
-  echo "- java: $java_v"
-  echo "- postfix: $(postconf -h mail_version 2>/dev/null)"
-  echo "- storage: $(df -PT "$BENCH_ROOT" | awk 'NR == 2 {print $2 " (" $1 ")"}') under $BENCH_ROOT"
-  echo "- CPU busy before start (1 s sample): ${CPU_BUSY_AT_START}%"
-}
-
-# How busy the CPUs are over one second (other builds skew the figures; the
-# load average would also count the tail of our own previous runs).
-cpu_busy_pct() {
-  local a b
-  a=$(awk '/^cpu / { print $2 + $3 + $4 + $7 + $8, $5 + $6 }' /proc/stat)
-  sleep 1
-  b=$(awk '/^cpu / { print $2 + $3 + $4 + $7 + $8, $5 + $6 }' /proc/stat)
-  awk -v a="$a" -v b="$b" 'BEGIN { split(a, x, " "); split(b, y, " ")
-    busy = y[1] - x[1]; idle = y[2] - x[2]
-    printf "%.0f", (busy + idle > 0 ? 100 * busy / (busy + idle) : 0) }'
-}
 CPU_BUSY_AT_START=$(cpu_busy_pct)
 if ((CPU_BUSY_AT_START > 15)); then
   log "WARNING: CPUs are ${CPU_BUSY_AT_START}% busy before the benchmark - other work will skew the figures"
@@ -467,21 +376,11 @@ for ((i = 1; i <= RUNS; i++)); do
   done
 done
 
-# Median of the numeric values in column COL for SYSTEM (NA if none).
-median() {
-  local system=$1 col=$2
-  awk -F'\t' -v s="$system" -v c="$col" '$1 == s && $c != "NA" { print $c }' "$RESULTS" |
-    sort -n | awk '{ v[NR] = $1 }
-      END { if (NR == 0) { print "NA"; exit }
-            m = (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2
-            printf "%.0f\n", m }'
-}
-ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (a == "NA" || b == "NA" || b == 0) print "n/a"; else printf "%.2f\n", a / b }'; }
 
 HUB_ACC=NA HUB_E2E=NA PF_ACC=NA PF_E2E=NA
-has_system hub && { HUB_ACC=$(median hub 3); HUB_E2E=$(median hub 4); }
-has_system postfix && { PF_ACC=$(median postfix 3); PF_E2E=$(median postfix 4); }
-has_system direct && { DIRECT_ACC=$(median direct 3); DIRECT_E2E=$(median direct 4); }
+has_system hub && { HUB_ACC=$(median "$RESULTS" hub 3); HUB_E2E=$(median "$RESULTS" hub 4); }
+has_system postfix && { PF_ACC=$(median "$RESULTS" postfix 3); PF_E2E=$(median "$RESULTS" postfix 4); }
+has_system direct && { DIRECT_ACC=$(median "$RESULTS" direct 3); DIRECT_E2E=$(median "$RESULTS" direct 4); }
 RATIO_ACC=$(ratio "$HUB_ACC" "$PF_ACC")
 RATIO_E2E=$(ratio "$HUB_E2E" "$PF_E2E")
 PF_VERSION=$(postconf -h mail_version)

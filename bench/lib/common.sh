@@ -8,6 +8,11 @@
 #   wait_for_port P SECS  wait until something listens on 127.0.0.1:P
 #   smtp_banner_ok P [H]  true if H:P (default 127.0.0.1) answers with a "220" SMTP banner
 #   require_root / require_cmd CMD...
+#   now_us                wall clock in microseconds (no fork)
+#   busy_ticks            busy CPU time of the whole machine so far (all cores), in clock ticks (CLK_TCK per second)
+#   rate N US / secs US   N per second over US microseconds / US as seconds
+#   median FILE SYS COL   median of column COL over the rows of SYS in a TSV file; ratio A B: A / B or n/a
+#   cpu_busy_pct          how busy the CPUs are over one second; machine_facts: the markdown list of machine facts
 #
 # Meant to be sourced; the caller decides about `set -euo pipefail`.
 
@@ -15,6 +20,11 @@ log() { printf '%s [bench] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
 die() { log "ERROR: $*"; exit 1; }
 
 now_ns() { date +%s%N; }
+now_us() { echo "${EPOCHREALTIME/./}"; }
+CLK_TCK=$(getconf CLK_TCK)
+busy_ticks() { awk '/^cpu / { print $2 + $3 + $4 + $7 + $8; exit }' /proc/stat; }
+rate() { awk -v n="$1" -v us="$2" 'BEGIN { printf "%.0f", (us > 0 ? n / (us / 1e6) : 0) }'; }
+secs() { awk -v us="$1" 'BEGIN { printf "%.2f", us / 1e6 }'; }
 
 require_root() { [[ $(id -u) -eq 0 ]] || die "must run as root (smtp-sink and postfix need it)"; }
 
@@ -65,4 +75,41 @@ smtp_banner_ok() {
   printf 'QUIT\r\n' >&3 2>/dev/null || true
   exec 3<&- 3>&-
   [[ $line == 220* ]]
+}
+
+# median FILE SYSTEM COL: median of the numeric values in column COL of the rows of SYSTEM (column 1) of a TSV file
+# (NA if none).
+median() {
+  local file=$1 system=$2 col=$3
+  awk -F'\t' -v s="$system" -v c="$col" '$1 == s && $c != "NA" { print $c }' "$file" |
+    sort -n | awk '{ v[NR] = $1 }
+      END { if (NR == 0) { print "NA"; exit }
+            m = (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2
+            printf "%.0f\n", m }'
+}
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (a == "NA" || b == "NA" || b == 0) print "n/a"; else printf "%.2f\n", a / b }'; }
+
+machine_facts() {
+  local java_v="(java not found)"
+  command -v java >/dev/null && java_v=$(java -version 2>&1 | head -n 1)
+  echo "- nproc: $(nproc)"
+  echo "- CPU: $(awk -F': ' '/^model name/ {print $2; exit}' /proc/cpuinfo)"
+  echo "- memory: $(awk '/^MemTotal/ {printf "%.1f GiB", $2 / 1048576}' /proc/meminfo)"
+  echo "- kernel: $(uname -sr)"
+  echo "- java: $java_v"
+  echo "- postfix: $(postconf -h mail_version 2>/dev/null)"
+  echo "- storage: $(df -PT "$BENCH_ROOT" | awk 'NR == 2 {print $2 " (" $1 ")"}') under $BENCH_ROOT"
+  echo "- CPU busy before start (1 s sample): ${CPU_BUSY_AT_START}%"
+}
+
+# How busy the CPUs are over one second (other builds skew the figures; the
+# load average would also count the tail of our own previous runs).
+cpu_busy_pct() {
+  local a b
+  a=$(awk '/^cpu / { print $2 + $3 + $4 + $7 + $8, $5 + $6 }' /proc/stat)
+  sleep 1
+  b=$(awk '/^cpu / { print $2 + $3 + $4 + $7 + $8, $5 + $6 }' /proc/stat)
+  awk -v a="$a" -v b="$b" 'BEGIN { split(a, x, " "); split(b, y, " ")
+    busy = y[1] - x[1]; idle = y[2] - x[2]
+    printf "%.0f", (busy + idle > 0 ? 100 * busy / (busy + idle) : 0) }'
 }

@@ -153,6 +153,9 @@ public final class ArtemisMailQueue implements MailQueue, AutoCloseable {
         large.close();
     }
 
+    /** How long a door waits for another thread's connection attempt before it answers "try again later". */
+    static final long PROBE_WAIT_MILLIS = 5_000;
+
     /** One connection to the broker (made when first needed, again after a failure) and its idle sessions. */
     private final class Senders {
         private final ConnectionFactory connectionFactory;
@@ -189,12 +192,28 @@ public final class ArtemisMailQueue implements MailQueue, AutoCloseable {
             return connection != null;
         }
 
-        /** Connects now unless another thread is doing so; false when the broker cannot be reached. */
+        /**
+         * Connects now, or waits (up to {@link #PROBE_WAIT_MILLIS}) for the thread that is connecting; false when the
+         * broker cannot be reached. Waiting matters: the first requests after a start or a reconnect arrive together,
+         * and all but one of them would otherwise be refused while that one connects.
+         */
         boolean tryConnect() {
-            if (!probe.tryLock()) {
+            try {
+                if (!probe.tryLock(PROBE_WAIT_MILLIS, java.util.concurrent.TimeUnit.MILLISECONDS)) {
+                    return isConnected();
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
                 return isConnected();
             }
             try {
+                if (isConnected()) {
+                    return true; // the thread we waited for has connected
+                }
+                long failed = failedAt;
+                if (failed != 0 && System.nanoTime() - failed < RETRY_AFTER_FAILURE_NANOS) {
+                    return false; // it has just failed
+                }
                 connection();
                 failedAt = 0;
                 return true;
