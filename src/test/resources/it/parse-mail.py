@@ -1,18 +1,23 @@
 #!/usr/bin/python3
 """Parses messages with Python's email package (an independent MIME parser) and prints what a test checks, as JSON.
 
-Usage: parse-mail.py FILE...   (files as smtp-sink dumps them: its X-* envelope headers, then the message with LF line
-ends and one LF more at the end)
+Usage: parse-mail.py [--sink] FILE...
+  --sink: the files are smtp-sink dumps (its X-* envelope headers, then the message with LF line ends and one LF more
+          at the end, which is dropped); crlf_only then says nothing
 """
 import email
 import email.policy
 import json
 import sys
 
+args = sys.argv[1:]
+sink = bool(args) and args[0] == '--sink'
+if sink:
+    args = args[1:]
 out = []
-for name in sys.argv[1:]:
+for name in args:
     raw = open(name, 'rb').read()
-    if raw.endswith(b'\n'):
+    if sink and raw.endswith(b'\n'):
         raw = raw[:-1]  # smtp-sink's own
     msg = email.message_from_bytes(raw, policy=email.policy.default)
     parts = []
@@ -41,6 +46,7 @@ for name in sys.argv[1:]:
             ('x-client', 'x-helo', 'x-mail-args', 'x-rcpt-args'))},
         'rcpt': [r.strip('<>') for r in (msg.get_all('X-Rcpt-Args') or [])],
         'defects': [type(d).__name__ for d in msg.defects] + [type(d).__name__ for p in msg.walk() for d in p.defects],
+        'crlf_only': b'\n' not in raw.replace(b'\r\n', b''),
         'parts': parts,
     })
 print(json.dumps(out, ensure_ascii=False))

@@ -50,6 +50,13 @@ public final class AuthFailures {
         return false;
     }
 
+    /** How long {@code client} stays locked out (zero when it is not): what a client is told to wait. */
+    public Duration lockedFor(InetAddress client) {
+        Long until = lockedUntil.get(client);
+        long left = until == null ? 0 : until - clock.millis();
+        return left > 0 ? Duration.ofMillis(left) : Duration.ZERO;
+    }
+
     /** Addresses locked out now (for operators). */
     public int lockedCount() {
         long now = clock.millis();

@@ -23,7 +23,7 @@ public final class PythonEmail {
     }
 
     public static JsonNode parseAll(List<Path> dumps) throws IOException, InterruptedException {
-        List<String> cmd = new ArrayList<>(List.of("/usr/bin/python3", script().toString()));
+        List<String> cmd = new ArrayList<>(List.of("/usr/bin/python3", script().toString(), "--sink"));
         dumps.forEach(d -> cmd.add(d.toString()));
         Process p = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.INHERIT).start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);

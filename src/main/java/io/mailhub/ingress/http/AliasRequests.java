@@ -33,9 +33,15 @@ final class AliasRequests {
         this.spoolDirectory = spoolDirectory;
     }
 
+    /**
+     * Reads a whole alias request (Postmark's and SendGrid's JSON are read as a tree, attachments included, within the
+     * limit of {@code in}: only the native API streams).
+     */
     static JsonNode read(InputStream in) throws ApiProblem {
         try {
             return MAPPER.readTree(in);
+        } catch (LimitedInputStream.TooLarge e) {
+            throw LimitedInputStream.tooLarge(e.limit);
         } catch (IOException e) {
             throw ApiProblem.invalid("the body is not valid JSON: " + e.getMessage(), List.of());
         }
@@ -166,13 +172,12 @@ final class AliasRequests {
         }
     }
 
-    /** Checks header names the way the native API does (no Mailhub*, printable). */
+    /** Checks header names the way the native API does (HeaderRules) and that values are one line. */
     void checkHeaders(List<Header> headers, String field) {
         for (Header h : headers) {
-            if (h.name() == null || !h.name().matches("[!-9;-~]{1,76}")) {
-                errors.add(new ApiProblem.FieldError(field, "'" + h.name() + "' is not a header name"));
-            } else if (h.name().regionMatches(true, 0, "Mailhub", 0, 7)) {
-                errors.add(new ApiProblem.FieldError(field, "Mailhub* header fields are the hub's own"));
+            String refusal = HeaderRules.refusal(h.name());
+            if (refusal != null) {
+                errors.add(new ApiProblem.FieldError(field, "'" + h.name() + "': " + refusal));
             } else if (h.value().indexOf('\r') >= 0 || h.value().indexOf('\n') >= 0) {
                 errors.add(new ApiProblem.FieldError(field, "header " + h.name() + " must not contain line breaks"));
             }

@@ -36,7 +36,7 @@ final class ApiAuth {
         if (failures != null && failures.isLocked(client)) {
             throw new ApiProblem(429, "locked-out", "Too many failed authentications",
                     "too many failed logins from " + client.getHostAddress() + "; try again later", List.of(), "4.7.0",
-                    900);
+                    Math.max(1, (failures.lockedFor(client).toMillis() + 999) / 1000));
         }
         String secret = secret(req);
         ApiKey key = secret == null || keys == null ? null : keys.find(secret);

@@ -12,6 +12,7 @@ import io.mailhub.queue.IdempotencyRecords;
 import io.mailhub.queue.MailQueueAdmin;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
+import java.io.InputStream;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.List;
@@ -70,7 +71,7 @@ public final class ApiDoor {
         PostmarkServlet postmark = new PostmarkServlet(this);
         http.serve("/email", postmark);
         http.serve("/email/*", postmark);
-        http.serveMultipart("/v3/*", new V3Servlet(this), maxMessageSize * 2 + 1024 * 1024);
+        http.serveMultipart("/v3/*", new V3Servlet(this), maxMultipartRequest());
         http.serve(ApiResponses.PROBLEM_BASE + "*", new ProblemTypesServlet());
     }
 
@@ -80,6 +81,27 @@ public final class ApiDoor {
         String cipher = (String) req.getAttribute("jakarta.servlet.request.cipher_suite");
         return new Origin(Door.HTTP, ApiAuth.client(req), null, key, false, SessionTrace.via(secure ? "HTTPS" : "HTTP",
                 req.getRemoteAddr(), secure ? "TLS" : null, secure ? cipher : null, key.name()));
+    }
+
+    /** The most octets of a JSON request for one message: the largest message in base64, and the JSON around it. */
+    long maxJsonRequest() {
+        return maxMessageSize * 4 / 3 + 4 * 1024 * 1024;
+    }
+
+    /** The most octets of a multipart form request (Mailgun's): attachments are sent as they are, not in base64. */
+    long maxMultipartRequest() {
+        return maxMessageSize * 2 + 1024 * 1024;
+    }
+
+    /**
+     * {@code body} cut off (413) once it is longer than {@code limit}; refused at once when the request declares a
+     * longer Content-Length.
+     */
+    static InputStream limited(HttpServletRequest req, InputStream body, long limit) throws ApiProblem {
+        if (req.getContentLengthLong() > limit) {
+            throw LimitedInputStream.tooLarge(limit);
+        }
+        return new LimitedInputStream(body, limit);
     }
 
     /** Counts {@code n} messages against the key's rate; sets the RateLimit headers; 429 when over. */

@@ -22,6 +22,15 @@ final class ApiResponses {
         return MessageJson.JSON.createGenerator(resp.getOutputStream());
     }
 
+    /** Sends a body built beforehand (an answer whose headers depend on work done while it was written). */
+    static void send(HttpServletResponse resp, int status, String contentType, byte[] body) throws IOException {
+        resp.setStatus(status);
+        resp.setContentType(contentType);
+        resp.setHeader("Cache-Control", "no-store");
+        resp.setContentLength(body.length);
+        resp.getOutputStream().write(body);
+    }
+
     static void problem(HttpServletResponse resp, ApiProblem p, String instance) throws IOException {
         if (p.retryAfter > 0) {
             resp.setHeader("Retry-After", Long.toString(p.retryAfter));
@@ -39,7 +48,7 @@ final class ApiResponses {
         g.writeStringField("type", PROBLEM_BASE + p.type);
         g.writeStringField("title", p.title);
         g.writeNumberField("status", p.status);
-        g.writeStringField("detail", p.detail());
+        g.writeStringField("detail", p.detail() != null ? p.detail() : p.title);
         if (instance != null) {
             g.writeStringField("instance", instance);
         }

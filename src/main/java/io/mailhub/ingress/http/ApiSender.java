@@ -133,6 +133,19 @@ final class ApiSender {
     private void checkRequest(MessageRequest m, ApiKey key) throws ApiProblem {
         checkBody(m);
         checkScopes(m, key);
+        checkSendAt(m.sendAt());
+    }
+
+    /** How far ahead {@code send_at} may be (SendGrid's and Mailgun's limit, within the retry lifetime of a message). */
+    static final java.time.Duration MAX_SCHEDULE = java.time.Duration.ofHours(72);
+
+    /** A delivery time at most {@link #MAX_SCHEDULE} ahead (a past one means now). */
+    void checkSendAt(Instant sendAt) throws ApiProblem {
+        if (sendAt != null && sendAt.isAfter(clock.instant().plus(MAX_SCHEDULE))) {
+            throw ApiProblem.unprocessable("send-at-too-late", "The delivery time is too far ahead", "send_at "
+                    + sendAt + " is more than 72 hours ahead", List.of(new ApiProblem.FieldError("send_at",
+                            "must be at most 72 hours ahead")), "5.5.4");
+        }
     }
 
     /** What a request needs whoever sends it: a sender, a recipient, a body; recipients or to/cc/bcc, not both. */

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.mailhub.auth.ApiKey;
+import io.mailhub.model.QueueIds;
 import io.mailhub.queue.IdempotencyRecords;
 import java.time.Clock;
 import java.time.Duration;
@@ -35,8 +36,18 @@ final class Idempotency {
     /** A stored answer: the request's body hash, and once done its status, body and Location. */
     record Record(String hash, boolean done, int status, String body, String location, long expiresAt) {}
 
-    /** What to do with a request: go on (with the scope the queue ids derive from), or answer it again. */
-    record Begin(String scope, Record replay) {}
+    /**
+     * What to do with a request: go on, or answer it again ({@code replay}). The queue ids of its messages derive from
+     * the API key, the Idempotency-Key and the body: a repeated request makes the same messages (stored once), and
+     * another body under the same key (on a hub that has not seen the first) makes different ones, never silently
+     * dropped ones.
+     */
+    record Begin(String scope, String bodyHash, Record replay) {
+        /** The queue id of the request's n-th message (from 0). */
+        String queueId(int n) {
+            return QueueIds.derived(scope + "\0" + bodyHash + "\0" + n);
+        }
+    }
 
     private final IdempotencyRecords store;
     private final Clock clock;
@@ -72,10 +83,15 @@ final class Idempotency {
      *
      * @param bodyHash SHA-256 of the request body
      */
-    Begin begin(ApiKey key, String idempotencyKey, byte[] bodyHash) throws ApiProblem {
+    /** Refuses an Idempotency-Key that is empty or too long (400), before the request's body is read. */
+    static void checkKey(String idempotencyKey) throws ApiProblem {
         if (idempotencyKey.isEmpty() || idempotencyKey.length() > MAX_KEY) {
             throw ApiProblem.invalid("Idempotency-Key", "must be 1 to " + MAX_KEY + " characters");
         }
+    }
+
+    Begin begin(ApiKey key, String idempotencyKey, byte[] bodyHash) throws ApiProblem {
+        checkKey(idempotencyKey);
         String scope = key.name() + "\0" + idempotencyKey;
         String id = storeKey(scope);
         String hash = HexFormat.of().formatHex(bodyHash);
@@ -96,11 +112,11 @@ final class Idempotency {
         }
         if (r != null && r.done()) {
             inFlight.remove(id);
-            return new Begin(scope, r);
+            return new Begin(scope, hash, r);
         }
         Record started = new Record(hash, false, 0, null, null, clock.millis() + KEEP.toMillis());
         save(id, started);
-        return new Begin(scope, null);
+        return new Begin(scope, hash, null);
     }
 
     /**

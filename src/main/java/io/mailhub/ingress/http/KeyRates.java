@@ -23,6 +23,24 @@ final class KeyRates {
         this.clock = clock;
     }
 
+    /**
+     * Seconds until {@code n} more messages fit: within this hour, once enough of the previous hour has slid out of
+     * the window; else in the next hour, once enough of this one has. A client that waits that long is let through.
+     */
+    private static long wait(long now, long start, long[] w, int n, int limit) {
+        long previous = w[1];
+        long current = w[2];
+        double fits;
+        if (current + n <= limit) {
+            fits = start + HOUR * (1.0 - (double) (limit - current - n) / previous); // previous > 0 here
+        } else if (n <= limit && current > 0) {
+            fits = start + HOUR + HOUR * (1.0 - (double) (limit - n) / current);
+        } else {
+            fits = now + HOUR; // more than the limit at once: never within the window
+        }
+        return Math.max(1, ((long) Math.ceil(fits) - now + 999) / 1000);
+    }
+
     /** Counts {@code n} messages of {@code key} if they fit its limit (a key without a limit always passes). */
     Decision take(ApiKey key, int n) {
         int limit = key.messagesPerHour();
@@ -42,7 +60,7 @@ final class KeyRates {
             long used = (long) Math.ceil(w[1] * previousWeight) + w[2];
             long reset = (start + HOUR - now + 999) / 1000;
             if (used + n > limit) {
-                return new Decision(false, limit, (int) Math.max(0, limit - used), reset);
+                return new Decision(false, limit, (int) Math.max(0, limit - used), wait(now, start, w, n, limit));
             }
             w[2] += n;
             return new Decision(true, limit, (int) (limit - used - n), reset);

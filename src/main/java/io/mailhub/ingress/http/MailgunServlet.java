@@ -40,6 +40,9 @@ final class MailgunServlet {
     void send(HttpServletRequest req, HttpServletResponse resp, ApiKey key, boolean mime)
             throws ApiProblem, IOException {
         door.sender.checkReady(Math.max(0, req.getContentLengthLong()));
+        if (req.getContentLengthLong() > door.maxMultipartRequest()) {
+            throw LimitedInputStream.tooLarge(door.maxMultipartRequest());
+        }
         Map<String, List<String>> fields = new LinkedHashMap<>();
         AliasRequests a = new AliasRequests(door.spoolDirectory);
         Part message = null;
@@ -63,6 +66,10 @@ final class MailgunServlet {
                 }
             }
         } catch (ServletException | IllegalStateException e) {
+            a.attachments.forEach(x -> x.content().close());
+            if (String.valueOf(e.getMessage()).contains("exceeds")) { // Jetty: "Request exceeds maxRequestSize"
+                throw LimitedInputStream.tooLarge(door.maxMultipartRequest());
+            }
             throw ApiProblem.invalid("the body must be multipart/form-data: " + e.getMessage(), List.of());
         }
         if (mime) {
@@ -80,8 +87,7 @@ final class MailgunServlet {
         });
         a.checkHeaders(headers, "h:");
         List<Address> from = a.addressList(first(fields, "from"), "from");
-        boolean test = "yes".equalsIgnoreCase(first(fields, "o:testmode")) || "true".equalsIgnoreCase(
-                first(fields, "o:testmode"));
+        boolean test = testMode(fields);
         Instant deliverAt = null;
         if (first(fields, "o:deliverytime") != null) {
             try {
@@ -123,9 +129,11 @@ final class MailgunServlet {
         door.takeRate(key, 1, resp);
         List<String> to = new ArrayList<>();
         fields.getOrDefault("to", List.of()).forEach(v -> to.addAll(MessageJson.splitAddressList(v)));
+        boolean test = testMode(fields);
         try (InputStream in = message.getInputStream()) {
-            RawSend.Result r = new RawSend(door).send(req, key, in, null, to);
-            answer(resp, r.messageId() == null ? "" : "<" + r.messageId() + ">", "Queued. Thank you.");
+            RawSend.Result r = new RawSend(door).send(req, key, in, null, to, null, test);
+            answer(resp, r.messageId() == null ? "" : "<" + r.messageId() + ">",
+                    test ? "Test mode: not sent." : "Queued. Thank you.");
         }
     }
 
@@ -136,6 +144,12 @@ final class MailgunServlet {
             g.writeStringField("message", text);
             g.writeEndObject();
         }
+    }
+
+    /** {@code o:testmode=yes}: checked, built and answered as usual, never queued. */
+    private static boolean testMode(Map<String, List<String>> fields) {
+        String v = first(fields, "o:testmode");
+        return "yes".equalsIgnoreCase(v) || "true".equalsIgnoreCase(v);
     }
 
     private static String first(Map<String, List<String>> fields, String name) {

@@ -63,9 +63,13 @@ final class MessageJson {
                 throw ApiProblem.invalid("the body must be a JSON object", List.of());
             }
             MessageRequest m = new MessageJson(spoolDirectory).message(p, "");
-            if (p.nextToken() != null) {
+            try {
+                if (p.nextToken() != null) {
+                    throw ApiProblem.invalid("the body must hold one JSON object and nothing after it", List.of());
+                }
+            } catch (ApiProblem | IOException | RuntimeException e) {
                 m.discard();
-                throw ApiProblem.invalid("the body must hold one JSON object and nothing after it", List.of());
+                throw e;
             }
             return m;
         } catch (JsonParseException e) {
@@ -136,7 +140,7 @@ final class MessageJson {
                     }
                 }
             }
-        } catch (JsonParseException e) {
+        } catch (ApiProblem | IOException | RuntimeException e) { // bad JSON, a body cut off at the limit, ...
             discardAttachments();
             throw e;
         }
@@ -414,10 +418,9 @@ final class MessageJson {
     }
 
     private void header(List<Header> list, String field, String name, String value) {
-        if (name == null || !name.matches("[!-9;-~]{1,76}")) {
-            error(field, "the header name must be printable ASCII without ':' or spaces");
-        } else if (name.regionMatches(true, 0, "Mailhub", 0, 7)) {
-            error(field, "Mailhub* header fields are the hub's own and cannot be set");
+        String refusal = HeaderRules.refusal(name);
+        if (refusal != null) {
+            error(field, refusal);
         } else if (value == null) {
             error(field, "needs a value");
         } else {
@@ -535,15 +538,7 @@ final class MessageJson {
                         from = mailbox(s, field + ".mail_from");
                     }
                 }
-                case "rcpt_to" -> {
-                    List<String> list = strings(p, field + ".rcpt_to");
-                    for (int i = 0; i < list.size(); i++) {
-                        MailAddress a = mailbox(list.get(i), field + ".rcpt_to[" + i + "]");
-                        if (a != null) {
-                            rcpt.add(a);
-                        }
-                    }
-                }
+                case "rcpt_to" -> rcpt.addAll(rcptTo(p, field + ".rcpt_to"));
                 default -> {
                     error(field + "." + key, "is not a field of an envelope (mail_from, rcpt_to)");
                     p.skipChildren();
@@ -551,6 +546,30 @@ final class MessageJson {
             }
         }
         return new Envelope(from, nullSender, List.copyOf(rcpt));
+    }
+
+    /** The envelope recipients, each problem named by its own index in the request. */
+    private List<MailAddress> rcptTo(JsonParser p, String field) throws IOException {
+        if (p.currentToken() != JsonToken.START_ARRAY) {
+            error(field, "must be an array of strings");
+            p.skipChildren();
+            return List.of();
+        }
+        List<MailAddress> rcpt = new ArrayList<>();
+        int i = 0;
+        while (p.nextToken() != JsonToken.END_ARRAY) {
+            String f = field + "[" + i++ + "]";
+            if (p.currentToken() != JsonToken.VALUE_STRING) {
+                error(f, "must be a string");
+                p.skipChildren();
+                continue;
+            }
+            MailAddress a = mailbox(p.getText(), f);
+            if (a != null) {
+                rcpt.add(a);
+            }
+        }
+        return rcpt;
     }
 
     private Template template(JsonParser p, String field) throws IOException {
@@ -573,7 +592,7 @@ final class MessageJson {
                 }
             }
         }
-        if (id == null || !id.matches("[A-Za-z0-9][A-Za-z0-9._-]{0,99}")) {
+        if (id == null || !Templates.NAME.matcher(id).matches()) {
             error(field + ".id", "is required: a template name of letters, digits, '.', '_' or '-'");
             return null;
         }

@@ -19,10 +19,10 @@ import io.mailhub.model.Recipient;
 import io.mailhub.model.SmtpPath;
 import io.mailhub.model.SmtpReply;
 import io.mailhub.model.SyntaxException;
-import io.mailhub.model.QueueIds;
 import io.mailhub.queue.MailQueueAdmin;
 import jakarta.mail.internet.AddressException;
 import jakarta.mail.internet.InternetAddress;
+import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
@@ -103,6 +103,19 @@ final class NativeApiServlet extends HttpServlet {
     }
 
     @Override
+    protected void service(HttpServletRequest req, HttpServletResponse resp) throws ServletException, IOException {
+        switch (req.getMethod()) {
+            case "GET", "HEAD", "POST", "OPTIONS" -> super.service(req, resp);
+            default -> {
+                resp.setHeader("Allow", "GET, POST");
+                ApiResponses.problem(resp, new ApiProblem(405, "method-not-allowed", "Method not allowed",
+                        req.getMethod() + " is not a method of the API (GET, POST)", List.of(), "5.5.1", 0),
+                        req.getRequestURI());
+            }
+        }
+    }
+
+    @Override
     protected void doGet(HttpServletRequest req, HttpServletResponse resp) throws IOException {
         String path = req.getPathInfo() == null ? "" : req.getPathInfo();
         if (path.startsWith("/messages/") && path.indexOf('/', 10) < 0 && path.length() > 10) {
@@ -128,11 +141,13 @@ final class NativeApiServlet extends HttpServlet {
             endpoint.run(key, req.getInputStream(), resp, null);
             return;
         }
+        idempotencyKey = idempotencyKey.strip();
+        Idempotency.checkKey(idempotencyKey); // before the body is read
         door.sender.checkReady(Math.max(0, req.getContentLengthLong()));
-        SpooledBody body = SpooledBody.read(limitedBatch(req.getInputStream()), door.spoolDirectory,
-                door.spoolThreshold);
+        SpooledBody body = SpooledBody.read(ApiDoor.limited(req, req.getInputStream(), maxBatchRequest()),
+                door.spoolDirectory, door.spoolThreshold);
         try (MessageContent content = body.content()) {
-            Idempotency.Begin begin = door.idempotency.begin(key, idempotencyKey.strip(), body.hash());
+            Idempotency.Begin begin = door.idempotency.begin(key, idempotencyKey, body.hash());
             if (begin.replay() != null) {
                 Idempotency.Record r = begin.replay();
                 resp.setHeader("Idempotent-Replay", "true");
@@ -147,7 +162,7 @@ final class NativeApiServlet extends HttpServlet {
             }
             CapturedResponse captured = new CapturedResponse(resp);
             try (InputStream in = content.openStream()) {
-                endpoint.run(key, in, captured, n -> QueueIds.derived(begin.scope() + "\0" + n));
+                endpoint.run(key, in, captured, n -> begin.queueId(n));
             } catch (ApiProblem p) {
                 ApiResponses.problem(captured, p, req.getRequestURI());
             } catch (IOException | RuntimeException e) {
@@ -172,8 +187,13 @@ final class NativeApiServlet extends HttpServlet {
             IntFunction<String> queueIds) throws ApiProblem, IOException {
         requireJson(req);
         door.sender.checkReady(Math.max(0, req.getContentLengthLong()));
-        MessageRequest m = MessageJson.parse(limited(req, body), door.spoolDirectory);
-        door.takeRate(key, Math.max(1, m.recipients().size()), resp);
+        MessageRequest m = MessageJson.parse(ApiDoor.limited(req, body, door.maxJsonRequest()), door.spoolDirectory);
+        try {
+            door.takeRate(key, Math.max(1, m.recipients().size()), resp);
+        } catch (ApiProblem p) {
+            m.discard();
+            throw p;
+        }
         List<ApiSender.Sent> sent = door.sender.send(m, key, door.origin(req, key), queueIds);
         boolean sandbox = m.sandbox();
         if (sent.size() == 1 && m.recipients().isEmpty()) {
@@ -196,21 +216,12 @@ final class NativeApiServlet extends HttpServlet {
         }
     }
 
-    /** The request body, cut off (413) once it is larger than any message could be as JSON. */
-    private InputStream limited(HttpServletRequest req, InputStream body) throws IOException, ApiProblem {
-        long limit = door.maxMessageSize * 4 / 3 + 4 * 1024 * 1024; // base64 plus the JSON around it
-        if (req.getContentLengthLong() > limit) {
-            throw LimitedInputStream.tooLarge(limit);
-        }
-        return new LimitedInputStream(body, limit);
-    }
-
     private void batch(HttpServletRequest req, HttpServletResponse resp, ApiKey key, InputStream body,
             IntFunction<String> queueIds) throws ApiProblem, IOException {
         requireJson(req);
         door.sender.checkReady(0);
         List<Object> items = new ArrayList<>(); // a MessageRequest, or the ApiProblem of an item that did not parse
-        try (JsonParser p = MessageJson.JSON.createParser(limitedBatch(body))) {
+        try (JsonParser p = MessageJson.JSON.createParser(ApiDoor.limited(req, body, maxBatchRequest()))) {
             if (p.nextToken() != JsonToken.START_OBJECT || p.nextToken() != JsonToken.FIELD_NAME
                     || !"messages".equals(p.currentName()) || p.nextToken() != JsonToken.START_ARRAY) {
                 throw ApiProblem.invalid("the body must be {\"messages\": [message, ...]}", List.of());
@@ -242,7 +253,9 @@ final class NativeApiServlet extends HttpServlet {
             discard(items);
             throw ApiProblem.invalid("the body is not valid JSON: " + e.getOriginalMessage(), List.of());
         }
-        try (JsonGenerator g = ApiResponses.json(resp, 200, "application/json")) {
+        // built first: the items' RateLimit headers must be set before the answer is committed
+        java.io.ByteArrayOutputStream answer = new java.io.ByteArrayOutputStream();
+        try (JsonGenerator g = MessageJson.JSON.createGenerator(answer)) {
             g.writeStartObject();
             g.writeArrayFieldStart("results");
             int index = 0;
@@ -277,11 +290,12 @@ final class NativeApiServlet extends HttpServlet {
             g.writeEndArray();
             g.writeEndObject();
         }
+        ApiResponses.send(resp, 200, "application/json", answer.toByteArray());
     }
 
-    private InputStream limitedBatch(InputStream body) {
-        long limit = (door.maxMessageSize * 4 / 3 + 4 * 1024 * 1024) * 4L;
-        return new LimitedInputStream(body, limit);
+    /** A batch may hold up to four times the largest message. */
+    private long maxBatchRequest() {
+        return door.maxJsonRequest() * 4;
     }
 
     private static void discard(List<Object> items) {
@@ -305,7 +319,7 @@ final class NativeApiServlet extends HttpServlet {
             rcptTo.addAll(MessageJson.splitAddressList(h));
         }
         RawSend.Result r = new RawSend(door).send(req, key, body, req.getHeader("Mail-From"), rcptTo,
-                queueIds == null ? null : queueIds.apply(0));
+                queueIds == null ? null : queueIds.apply(0), false);
         resp.setHeader("Location", req.getContextPath() + "/api/v1/messages/" + r.queueId());
         try (JsonGenerator g = ApiResponses.json(resp, 202, "application/json")) {
             ApiResponses.writeSent(g, new ApiSender.Sent(r.queueId(), r.messageId(), door.clock.instant(), r.accepted(),

@@ -41,7 +41,7 @@ final class PostmarkServlet extends HttpServlet {
         boolean test = TEST_TOKEN.equals(req.getHeader("X-Postmark-Server-Token"));
         try {
             ApiKey key = test ? null : door.auth.authenticate(req);
-            JsonNode body = AliasRequests.read(req.getInputStream());
+            JsonNode body = AliasRequests.read(ApiDoor.limited(req, req.getInputStream(), door.maxJsonRequest()));
             switch (path) {
                 case "/email" -> single(req, resp, key, body, false, test);
                 case "/email/withTemplate" -> single(req, resp, key, body, true, test);

@@ -19,6 +19,7 @@ final class ProblemTypesServlet extends HttpServlet {
             Map.entry("locked-out", "Too many failed authentications from this address; wait for Retry-After."),
             Map.entry("sender-not-allowed", "The key may not send as this From or envelope sender (5.7.1)."),
             Map.entry("scope-not-allowed", "The key may not use this feature (route, send_at)."),
+            Map.entry("send-at-too-late", "send_at is more than 72 hours ahead (5.5.4)."),
             Map.entry("rate-limited", "The key has sent its messages per hour; wait for Retry-After (4.7.1)."),
             Map.entry("message-too-big", "The message is larger than the key's or the hub's limit (5.3.4)."),
             Map.entry("missing-sender", "The message has no from."),

@@ -42,17 +42,15 @@ final class RawSend {
     }
 
     /**
+     * Sends a raw message.
+     *
      * @param mailFrom the envelope sender as given ({@code <>} for the null sender), or {@code null}: the header's
      * @param rcptTo the envelope recipients as given, or empty: the header's
+     * @param queueId the queue id of a request with an Idempotency-Key, or {@code null}: a new one
+     * @param test a test send (Mailgun's test mode) is checked as any other and then dropped; its result has no id
      */
-    Result send(HttpServletRequest req, ApiKey key, InputStream body, String mailFrom, List<String> rcptTo)
-            throws ApiProblem, IOException {
-        return send(req, key, body, mailFrom, rcptTo, null);
-    }
-
-    /** As above, with the queue id of a request with an Idempotency-Key ({@code null}: a new one). */
     Result send(HttpServletRequest req, ApiKey key, InputStream body, String mailFrom, List<String> rcptTo,
-            String queueId) throws ApiProblem, IOException {
+            String queueId, boolean test) throws ApiProblem, IOException {
         long limit = key.maxSize() > 0 ? Math.min(key.maxSize(), door.maxMessageSize) : door.maxMessageSize;
         door.sender.checkReady(Math.max(0, req.getContentLengthLong()));
         RawMessage.Read read = RawMessage.read(body, door.spoolDirectory, door.spoolThreshold, limit,
@@ -66,29 +64,57 @@ final class RawSend {
                 throw ApiProblem.unprocessable("no-recipients", "The message has no recipient", "give Rcpt-To request"
                         + " headers, or To, Cc or Bcc header fields", List.of(), "5.5.1");
             }
-            if (!key.maySendAs(sender)) {
-                throw new ApiProblem(403, "sender-not-allowed", "The sender is not allowed", "<" + sender
-                        + "> is not an address API key " + key.name() + " may send as", List.of(), "5.7.1", 0);
+            checkSendAs(key, sender, "Mail-From");
+            for (String name : List.of("from", "sender")) { // the header's authors too: the key's rule holds there
+                for (String a : fields.getOrDefault(name, List.of())) {
+                    checkSendAs(key, address(a, name.equals("from") ? "From" : "Sender"),
+                            name.equals("from") ? "From" : "Sender");
+                }
             }
+            boolean smtputf8 = needsUtf8(sender, rcpts, fields);
             Origin origin = door.origin(req, key);
             EnvelopeCheck check = check(origin, sender, rcpts);
+            if (test) {
+                return new Result(null, null, check.accepted().stream().map(Recipient::address).toList(),
+                        refusals(check));
+            }
             MessageContent withoutBcc = fields.containsKey("bcc")
                     ? HeaderFieldFilter.without(content, f -> f.regionMatches(true, 0, "Bcc:", 0, 4)) : content;
             Decision d = door.sender.acceptance().accept(new Submission(origin, sender, check.accepted(), null, null,
-                    BodyType.EIGHT_BIT_MIME, false, withoutBcc, read.headers(), Map.of(), null, queueId));
+                    BodyType.EIGHT_BIT_MIME, smtputf8, withoutBcc, read.headers(), Map.of(), null, queueId));
             content = null; // the acceptance stage has closed it
             if (!d.isAccepted()) {
                 throw Problems.fromReply(d.reply(), null);
             }
-            Map<MailAddress, SmtpReply> rejected = new LinkedHashMap<>();
-            check.refused().forEach((r, reply) -> rejected.put(r.address(), reply));
             return new Result(d.queueId(), d.messageId(), check.accepted().stream().map(Recipient::address).toList(),
-                    rejected);
+                    refusals(check));
         } finally {
             if (content != null) {
                 content.close();
             }
         }
+    }
+
+    private static Map<MailAddress, SmtpReply> refusals(EnvelopeCheck check) {
+        Map<MailAddress, SmtpReply> rejected = new LinkedHashMap<>();
+        check.refused().forEach((r, reply) -> rejected.put(r.address(), reply));
+        return rejected;
+    }
+
+    private static void checkSendAs(ApiKey key, MailAddress address, String field) throws ApiProblem {
+        if (address != null && !key.maySendAs(address)) {
+            throw new ApiProblem(403, "sender-not-allowed", "The sender is not allowed", "<" + address
+                    + "> is not an address API key " + key.name() + " may send as", List.of(new ApiProblem.FieldError(
+                            field, "<" + address + "> is not allowed for this key")), "5.7.1", 0);
+        }
+    }
+
+    /** Whether the message needs SMTPUTF8: a non-ASCII local part in the envelope or in an address field. */
+    private static boolean needsUtf8(MailAddress sender, List<Recipient> rcpts, Map<String, List<String>> fields) {
+        if (sender != null && !sender.hasAsciiForm() || rcpts.stream().anyMatch(r -> !r.address().hasAsciiForm())) {
+            return true;
+        }
+        return fields.values().stream().flatMap(List::stream).anyMatch(a -> !io.mailhub.model.Ascii.isAscii(a));
     }
 
     private EnvelopeCheck check(Origin origin, MailAddress sender, List<Recipient> rcpts) throws ApiProblem {
@@ -142,7 +168,8 @@ final class RawSend {
             }
             return address(v.startsWith("<") && v.endsWith(">") ? v.substring(1, v.length() - 1) : v, "Mail-From");
         }
-        List<String> from = fields.getOrDefault("sender", fields.getOrDefault("from", List.of()));
+        List<String> sender = fields.getOrDefault("sender", List.of());
+        List<String> from = sender.isEmpty() ? fields.getOrDefault("from", List.of()) : sender;
         if (from.isEmpty()) {
             throw ApiProblem.unprocessable("missing-sender", "The message has no sender", "give a Mail-From request"
                     + " header, or a From header field", List.of(), "5.5.1");

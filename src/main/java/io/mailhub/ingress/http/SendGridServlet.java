@@ -33,7 +33,7 @@ final class SendGridServlet {
     }
 
     void send(HttpServletRequest req, HttpServletResponse resp, ApiKey key) throws ApiProblem, IOException {
-        JsonNode b = AliasRequests.read(req.getInputStream());
+        JsonNode b = AliasRequests.read(ApiDoor.limited(req, req.getInputStream(), door.maxJsonRequest()));
         door.sender.checkReady(0);
         AliasRequests a = new AliasRequests(door.spoolDirectory);
         Address from = a.addressObject(b.get("from"), "from");

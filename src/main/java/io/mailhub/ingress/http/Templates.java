@@ -23,6 +23,9 @@ final class Templates {
     private static final Mustache.Compiler PLAIN = Mustache.compiler().escapeHTML(false).defaultValue("");
     private static final Mustache.Compiler HTML = Mustache.compiler().escapeHTML(true).defaultValue("");
 
+    /** A template name: never a path. */
+    static final java.util.regex.Pattern NAME = java.util.regex.Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,99}");
+
     private final Path directory;
 
     Templates(Path directory) {
@@ -35,13 +38,14 @@ final class Templates {
      * @throws ApiProblem 422 when there is no such template or it does not render
      */
     Rendered render(String id, Map<String, Object> model) throws ApiProblem {
+        if (id == null || !NAME.matcher(id).matches()) { // never a path: every door's ids come here
+            throw notFound(id);
+        }
         Path subject = directory.resolve(id + ".subject");
         Path text = directory.resolve(id + ".text");
         Path html = directory.resolve(id + ".html");
         if (!Files.isRegularFile(subject) && !Files.isRegularFile(text) && !Files.isRegularFile(html)) {
-            throw ApiProblem.unprocessable("template-not-found", "No such template", "there is no template '" + id
-                    + "' in " + directory + " (files " + id + ".subject, " + id + ".text, " + id + ".html)",
-                    java.util.List.of(new ApiProblem.FieldError("template.id", "is not a template")), "5.6.0");
+            throw notFound(id);
         }
         try {
             return new Rendered(render(PLAIN, subject, model), render(PLAIN, text, model), render(HTML, html, model));
@@ -49,6 +53,14 @@ final class Templates {
             throw ApiProblem.unprocessable("template-error", "The template does not render", "template '" + id
                     + "': " + e.getMessage(), java.util.List.of(), "5.6.0");
         }
+    }
+
+    /** The client learns that there is no such template, not where the hub keeps them. */
+    private static ApiProblem notFound(String id) {
+        return ApiProblem.unprocessable("template-not-found", "No such template", "there is no template '" + id
+                + "' (a name of letters, digits, '.', '_' or '-' with files NAME.subject, NAME.text or NAME.html in the"
+                + " hub's templates directory)", java.util.List.of(new ApiProblem.FieldError("template.id",
+                        "is not a template")), "5.6.0");
     }
 
     private static String render(Mustache.Compiler compiler, Path file, Map<String, Object> model) throws IOException {

@@ -209,4 +209,17 @@ class ApiAuthTest {
         assertThat(ApiAuth.client(request("198.51.100.4"))).isEqualTo(InetAddress.getByName("198.51.100.4"));
         assertThat(ApiAuth.client(request("::1"))).isEqualTo(InetAddress.getByName("0:0:0:0:0:0:0:1"));
     }
+
+    @Test
+    void theLockoutsRetryAfterIsTheTimeLeftOfTheLockout() {
+        for (int i = 0; i < MAX_FAILURES; i++) {
+            refusalOf(request(CLIENT, "X-Api-Key", "mh_guess" + i));
+        }
+        clock.advance(Duration.ofMinutes(4));
+
+        ApiProblem p = refusalOf(request(CLIENT, "X-Api-Key", secret));
+
+        assertThat(p.status).isEqualTo(429);
+        assertThat(p.retryAfter).isEqualTo(LOCKOUT.minusMinutes(4).toSeconds());
+    }
 }

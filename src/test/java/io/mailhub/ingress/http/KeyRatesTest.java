@@ -24,6 +24,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Messages per hour per API key: a sliding window over the last hour, and the RateLimit headers that tell it. */
@@ -66,7 +68,7 @@ class KeyRatesTest {
     }
 
     @Test
-    void overTheLimitIsRefusedUntilTheHourEnds() throws Exception {
+    void overTheLimitIsRefusedUntilEnoughOfTheHourHasSlidOutOfTheWindow() throws Exception {
         ApiKey key = key("billing", LIMIT);
         assertThat(sendUntilRefused(key)).isEqualTo(LIMIT);
         clock.advance(Duration.ofMinutes(20));
@@ -75,7 +77,25 @@ class KeyRatesTest {
 
         assertThat(d.allowed()).isFalse();
         assertThat(d.remaining()).isZero();
-        assertThat(d.resetSeconds()).isEqualTo(Duration.ofMinutes(40).toSeconds());
+        // at 13:00 the 100 of this hour still count whole; one in a hundred has slid out 36 s later
+        assertThat(d.resetSeconds()).isEqualTo(Duration.ofMinutes(40).plusSeconds(36).toSeconds());
+    }
+
+    @ParameterizedTest(name = "with {0} of the limit used in the hour before")
+    @ValueSource(ints = {0, 50, 100})
+    void aClientThatWaitsTheRetryAfterIsLetThroughAndNotEarlier(int usedBefore) throws Exception {
+        ApiKey key = key("billing", LIMIT);
+        clock.advance(Duration.ofMinutes(30));
+        rates.take(key, usedBefore);
+        clock.advance(Duration.ofMinutes(40)); // 12:30 and 13:10: both hours hold messages
+        sendUntilRefused(key);
+        KeyRates.Decision refused = rates.take(key, 1);
+        assertThat(refused.allowed()).isFalse();
+
+        clock.advance(Duration.ofSeconds(refused.resetSeconds() - 2));
+        assertThat(rates.take(key, 1).allowed()).as("two seconds early").isFalse();
+        clock.advance(Duration.ofSeconds(2));
+        assertThat(rates.take(key, 1).allowed()).as("after Retry-After").isTrue();
     }
 
     @Test
@@ -205,11 +225,12 @@ class KeyRatesTest {
             assertThat(p.status).isEqualTo(429);
             assertThat(p.type).isEqualTo("rate-limited");
             assertThat(p.enhancedStatus).isEqualTo("4.7.1");
-            assertThat(p.retryAfter).isEqualTo(Duration.ofMinutes(10).toSeconds());
+            // 10 minutes to the next hour, then 36 s until one of the 100 has slid out of the window
+            assertThat(p.retryAfter).isEqualTo(Duration.ofMinutes(10).plusSeconds(36).toSeconds());
             assertThat(p.detail()).contains("billing").contains(Integer.toString(LIMIT));
         }
         assertThat(headers).containsEntry("RateLimit-Remaining", "0")
-                .containsEntry("RateLimit-Reset", Long.toString(Duration.ofMinutes(10).toSeconds()));
+                .containsEntry("RateLimit-Reset", Long.toString(Duration.ofMinutes(10).plusSeconds(36).toSeconds()));
     }
 
     @Test

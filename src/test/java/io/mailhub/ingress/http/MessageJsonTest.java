@@ -745,4 +745,43 @@ class MessageJsonTest {
         assertThat(sent).singleElement().satisfies(s -> assertThat(s.accepted())
                 .containsExactly(new MailAddress("b", "x.test")));
     }
+
+    @Test
+    void textAfterTheObjectLeavesNoSpoolFileBehind() throws Exception {
+        String big = base64(new byte[200 * 1024]);
+        ApiProblem p = refusalOf(q("{'attachments': [{'filename': 'big.bin', 'content': '" + big + "'}]} trailing"));
+
+        assertMalformed(p);
+        assertThat(spoolFiles()).isZero();
+    }
+
+    @Test
+    void aBodyCutOffAtTheLimitLeavesNoSpoolFileBehind() throws Exception {
+        String big = base64(new byte[200 * 1024]);
+        byte[] body = q("{'attachments': [{'filename': 'big.bin', 'content': '" + big + "'}], 'text': '"
+                + "x".repeat(100_000) + "'}").getBytes(UTF_8);
+
+        ApiProblem p = refusalOf(new LimitedInputStream(new ByteArrayInputStream(body), body.length - 1000));
+
+        assertThat(p.status).isEqualTo(413);
+        assertThat(spoolFiles()).isZero();
+    }
+
+    @Test
+    void aBadRcptToIsNamedByItsOwnIndexAfterAWrongEntry() {
+        assertThat(fields(refusalOf(q("{'envelope': {'rcpt_to': [5, 'bad']}}"))))
+                .containsExactly("envelope.rcpt_to[0]", "envelope.rcpt_to[1]");
+        assertThat(fields(refusalOf(q("{'envelope': {'rcpt_to': ['ok@x.test', null, 'bad']}}"))))
+                .containsExactly("envelope.rcpt_to[1]", "envelope.rcpt_to[2]");
+    }
+
+    @Test
+    void aHeaderThatTheRequestsOwnFieldsSetIsRefused() {
+        for (String name : List.of("From", "Subject", "to", "Reply-To", "Sender", "Content-Type", "MIME-Version",
+                "Received", "Bcc")) {
+            ApiProblem p = refusalOf(q("{'headers': {'" + name + "': 'x@evil.test'}}"));
+            assertMalformed(p);
+            assertThat(fields(p)).as(name).containsExactly("headers." + name);
+        }
+    }
 }

@@ -109,7 +109,7 @@ class TemplatesTest {
     }
 
     @Test
-    void aMissingTemplateIsA422TemplateNotFoundNamingTheFilesLookedFor() throws Exception {
+    void aMissingTemplateIsA422TemplateNotFoundNamingTheFilesLookedForButNotWhereTheHubKeepsThem() throws Exception {
         write("welcome.text", "hello");
 
         ApiProblem p = refusalOf("welcom", Map.of());
@@ -118,8 +118,8 @@ class TemplatesTest {
         assertThat(p.type).isEqualTo("template-not-found");
         assertThat(p.enhancedStatus).isEqualTo("5.6.0");
         assertThat(p.errors).containsExactly(new ApiProblem.FieldError("template.id", "is not a template"));
-        assertThat(p.detail()).contains("'welcom'").contains(templates().toString()).contains("welcom.subject")
-                .contains("welcom.text").contains("welcom.html");
+        assertThat(p.detail()).contains("'welcom'").doesNotContain(templates().toString())
+                .contains("NAME.subject, NAME.text or NAME.html");
     }
 
     @Test
@@ -140,5 +140,15 @@ class TemplatesTest {
         assertThat(p.type).isEqualTo("template-error");
         assertThat(p.enhancedStatus).isEqualTo("5.6.0");
         assertThat(p.detail()).startsWith("template 'broken': ");
+    }
+
+    @Test
+    void aTemplateIdCannotReachFilesOutsideTheDirectory() throws Exception {
+        Files.writeString(templates().resolveSibling("secret.text"), "not a template: a file beside the directory");
+        Path elsewhere = Files.writeString(Files.createTempFile(dir, "abs", ".text"), "an absolute path");
+        String absolute = elsewhere.toString().substring(0, elsewhere.toString().length() - ".text".length());
+
+        assertThat(refusalOf("../secret", Map.of()).type).isEqualTo("template-not-found");
+        assertThat(refusalOf(absolute, Map.of()).type).isEqualTo("template-not-found");
     }
 }
