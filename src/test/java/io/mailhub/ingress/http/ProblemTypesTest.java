@@ -47,4 +47,16 @@ class ProblemTypesTest {
         assertThat(ProblemTypesServlet.TYPES.keySet()).allSatisfy(type ->
                 assertThat(code).as("a type nothing makes").contains("\"" + type + "\""));
     }
+
+    @Test
+    void theOpenApiDocumentListsExactlyTheseTypes() throws IOException {
+        Set<String> documented = new TreeSet<>();
+        Matcher m = Pattern.compile("(?m)^\\s+- /problems/([a-z-]+)$")
+                .matcher(Files.readString(Path.of("docs/openapi.yaml")));
+        while (m.find()) {
+            documented.add(m.group(1));
+        }
+
+        assertThat(documented).containsExactlyInAnyOrderElementsOf(ProblemTypesServlet.TYPES.keySet());
+    }
 }
