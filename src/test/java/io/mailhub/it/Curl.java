@@ -61,10 +61,16 @@ public final class Curl {
         return header("Content-Type", "application/json").data(body);
     }
 
-    /** The body as given, sent byte for byte. */
+    /** The body as given, sent byte for byte (from a file: a command line has a length limit). */
     public Curl data(String body) {
-        args.addAll(List.of("--data-binary", body));
-        return this;
+        try {
+            Path file = Files.createTempFile("curl-data", ".txt");
+            Files.writeString(file, body, StandardCharsets.UTF_8);
+            file.toFile().deleteOnExit();
+            return dataFile(file);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 
     /** The body read from a file. */

@@ -81,23 +81,47 @@ final class ApiSender {
     List<Sent> send(MessageRequest m, ApiKey key, Origin origin, IntFunction<String> queueIds) throws ApiProblem {
         try {
             checkRequest(m, key);
-            List<Sent> sent = new ArrayList<>();
-            if (m.recipients().isEmpty()) {
-                sent.add(sendOne(m, key, origin, m.to(), m.template() == null ? Map.of() : m.template().model(),
-                        List.of(), queueIds == null ? null : queueIds.apply(0)));
-            } else {
-                int n = 0;
-                for (Personal p : m.recipients()) {
-                    Map<String, Object> model = new LinkedHashMap<>(m.template() == null ? Map.of() : m.template().model());
-                    model.putAll(p.model());
-                    sent.add(sendOne(m, key, origin, List.of(p.email()), model, p.headers(),
-                            queueIds == null ? null : queueIds.apply(n++)));
-                }
-            }
-            return sent;
+            return sendChecked(m, key, origin, queueIds);
         } finally {
             m.discard();
         }
+    }
+
+    /**
+     * Sends several requests that share attachments (SendGrid's personalizations): all are checked before the first
+     * is queued, so that a request refused for one of them queues none; the attachments are released at the end.
+     */
+    List<Sent> sendAll(List<MessageRequest> requests, ApiKey key, Origin origin) throws ApiProblem {
+        try {
+            for (MessageRequest m : requests) {
+                checkRequest(m, key);
+            }
+            List<Sent> sent = new ArrayList<>();
+            for (MessageRequest m : requests) {
+                sent.addAll(sendChecked(m, key, origin, null));
+            }
+            return sent;
+        } finally {
+            requests.forEach(MessageRequest::discard);
+        }
+    }
+
+    private List<Sent> sendChecked(MessageRequest m, ApiKey key, Origin origin, IntFunction<String> queueIds)
+            throws ApiProblem {
+        List<Sent> sent = new ArrayList<>();
+        if (m.recipients().isEmpty()) {
+            sent.add(sendOne(m, key, origin, m.to(), m.template() == null ? Map.of() : m.template().model(),
+                    List.of(), queueIds == null ? null : queueIds.apply(0)));
+        } else {
+            int n = 0;
+            for (Personal p : m.recipients()) {
+                Map<String, Object> model = new LinkedHashMap<>(m.template() == null ? Map.of() : m.template().model());
+                model.putAll(p.model());
+                sent.add(sendOne(m, key, origin, List.of(p.email()), model, p.headers(),
+                        queueIds == null ? null : queueIds.apply(n++)));
+            }
+        }
+        return sent;
     }
 
     /**
@@ -134,6 +158,25 @@ final class ApiSender {
         checkBody(m);
         checkScopes(m, key);
         checkSendAt(m.sendAt());
+        checkSender(m, key);
+    }
+
+    /** The envelope sender: {@code envelope.mail_from} when given ({@code null} for {@code <>}), else From. */
+    private static MailAddress sender(MessageRequest m) {
+        return m.envelope() != null && (m.envelope().mailFrom() != null || m.envelope().nullSender())
+                ? m.envelope().mailFrom() : m.from().email();
+    }
+
+    /** The key's rule: it sends only as its own addresses, in From and in the envelope (403, 5.7.1). */
+    private static void checkSender(MessageRequest m, ApiKey key) throws ApiProblem {
+        MailAddress sender = sender(m);
+        if (!key.maySendAs(m.from().email()) || !key.maySendAs(sender)) {
+            MailAddress wrong = key.maySendAs(m.from().email()) ? sender : m.from().email();
+            throw new ApiProblem(403, "sender-not-allowed", "The sender is not allowed", "<" + wrong
+                    + "> is not an address API key " + key.name() + " may send as",
+                    List.of(new ApiProblem.FieldError(wrong == sender && m.envelope() != null ? "envelope.mail_from"
+                            : "from", "<" + wrong + "> is not allowed for this key")), "5.7.1", 0);
+        }
     }
 
     /** How far ahead {@code send_at} may be (SendGrid's and Mailgun's limit, within the retry lifetime of a message). */
@@ -200,15 +243,7 @@ final class ApiSender {
                 subject = subject.replaceAll("[\\r\\n]+", " ");
             }
         }
-        MailAddress sender = m.envelope() != null && (m.envelope().mailFrom() != null || m.envelope().nullSender())
-                ? m.envelope().mailFrom() : m.from().email();
-        if (!key.maySendAs(m.from().email()) || !key.maySendAs(sender)) {
-            MailAddress wrong = key.maySendAs(m.from().email()) ? sender : m.from().email();
-            throw new ApiProblem(403, "sender-not-allowed", "The sender is not allowed", "<" + wrong
-                    + "> is not an address API key " + key.name() + " may send as",
-                    List.of(new ApiProblem.FieldError(wrong == sender && m.envelope() != null ? "envelope.mail_from"
-                            : "from", "<" + wrong + "> is not allowed for this key")), "5.7.1", 0);
-        }
+        MailAddress sender = sender(m);
         List<Recipient> rcpts = recipients(m, to);
         EnvelopeCheck check = acceptance.checkEnvelope(origin, sender, rcpts);
         if (check.senderRefusal() != null) {

@@ -97,13 +97,8 @@ final class SendGridServlet {
         }
         a.check();
         door.takeRate(key, messages.size(), resp);
-        String firstId = null;
-        for (MessageRequest m : messages) {
-            List<ApiSender.Sent> sent = door.sender.send(m, key, door.origin(req, key));
-            if (firstId == null && sent.get(0).queueId() != null) {
-                firstId = sent.get(0).queueId();
-            }
-        }
+        List<ApiSender.Sent> sent = door.sender.sendAll(messages, key, door.origin(req, key));
+        String firstId = sent.isEmpty() ? null : sent.get(0).queueId();
         if (firstId != null) {
             resp.setHeader("X-Message-Id", firstId);
         }
