@@ -15,7 +15,8 @@ import org.apache.camel.health.HealthCheckHelper;
 /**
  * {@code /observe/health} (every check), {@code /observe/health/live} and {@code /observe/health/ready}: Camel's health
  * checks (context, routes, consumers) and the hub's own (listeners, queue, broker), as JSON: {@code {"status":"UP"}},
- * with {@code ?exposureLevel=full} every check with its message and details. HTTP 200 when UP, 503 when DOWN: what
+ * with the checks that are DOWN (message and details) when it is DOWN, with {@code ?exposureLevel=full} every check.
+ * HTTP 200 when UP, 503 when DOWN: what
  * Kubernetes probes read.
  */
 final class HealthServlet extends HttpServlet {
@@ -51,9 +52,12 @@ final class HealthServlet extends HttpServlet {
         try (JsonGenerator g = JSON.createGenerator(resp.getOutputStream())) {
             g.writeStartObject();
             g.writeStringField("status", up ? "UP" : "DOWN");
-            if (full) {
+            if (full || !up) { // without "full", only the checks that are DOWN: why the hub is not UP
                 g.writeArrayFieldStart("checks");
                 for (HealthCheck.Result r : results) {
+                    if (!full && r.getState() != HealthCheck.State.DOWN) {
+                        continue;
+                    }
                     g.writeStartObject();
                     g.writeStringField("name", r.getCheck().getId());
                     g.writeStringField("status", r.getState().name());

@@ -91,10 +91,23 @@ public final class ArtemisMailQueue implements MailQueue, AutoCloseable {
             pool.giveBack(sender);
             failedAt = 0;
         } catch (JMSException | IOException | RuntimeException e) {
-            failedAt = System.nanoTime();
             discard(sender);
+            if (addressFull(e)) { // the embedded broker refused it for want of disk (LowDiskSendRefusal)
+                throw QueueException.noRoom("cannot store " + envelope.queueId() + ": " + e.getMessage());
+            }
+            failedAt = System.nanoTime();
             throw new QueueException("cannot store " + envelope.queueId() + " in " + QueueNames.INCOMING + ": " + e, e);
         }
+    }
+
+    private static boolean addressFull(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof org.apache.activemq.artemis.api.core.ActiveMQException a
+                    && a.getType() == org.apache.activemq.artemis.api.core.ActiveMQExceptionType.ADDRESS_FULL) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** The content as one array: as it is when in memory, read at its exact size when spooled (no growing). */

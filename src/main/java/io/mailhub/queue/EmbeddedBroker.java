@@ -71,6 +71,7 @@ public final class EmbeddedBroker {
         config.setJMXManagementEnabled(true);
         if (minDiskFree >= 0) {
             config.setMinDiskFree(minDiskFree);
+            config.registerBrokerPlugin(new LowDiskSendRefusal(dir, minDiskFree));
         }
         // The configuration is read once from the classpath (inside the jar): there is no file to watch for changes.
         config.setConfigurationFileRefreshPeriod(-1);
