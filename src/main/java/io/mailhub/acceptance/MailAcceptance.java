@@ -5,6 +5,7 @@ import io.mailhub.cleanup.HeaderFieldFilter;
 import io.mailhub.cleanup.MessageComposer;
 import io.mailhub.dkim.MessageHeader;
 import io.mailhub.model.Envelope;
+import io.mailhub.model.MailAddress;
 import io.mailhub.model.MessageContent;
 import io.mailhub.model.QueueIds;
 import io.mailhub.model.SmtpReply;
@@ -107,6 +108,15 @@ public final class MailAcceptance {
         return new EnvelopeCheck(null, accepted, refused);
     }
 
+    /**
+     * The domain of a Message-ID that must come out the same when the request is repeated, also on another hub with
+     * another host name: the sender's domain (A-label), or this hub's name for the null sender.
+     */
+    private String stableDomain(Submission s) {
+        MailAddress sender = s.sender();
+        return sender != null && !sender.isAddressLiteral() ? sender.asciiForm().domain() : settings.hostname();
+    }
+
     /** Decides about one message; always closes its content. */
     public Decision accept(Submission s) {
         String queueId = s.queueId() != null ? s.queueId() : QueueIds.next();
@@ -134,7 +144,7 @@ public final class MailAcceptance {
             }
             MessageContent body = withoutUnwantedFields(content, s, checks != null);
             String messageId = s.headers().hasMessageId() ? s.headers().messageId()
-                    : s.queueId() != null ? queueId + "@" + settings.hostname() // the same again for a repeated request
+                    : s.queueId() != null ? queueId + "@" + stableDomain(s) // the same for a repeated request
                     : composer.newMessageId(queueId);
             MessageContent composed = composer.compose(envelope, o.trace(), s.headers(), body, messageId);
             if (checks != null) {

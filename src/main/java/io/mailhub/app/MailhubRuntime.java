@@ -258,6 +258,20 @@ public final class MailhubRuntime extends MainListenerSupport implements CamelCo
         }
     }
 
+    /** Removes the spool files of transactions an earlier run did not finish (a crash). */
+    private void cleanSpool() {
+        Path spool = settings.dataDir.resolve("spool");
+        try {
+            java.nio.file.Files.createDirectories(spool);
+            int stale = io.mailhub.acceptance.Spool.clean(spool);
+            if (stale > 0) {
+                LOG.info("removed {} spool file(s) of unfinished transactions from an earlier run", stale);
+            }
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException("cannot prepare the spool directory " + spool + ": " + e.getMessage(), e);
+        }
+    }
+
     @Override
     public void afterStart(BaseMainSupport main) {
         try {
@@ -266,6 +280,7 @@ public final class MailhubRuntime extends MainListenerSupport implements CamelCo
             LOG.warn("policy counters not visible over JMX: {}", e.toString());
         }
         supervisor.start();
+        cleanSpool(); // before any door opens: later, a file there belongs to a transaction in progress
         api.start();
         try {
             http.start();

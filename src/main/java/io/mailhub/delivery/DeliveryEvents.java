@@ -28,21 +28,22 @@ import org.slf4j.LoggerFactory;
 /**
  * The delivery event log ({@code mailhub.events.file}, default {@code <data dir>/events.jsonl}): one JSON line per
  * recipient and attempt ({@code time, queue_id, event (delivered, deferred, failed), recipient, status, remote_mta,
- * reply, attempt, principal}), appended as attempts end, rotated at 100 MB (five old files kept). The most recent events are also
- * kept in memory by queue id, so the API can say where a message is without reading the file.
+ * reply, attempt, principal}, and the {@code tags} and {@code metadata} an API request gave the message), appended as
+ * attempts end, rotated at 100 MB (five old files kept). The most recent events are also kept in memory by queue id, so
+ * the API can say where a message is without reading the file.
  */
 public final class DeliveryEvents {
 
     private static final Logger LOG = LoggerFactory.getLogger(DeliveryEvents.class);
-    private static final JsonFactory JSON = new JsonFactory();
     private static final ObjectMapper MAPPER = new ObjectMapper();
+    private static final JsonFactory JSON = MAPPER.getFactory();
     private static final long ROTATE_AT = 100L * 1024 * 1024;
     private static final int KEEP = 5;
     private static final int RECENT = 100_000;
 
     /** One recipient's outcome of one attempt. */
     public record Event(Instant time, String queueId, String event, String recipient, String status, String remoteMta,
-            String reply, int attempt, String principal) {}
+            String reply, int attempt, String principal, List<String> tags, String metadata) {}
 
     private final Path file;
     private final Map<String, List<Event>> recent = new LinkedHashMap<>(1024, 0.75f, false) {
@@ -60,6 +61,17 @@ public final class DeliveryEvents {
 
     /** Records the outcome of one attempt for each recipient in the report. */
     public void record(Envelope envelope, DeliveryReport report, int attempt, Instant time) {
+        record(envelope, report, attempt, time, null, null);
+    }
+
+    /**
+     * As above, with the tags (comma-separated) and metadata (a JSON object) the HTTP door gave the message, echoed in
+     * every line.
+     */
+    public void record(Envelope envelope, DeliveryReport report, int attempt, Instant time, String tags,
+            String metadata) {
+        List<String> tagList = tags == null || tags.isEmpty() ? List.of() : List.of(tags.split(","));
+        String metadataJson = metadata == null || metadata.isEmpty() ? null : metadata;
         List<Event> events = new ArrayList<>();
         for (RecipientResult r : report.results()) {
             String what = switch (r.status()) {
@@ -68,7 +80,7 @@ public final class DeliveryEvents {
                 case FAILED -> "failed";
             };
             events.add(new Event(time, envelope.queueId(), what, r.recipient().address().toString(), r.statusCode(),
-                    r.remoteMta(), r.reply().toWire().strip(), attempt, envelope.authUser()));
+                    r.remoteMta(), r.reply().toWire().strip(), attempt, envelope.authUser(), tagList, metadataJson));
         }
         synchronized (this) {
             recent.computeIfAbsent(envelope.queueId(), k -> new ArrayList<>()).addAll(events);
@@ -165,6 +177,21 @@ public final class DeliveryEvents {
             if (e.principal() != null) {
                 g.writeStringField("principal", e.principal());
             }
+            if (!e.tags().isEmpty()) {
+                g.writeArrayFieldStart("tags");
+                for (String t : e.tags()) {
+                    g.writeString(t);
+                }
+                g.writeEndArray();
+            }
+            if (e.metadata() != null) {
+                g.writeFieldName("metadata");
+                try {
+                    g.writeTree(MAPPER.readTree(e.metadata()));
+                } catch (com.fasterxml.jackson.core.JsonProcessingException notJson) { // set by a route, not a door
+                    g.writeString(e.metadata());
+                }
+            }
             g.writeEndObject();
         }
         return w.toString();
@@ -175,6 +202,13 @@ public final class DeliveryEvents {
                 n.path("event").asText().toLowerCase(Locale.ROOT), n.path("recipient").asText(),
                 n.path("status").asText(), n.hasNonNull("remote_mta") ? n.get("remote_mta").asText() : null,
                 n.path("reply").asText(), n.path("attempt").asInt(),
-                n.hasNonNull("principal") ? n.get("principal").asText() : null);
+                n.hasNonNull("principal") ? n.get("principal").asText() : null, tags(n.path("tags")),
+                n.hasNonNull("metadata") ? n.get("metadata").toString() : null);
+    }
+
+    private static List<String> tags(JsonNode array) {
+        List<String> tags = new ArrayList<>();
+        array.forEach(t -> tags.add(t.asText()));
+        return List.copyOf(tags);
     }
 }

@@ -65,6 +65,19 @@ public final class DeliveryOutcome implements Processor {
         this.events = events;
     }
 
+    private String expiryText(RecipientResult r) {
+        return "delivery time expired after " + io.mailhub.model.DurationText.format(maxLifetime) + "; last error: "
+                + r.reply();
+    }
+
+    /** The report with its deferred recipients failed for good: their lifetime is over. */
+    private DeliveryReport expire(DeliveryReport report) {
+        return new DeliveryReport(report.results().stream().map(r -> r.status() != RecipientStatus.DEFERRED ? r
+                : new RecipientResult(r.recipient(), RecipientStatus.FAILED,
+                        io.mailhub.model.SmtpReply.of(554, "5.4.7", expiryText(r)), r.remoteMta(), r.blame(),
+                        r.dsnRelayed())).toList());
+    }
+
     @Override
     public void process(Exchange exchange) throws Exception {
         Message message = exchange.getMessage();
@@ -76,8 +89,11 @@ public final class DeliveryOutcome implements Processor {
         int attempts = message.getHeader(EnvelopeHeaders.ATTEMPT, 0, Integer.class) + 1;
         Instant now = clock.instant();
         Instant expiry = envelope.arrival().plus(maxLifetime);
-        if (events != null) {
-            events.record(envelope, report, attempts, now);
+        boolean expired = !report.with(RecipientStatus.DEFERRED).isEmpty() && !now.isBefore(expiry);
+        if (events != null) { // recipients deferred past their lifetime have failed (5.4.7): the log says so
+            events.record(envelope, expired ? expire(report) : report, attempts, now,
+                    message.getHeader(EnvelopeHeaders.TAGS, String.class),
+                    message.getHeader(EnvelopeHeaders.METADATA, String.class));
         }
 
         List<RecipientOutcome> bounce = new ArrayList<>();
@@ -91,11 +107,9 @@ public final class DeliveryOutcome implements Processor {
             }
         }
         List<RecipientResult> deferred = report.with(RecipientStatus.DEFERRED);
-        if (!deferred.isEmpty() && !now.isBefore(expiry)) {
+        if (expired) {
             for (RecipientResult r : deferred) {
-                bounce.add(new RecipientOutcome(r.recipient(), "failed", "5.4.7", r.remoteMta(),
-                        "delivery time expired after " + io.mailhub.model.DurationText.format(maxLifetime)
-                                + "; last error: " + r.reply()));
+                bounce.add(new RecipientOutcome(r.recipient(), "failed", "5.4.7", r.remoteMta(), expiryText(r)));
             }
             LOG.info("{}: {} recipient(s) expired after {} attempt(s)", envelope.queueId(), deferred.size(), attempts);
         } else if (!deferred.isEmpty()) {

@@ -29,6 +29,12 @@ public final class EnvelopeHeaders {
     public static final String SIZE = "MailhubSize";
     /** Delivery attempts made so far; absent before the first. */
     public static final String ATTEMPT = "MailhubAttempt";
+    /** Set by the HTTP door from the request (never by a client header): tags, comma-separated. */
+    public static final String TAGS = "MailhubTags";
+    /** Set by the HTTP door from the request: metadata as a JSON object of strings. */
+    public static final String METADATA = "MailhubMetadata";
+    /** Set by the HTTP door from the request: the route the client asked for. */
+    public static final String ROUTE = "MailhubRoute";
 
     private EnvelopeHeaders() {}
 

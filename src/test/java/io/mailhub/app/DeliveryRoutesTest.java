@@ -60,6 +60,9 @@ class DeliveryRoutesTest {
                 "mailhub.config.dir", dir.resolve("config").toString(),
                 "mailhub.relay.smarthost", "127.0.0.1:" + nextHop.port(),
                 "mailhub.retry.schedule", "1s"));
+        if (test.getTags().contains("short-lifetime")) {
+            values.put("mailhub.retry.max-lifetime", "3s");
+        }
         if (test.getTags().contains("delay-warning")) {
             values.put("mailhub.retry.delay-warning", "2s");
         }
@@ -197,6 +200,21 @@ class DeliveryRoutesTest {
                 .filter(c -> c.line().startsWith("MAIL FROM:")).count() == 2);
         assertThat(nextHop.commands().stream().filter(c -> c.line().startsWith("MAIL FROM:")))
                 .as("the original and the notice, each tried once").hasSize(2);
+    }
+
+    @Test
+    @org.junit.jupiter.api.Tag("short-lifetime")
+    void aRecipientDeferredPastItsLifetimeIsLoggedAsFailedWith547() throws Exception {
+        nextHop.rcptReply(a -> a.equals("slow@remote.test") ? "451 4.3.0 try later" : "250 2.1.5 Ok");
+
+        send("slow@remote.test");
+
+        Path events = dir.resolve("data/events.jsonl");
+        await().atMost(Duration.ofSeconds(30)).until(() -> java.nio.file.Files.exists(events)
+                && java.nio.file.Files.readString(events).contains("\"status\":\"5.4.7\""));
+        List<String> lines = java.nio.file.Files.readAllLines(events);
+        assertThat(lines.get(0)).contains("\"event\":\"deferred\"").contains("\"status\":\"4.3.0\"");
+        assertThat(lines.get(lines.size() - 1)).contains("\"event\":\"failed\"").contains("delivery time expired");
     }
 
     /** The n-th (from 0) transaction whose MAIL command starts with the given text. */

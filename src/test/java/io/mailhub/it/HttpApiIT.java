@@ -36,7 +36,7 @@ class HttpApiIT {
         sink = SmtpSink.onFreePort().start();
         Path dir = HubProcess.itDir("http-api");
         Path keys = dir.resolve("api-keys");
-        shop = HubProcess.createApiKey(keys, "shop", "--from", "@shop.test,news@mail.shop.test");
+        shop = HubProcess.createApiKey(keys, "shop", "--from", "@shop.test,news@mail.shop.test", "--send-at");
         limited = HubProcess.createApiKey(keys, "limited", "--from", "@shop.test", "--rate", "2/h");
         small = HubProcess.createApiKey(keys, "small", "--from", "@shop.test", "--max-size", "20k");
         other = HubProcess.createApiKey(keys, "other", "--from", "@other.test");
@@ -309,6 +309,7 @@ class HttpApiIT {
             a sender the key may not use | {"from": "ceo@bank.test", "to": "a@remote.test", "text": "x"}        | 403 | sender-not-allowed     | 5.7.1 |
             a header of the hub        | {"from": "billing@shop.test", "to": "a@remote.test", "text": "x", "headers": {"MailhubRoute": "x"}} | 400 | invalid-request | 5.5.2 | headers.MailhubRoute
             a route without the scope  | {"from": "billing@shop.test", "to": "a@remote.test", "text": "x", "route": "fast"} | 403 | scope-not-allowed | 5.7.1 |
+            a delivery time too far ahead | {"from": "billing@shop.test", "to": "a@remote.test", "text": "x", "send_at": "2100-01-01T00:00:00Z"} | 422 | send-at-too-late | 5.5.4 | send_at
             """)
     void aRequestThatCannotBeSentGetsAPreciseProblem(String what, String json, int status, String type,
             String enhanced, String field) throws Exception {
@@ -405,10 +406,11 @@ class HttpApiIT {
                  "personalizations": [{"to": [{"email": "p1@remote.test"}]}, {"to": [{"email": "p2@remote.test"}]%s}]}
                 """;
         Curl.Response refused = post("/v3/mail/send", shop).json(request.formatted(m, big,
-                ", \"send_at\": 1900000000")).send(); // the key may not schedule: the second one cannot be sent
+                ", \"send_at\": 4102444800")).send(); // 2100, too far ahead: the second one cannot be sent
         Curl.Response sent = post("/v3/mail/send", shop).json(request.formatted(m, big, "")).send();
 
-        assertThat(refused.status()).as(refused.toString()).isEqualTo(403);
+        assertThat(refused.status()).as(refused.toString()).isEqualTo(400);
+        assertThat(refused.json().get("errors").get(0).get("field").asText()).isEqualTo("send_at");
         assertThat(sent.status()).as(sent.toString()).isEqualTo(202);
         await().atMost(Duration.ofSeconds(30)).until(() -> arrivals(m) >= 2);
         await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(10)).until(() -> arrivals(m) == 2);
@@ -419,5 +421,49 @@ class HttpApiIT {
             assertThat(p.path("filename").asText()).isEqualTo("big.txt");
             assertThat(p.path("text").asText()).hasSize(("attachment " + m + "\n").length() + 300_000);
         }));
+    }
+
+    @Test
+    void aRawMessageWhoseFromTheKeyMayNotUseIsRefusedWhateverItsEnvelope() throws Exception {
+        String m = marker();
+        Curl.Response r = post("/api/v1/messages/raw", shop).header("Content-Type", "message/rfc822")
+                .header("Mail-From", "billing@shop.test").header("Rcpt-To", "a@remote.test")
+                .data("From: ceo@bank.test\r\nSubject: " + m + "\r\n\r\nx\r\n").send();
+
+        assertThat(r.status()).as(r.toString()).isEqualTo(403);
+        assertThat(r.json().get("errors").get(0).get("field").asText()).isEqualTo("From");
+        assertThat(arrivals(m)).isZero();
+    }
+
+    @Test
+    void mailgunsFormTakesReplyToFromItsHeaderAndTestModeSendsNothing() throws Exception {
+        String m = marker();
+        Path mime = Files.createTempFile("mailgun", ".eml");
+        Files.writeString(mime, "From: billing@shop.test\r\nSubject: test " + m + "\r\n\r\nx\r\n");
+        Curl.Response test = Curl.request("POST", hub.url("/v3/shop.test/messages.mime")).option("-u", "api:" + shop)
+                .option("-F", "to=a@remote.test", "-F", "o:testmode=yes", "-F", "message=@" + mime).send();
+        Curl.Response sent = Curl.request("POST", hub.url("/v3/shop.test/messages")).option("-u", "api:" + shop)
+                .option("-F", "from=billing@shop.test", "-F", "to=a@remote.test", "-F", "subject=" + m,
+                        "-F", "text=x", "-F", "h:Reply-To=Help <help@shop.test>").send();
+
+        assertThat(test.status()).as(test.toString()).isEqualTo(200);
+        assertThat(test.json().get("message").asText()).isEqualTo("Test mode: not sent.");
+        assertThat(sent.status()).as(sent.toString()).isEqualTo(200);
+        JsonNode mail = arrived(m);
+        assertThat(mail.get("reply_to").asText()).isEqualTo("Help <help@shop.test>");
+        assertThat(arrivals("test " + m)).isZero();
+    }
+
+    @Test
+    void postmarksTestTokenTakesOnlySmallRequests() throws Exception {
+        String big = base64("z".repeat(1_200_000));
+        Curl.Response r = Curl.request("POST", hub.url("/email")).header("X-Postmark-Server-Token", "POSTMARK_API_TEST")
+                .header("Accept", "application/json").json("""
+                        {"From": "billing@shop.test", "To": "a@remote.test", "TextBody": "x",
+                         "Attachments": [{"Name": "big.bin", "Content": "%s", "ContentType": "application/octet-stream"}]}
+                        """.formatted(big)).send();
+
+        assertThat(r.status()).as(r.toString()).isEqualTo(422);
+        assertThat(r.json().get("ErrorCode").asInt()).isEqualTo(300);
     }
 }

@@ -172,14 +172,18 @@ final class AliasRequests {
         }
     }
 
-    /** Checks header names the way the native API does (HeaderRules) and that values are one line. */
-    void checkHeaders(List<Header> headers, String field) {
+    /**
+     * Checks header names the way the native API does (HeaderRules) and that values are one line.
+     *
+     * @param prefix the field path before the header's name ({@code h:}, {@code Headers.})
+     */
+    void checkHeaders(List<Header> headers, String prefix) {
         for (Header h : headers) {
             String refusal = HeaderRules.refusal(h.name());
             if (refusal != null) {
-                errors.add(new ApiProblem.FieldError(field, "'" + h.name() + "': " + refusal));
+                errors.add(new ApiProblem.FieldError(prefix + h.name(), refusal));
             } else if (h.value().indexOf('\r') >= 0 || h.value().indexOf('\n') >= 0) {
-                errors.add(new ApiProblem.FieldError(field, "header " + h.name() + " must not contain line breaks"));
+                errors.add(new ApiProblem.FieldError(prefix + h.name(), "must not contain line breaks"));
             }
         }
     }

@@ -53,6 +53,7 @@ final class Idempotency {
     private final Clock clock;
     private final Map<String, Record> records = new ConcurrentHashMap<>();
     private final Map<String, Boolean> inFlight = new ConcurrentHashMap<>();
+    private final java.util.concurrent.atomic.AtomicLong lastPrune = new java.util.concurrent.atomic.AtomicLong();
 
     /** @param store the broker's records, or {@code null}: in memory only (no broker access, tests) */
     Idempotency(IdempotencyRecords store, Clock clock) {
@@ -83,6 +84,20 @@ final class Idempotency {
      *
      * @param bodyHash SHA-256 of the request body
      */
+    /** How many records are held in memory. */
+    int size() {
+        return records.size();
+    }
+
+    /** Drops expired records at most once a minute (they are never asked for again unless their key is reused). */
+    private void pruneNowAndThen() {
+        long now = clock.millis();
+        long last = lastPrune.get();
+        if (now - last >= 60_000 && lastPrune.compareAndSet(last, now)) {
+            records.values().removeIf(r -> r.expiresAt() < now);
+        }
+    }
+
     /** Refuses an Idempotency-Key that is empty or too long (400), before the request's body is read. */
     static void checkKey(String idempotencyKey) throws ApiProblem {
         if (idempotencyKey.isEmpty() || idempotencyKey.length() > MAX_KEY) {
@@ -100,6 +115,7 @@ final class Idempotency {
                     "a request with this Idempotency-Key is being processed; try again when it has been answered",
                     List.of(), "4.5.0", 1);
         }
+        pruneNowAndThen();
         Record r = records.get(id);
         if (r != null && r.expiresAt() < clock.millis()) {
             records.remove(id);

@@ -78,8 +78,11 @@ final class MailgunServlet {
         }
         List<Header> headers = new ArrayList<>();
         Map<String, String> vars = new LinkedHashMap<>();
+        List<Address> replyTo = new ArrayList<>();
         fields.forEach((name, values) -> {
-            if (name.startsWith("h:")) {
+            if (name.equalsIgnoreCase("h:Reply-To")) { // Mailgun has no field of its own for it
+                values.forEach(v -> replyTo.addAll(a.addressList(v, name)));
+            } else if (name.startsWith("h:")) {
                 values.forEach(v -> headers.add(new Header(name.substring(2), v)));
             } else if (name.startsWith("v:")) {
                 vars.put(name.substring(2), values.get(0));
@@ -110,7 +113,7 @@ final class MailgunServlet {
             template = new Template(first(fields, "template"), model);
         }
         MessageRequest m = new MessageRequest(from.isEmpty() ? null : from.get(0), all(a, fields, "to"),
-                all(a, fields, "cc"), all(a, fields, "bcc"), List.of(), null, first(fields, "subject"),
+                all(a, fields, "cc"), all(a, fields, "bcc"), replyTo, null, first(fields, "subject"),
                 first(fields, "text"), first(fields, "html"), headers, List.copyOf(a.attachments), template, List.of(),
                 fields.getOrDefault("o:tag", List.of()), vars, null, deliverAt, null, test);
         a.check();

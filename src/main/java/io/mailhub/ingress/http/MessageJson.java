@@ -355,6 +355,12 @@ final class MessageJson {
         return List.copyOf(list);
     }
 
+    /**
+     * The most {@code metadata} entries (names up to 100, values up to 1000 characters): metadata travels with the
+     * message to the routes and into every line of the delivery log.
+     */
+    static final int MAX_METADATA = 20;
+
     private Map<String, String> metadata(JsonParser p, String field) throws IOException {
         if (p.currentToken() != JsonToken.START_OBJECT) {
             error(field, "must be an object of string values");
@@ -365,8 +371,18 @@ final class MessageJson {
         while (p.nextToken() == JsonToken.FIELD_NAME) {
             String key = p.currentName();
             p.nextToken();
-            if (p.currentToken().isScalarValue() && p.currentToken() != JsonToken.VALUE_NULL) {
-                m.put(key, p.getText());
+            if (m.size() == MAX_METADATA) {
+                error(field, "has more than " + MAX_METADATA + " entries");
+                p.skipChildren();
+            } else if (key.isEmpty() || key.length() > 100) {
+                error(field + "." + key, "names must be 1 to 100 characters");
+                p.skipChildren();
+            } else if (p.currentToken().isScalarValue() && p.currentToken() != JsonToken.VALUE_NULL) {
+                if (p.getTextLength() > 1000) {
+                    error(field + "." + key, "must be at most 1000 characters");
+                } else {
+                    m.put(key, p.getText());
+                }
             } else {
                 error(field + "." + key, "must be a string, number or boolean");
                 p.skipChildren();

@@ -66,7 +66,7 @@ final class SendGridServlet {
                     at.path("disposition").asText(null), "attachments[" + i + "]");
         }
         List<Header> headers = AliasRequests.headers(b.path("headers"));
-        a.checkHeaders(headers, "headers");
+        a.checkHeaders(headers, "headers.");
         List<String> tags = new ArrayList<>();
         b.path("categories").forEach(c -> tags.add(c.asText()));
         boolean sandbox = b.path("mail_settings").path("sandbox_mode").path("enable").asBoolean(false);
@@ -81,7 +81,7 @@ final class SendGridServlet {
             Map<String, String> substitutions = AliasRequests.strings(p.path("substitutions"));
             List<Header> pHeaders = new ArrayList<>(headers);
             List<Header> own = AliasRequests.headers(p.path("headers"));
-            a.checkHeaders(own, f + ".headers");
+            a.checkHeaders(own, f + ".headers.");
             pHeaders.addAll(own);
             Map<String, String> metadata = new LinkedHashMap<>(AliasRequests.strings(b.path("custom_args")));
             metadata.putAll(AliasRequests.strings(p.path("custom_args")));

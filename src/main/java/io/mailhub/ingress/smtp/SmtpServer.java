@@ -2,7 +2,6 @@ package io.mailhub.ingress.smtp;
 
 import io.mailhub.acceptance.AcceptanceSettings;
 import io.mailhub.acceptance.MailAcceptance;
-import io.mailhub.acceptance.Spool;
 import io.mailhub.cleanup.MessageComposer;
 import io.mailhub.model.SmtpReply;
 import io.mailhub.policy.PolicyChain;
@@ -77,13 +76,9 @@ public final class SmtpServer {
         this.security = security;
     }
 
-    /** Binds the port and starts accepting. Spool files left by an earlier crash are removed first. */
+    /** Binds the port and starts accepting (the runtime has removed spool files of an earlier run before). */
     public synchronized void start() throws IOException {
         Files.createDirectories(settings.spoolDirectory());
-        int stale = Spool.clean(settings.spoolDirectory());
-        if (stale > 0) {
-            LOG.info("removed {} spool file(s) of unfinished transactions from an earlier run", stale);
-        }
         serverSocket = new ServerSocket();
         serverSocket.setReuseAddress(true);
         serverSocket.bind(new InetSocketAddress(settings.bindAddress(), settings.port()), 256);

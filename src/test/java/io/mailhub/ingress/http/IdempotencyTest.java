@@ -214,4 +214,29 @@ class IdempotencyTest {
         assertThat(idempotency.begin(billing, "order-17", BODY).replay().status()).isEqualTo(202);
         assertThat(idempotency.begin(crm, "order-17", OTHER_BODY).replay().status()).isEqualTo(422);
     }
+
+    @Test
+    void expiredRecordsAreDroppedFromMemory() throws Exception {
+        for (int i = 0; i < 3; i++) {
+            answered(billing, "order-" + i, BODY, 202);
+        }
+        assertThat(idempotency.size()).isEqualTo(3);
+        clock.advance(Duration.ofHours(25));
+
+        idempotency.begin(billing, "order-new", BODY);
+
+        assertThat(idempotency.size()).as("only the new request's record").isEqualTo(1);
+    }
+
+    @Test
+    void aRepeatedRequestMakesTheSameQueueIdsAndAnotherBodyOtherOnes() throws Exception {
+        Idempotency.Begin first = idempotency.begin(billing, "order-1", BODY);
+        idempotency.complete(first.scope(), BODY, 503, null, null); // not kept: the next attempt goes on
+        Idempotency.Begin again = idempotency.begin(billing, "order-1", BODY);
+        Idempotency elsewhere = new Idempotency(null, clock); // another hub that has not seen the first
+        Idempotency.Begin otherBody = elsewhere.begin(billing, "order-1", OTHER_BODY);
+
+        assertThat(again.queueId(0)).isEqualTo(first.queueId(0)).isNotEqualTo(first.queueId(1));
+        assertThat(otherBody.queueId(0)).isNotEqualTo(first.queueId(0));
+    }
 }
