@@ -7,6 +7,7 @@ Usage: parse-mail.py [--sink] FILE...
 """
 import email
 import email.policy
+import hashlib
 import json
 import sys
 
@@ -26,12 +27,15 @@ for name in args:
             parts.append({'type': part.get_content_type()})
             continue
         content = part.get_content()
+        payload = part.get_payload(decode=True) or b''
         parts.append({
             'type': part.get_content_type(),
             'filename': part.get_filename(),
             'content_id': part.get('Content-ID'),
             'disposition': part.get_content_disposition(),
             'text': content if isinstance(content, str) else content.decode('utf-8', 'replace'),
+            'size': len(payload),
+            'sha256': hashlib.sha256(payload).hexdigest(),
         })
     out.append({
         'file': name,
@@ -42,11 +46,13 @@ for name in args:
         'bcc': str(msg['bcc']) if msg['bcc'] is not None else None,
         'reply_to': str(msg['reply-to']) if msg['reply-to'] is not None else None,
         'message_id': msg['message-id'],
+        'addresses': {f: [[a.display_name, a.addr_spec] for a in msg[f].addresses] if msg[f] is not None else None
+                      for f in ('from', 'to', 'cc', 'reply-to')},
         'headers': {k: str(v) for k, v in msg.items() if k.lower().startswith('x-') and not k.lower().startswith(
             ('x-client', 'x-helo', 'x-mail-args', 'x-rcpt-args'))},
         'rcpt': [r.strip('<>') for r in (msg.get_all('X-Rcpt-Args') or [])],
         'defects': [type(d).__name__ for d in msg.defects] + [type(d).__name__ for p in msg.walk() for d in p.defects],
-        'crlf_only': b'\n' not in raw.replace(b'\r\n', b''),
+        'crlf_only': b'\n' not in raw.replace(b'\r\n', b'') and b'\r' not in raw.replace(b'\r\n', b''),
         'parts': parts,
     })
 print(json.dumps(out, ensure_ascii=False))

@@ -11,11 +11,11 @@ import io.mailhub.ingress.http.MessageRequest.Header;
 import io.mailhub.ingress.http.MessageRequest.Personal;
 import io.mailhub.model.BodyType;
 import io.mailhub.model.DsnNotify;
+import io.mailhub.model.EnvelopeHeaders;
 import io.mailhub.model.MailAddress;
 import io.mailhub.model.Recipient;
 import io.mailhub.model.SmtpReply;
 import io.mailhub.queue.MailQueue;
-import jakarta.mail.MessagingException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -146,7 +146,7 @@ final class ApiSender {
                         .toList(), Map.of(), preview));
             }
             return out;
-        } catch (MessagingException | IOException e) {
+        } catch (IOException e) {
             throw ApiProblem.unprocessable("build-failed", "The message could not be built", e.getMessage(), List.of(),
                     "5.6.0");
         } finally {
@@ -260,7 +260,7 @@ final class ApiSender {
         BuiltMessage built;
         try {
             built = MimeBuilder.build(m, subject, text, html, to, extraHeaders, spoolDirectory, spoolThreshold);
-        } catch (MessagingException | IOException e) {
+        } catch (IOException e) {
             throw ApiProblem.unprocessable("build-failed", "The message could not be built", e.getMessage(), List.of(),
                     "5.6.0");
         }
@@ -308,13 +308,13 @@ final class ApiSender {
     private static Map<String, String> annotations(MessageRequest m) {
         Map<String, String> a = new LinkedHashMap<>();
         if (!m.tags().isEmpty()) {
-            a.put("MailhubTags", String.join(",", m.tags()));
+            a.put(EnvelopeHeaders.TAGS, String.join(",", m.tags()));
         }
         if (!m.metadata().isEmpty()) {
-            a.put("MailhubMetadata", JsonText.object(m.metadata()));
+            a.put(EnvelopeHeaders.METADATA, JsonText.object(m.metadata()));
         }
         if (m.route() != null) {
-            a.put("MailhubRoute", m.route());
+            a.put(EnvelopeHeaders.ROUTE, m.route());
         }
         return a;
     }
