@@ -128,7 +128,7 @@ final class MessageJson {
                     case "attachments" -> attachmentList(p, field);
                     case "template" -> template = template(p, field);
                     case "recipients" -> recipients = personals(p, field);
-                    case "tags" -> tags = strings(p, field);
+                    case "tags" -> tags = tags(p, field);
                     case "metadata" -> metadata = metadata(p, field);
                     case "route" -> route = string(p, field);
                     case "send_at" -> sendAt = instant(p, field);
@@ -353,6 +353,21 @@ final class MessageJson {
             }
         }
         return List.copyOf(list);
+    }
+
+    /** Tags are joined with commas into one property: a tag cannot hold one, and there are at most 10 of 1 to 128. */
+    private List<String> tags(JsonParser p, String field) throws IOException {
+        List<String> tags = strings(p, field);
+        if (tags.size() > 10) {
+            error(field, "has more than 10 tags");
+        }
+        for (int i = 0; i < tags.size(); i++) {
+            String t = tags.get(i);
+            if (t.isEmpty() || t.length() > 128 || t.indexOf(',') >= 0) {
+                error(field + "[" + i + "]", "must be 1 to 128 characters without a comma");
+            }
+        }
+        return tags;
     }
 
     /**

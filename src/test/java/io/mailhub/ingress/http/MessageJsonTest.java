@@ -298,6 +298,22 @@ class MessageJsonTest {
     }
 
     @Test
+    void aTagWithACommaTooManyTagsAndTooMuchMetadataAreRefusedWithTheirFieldNamed() {
+        String many = "'" + String.join("', '", java.util.stream.IntStream.range(0, 11).mapToObj(i -> "t" + i)
+                .toList()) + "'";
+        String entries = java.util.stream.IntStream.range(0, 21).mapToObj(i -> "'k" + i + "': 'v'")
+                .collect(java.util.stream.Collectors.joining(", "));
+
+        assertThat(fields(refusalOf(q("{'tags': ['ok', 'a,b']}")))).containsExactly("tags[1]");
+        assertThat(fields(refusalOf(q("{'tags': [" + many + "]}")))).containsExactly("tags");
+        assertThat(fields(refusalOf(q("{'metadata': {" + entries + "}}")))).containsExactly("metadata");
+        assertThat(fields(refusalOf(q("{'metadata': {'" + "n".repeat(101) + "': 'v'}}"))))
+                .containsExactly("metadata." + "n".repeat(101));
+        assertThat(fields(refusalOf(q("{'metadata': {'order': '" + "v".repeat(1001) + "'}}"))))
+                .containsExactly("metadata.order");
+    }
+
+    @Test
     void aRequestWithoutOptionalFieldsHasTheirDefaults() throws Exception {
         MessageRequest m = parse("{}");
 
