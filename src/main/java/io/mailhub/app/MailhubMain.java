@@ -1,5 +1,6 @@
 package io.mailhub.app;
 
+import io.mailhub.ingress.pickup.Sendmail;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Map;
@@ -27,11 +28,14 @@ public final class MailhubMain {
             if (args[0].equals("dkim-keygen") || args[0].equals("dkim-record")) {
                 return DkimCommands.run(args, System.out, System.err);
             }
+            if (args[0].equals("sendmail")) {
+                return sendmail(java.util.List.of(args).subList(1, args.length));
+            }
             if (args[0].equals("api-key")) {
                 return ApiKeyCommand.run(java.util.List.of(args).subList(1, args.length), System.out, System.err);
             }
             System.err.println("mailhub: unknown command '" + String.join(" ", args) + "'; run without arguments to"
-                    + " start the hub; commands: hash-password, dkim-keygen, dkim-record, api-key create");
+                    + " start the hub; commands: hash-password, dkim-keygen, dkim-record, api-key create, sendmail");
             return 2;
         }
         MailhubSettings settings;
@@ -58,6 +62,27 @@ public final class MailhubMain {
             return 1;
         }
         return main.getExitCode();
+    }
+
+    /** {@code sendmail}: reads the hub's configuration to find the pickup directory, then acts as sendmail does. */
+    static int sendmail(java.util.List<String> args) {
+        MailhubSettings settings;
+        try {
+            settings = MailhubSettings.from(ConfigSource.load(configDir()));
+        } catch (InvalidSettingsException e) {
+            e.problems().forEach(p -> System.err.println("sendmail: invalid configuration: " + p));
+            return Sendmail.EX_CONFIG;
+        } catch (IOException e) {
+            System.err.println("sendmail: cannot read the configuration: " + e.getMessage());
+            return Sendmail.EX_CONFIG;
+        }
+        if (settings.pickup.dir() == null) {
+            System.err.println("sendmail: mailhub.pickup.dir is not set: the hub has no pickup directory to hand mail"
+                    + " to");
+            return Sendmail.EX_CONFIG;
+        }
+        return new Sendmail(settings.pickup.dir(), settings.pickup.sendmailWait(), settings.hostname, System.err)
+                .run(args, System.in);
     }
 
     static Path configDir() {

@@ -16,6 +16,7 @@ import io.mailhub.dkim.DkimSigner;
 import io.mailhub.auth.ApiKeys;
 import io.mailhub.delivery.DeliveryEvents;
 import io.mailhub.ingress.http.ApiDoor;
+import io.mailhub.ingress.pickup.PickupDirectory;
 import io.mailhub.ingress.http.HttpListener;
 import io.mailhub.ingress.smtp.ListenerRole;
 import io.mailhub.ingress.smtp.ListenerSecurity;
@@ -82,6 +83,7 @@ public final class MailhubRuntime extends MainListenerSupport implements CamelCo
     private MailAcceptance acceptance;
     private HttpListener http;
     private ApiDoor api;
+    private PickupDirectory pickup;
     private DeliveryEvents events;
     private MailQueueAdmin queueAdmin;
     private final List<SmtpServer> listeners = new ArrayList<>();
@@ -204,6 +206,9 @@ public final class MailhubRuntime extends MainListenerSupport implements CamelCo
                 settings.dataDir.resolve("spool"), SPOOL_MEMORY_THRESHOLD, settings.listeners.maxLineLength(),
                 queueAdmin, events, new IdempotencyRecords(cf), Clock.systemDefaultZone());
         api.serveOn(http);
+        if (settings.pickup.dir() != null) {
+            pickup = new PickupDirectory(settings.pickup, api.localSubmissions(), Clock.systemDefaultZone());
+        }
         if (security.authenticator() == null && listeners.size() > 1) {
             LOG.warn("no users file (mailhub.auth.users-file): the submission listeners will refuse all mail (530 5.7.0)");
         }
@@ -298,11 +303,27 @@ public final class MailhubRuntime extends MainListenerSupport implements CamelCo
                 throw new IllegalStateException("cannot start " + what + ": " + e.getMessage(), e);
             }
         }
+        if (pickup != null) {
+            try {
+                pickup.start();
+            } catch (java.io.IOException e) {
+                LOG.error("cannot open the pickup directory {}: {}", settings.pickup.dir(), e.toString());
+                throw new IllegalStateException("cannot open the pickup directory " + settings.pickup.dir() + ": "
+                        + e, e);
+            }
+        }
     }
 
     @Override
     public void beforeStop(BaseMainSupport main) {
         supervisor.close(); // no broker restarts or route resumes while the hub stops
+        if (pickup != null) {
+            try {
+                pickup.stop();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
         for (SmtpServer listener : listeners) {
             try {
                 listener.stop();

@@ -40,6 +40,38 @@ public record Recipient(MailAddress address, Set<DsnNotify> notifyOn, String orc
         return sb.toString();
     }
 
+    /**
+     * A recipient with the parameters of its RCPT command (or a pickup file's X-Receiver line): NOTIFY and ORCPT
+     * (RFC 3461 section 4).
+     *
+     * @throws SyntaxException a bad NOTIFY or ORCPT value
+     * @throws UnsupportedOperationException another parameter (its name is the message)
+     */
+    public static Recipient withParameters(MailAddress address, EsmtpParameters params, boolean utf8)
+            throws SyntaxException {
+        for (String key : params.asMap().keySet()) {
+            if (!key.equals("NOTIFY") && !key.equals("ORCPT")) {
+                throw new UnsupportedOperationException(key);
+            }
+        }
+        Set<DsnNotify> notify = Set.of();
+        if (params.has("NOTIFY")) {
+            if (params.get("NOTIFY") == null) {
+                throw new SyntaxException("NOTIFY needs a value");
+            }
+            notify = DsnNotify.parseList(params.get("NOTIFY"));
+        }
+        String orcpt = params.get("ORCPT");
+        if (params.has("ORCPT")) {
+            int semi = orcpt == null ? -1 : orcpt.indexOf(';');
+            if (semi <= 0 || !orcpt.substring(0, semi).matches("[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+")
+                    || !Xtext.isValid(orcpt.substring(semi + 1), utf8) || orcpt.length() > 500) {
+                throw new SyntaxException("ORCPT must be addr-type;xtext");
+            }
+        }
+        return new Recipient(address, notify, orcpt);
+    }
+
     /** Parses a line written by {@link #toLine()}. */
     public static Recipient fromLine(String line) throws SyntaxException {
         SmtpPath.Parsed path = SmtpPath.parse(line, true);

@@ -52,6 +52,11 @@ public final class HubProcess implements AutoCloseable {
         return this;
     }
 
+    /** A property set with {@link #set}, or {@code null}. */
+    public String property(String key) {
+        return properties.get(key);
+    }
+
     public HubProcess jvm(String option) {
         jvmOptions.add(option);
         return this;

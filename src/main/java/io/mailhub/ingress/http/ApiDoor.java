@@ -60,6 +60,11 @@ public final class ApiDoor {
         this.idempotency = new Idempotency(idempotencyRecords, clock);
     }
 
+    /** The send API's message formats for the local doors (pickup directory, {@code sendmail}). */
+    public LocalSubmissions localSubmissions() {
+        return new LocalSubmissions(this);
+    }
+
     /** Loads what must be known before the first request (the idempotency keys of the last 24 hours). */
     public void start() {
         idempotency.load();

@@ -8,6 +8,7 @@ import io.mailhub.auth.ApiKey;
 import io.mailhub.cleanup.HeaderFieldFilter;
 import io.mailhub.dkim.MessageHeader;
 import io.mailhub.model.BodyType;
+import io.mailhub.model.DsnRet;
 import io.mailhub.model.MailAddress;
 import io.mailhub.model.MessageContent;
 import io.mailhub.model.Recipient;
@@ -42,7 +43,21 @@ final class RawSend {
     }
 
     /**
-     * Sends a raw message.
+     * The envelope a client gave beside the message; what it leaves out comes from the header fields.
+     *
+     * @param senderGiven whether {@code sender} was given ({@code sender} {@code null} is then the null sender)
+     * @param recipients the recipients given, or empty: the header's To, Cc and Bcc
+     * @param ret RFC 3461 RET, or {@code null}
+     * @param envid RFC 3461 ENVID, or {@code null}
+     */
+    record GivenEnvelope(boolean senderGiven, MailAddress sender, List<Recipient> recipients, DsnRet ret,
+            String envid) {
+
+        static final GivenEnvelope NONE = new GivenEnvelope(false, null, List.of(), null, null);
+    }
+
+    /**
+     * Sends a raw message that came over HTTP.
      *
      * @param mailFrom the envelope sender as given ({@code <>} for the null sender), or {@code null}: the header's
      * @param rcptTo the envelope recipients as given, or empty: the header's
@@ -51,15 +66,32 @@ final class RawSend {
      */
     Result send(HttpServletRequest req, ApiKey key, InputStream body, String mailFrom, List<String> rcptTo,
             String queueId, boolean test) throws ApiProblem, IOException {
+        List<Recipient> rcpts = new ArrayList<>();
+        for (String r : rcptTo) {
+            rcpts.add(Recipient.of(address(r.startsWith("<") && r.endsWith(">") ? r.substring(1, r.length() - 1) : r,
+                    "Rcpt-To")));
+        }
+        GivenEnvelope given = new GivenEnvelope(mailFrom != null, mailFrom == null ? null : mailFrom(mailFrom), rcpts,
+                null, null);
+        return send(door.origin(req, key), Math.max(0, req.getContentLengthLong()), key, body, given, queueId, test);
+    }
+
+    /**
+     * Sends a raw message: the HTTP door's, or a local door's (the pickup directory's).
+     *
+     * @param declaredSize the size the client announced (0 when unknown), checked against the free disk first
+     */
+    Result send(Origin origin, long declaredSize, ApiKey key, InputStream body, GivenEnvelope given, String queueId,
+            boolean test) throws ApiProblem, IOException {
         long limit = key.maxSize() > 0 ? Math.min(key.maxSize(), door.maxMessageSize) : door.maxMessageSize;
-        door.sender.checkReady(Math.max(0, req.getContentLengthLong()));
+        door.sender.checkReady(declaredSize);
         RawMessage.Read read = RawMessage.read(body, door.spoolDirectory, door.spoolThreshold, limit,
                 door.maxLineLength);
         MessageContent content = read.content();
         try {
             Map<String, List<String>> fields = headerAddresses(content);
-            MailAddress sender = mailFrom(mailFrom, fields);
-            List<Recipient> rcpts = rcptTo(rcptTo, fields);
+            MailAddress sender = given.senderGiven() ? given.sender() : headerSender(fields);
+            List<Recipient> rcpts = given.recipients().isEmpty() ? headerRecipients(fields) : given.recipients();
             if (rcpts.isEmpty()) {
                 throw ApiProblem.unprocessable("no-recipients", "The message has no recipient", "give Rcpt-To request"
                         + " headers, or To, Cc or Bcc header fields", List.of(), "5.5.1");
@@ -72,7 +104,6 @@ final class RawSend {
                 }
             }
             boolean smtputf8 = needsUtf8(sender, rcpts, fields);
-            Origin origin = door.origin(req, key);
             EnvelopeCheck check = check(origin, sender, rcpts);
             if (test) {
                 return new Result(null, null, check.accepted().stream().map(Recipient::address).toList(),
@@ -80,8 +111,9 @@ final class RawSend {
             }
             MessageContent withoutBcc = fields.containsKey("bcc")
                     ? HeaderFieldFilter.without(content, f -> f.regionMatches(true, 0, "Bcc:", 0, 4)) : content;
-            Decision d = door.sender.acceptance().accept(new Submission(origin, sender, check.accepted(), null, null,
-                    BodyType.EIGHT_BIT_MIME, smtputf8, withoutBcc, read.headers(), Map.of(), null, queueId));
+            Decision d = door.sender.acceptance().accept(new Submission(origin, sender, check.accepted(),
+                    given.ret(), given.envid(), BodyType.EIGHT_BIT_MIME, smtputf8, withoutBcc, read.headers(),
+                    Map.of(), null, queueId));
             content = null; // the acceptance stage has closed it
             if (!d.isAccepted()) {
                 throw Problems.fromReply(d.reply(), null);
@@ -160,14 +192,16 @@ final class RawSend {
         return byName;
     }
 
-    private static MailAddress mailFrom(String given, Map<String, List<String>> fields) throws ApiProblem {
-        if (given != null) {
-            String v = given.strip();
-            if (v.equals("<>") || v.isEmpty()) {
-                return null;
-            }
-            return address(v.startsWith("<") && v.endsWith(">") ? v.substring(1, v.length() - 1) : v, "Mail-From");
+    /** A Mail-From request header: {@code <>} or empty is the null sender. */
+    private static MailAddress mailFrom(String given) throws ApiProblem {
+        String v = given.strip();
+        if (v.equals("<>") || v.isEmpty()) {
+            return null;
         }
+        return address(v.startsWith("<") && v.endsWith(">") ? v.substring(1, v.length() - 1) : v, "Mail-From");
+    }
+
+    private static MailAddress headerSender(Map<String, List<String>> fields) throws ApiProblem {
         List<String> sender = fields.getOrDefault("sender", List.of());
         List<String> from = sender.isEmpty() ? fields.getOrDefault("from", List.of()) : sender;
         if (from.isEmpty()) {
@@ -177,19 +211,12 @@ final class RawSend {
         return address(from.get(0), "From");
     }
 
-    private static List<Recipient> rcptTo(List<String> rcptTo, Map<String, List<String>> fields) throws ApiProblem {
-        List<String> given = new ArrayList<>();
-        for (String part : rcptTo) {
-            given.add(part.startsWith("<") && part.endsWith(">") ? part.substring(1, part.length() - 1) : part);
-        }
-        if (given.isEmpty()) {
-            for (String name : List.of("to", "cc", "bcc")) {
-                given.addAll(fields.getOrDefault(name, List.of()));
-            }
-        }
+    private static List<Recipient> headerRecipients(Map<String, List<String>> fields) throws ApiProblem {
         List<Recipient> list = new ArrayList<>();
-        for (String g : given) {
-            list.add(Recipient.of(address(g, "Rcpt-To")));
+        for (String name : List.of("to", "cc", "bcc")) {
+            for (String a : fields.getOrDefault(name, List.of())) {
+                list.add(Recipient.of(address(a, "Rcpt-To")));
+            }
         }
         return list;
     }

@@ -1,15 +1,12 @@
 package io.mailhub.ingress.smtp;
 
-import io.mailhub.model.DsnNotify;
 import io.mailhub.model.EsmtpParameters;
 import io.mailhub.model.MailAddress;
 import io.mailhub.model.Recipient;
 import io.mailhub.model.SmtpPath;
 import io.mailhub.model.SmtpReply;
 import io.mailhub.model.SyntaxException;
-import io.mailhub.model.Xtext;
 import io.mailhub.policy.HookResult;
-import java.util.Set;
 
 /** RCPT TO (RFC 5321 section 4.1.1.3) with the DSN parameters NOTIFY and ORCPT (RFC 3461 section 4). */
 final class RcptCommand implements SmtpCommand {
@@ -56,7 +53,7 @@ final class RcptCommand implements SmtpCommand {
         }
         Recipient recipient;
         try {
-            recipient = recipient(address, EsmtpParameters.parse(paramText, true), t.smtputf8);
+            recipient = Recipient.withParameters(address, EsmtpParameters.parse(paramText, true), t.smtputf8);
         } catch (SyntaxException e) {
             return SmtpReplies.badParameter(e.getMessage());
         } catch (UnsupportedOperationException e) {
@@ -75,29 +72,5 @@ final class RcptCommand implements SmtpCommand {
         }
         t.addRecipient(recipient);
         return SmtpReplies.RECIPIENT_OK;
-    }
-
-    private static Recipient recipient(MailAddress address, EsmtpParameters params, boolean utf8) throws SyntaxException {
-        for (String key : params.asMap().keySet()) {
-            if (!key.equals("NOTIFY") && !key.equals("ORCPT")) {
-                throw new UnsupportedOperationException(key);
-            }
-        }
-        Set<DsnNotify> notify = Set.of();
-        if (params.has("NOTIFY")) {
-            if (params.get("NOTIFY") == null) {
-                throw new SyntaxException("NOTIFY needs a value");
-            }
-            notify = DsnNotify.parseList(params.get("NOTIFY"));
-        }
-        String orcpt = params.get("ORCPT");
-        if (params.has("ORCPT")) {
-            int semi = orcpt == null ? -1 : orcpt.indexOf(';');
-            if (semi <= 0 || !orcpt.substring(0, semi).matches("[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+")
-                    || !Xtext.isValid(orcpt.substring(semi + 1), utf8) || orcpt.length() > 500) {
-                throw new SyntaxException("ORCPT must be addr-type;xtext");
-            }
-        }
-        return new Recipient(address, notify, orcpt);
     }
 }
