@@ -16,6 +16,8 @@ import io.mailhub.dkim.DkimSigner;
 import io.mailhub.auth.ApiKeys;
 import io.mailhub.delivery.DeliveryEvents;
 import io.mailhub.ingress.http.ApiDoor;
+import io.mailhub.ingress.jms.BrokerLogins;
+import io.mailhub.ingress.jms.JmsDoor;
 import io.mailhub.ingress.pickup.PickupDirectory;
 import io.mailhub.ingress.http.HttpListener;
 import io.mailhub.ingress.smtp.ListenerRole;
@@ -84,6 +86,7 @@ public final class MailhubRuntime extends MainListenerSupport implements CamelCo
     private HttpListener http;
     private ApiDoor api;
     private PickupDirectory pickup;
+    private JmsDoor jmsDoor;
     private DeliveryEvents events;
     private MailQueueAdmin queueAdmin;
     private final List<SmtpServer> listeners = new ArrayList<>();
@@ -209,6 +212,12 @@ public final class MailhubRuntime extends MainListenerSupport implements CamelCo
         if (settings.pickup.dir() != null) {
             pickup = new PickupDirectory(settings.pickup, api.localSubmissions(), Clock.systemDefaultZone());
         }
+        if (broker != null) {
+            broker.withAcceptor(settings.jms.acceptor(), settings.jms.acceptor() == null ? null
+                    : new BrokerLogins(security.authenticator(), settings.jms.submitQueue()),
+                    List.of(settings.jms.submitQueue(), settings.jms.invalidQueue()));
+        }
+        jmsDoor = new JmsDoor(settings.jms, cf, api.localSubmissions(), security.authenticator());
         if (security.authenticator() == null && listeners.size() > 1) {
             LOG.warn("no users file (mailhub.auth.users-file): the submission listeners will refuse all mail (530 5.7.0)");
         }
@@ -303,6 +312,7 @@ public final class MailhubRuntime extends MainListenerSupport implements CamelCo
                 throw new IllegalStateException("cannot start " + what + ": " + e.getMessage(), e);
             }
         }
+        jmsDoor.start();
         if (pickup != null) {
             try {
                 pickup.start();
@@ -317,12 +327,13 @@ public final class MailhubRuntime extends MainListenerSupport implements CamelCo
     @Override
     public void beforeStop(BaseMainSupport main) {
         supervisor.close(); // no broker restarts or route resumes while the hub stops
-        if (pickup != null) {
-            try {
+        try {
+            jmsDoor.stop();
+            if (pickup != null) {
                 pickup.stop();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
             }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
         for (SmtpServer listener : listeners) {
             try {

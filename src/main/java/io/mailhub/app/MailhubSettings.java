@@ -8,6 +8,7 @@ import io.mailhub.config.SettingsReader;
 import io.mailhub.delivery.DeliverySettings;
 import io.mailhub.dkim.DkimSettings;
 import io.mailhub.ingress.http.HttpSettings;
+import io.mailhub.ingress.jms.JmsSettings;
 import io.mailhub.ingress.pickup.PickupSettings;
 import io.mailhub.ingress.smtp.ListenerSettings;
 import io.mailhub.ingress.tls.TlsSettings;
@@ -45,7 +46,7 @@ public final class MailhubSettings {
     /** The documented keys and their defaults (a {@code null} default is computed, see the field). */
     public static final Map<String, String> KEYS = keys(HUB, ListenerSettings.KEYS, TlsSettings.KEYS, AuthSettings.KEYS,
             DkimSettings.KEYS, InboundSettings.KEYS, PolicySettings.KEYS, HttpSettings.KEYS, QueueSettings.KEYS,
-            AcceptanceSettings.KEYS, DeliverySettings.KEYS, PickupSettings.KEYS);
+            AcceptanceSettings.KEYS, DeliverySettings.KEYS, PickupSettings.KEYS, JmsSettings.KEYS);
 
     @SafeVarargs
     private static Map<String, String> keys(Map<String, String>... groups) {
@@ -78,6 +79,7 @@ public final class MailhubSettings {
     public final AcceptanceSettings acceptance;
     public final DeliverySettings delivery;
     public final PickupSettings pickup;
+    public final JmsSettings jms;
     /** The sender notice texts: {@code bounce-templates.txt} in the config dir over the packaged ones. */
     public final DsnTemplates bounceTemplates;
 
@@ -105,6 +107,7 @@ public final class MailhubSettings {
         acceptance = AcceptanceSettings.read(reader, hostname);
         delivery = DeliverySettings.read(reader);
         pickup = PickupSettings.read(reader);
+        jms = JmsSettings.read(reader);
         bounceTemplates = bounceTemplates();
     }
 

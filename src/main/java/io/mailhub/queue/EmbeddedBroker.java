@@ -26,6 +26,9 @@ public final class EmbeddedBroker {
     private final Path dataDirectory;
     private final boolean keepNetworkAcceptors;
     private final long minDiskFree;
+    private String acceptor;
+    private org.apache.activemq.artemis.spi.core.security.ActiveMQSecurityManager securityManager;
+    private java.util.List<String> extraQueues = java.util.List.of();
     private volatile EmbeddedActiveMQ broker;
     private volatile boolean stopped = true;
     private volatile String criticalError;
@@ -51,6 +54,22 @@ public final class EmbeddedBroker {
         this.minDiskFree = minDiskFree;
     }
 
+    /**
+     * Opens a network acceptor for external producers (the JMS door): CORE, AMQP and STOMP on one port, with security
+     * on (every network user must pass {@code securityManager}; the broker puts the validated user on each message).
+     *
+     * @param url {@code tcp://host:port}, or {@code null}: none
+     * @param queues anycast queues the broker must have (created when missing: the submit and invalid queues)
+     */
+    public synchronized EmbeddedBroker withAcceptor(String url,
+            org.apache.activemq.artemis.spi.core.security.ActiveMQSecurityManager securityManager,
+            java.util.List<String> queues) {
+        this.acceptor = url;
+        this.securityManager = securityManager;
+        this.extraQueues = java.util.List.copyOf(queues);
+        return this;
+    }
+
     public synchronized void start() throws Exception {
         FileConfiguration config = new FileConfiguration();
         FileDeploymentManager deployment = new FileDeploymentManager(configUrl);
@@ -69,6 +88,12 @@ public final class EmbeddedBroker {
             config.getAcceptorConfigurations().removeIf(a -> !a.getFactoryClassName().contains("InVM"));
         }
         config.setJMXManagementEnabled(true);
+        if (acceptor != null) {
+            config.addAcceptorConfiguration("external", acceptor + (acceptor.contains("?") ? "&" : "?")
+                    + "protocols=CORE,STOMP");
+            config.setSecurityEnabled(true);
+            config.setPopulateValidatedUser(true);
+        }
         if (minDiskFree >= 0) {
             config.setMinDiskFree(minDiskFree);
             config.registerBrokerPlugin(new LowDiskSendRefusal(dir, minDiskFree));
@@ -79,7 +104,19 @@ public final class EmbeddedBroker {
         broker = new EmbeddedActiveMQ();
         broker.setConfiguration(config);
         broker.setMbeanServer(ManagementFactory.getPlatformMBeanServer());
+        if (securityManager != null) {
+            broker.setSecurityManager(securityManager);
+        }
         broker.start();
+        for (String q : extraQueues) {
+            org.apache.activemq.artemis.api.core.SimpleString name =
+                    org.apache.activemq.artemis.api.core.SimpleString.of(q);
+            if (broker.getActiveMQServer().locateQueue(name) == null) {
+                broker.getActiveMQServer().createQueue(org.apache.activemq.artemis.api.core.QueueConfiguration.of(q)
+                        .setRoutingType(org.apache.activemq.artemis.api.core.RoutingType.ANYCAST).setDurable(true)
+                        .setAutoCreateAddress(true));
+            }
+        }
         criticalError = null;
         broker.getActiveMQServer().registerIOCriticalErrorListener((code, message, file) -> {
             criticalError = message + (file == null ? "" : " (" + file + ")");
@@ -87,8 +124,9 @@ public final class EmbeddedBroker {
                     + " has room again", criticalError);
         });
         stopped = false;
-        LOG.info("embedded Artemis broker started (journal {} in {}{})", config.getJournalType(), dir,
-                minDiskFree >= 0 ? ", blocks producers below " + minDiskFree + " octets free" : "");
+        LOG.info("embedded Artemis broker started (journal {} in {}{}{})", config.getJournalType(), dir,
+                minDiskFree >= 0 ? ", refuses producers below " + minDiskFree + " octets free" : "",
+                acceptor == null ? "" : ", external producers on " + acceptor);
     }
 
     /**

@@ -7,7 +7,9 @@ import io.mailhub.model.MailAddress;
 import io.mailhub.model.Recipient;
 import java.io.IOException;
 import java.io.InputStream;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.function.IntFunction;
 import java.util.stream.Collectors;
 
@@ -59,6 +61,20 @@ public final class LocalSubmissions {
         }
     }
 
+    /**
+     * A message stored: its queue id and Message-ID, the recipients taken and those refused (address: reply), as the
+     * API's 202 answer lists them.
+     */
+    public record Queued(String queueId, String messageId, List<String> accepted, Map<String, String> rejected) {
+
+        static Queued of(String queueId, String messageId, List<MailAddress> accepted,
+                Map<MailAddress, io.mailhub.model.SmtpReply> rejected) {
+            Map<String, String> r = new LinkedHashMap<>();
+            rejected.forEach((a, reply) -> r.put(a.toString(), reply.toWire().strip()));
+            return new Queued(queueId, messageId, accepted.stream().map(MailAddress::toString).toList(), r);
+        }
+    }
+
     private final ApiDoor door;
 
     LocalSubmissions(ApiDoor door) {
@@ -70,14 +86,15 @@ public final class LocalSubmissions {
      *
      * @param queueIds the queue id of the n-th message the request makes (derived, so that the same input read again
      *     after a crash makes the same messages, which the broker stores once)
-     * @return the queue ids of the messages made
+     * @return the messages made
      */
-    public List<String> json(InputStream in, ApiKey door, Origin origin, IntFunction<String> queueIds)
+    public List<Queued> json(InputStream in, ApiKey door, Origin origin, IntFunction<String> queueIds)
             throws Refused, IOException {
         try {
             this.door.sender.checkReady(0);
             MessageRequest m = MessageJson.parse(in, this.door.spoolDirectory);
-            return this.door.sender.send(m, door, origin, queueIds).stream().map(ApiSender.Sent::queueId).toList();
+            return this.door.sender.send(m, door, origin, queueIds).stream()
+                    .map(x -> Queued.of(x.queueId(), x.messageId(), x.accepted(), x.rejected())).toList();
         } catch (ApiProblem p) {
             throw new Refused(p);
         }
@@ -90,13 +107,14 @@ public final class LocalSubmissions {
      * @param size the message's size as far as known (0: unknown), checked against the free disk before reading
      * @param senderGiven whether {@code sender} was given ({@code null} then is the null sender {@code <>})
      * @param recipients the recipients given, or empty: the header's
-     * @return the queue id
+     * @return the message made
      */
-    public String raw(InputStream in, long size, ApiKey door, Origin origin, boolean senderGiven, MailAddress sender,
+    public Queued raw(InputStream in, long size, ApiKey door, Origin origin, boolean senderGiven, MailAddress sender,
             List<Recipient> recipients, DsnRet ret, String envid, String queueId) throws Refused, IOException {
         try {
-            return new RawSend(this.door).send(origin, size, door, in, new RawSend.GivenEnvelope(senderGiven, sender,
-                    recipients, ret, envid), queueId, false).queueId();
+            RawSend.Result r = new RawSend(this.door).send(origin, size, door, in, new RawSend.GivenEnvelope(
+                    senderGiven, sender, recipients, ret, envid), queueId, false);
+            return Queued.of(r.queueId(), r.messageId(), r.accepted(), r.rejected());
         } catch (ApiProblem p) {
             throw new Refused(p);
         }

@@ -147,11 +147,12 @@ public final class PickupDirectory {
         try (InputStream in = new BufferedInputStream(Files.newInputStream(file), 65536)) {
             List<String> ids;
             if (name.endsWith(".json")) {
-                ids = submissions.json(in, principal, origin, n -> QueueIds.derived(seed + "\0" + n));
+                ids = submissions.json(in, principal, origin, n -> QueueIds.derived(seed + "\0" + n)).stream()
+                        .map(LocalSubmissions.Queued::queueId).toList();
             } else {
                 ReplayEnvelope env = ReplayEnvelope.read(in);
                 ids = List.of(submissions.raw(in, attrs.size(), principal, origin, env.senderGiven(), env.sender(),
-                        env.recipients(), env.ret(), env.envid(), QueueIds.derived(seed)));
+                        env.recipients(), env.ret(), env.envid(), QueueIds.derived(seed)).queueId());
             }
             Files.deleteIfExists(file);
             waiting.remove(name);

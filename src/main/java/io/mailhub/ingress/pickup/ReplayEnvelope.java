@@ -25,12 +25,12 @@ import java.util.Locale;
  * @param senderGiven whether there was an X-Sender line ({@code sender} {@code null} then is the null sender)
  * @param recipients the X-Receiver lines' recipients, or empty
  */
-record ReplayEnvelope(boolean senderGiven, MailAddress sender, DsnRet ret, String envid, List<Recipient> recipients) {
+public record ReplayEnvelope(boolean senderGiven, MailAddress sender, DsnRet ret, String envid, List<Recipient> recipients) {
 
     /** The longest envelope line read (an address of 256 octets and its parameters fit with room to spare). */
     private static final int MAX_LINE = 2048;
 
-    ReplayEnvelope {
+    public ReplayEnvelope {
         recipients = List.copyOf(recipients);
     }
 
@@ -44,7 +44,7 @@ record ReplayEnvelope(boolean senderGiven, MailAddress sender, DsnRet ret, Strin
      *
      * @throws SyntaxException a bad envelope line, named by its number
      */
-    static ReplayEnvelope read(InputStream in) throws IOException, SyntaxException {
+    public static ReplayEnvelope read(InputStream in) throws IOException, SyntaxException {
         boolean senderGiven = false;
         MailAddress sender = null;
         DsnRet ret = null;

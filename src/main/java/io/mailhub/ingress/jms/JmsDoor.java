@@ -1,0 +1,380 @@
+package io.mailhub.ingress.jms;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import io.mailhub.acceptance.Door;
+import io.mailhub.acceptance.Origin;
+import io.mailhub.auth.ApiKey;
+import io.mailhub.auth.Logins;
+import io.mailhub.auth.SendAs;
+import io.mailhub.auth.User;
+import io.mailhub.cleanup.SessionTrace;
+import io.mailhub.ingress.http.LocalSubmissions;
+import io.mailhub.ingress.pickup.ReplayEnvelope;
+import io.mailhub.model.MailAddress;
+import io.mailhub.model.QueueIds;
+import io.mailhub.model.Recipient;
+import io.mailhub.model.SmtpPath;
+import io.mailhub.model.SyntaxException;
+import jakarta.jms.BytesMessage;
+import jakarta.jms.Connection;
+import jakarta.jms.ConnectionFactory;
+import jakarta.jms.Destination;
+import jakarta.jms.JMSException;
+import jakarta.jms.MapMessage;
+import jakarta.jms.Message;
+import jakarta.jms.MessageConsumer;
+import jakarta.jms.MessageProducer;
+import jakarta.jms.Session;
+import jakarta.jms.TextMessage;
+import java.io.BufferedInputStream;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.InetAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.Collections;
+import java.util.List;
+import java.util.Locale;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The JMS door: messages on {@code mailhub.jms.submit-queue} (default {@code mail.submit}) become mail. A
+ * {@code TextMessage} holds the send API's JSON; a {@code BytesMessage} an RFC 5322 message, its envelope in the
+ * properties {@code MailhubMailFrom} and {@code MailhubRcptTo} (comma-separated) or in leading X-Sender/X-Receiver
+ * lines, else the header's; a {@code MapMessage} flat fields ({@code from, to, cc, bcc, subject, text, html}, byte
+ * arrays as attachments named by their key). Other properties are never read: a property named {@code To} sends
+ * nothing anywhere. {@code ObjectMessage} is refused (no deserialization of producer classes).
+ *
+ * <p>The principal is the user the broker authenticated ({@code _AMQ_VALIDATED_USER}: a login of the users file),
+ * with that login's sender rules. The message is consumed in a local transaction that commits after the durable
+ * enqueue (a second session of the same broker): a crash before the commit redelivers it, and its queue id, derived
+ * from the user and the Idempotency-Key property or else the JMS message id, makes the broker store it once. A refused
+ * message goes to {@code SUBMIT.invalid} with {@code MailhubRejectReason} (enhanced code, type, detail) in the same
+ * transaction; a temporary failure is rolled back and redelivered (the broker's delays, then mail.dead). With a
+ * JMSReplyTo, a receipt ({@code {"id", "message_id", "accepted", "rejected", "reason"}}) goes there with the
+ * correlation id (the request's, else its message id).
+ */
+public final class JmsDoor {
+
+    private static final Logger LOG = LoggerFactory.getLogger("io.mailhub.ingress");
+    private static final JsonFactory JSON = new JsonFactory();
+
+    /** The property a refused message carries in the invalid queue. */
+    public static final String REJECT_REASON = "MailhubRejectReason";
+    public static final String MAIL_FROM = "MailhubMailFrom";
+    public static final String RCPT_TO = "MailhubRcptTo";
+    public static final String IDEMPOTENCY_KEY = "Idempotency-Key";
+    public static final String IDEMPOTENCY_KEY_JMS = "IdempotencyKey";
+    private static final String VALIDATED_USER = "_AMQ_VALIDATED_USER";
+
+    private final JmsSettings settings;
+    private final ConnectionFactory cf;
+    private final LocalSubmissions submissions;
+    private final Logins logins;
+    private volatile boolean running;
+    private Thread thread;
+
+    /** @param logins the users file's logins, or {@code null}: every message is refused (5.7.0) */
+    public JmsDoor(JmsSettings settings, ConnectionFactory cf, LocalSubmissions submissions, Logins logins) {
+        this.settings = settings;
+        this.cf = cf;
+        this.submissions = submissions;
+        this.logins = logins;
+    }
+
+    public void start() {
+        running = true;
+        thread = new Thread(this::consume, "mailhub-jms");
+        thread.setDaemon(true);
+        thread.start();
+        LOG.info("JMS door on queue {} (refused messages to {})", settings.submitQueue(), settings.invalidQueue());
+    }
+
+    public void stop() throws InterruptedException {
+        running = false;
+        if (thread != null) {
+            thread.join(10_000);
+        }
+    }
+
+    private void consume() {
+        boolean warned = false;
+        while (running) {
+            try (Connection c = cf.createConnection()) {
+                Session s = c.createSession(true, Session.SESSION_TRANSACTED);
+                MessageConsumer consumer = s.createConsumer(s.createQueue(settings.submitQueue()));
+                MessageProducer producer = s.createProducer(null);
+                c.start();
+                warned = false;
+                while (running) {
+                    Message m = consumer.receive(500);
+                    if (m != null) {
+                        try {
+                            handle(s, producer, m);
+                        } catch (JMSException | RuntimeException e) { // redelivered, after 5 attempts to mail.dead
+                            LOG.warn("jms: {} failed, rolled back: {}", name(m), e.toString());
+                            s.rollback();
+                        }
+                    }
+                }
+            } catch (JMSException | RuntimeException e) {
+                if (!warned) {
+                    LOG.warn("JMS door: {}; trying again every second", e.toString());
+                    warned = true;
+                }
+                pause();
+            }
+        }
+    }
+
+    private static void pause() {
+        try {
+            Thread.sleep(1000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private void handle(Session s, MessageProducer producer, Message m) throws JMSException {
+        String user = m.getStringProperty(VALIDATED_USER);
+        User u = user == null || logins == null ? null : logins.user(user);
+        if (u == null) {
+            reject(s, producer, m, "5.7.0 authentication-required: the message was not sent by a login of the users"
+                    + " file (mailhub.auth.users-file)");
+            return;
+        }
+        ApiKey principal = new ApiKey(u.name(), "", new SendAs(u.addresses(), u.domains()), 0, 0, false, false);
+        InetAddress local = InetAddress.getLoopbackAddress();
+        Origin origin = new Origin(Door.JMS, local, null, principal, false,
+                SessionTrace.via("JMS", local.getHostAddress(), null, null, u.name()));
+        String seed = "jms\0" + u.name() + "\0" + identity(m);
+        try {
+            List<LocalSubmissions.Queued> queued;
+            if (m instanceof TextMessage t) {
+                queued = submissions.json(stream(t.getText()), principal, origin, n -> QueueIds.derived(seed + "\0" + n));
+            } else if (m instanceof BytesMessage b) {
+                queued = List.of(raw(b, principal, origin, QueueIds.derived(seed)));
+            } else if (m instanceof MapMessage map) {
+                queued = submissions.json(stream(json(map)), principal, origin, n -> QueueIds.derived(seed + "\0" + n));
+            } else {
+                reject(s, producer, m, "5.6.0 unsupported-message-type: " + type(m) + " is not taken; send a"
+                        + " TextMessage (JSON), a BytesMessage (RFC 5322) or a MapMessage");
+                return;
+            }
+            receipt(s, producer, m, queued, null);
+            s.commit();
+            LOG.info("jms: {} from {} queued as {}", name(m), u.name(),
+                    String.join(", ", queued.stream().map(LocalSubmissions.Queued::queueId).toList()));
+        } catch (LocalSubmissions.Refused e) {
+            if (e.isTemporary()) {
+                LOG.warn("jms: {} not queued yet, rolled back for redelivery: {}", name(m), e.reason());
+                s.rollback();
+            } else {
+                reject(s, producer, m, e.reason());
+            }
+        } catch (SyntaxException e) {
+            reject(s, producer, m, "5.6.0 invalid-envelope: " + e.getMessage());
+        } catch (IOException e) {
+            LOG.warn("jms: {} cannot be read, rolled back: {}", name(m), e.toString());
+            s.rollback();
+        }
+    }
+
+    /**
+     * What makes the message the same message when it comes again: the producer's Idempotency-Key (a STOMP or AMQP
+     * header {@code Idempotency-Key}, or the JMS property {@code IdempotencyKey}, since JMS names cannot hold '-'), else
+     * its JMS message id, else (STOMP messages have none) the broker's id of the stored message, which a redelivery
+     * keeps.
+     */
+    private static String identity(Message m) throws JMSException {
+        String key = m.getStringProperty(IDEMPOTENCY_KEY);
+        if (key == null) {
+            key = m.getStringProperty(IDEMPOTENCY_KEY_JMS);
+        }
+        if (key != null) {
+            return "key:" + key;
+        }
+        if (m.getJMSMessageID() != null) {
+            return "id:" + m.getJMSMessageID();
+        }
+        return "core:" + ((org.apache.activemq.artemis.jms.client.ActiveMQMessage) m).getCoreMessage().getMessageID();
+    }
+
+    /** The message in logs: its JMS message id, or the broker's id (STOMP messages have no JMS id). */
+    private static String name(Message m) {
+        try {
+            return m.getJMSMessageID() != null ? m.getJMSMessageID() : "message " + ((org.apache.activemq.artemis.jms
+                    .client.ActiveMQMessage) m).getCoreMessage().getMessageID();
+        } catch (JMSException | RuntimeException e) {
+            return "a message";
+        }
+    }
+
+    private LocalSubmissions.Queued raw(BytesMessage b, ApiKey principal, Origin origin, String queueId)
+            throws JMSException, IOException, SyntaxException, LocalSubmissions.Refused {
+        byte[] body = new byte[(int) b.getBodyLength()];
+        b.readBytes(body);
+        InputStream in = new BufferedInputStream(new ByteArrayInputStream(body));
+        String from = b.getStringProperty(MAIL_FROM);
+        String to = b.getStringProperty(RCPT_TO);
+        if (from == null && to == null) {
+            ReplayEnvelope env = ReplayEnvelope.read(in);
+            return submissions.raw(in, body.length, principal, origin, env.senderGiven(), env.sender(),
+                    env.recipients(), env.ret(), env.envid(), queueId);
+        }
+        MailAddress sender = null;
+        if (from != null && !from.isBlank() && !from.strip().equals("<>")) {
+            sender = address(from, MAIL_FROM);
+        }
+        List<Recipient> rcpts = new ArrayList<>();
+        for (String r : to == null ? new String[0] : to.split(",")) {
+            if (!r.isBlank()) {
+                rcpts.add(Recipient.of(address(r, RCPT_TO)));
+            }
+        }
+        return submissions.raw(in, body.length, principal, origin, from != null, sender, rcpts, null, null, queueId);
+    }
+
+    private static MailAddress address(String text, String property) throws SyntaxException {
+        String v = text.strip();
+        if (v.startsWith("<") && v.endsWith(">")) {
+            v = v.substring(1, v.length() - 1);
+        }
+        try {
+            return SmtpPath.mailbox(v, true);
+        } catch (SyntaxException e) {
+            throw new SyntaxException(property + ": '" + text.strip() + "' is not an address");
+        }
+    }
+
+    /** A MapMessage's fields as the send API's JSON: strings as fields, byte arrays as attachments. */
+    static String json(MapMessage map) throws JMSException, IOException {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        try (JsonGenerator g = JSON.createGenerator(out)) {
+            g.writeStartObject();
+            List<String> attachments = new ArrayList<>();
+            for (Object n : Collections.list(map.getMapNames())) {
+                String name = (String) n;
+                Object v = map.getObject(name);
+                if (v instanceof byte[]) {
+                    attachments.add(name);
+                } else if (v != null) {
+                    g.writeStringField(name, v.toString());
+                }
+            }
+            if (!attachments.isEmpty()) {
+                g.writeArrayFieldStart("attachments");
+                for (String name : attachments) {
+                    g.writeStartObject();
+                    g.writeStringField("filename", name);
+                    g.writeStringField("content", Base64.getEncoder().encodeToString(map.getBytes(name)));
+                    g.writeEndObject();
+                }
+                g.writeEndArray();
+            }
+            g.writeEndObject();
+        }
+        return out.toString(StandardCharsets.UTF_8);
+    }
+
+    private static InputStream stream(String text) {
+        return new ByteArrayInputStream((text == null ? "" : text).getBytes(StandardCharsets.UTF_8));
+    }
+
+    private static String type(Message m) {
+        for (Class<?> c : m.getClass().getInterfaces()) {
+            if (c.getName().startsWith("jakarta.jms.")) {
+                return c.getSimpleName();
+            }
+        }
+        return m.getClass().getSimpleName().replace("ActiveMQ", "");
+    }
+
+    /** Moves the message to the invalid queue with its reason, in the consuming transaction, and commits. */
+    private void reject(Session s, MessageProducer producer, Message m, String reason) throws JMSException {
+        Message copy = copy(s, m);
+        copy.setStringProperty(REJECT_REASON, reason);
+        producer.send(s.createQueue(settings.invalidQueue()), copy);
+        receipt(s, producer, m, List.of(), reason);
+        s.commit();
+        LOG.warn("jms: {} refused, moved to {}: {}", name(m), settings.invalidQueue(), reason);
+    }
+
+    private static Message copy(Session s, Message m) throws JMSException {
+        Message c;
+        if (m instanceof TextMessage t) {
+            c = s.createTextMessage(t.getText());
+        } else if (m instanceof BytesMessage b) {
+            b.reset();
+            byte[] body = new byte[(int) b.getBodyLength()];
+            b.readBytes(body);
+            BytesMessage bc = s.createBytesMessage();
+            bc.writeBytes(body);
+            c = bc;
+        } else if (m instanceof MapMessage map) {
+            MapMessage mc = s.createMapMessage();
+            for (Object n : Collections.list(map.getMapNames())) {
+                mc.setObject((String) n, map.getObject((String) n));
+            }
+            c = mc;
+        } else {
+            c = s.createMessage(); // an ObjectMessage's body is never deserialized, so it is not kept
+        }
+        for (Object n : Collections.list(m.getPropertyNames())) {
+            String name = (String) n;
+            boolean javaName = !name.isEmpty() && Character.isJavaIdentifierStart(name.charAt(0))
+                    && name.chars().allMatch(Character::isJavaIdentifierPart); // STOMP headers may be anything
+            if (javaName && (!name.startsWith("JMSX") && !name.startsWith("_AMQ_") || name.equals(VALIDATED_USER))) {
+                c.setObjectProperty(name, m.getObjectProperty(name));
+            }
+        }
+        c.setJMSCorrelationID(m.getJMSCorrelationID() != null ? m.getJMSCorrelationID() : m.getJMSMessageID());
+        return c;
+    }
+
+    private static void receipt(Session s, MessageProducer producer, Message m, List<LocalSubmissions.Queued> queued,
+            String reason) throws JMSException {
+        Destination replyTo = m.getJMSReplyTo();
+        if (replyTo == null) {
+            return;
+        }
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        try (JsonGenerator g = JSON.createGenerator(out)) {
+            g.writeStartObject();
+            LocalSubmissions.Queued first = queued.isEmpty() ? null : queued.get(0);
+            g.writeStringField("id", first == null ? null : first.queueId());
+            g.writeStringField("message_id", first == null ? null : first.messageId());
+            g.writeArrayFieldStart("accepted");
+            for (LocalSubmissions.Queued q : queued) {
+                for (String a : q.accepted()) {
+                    g.writeString(a);
+                }
+            }
+            g.writeEndArray();
+            g.writeObjectFieldStart("rejected");
+            for (LocalSubmissions.Queued q : queued) {
+                for (var e : q.rejected().entrySet()) {
+                    g.writeStringField(e.getKey(), e.getValue());
+                }
+            }
+            g.writeEndObject();
+            g.writeStringField("reason", reason);
+            g.writeEndObject();
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+        TextMessage r = s.createTextMessage(out.toString(StandardCharsets.UTF_8));
+        r.setJMSCorrelationID(m.getJMSCorrelationID() != null ? m.getJMSCorrelationID() : m.getJMSMessageID());
+        producer.send(replyTo, r);
+    }
+
+    @Override
+    public String toString() {
+        return "JMS door on " + settings.submitQueue().toLowerCase(Locale.ROOT);
+    }
+}
