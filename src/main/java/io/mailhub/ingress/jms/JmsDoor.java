@@ -77,7 +77,7 @@ public final class JmsDoor {
     private final LocalSubmissions submissions;
     private final Logins logins;
     private volatile boolean running;
-    private Thread thread;
+    private final List<Thread> threads = new ArrayList<>();
 
     /** @param logins the users file's logins, or {@code null}: every message is refused (5.7.0) */
     public JmsDoor(JmsSettings settings, ConnectionFactory cf, LocalSubmissions submissions, Logins logins) {
@@ -89,16 +89,20 @@ public final class JmsDoor {
 
     public void start() {
         running = true;
-        thread = new Thread(this::consume, "mailhub-jms");
-        thread.setDaemon(true);
-        thread.start();
-        LOG.info("JMS door on queue {} (refused messages to {})", settings.submitQueue(), settings.invalidQueue());
+        for (int i = 1; i <= settings.consumers(); i++) {
+            Thread t = new Thread(this::consume, "mailhub-jms-" + i);
+            t.setDaemon(true);
+            t.start();
+            threads.add(t);
+        }
+        LOG.info("JMS door on queue {} with {} consumers (refused messages to {})", settings.submitQueue(),
+                settings.consumers(), settings.invalidQueue());
     }
 
     public void stop() throws InterruptedException {
         running = false;
-        if (thread != null) {
-            thread.join(10_000);
+        for (Thread t : threads) {
+            t.join(10_000);
         }
     }
 

@@ -9,12 +9,14 @@ import java.util.Map;
  * @param acceptor the embedded broker's network acceptor for external producers ({@code tcp://0.0.0.0:61617}: CORE
  *     and STOMP on one port; AMQP is not available yet), or {@code null}: none
  * @param submitQueue the queue producers send to; refused messages go to {@code submitQueue + ".invalid"}
+ * @param consumers how many messages the door takes at once (each waits for its durable enqueue)
  */
-public record JmsSettings(String acceptor, String submitQueue) {
+public record JmsSettings(String acceptor, String submitQueue, int consumers) {
 
     public static final Map<String, String> KEYS = SettingsReader.defaults(
             "mailhub.broker.acceptor", "",
-            "mailhub.jms.submit-queue", "mail.submit");
+            "mailhub.jms.submit-queue", "mail.submit",
+            "mailhub.jms.consumers", "8");
 
     public static JmsSettings read(SettingsReader r) {
         String acceptor = r.value("mailhub.broker.acceptor").strip();
@@ -28,7 +30,7 @@ public record JmsSettings(String acceptor, String submitQueue) {
             r.error("mailhub.jms.submit-queue", "must be a queue name of letters, digits, '.', '_' and '-' that is"
                     + " not one of the hub's own queues");
         }
-        return new JmsSettings(acceptor.isEmpty() ? null : acceptor, queue);
+        return new JmsSettings(acceptor.isEmpty() ? null : acceptor, queue, r.intIn("mailhub.jms.consumers", 1, 64));
     }
 
     /** Where messages the door refuses go, each with a {@code MailhubRejectReason} property. */

@@ -21,7 +21,6 @@ import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.Executors;
@@ -54,8 +53,9 @@ public final class PickupDirectory {
     private final ApiKey principal;
     private final Origin origin;
     private final Clock clock;
-    private final Set<String> waiting = new HashSet<>();
+    private final Set<String> waiting = java.util.concurrent.ConcurrentHashMap.newKeySet();
     private ScheduledExecutorService scanner;
+    private java.util.concurrent.ExecutorService workers;
 
     public PickupDirectory(PickupSettings settings, LocalSubmissions submissions, Clock clock) {
         this.settings = settings;
@@ -69,6 +69,12 @@ public final class PickupDirectory {
 
     public void start() throws IOException {
         Files.createDirectories(settings.dir().resolve(".bad"));
+        java.util.concurrent.atomic.AtomicInteger n = new java.util.concurrent.atomic.AtomicInteger();
+        workers = Executors.newFixedThreadPool(settings.workers(), r -> {
+            Thread t = new Thread(r, "mailhub-pickup-" + n.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        });
         scanner = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "mailhub-pickup");
             t.setDaemon(true);
@@ -83,6 +89,8 @@ public final class PickupDirectory {
         if (scanner != null) {
             scanner.shutdown();
             scanner.awaitTermination(30, TimeUnit.SECONDS);
+            workers.shutdown();
+            workers.awaitTermination(30, TimeUnit.SECONDS);
         }
     }
 
@@ -117,11 +125,22 @@ public final class PickupDirectory {
             }
         }
         ready.sort(Comparator.comparing(r -> r.attrs().lastModifiedTime()));
+        List<java.util.concurrent.Future<?>> running = new ArrayList<>();
         for (Ready r : ready) {
             if (Thread.currentThread().isInterrupted() || scanner != null && scanner.isShutdown()) {
-                return;
+                break;
             }
-            pickUp(r.file(), r.attrs());
+            running.add(workers.submit(() -> pickUp(r.file(), r.attrs())));
+        }
+        for (java.util.concurrent.Future<?> f : running) { // the next scan starts when these files are done
+            try {
+                f.get();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            } catch (java.util.concurrent.ExecutionException e) {
+                LOG.warn("pickup: {}", e.getCause().toString());
+            }
         }
     }
 
