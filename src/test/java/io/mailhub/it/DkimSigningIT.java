@@ -51,15 +51,7 @@ class DkimSigningIT {
 
     @AfterAll
     static void stop() throws Exception {
-        if (hub != null) {
-            hub.close();
-        }
-        if (sink != null) {
-            sink.close();
-        }
-        if (dns != null) {
-            dns.close();
-        }
+        Started.closeAll(hub, sink, dns);
     }
 
     /** The quoted strings of a zone file line. */

@@ -79,18 +79,7 @@ class InboundAuthenticationIT {
 
     @AfterAll
     static void stop() throws Exception {
-        if (hub != null) {
-            hub.close();
-        }
-        if (sink != null) {
-            sink.close();
-        }
-        if (quarantine != null) {
-            quarantine.close();
-        }
-        if (dns != null) {
-            dns.close();
-        }
+        Started.closeAll(hub, sink, quarantine, dns);
     }
 
     /** A message from {@code from}, signed by dkimpy when {@code key} is given. */

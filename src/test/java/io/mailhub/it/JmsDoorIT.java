@@ -58,12 +58,7 @@ class JmsDoorIT {
 
     @AfterAll
     static void stop() throws Exception {
-        if (hub != null) {
-            hub.close();
-        }
-        if (sink != null) {
-            sink.close();
-        }
+        Started.closeAll(hub, sink);
     }
 
     record Stomp(int exit, JsonNode out) {}

@@ -41,12 +41,7 @@ class OpenApiContractIT {
 
     @AfterAll
     static void stop() throws Exception {
-        if (hub != null) {
-            hub.close();
-        }
-        if (sink != null) {
-            sink.close();
-        }
+        Started.closeAll(hub, sink);
     }
 
     static Curl.Response post(String path, String key, String json) throws Exception {

@@ -33,12 +33,7 @@ class OpenRelayIT {
 
     @AfterAll
     static void stop() throws Exception {
-        if (hub != null) {
-            hub.close();
-        }
-        if (sink != null) {
-            sink.close();
-        }
+        Started.closeAll(hub, sink);
     }
 
     /** Forward paths that try to make a local-looking address deliver elsewhere, or a foreign one pass as local. */

@@ -48,12 +48,7 @@ class ProviderSdkIT {
 
     @AfterAll
     static void stop() throws Exception {
-        if (hub != null) {
-            hub.close();
-        }
-        if (sink != null) {
-            sink.close();
-        }
+        Started.closeAll(hub, sink);
     }
 
     /** Runs one scenario of send.js with the official client; returns what the client returned. */

@@ -35,12 +35,7 @@ class SmtpIntakeIT {
 
     @AfterAll
     static void stop() throws Exception {
-        if (hub != null) {
-            hub.close();
-        }
-        if (sink != null) {
-            sink.close();
-        }
+        Started.closeAll(hub, sink);
     }
 
     private static SinkMessage awaitDelivery(String marker) {

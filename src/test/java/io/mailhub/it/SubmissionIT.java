@@ -55,12 +55,7 @@ class SubmissionIT {
 
     @AfterAll
     static void stop() throws Exception {
-        if (hub != null) {
-            hub.close();
-        }
-        if (sink != null) {
-            sink.close();
-        }
+        Started.closeAll(hub, sink);
     }
 
     /** Runs {@code java -jar mailhub.jar hash-password} with the password on standard input. */
