@@ -208,7 +208,7 @@ public final class MailhubRuntime extends MainListenerSupport implements CamelCo
         api = new ApiDoor(acceptance, apiKeys, security.failures(), settings.configDir.resolve("templates"),
                 settings.dataDir.resolve("spool"), SPOOL_MEMORY_THRESHOLD, settings.listeners.maxLineLength(),
                 queueAdmin, events, new IdempotencyRecords(cf), Clock.systemDefaultZone());
-        api.serveOn(http);
+        api.withAlerts(settings.alerts).serveOn(http);
         if (settings.pickup.dir() != null) {
             pickup = new PickupDirectory(settings.pickup, api.localSubmissions(), Clock.systemDefaultZone());
         }

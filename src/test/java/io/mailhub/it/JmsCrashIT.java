@@ -53,9 +53,7 @@ class JmsCrashIT {
             long before = taken(hub);
             assertThat(before).as("taken before the kill").isBetween(50L, MESSAGES - 1L);
 
-            hub.start();
-            await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(500))
-                    .until(() -> taken(hub) >= MESSAGES - before);
+            hub.start(); // the door takes the rest; what was taken but not committed at the kill comes again
             sink.start();
             await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(500))
                     .until(() -> sink.count() >= MESSAGES);

@@ -39,6 +39,8 @@ public final class ApiDoor {
     final int maxLineLength;
     final Clock clock;
     final Idempotency idempotency;
+    private final Path templates;
+    private AlertSettings alerts = new AlertSettings("", "", null, java.time.Duration.ofHours(1));
 
     /**
      * @param keys the API keys, or {@code null}: every call gets 401
@@ -58,6 +60,13 @@ public final class ApiDoor {
         this.maxLineLength = maxLineLength;
         this.clock = clock;
         this.idempotency = new Idempotency(idempotencyRecords, clock);
+        this.templates = templates;
+    }
+
+    /** The monitoring webhooks' recipients, senders and dedup window (before {@link #serveOn}). */
+    public ApiDoor withAlerts(AlertSettings alerts) {
+        this.alerts = alerts;
+        return this;
     }
 
     /** The send API's message formats for the local doors (pickup directory, {@code sendmail}). */
@@ -73,6 +82,7 @@ public final class ApiDoor {
     /** Registers the native API and the provider aliases, and the problem type descriptions. */
     public void serveOn(HttpListener http) {
         http.serve("/api/v1/*", new NativeApiServlet(this));
+        http.serve("/api/v1/webhooks/*", new AlertmanagerServlet(this, alerts, templates, clock));
         PostmarkServlet postmark = new PostmarkServlet(this);
         http.serve("/email", postmark);
         http.serve("/email/*", postmark);
@@ -82,9 +92,14 @@ public final class ApiDoor {
 
     /** The caller's origin: the HTTP door, its address, the key, and TLS when it came over HTTPS. */
     Origin origin(HttpServletRequest req, ApiKey key) {
+        return origin(req, key, Door.HTTP);
+    }
+
+    /** The same, for a door that comes in over HTTP (the monitoring webhooks: {@link Door#WEBHOOK}). */
+    Origin origin(HttpServletRequest req, ApiKey key, Door via) {
         boolean secure = req.isSecure();
         String cipher = (String) req.getAttribute("jakarta.servlet.request.cipher_suite");
-        return new Origin(Door.HTTP, ApiAuth.client(req), null, key, false, SessionTrace.via(secure ? "HTTPS" : "HTTP",
+        return new Origin(via, ApiAuth.client(req), null, key, false, SessionTrace.via(secure ? "HTTPS" : "HTTP",
                 req.getRemoteAddr(), secure ? "TLS" : null, secure ? cipher : null, key.name()));
     }
 
