@@ -42,6 +42,7 @@ class AlertmanagerIT {
         Files.writeString(dir.resolve("receivers"), "# receiver, labels, recipients\n"
                 + "ops to=oncall@remote.test from=alerts@ops.test\n"
                 + "ops severity=critical to=pager@remote.test\n"
+                + "grafana to=grafana-oncall@remote.test from=alerts@ops.test secret=s3cret-hmac\n"
                 + "broken line\n");
         hub = new HubProcess(dir).set("mailhub.relay.smarthost", "127.0.0.1:" + sink.port)
                 .set("mailhub.api.keys-file", dir.resolve("keys"))
@@ -153,6 +154,55 @@ class AlertmanagerIT {
                 "/api/v1/webhooks/alertmanager/ops"))).POST(HttpRequest.BodyPublishers.ofString(payload)).build(),
                 HttpResponse.BodyHandlers.ofString());
         assertThat(noKey.statusCode()).isEqualTo(401);
-        assertThat(hub.log()).contains("receivers:4: 'line' is not NAME=VALUE; the line is skipped");
+        assertThat(hub.log()).contains("receivers:5: 'line' is not NAME=VALUE; the line is skipped");
+    }
+
+    private static HttpResponse<String> grafana(String body, String... headers) throws Exception {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(hub.url("/api/v1/webhooks/grafana/grafana")))
+                .header("Authorization", "Bearer " + key).header("Content-Type", "application/json");
+        for (int i = 0; i < headers.length; i += 2) {
+            b.header(headers[i], headers[i + 1]);
+        }
+        return HTTP.send(b.POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static String hmac(String data) throws Exception {
+        javax.crypto.Mac mac = javax.crypto.Mac.getInstance("HmacSHA256");
+        mac.init(new javax.crypto.spec.SecretKeySpec("s3cret-hmac".getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
+        return java.util.HexFormat.of().formatHex(mac.doFinal(data.getBytes(StandardCharsets.UTF_8)));
+    }
+
+    /** Grafana is not packaged for Debian: its unified-alerting payload and HMAC are built here as its docs give them. */
+    @Test
+    void aGrafanaNotificationIsMailedOnlyWithTheReceiversSignature() throws Exception {
+        String payload = "{\"receiver\": \"grafana\", \"status\": \"firing\", \"orgId\": 1, \"alerts\": [{\"status\":"
+                + " \"firing\", \"labels\": {\"alertname\": \"HighCPU\", \"grafana_folder\": \"infra\"}, \"annotations\":"
+                + " {\"summary\": \"CPU above 90% on db1\"}, \"startsAt\": \"2026-11-29T10:00:00Z\", \"endsAt\":"
+                + " \"0001-01-01T00:00:00Z\", \"generatorURL\": \"http://grafana.test/alerting/grafana/x/view\","
+                + " \"fingerprint\": \"f00d\", \"silenceURL\": \"http://grafana.test/alerting/silence/new\","
+                + " \"dashboardURL\": \"http://grafana.test/d/abc\", \"panelURL\": \"http://grafana.test/d/abc?viewPanel=2\","
+                + " \"values\": {\"B\": 93.5}, \"valueString\": \"[ var='B' value=93.5 ]\"}], \"groupLabels\":"
+                + " {\"alertname\": \"HighCPU\"}, \"commonLabels\": {\"alertname\": \"HighCPU\"}, \"commonAnnotations\": {},"
+                + " \"externalURL\": \"http://grafana.test/\", \"version\": \"1\", \"groupKey\":"
+                + " \"{}/{}:{alertname=\\\"HighCPU\\\"}\", \"truncatedAlerts\": 0, \"title\": \"[FIRING:1] HighCPU\","
+                + " \"state\": \"alerting\", \"message\": \"**Firing**\"}";
+
+        assertThat(grafana(payload).statusCode()).isEqualTo(401); // no signature
+        HttpResponse<String> wrong = grafana(payload, "X-Grafana-Alerting-Signature", hmac(payload + " "));
+        assertThat(wrong.statusCode()).isEqualTo(401);
+        assertThat(wrong.body()).contains("does not match");
+        HttpResponse<String> stale = grafana(payload, "X-Grafana-Alerting-Signature", hmac("100:" + payload),
+                "X-Grafana-Alerting-Signature-Timestamp", "100");
+        assertThat(stale.statusCode()).isEqualTo(401);
+
+        String ts = Long.toString(Instant.now().getEpochSecond());
+        HttpResponse<String> ok = grafana(payload, "X-Grafana-Alerting-Signature", hmac(ts + ":" + payload),
+                "X-Grafana-Alerting-Signature-Timestamp", ts);
+        assertThat(ok.statusCode()).as(ok.body()).isEqualTo(202);
+        SinkMessage m = sink.awaitMessage("[FIRING:1] HighCPU");
+        assertThat(m.recipients()).containsExactly("grafana-oncall@remote.test");
+        assertThat(m.content()).contains("CPU above 90% on db1").contains("Values: [ var='B' value=93.5 ]")
+                .contains("Silence: http://grafana.test/alerting/silence/new").contains("Dashboard: http://grafana.test/d/abc");
+        assertThat(hub.log()).contains("webhook grafana/grafana: firing 1 alert(s)");
     }
 }

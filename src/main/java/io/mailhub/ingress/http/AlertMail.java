@@ -24,7 +24,7 @@ import java.util.Map;
  * {@code groupLabels} (lists of {@code name}/{@code value}) and {@code alerts} (each with {@code status},
  * {@code STATUS}, {@code labels}, {@code annotations}, {@code hasAnnotations}, {@code summary}, {@code description},
  * {@code startsAt}, {@code endsAt} (absent while firing), {@code generatorURL}, {@code silenceURL},
- * {@code dashboardURL}, {@code fingerprint}).
+ * {@code dashboardURL}, {@code panelURL}, {@code valueString} (Grafana's), {@code fingerprint}).
  */
 final class AlertMail {
 
@@ -89,7 +89,8 @@ final class AlertMail {
             x.put("startsAt", a.path("startsAt").asText(""));
             String ends = a.path("endsAt").asText("");
             x.put("endsAt", ends.startsWith("0001-") ? "" : ends);
-            for (String link : List.of("generatorURL", "silenceURL", "dashboardURL", "panelURL", "fingerprint")) {
+            for (String link : List.of("generatorURL", "silenceURL", "dashboardURL", "panelURL", "fingerprint",
+                    "valueString")) {
                 x.put(link, a.path(link).asText(""));
             }
             alerts.add(x);

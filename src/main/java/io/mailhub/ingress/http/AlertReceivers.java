@@ -15,7 +15,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Who gets the mail of a monitoring receiver ({@code mailhub.alerts.receivers-file}), one rule per line:
- * {@code RECEIVER [LABEL=VALUE...] to=ADDR[,ADDR...] [from=ADDR]}. A rule without labels always applies to its
+ * {@code RECEIVER [LABEL=VALUE...] to=ADDR[,ADDR...] [from=ADDR] [secret=S]} ({@code secret}: Grafana's HMAC
+ * secret for the receiver; then every Grafana notification to it must be signed). A rule without labels always applies to its
  * receiver; one with labels applies when every label matches the notification's common labels (or the labels of one
  * of its alerts). The recipients are those of every rule that applies; the sender the first rule's {@code from}.
  * Receivers without a rule use {@code mailhub.alerts.to} and {@code mailhub.alerts.from}. Read when used, so edits
@@ -25,10 +26,13 @@ final class AlertReceivers {
 
     private static final Logger LOG = LoggerFactory.getLogger("io.mailhub.ingress");
 
-    /** The recipients and sender of one notification; {@code to} empty when nobody is configured. */
-    record Route(List<String> to, String from) {}
+    /**
+     * The recipients and sender of one notification; {@code to} empty when nobody is configured; {@code secret} the
+     * receiver's Grafana HMAC secret, or {@code null}.
+     */
+    record Route(List<String> to, String from, String secret) {}
 
-    private record Rule(String receiver, Map<String, String> labels, List<String> to, String from) {}
+    private record Rule(String receiver, Map<String, String> labels, List<String> to, String from, String secret) {}
 
     private final Path file;
     private final AlertSettings settings;
@@ -41,12 +45,14 @@ final class AlertReceivers {
     Route route(String receiver, List<Map<String, String>> labelSets) {
         Set<String> to = new LinkedHashSet<>();
         String from = null;
+        String secret = null;
         boolean known = false;
         for (Rule r : rules()) {
             if (!r.receiver().equals(receiver)) {
                 continue;
             }
             known = true;
+            secret = secret == null ? r.secret() : secret;
             if (labelSets.stream().anyMatch(labels -> labels.entrySet().containsAll(r.labels().entrySet()))
                     || r.labels().isEmpty()) {
                 to.addAll(r.to());
@@ -59,7 +65,7 @@ final class AlertReceivers {
         if (from == null && !settings.from().isEmpty()) {
             from = settings.from();
         }
-        return new Route(List.copyOf(to), from);
+        return new Route(List.copyOf(to), from, secret);
     }
 
     private List<Rule> rules() {
@@ -83,6 +89,7 @@ final class AlertReceivers {
             Map<String, String> labels = new LinkedHashMap<>();
             List<String> to = List.of();
             String from = null;
+            String secret = null;
             String problem = null;
             for (int i = 1; i < words.length; i++) {
                 int eq = words[i].indexOf('=');
@@ -95,17 +102,18 @@ final class AlertReceivers {
                 switch (k) {
                     case "to" -> to = split(v);
                     case "from" -> from = v;
+                    case "secret" -> secret = v;
                     default -> labels.put(k, v);
                 }
             }
-            if (problem == null && to.isEmpty()) {
+            if (problem == null && to.isEmpty() && secret == null) {
                 problem = "no to=";
             }
             if (problem != null) {
                 LOG.warn("{}:{}: {}; the line is skipped", file, n, problem);
                 continue;
             }
-            rules.add(new Rule(words[0], labels, to, from));
+            rules.add(new Rule(words[0], labels, to, from, secret));
         }
         return rules;
     }

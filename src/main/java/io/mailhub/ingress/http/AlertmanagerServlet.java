@@ -28,7 +28,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * {@code POST /api/v1/webhooks/alertmanager/{receiver}}: Alertmanager's webhook (payload version 4) becomes one mail
+ * {@code POST /api/v1/webhooks/alertmanager/{receiver}} and {@code /grafana/{receiver}}: Alertmanager's webhook
+ * (payload version 4) or Grafana's (version 1, the same fields and a few more; its HMAC signature checked when the
+ * receiver has a {@code secret=}) becomes one mail
  * to the receiver's recipients ({@link AlertReceivers}), rendered by {@link AlertMail}, through the send API's checks
  * with the calling API key (its sender rule applies to the alert sender). 202 only after the durable enqueue; 503 when
  * the hub cannot store (Alertmanager retries 5xx); 400/422 problems for payloads it should not send again.
@@ -64,13 +66,17 @@ final class AlertmanagerServlet extends HttpServlet {
     protected void doPost(HttpServletRequest req, HttpServletResponse resp) throws IOException {
         String path = req.getPathInfo() == null ? "" : req.getPathInfo();
         try {
-            if (!path.matches("/alertmanager/[A-Za-z0-9._-]{1,100}")) {
+            if (!path.matches("/(alertmanager|grafana)/[A-Za-z0-9._-]{1,100}")) {
                 throw new ApiProblem(404, "not-found", "No such webhook", "POST " + req.getRequestURI() + " is not a"
-                        + " webhook (/api/v1/webhooks/alertmanager/RECEIVER)", List.of(), "5.5.1", 0);
+                        + " webhook (/api/v1/webhooks/alertmanager/RECEIVER or /api/v1/webhooks/grafana/RECEIVER)",
+                        List.of(), "5.5.1", 0);
             }
             ApiKey key = door.auth.authenticate(req);
-            JsonNode payload = read(ApiDoor.limited(req, req.getInputStream(), MAX_PAYLOAD));
-            send(req, resp, key, path.substring("/alertmanager/".length()), payload);
+            boolean grafana = path.startsWith("/grafana/");
+            String receiver = path.substring(path.indexOf('/', 1) + 1);
+            byte[] body = ApiDoor.limited(req, req.getInputStream(), MAX_PAYLOAD).readAllBytes();
+            JsonNode payload = read(new ByteArrayInputStream(body), grafana ? "1" : "4");
+            send(req, resp, key, grafana ? "grafana" : "alertmanager", receiver, payload, body);
         } catch (ApiProblem p) {
             ApiResponses.problem(resp, p, req.getRequestURI());
         } catch (LimitedInputStream.TooLarge e) {
@@ -78,7 +84,8 @@ final class AlertmanagerServlet extends HttpServlet {
         }
     }
 
-    private static JsonNode read(InputStream in) throws ApiProblem, IOException {
+    /** The payload, checked: Alertmanager's version 4, or Grafana's version 1 (the same fields and a few more). */
+    private static JsonNode read(InputStream in, String version) throws ApiProblem, IOException {
         JsonNode p;
         try {
             p = MAPPER.readTree(in);
@@ -89,8 +96,9 @@ final class AlertmanagerServlet extends HttpServlet {
         if (p == null || !p.isObject()) {
             throw ApiProblem.invalid("the body must be Alertmanager's webhook payload, a JSON object", List.of());
         }
-        if (!p.path("version").asText().equals("4")) {
-            errors.add(new ApiProblem.FieldError("version", "must be \"4\" (Alertmanager's webhook payload)"));
+        if (!p.path("version").asText().equals(version)) {
+            errors.add(new ApiProblem.FieldError("version", "must be \"" + version + "\" ("
+                    + (version.equals("4") ? "Alertmanager's" : "Grafana's") + " webhook payload)"));
         }
         if (!List.of("firing", "resolved").contains(p.path("status").asText())) {
             errors.add(new ApiProblem.FieldError("status", "must be firing or resolved"));
@@ -109,17 +117,21 @@ final class AlertmanagerServlet extends HttpServlet {
             }
         }
         if (!errors.isEmpty()) {
-            throw ApiProblem.invalid("not an Alertmanager webhook payload (version 4)", errors);
+            throw ApiProblem.invalid("not a webhook payload of " + (version.equals("4") ? "Alertmanager (version 4)"
+                    : "Grafana (version 1)"), errors);
         }
         return p;
     }
 
-    private void send(HttpServletRequest req, HttpServletResponse resp, ApiKey key, String receiver, JsonNode p)
-            throws ApiProblem, IOException {
+    private void send(HttpServletRequest req, HttpServletResponse resp, ApiKey key, String source, String receiver,
+            JsonNode p, byte[] body) throws ApiProblem, IOException {
         List<Map<String, String>> labelSets = new ArrayList<>();
         labelSets.add(strings(p.path("commonLabels")));
         p.path("alerts").forEach(a -> labelSets.add(strings(a.path("labels"))));
         AlertReceivers.Route route = receivers.route(receiver, labelSets);
+        if (source.equals("grafana") && route.secret() != null) {
+            GrafanaSignature.check(req, body, route.secret(), clock);
+        }
         if (route.to().isEmpty()) {
             throw ApiProblem.unprocessable("no-recipients", "The receiver has no recipients", "receiver '" + receiver
                     + "' is not in mailhub.alerts.receivers-file and mailhub.alerts.to is empty", List.of(), "5.5.1");
@@ -135,7 +147,7 @@ final class AlertmanagerServlet extends HttpServlet {
             throw ApiProblem.unprocessable("template-error", "The template does not render", "alert template: "
                     + e.getMessage(), List.of(), "5.6.0");
         }
-        String group = receiver + "\0" + p.path("groupKey").asText();
+        String group = source + "\0" + receiver + "\0" + p.path("groupKey").asText();
         TreeSet<String> fingerprints = new TreeSet<>();
         p.path("alerts").forEach(a -> fingerprints.add(a.path("fingerprint").asText(a.path("labels").toString())
                 + "/" + a.path("status").asText()));
@@ -162,10 +174,10 @@ final class AlertmanagerServlet extends HttpServlet {
             g.writeStringField("Message-ID", own);
             g.writeStringField("In-Reply-To", root);
             g.writeStringField("References", root);
-            g.writeStringField("X-Alertmanager-Receiver", receiver);
+            g.writeStringField(source.equals("grafana") ? "X-Grafana-Receiver" : "X-Alertmanager-Receiver", receiver);
             g.writeEndObject();
             g.writeArrayFieldStart("tags");
-            g.writeString("alertmanager");
+            g.writeString(source);
             g.writeString(p.path("status").asText());
             g.writeEndArray();
             g.writeEndObject();
@@ -175,7 +187,7 @@ final class AlertmanagerServlet extends HttpServlet {
         door.sender.checkReady(0);
         List<ApiSender.Sent> sent = door.sender.send(m, key, door.origin(req, key, Door.WEBHOOK),
                 n -> QueueIds.derived(seed + "\0" + n));
-        LOG.info("webhook alertmanager/{}: {} {} alert(s) of group {} queued as {}", receiver, p.path("status").asText(),
+        LOG.info("webhook {}/{}: {} {} alert(s) of group {} queued as {}", source, receiver, p.path("status").asText(),
                 p.path("alerts").size(), hash(group), sent.get(0).queueId());
         try (JsonGenerator g = ApiResponses.json(resp, 202, "application/json")) {
             ApiResponses.writeSent(g, sent.get(0));
