@@ -46,7 +46,9 @@ class AlertmanagerIT {
                 + "broken line\n");
         hub = new HubProcess(dir).set("mailhub.relay.smarthost", "127.0.0.1:" + sink.port)
                 .set("mailhub.api.keys-file", dir.resolve("keys"))
-                .set("mailhub.alerts.receivers-file", dir.resolve("receivers")).start();
+                .set("mailhub.alerts.receivers-file", dir.resolve("receivers"))
+                .set("mailhub.alerts.dedup-window", "3650d") // no window boundary falls within a test run
+                .start();
         amPort = Ports.free();
         Path config = Files.writeString(dir.resolve("alertmanager.yml"), String.join("\n",
                 "route:",
@@ -155,6 +157,14 @@ class AlertmanagerIT {
                 HttpResponse.BodyHandlers.ofString());
         assertThat(noKey.statusCode()).isEqualTo(401);
         assertThat(hub.log()).contains("receivers:5: 'line' is not NAME=VALUE; the line is skipped");
+
+        hub.stop(); // the broker remembers the notification across a restart: posted again, it is not mailed again
+        hub.start();
+        HttpResponse<String> afterRestart = webhook("ops", payload);
+        assertThat(afterRestart.statusCode()).isEqualTo(202);
+        assertThat(json.readTree(afterRestart.body()).get("id")).isEqualTo(json.readTree(first.body()).get("id"));
+        await().during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(10)).until(() -> sink.messages().stream()
+                .filter(x -> x.content().contains("DiskFull (warning)")).count() == 1);
     }
 
     private static HttpResponse<String> grafana(String body, String... headers) throws Exception {

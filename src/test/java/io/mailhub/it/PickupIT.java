@@ -60,6 +60,14 @@ class PickupIT {
             drop(pickup, "nul.eml", "From: invoices@erp.test\nTo: ann@remote.test\nSubject: nul\n\na\0b\n");
             drop(pickup, "envelope.eml", "X-Sender: <invoices@erp.test>\nX-Receiver: <bob@remote.test> FOO=1\n"
                     + "From: invoices@erp.test\n\nx\n");
+            Path side = Files.writeString(pickup.resolve("sidecar.json.tmp"), "{\"envelope\": {\"mail_from\":"
+                    + " \"bounces@erp.test\", \"rcpt_to\": [\"erin@remote.test\"]}}");
+            Path eml = Files.writeString(pickup.resolve("sidecar.eml.tmp"), "From: invoices@erp.test\n"
+                    + "To: someone-else@remote.test\nSubject: pickup-sidecar\n\ninvoice 4\n");
+            Files.move(side, pickup.resolve("sidecar.json")); // the envelope first, then its message
+            Files.move(eml, pickup.resolve("sidecar.eml"));
+            drop(pickup, "badside.json", "{\"envelope\": {\"rcpt_to\": \"not-a-list\"}}");
+            drop(pickup, "badside.eml", "From: invoices@erp.test\nTo: x@remote.test\nSubject: s\n\nx\n");
 
             SinkMessage headers = sink.awaitMessage("pickup-headers");
             assertThat(headers.recipients()).containsExactlyInAnyOrder("ann@remote.test", "audit@remote.test");
@@ -69,10 +77,16 @@ class PickupIT {
             assertThat(replay.recipients()).containsExactlyInAnyOrder("bob@remote.test", "carol@remote.test");
             assertThat(replay.content()).doesNotContain("X-Sender").doesNotContain("X-Receiver");
             assertThat(sink.awaitMessage("pickup-json").recipients()).containsExactly("dave@remote.test");
+            SinkMessage sidecar = sink.awaitMessage("pickup-sidecar");
+            assertThat(sidecar.sender()).isEqualTo("bounces@erp.test");
+            assertThat(sidecar.recipients()).containsExactly("erin@remote.test");
 
             await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> assertThat(names(pickup.resolve(".bad")))
                     .containsExactlyInAnyOrder("relay.eml", "relay.eml.reason", "broken.json", "broken.json.reason",
-                            "nul.eml", "nul.eml.reason", "envelope.eml", "envelope.eml.reason"));
+                            "nul.eml", "nul.eml.reason", "envelope.eml", "envelope.eml.reason", "badside.json",
+                            "badside.json.reason", "badside.eml", "badside.eml.reason"));
+            assertThat(reason(pickup, "badside.eml")).startsWith("5.5.2 invalid-request: badside.json: field"
+                    + " envelope.rcpt_to: must be an array");
             assertThat(reason(pickup, "relay.eml")).startsWith("5.7.1 sender-not-allowed:")
                     .contains("someone@elsewhere.test").endsWith("\n").hasLineCount(1);
             assertThat(reason(pickup, "broken.json")).startsWith("5.5.2 invalid-request:").hasLineCount(1);

@@ -155,13 +155,18 @@ public final class PickupDirectory {
         String name = file.getFileName().toString();
         String seed = "pickup\0" + settings.dir() + "\0" + name + "\0" + attrs.fileKey() + "\0" + attrs.size() + "\0"
                 + attrs.lastModifiedTime().toMillis();
-        Path sidecar = file.resolveSibling(name.substring(0, name.length() - 4) + ".json");
-        if (name.endsWith(".eml") && Files.exists(sidecar)) {
-            String reason = "5.6.0 unsupported: an envelope in NAME.json beside NAME.eml is not supported yet;"
-                    + " give it as X-Sender/X-Receiver lines, or send the whole message as NAME.json";
-            refuse(sidecar, reason);
-            refuse(file, reason);
-            return;
+        Path sidecar = name.endsWith(".eml") ? file.resolveSibling(name.substring(0, name.length() - 4) + ".json")
+                : null;
+        SidecarEnvelope given = null;
+        if (sidecar != null && Files.exists(sidecar)) {
+            try {
+                given = SidecarEnvelope.read(sidecar);
+            } catch (SyntaxException | IOException e) {
+                String reason = "5.5.2 invalid-request: " + sidecar.getFileName() + ": " + e.getMessage();
+                refuse(sidecar, reason);
+                refuse(file, reason);
+                return;
+            }
         }
         try (InputStream in = new BufferedInputStream(Files.newInputStream(file), 65536)) {
             List<String> ids;
@@ -170,8 +175,18 @@ public final class PickupDirectory {
                         .map(LocalSubmissions.Queued::queueId).toList();
             } else {
                 ReplayEnvelope env = ReplayEnvelope.read(in);
-                ids = List.of(submissions.raw(in, attrs.size(), principal, origin, env.senderGiven(), env.sender(),
-                        env.recipients(), env.ret(), env.envid(), QueueIds.derived(seed)).queueId());
+                if (given != null && !env.isEmpty()) {
+                    throw new SyntaxException("the envelope is given twice: in " + sidecar.getFileName()
+                            + " and in X-Sender/X-Receiver lines");
+                }
+                boolean senderGiven = given != null ? given.senderGiven() : env.senderGiven();
+                ids = List.of(submissions.raw(in, attrs.size(), principal, origin, senderGiven,
+                        given != null ? given.sender() : env.sender(),
+                        given != null ? given.recipients() : env.recipients(), env.ret(), env.envid(),
+                        QueueIds.derived(seed)).queueId());
+            }
+            if (given != null) { // first: a crash before the .eml goes makes the same queue id again, stored once
+                Files.deleteIfExists(sidecar);
             }
             Files.deleteIfExists(file);
             waiting.remove(name);
@@ -184,9 +199,15 @@ public final class PickupDirectory {
                     LOG.warn("pickup: {} not queued yet, tried again at every scan: {}", name, e.reason());
                 }
             } else {
+                if (given != null) {
+                    refuse(sidecar, e.reason());
+                }
                 refuse(file, e.reason());
             }
         } catch (SyntaxException e) {
+            if (given != null) {
+                refuse(sidecar, "5.6.0 invalid-envelope: " + e.getMessage());
+            }
             refuse(file, "5.6.0 invalid-envelope: " + e.getMessage());
         } catch (IOException e) {
             if (waiting.add(name)) {
