@@ -105,6 +105,25 @@ class JmsDoorIT {
                 .filter(m -> m.content().contains("jms-stomp-json")).count() == 2);
     }
 
+    /** The Artemis distribution's own command-line producer over CORE, as an operator would try the door first. */
+    @Test
+    void theArtemisCommandLineProducerSendsJsonOverCore() throws Exception {
+        Path artemis = Path.of(System.getProperty("artemis.home", "target/artemis-dist/apache-artemis-2.56.0"),
+                "bin", "artemis");
+        String json = "{\"from\": \"orders@erp.test\", \"to\": \"frank@remote.test\", \"subject\":"
+                + " \"jms-artemis-cli\", \"text\": \"order 5\"}";
+        ProcessBuilder pb = new ProcessBuilder(artemis.toString(), "producer", "--url", "tcp://127.0.0.1:" + brokerPort,
+                "--user", "erp", "--password", PASSWORD, "--protocol", "CORE", "--destination", "queue://mail.submit",
+                "--message-count", "1", "--message", json, "--silent").redirectErrorStream(true);
+        pb.environment().put("JAVA_HOME", System.getProperty("java.home"));
+        Process p = pb.start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(p.waitFor(120, TimeUnit.SECONDS)).isTrue();
+        assertThat(p.exitValue()).as(out).isZero();
+
+        assertThat(sink.awaitMessage("jms-artemis-cli").recipients()).containsExactly("frank@remote.test");
+    }
+
     @Test
     void aMessageSentTwiceWithTheSameIdempotencyKeyIsDeliveredOnce() throws Exception {
         String one = "{'body': \"{\\\"from\\\": \\\"orders@erp.test\\\", \\\"to\\\": \\\"eve@remote.test\\\","
