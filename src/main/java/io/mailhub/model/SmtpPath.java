@@ -52,6 +52,18 @@ public final class SmtpPath {
         return new Parsed(Optional.of(mailbox(inner, utf8)), close + 1);
     }
 
+    /**
+     * A mailbox as people write it in a header, a property or a command-line argument: {@code a@b} or {@code <a@b>},
+     * with spaces around.
+     */
+    public static MailAddress looseMailbox(String text) throws SyntaxException {
+        String v = text.strip();
+        if (v.startsWith("<") && v.endsWith(">")) {
+            v = v.substring(1, v.length() - 1);
+        }
+        return mailbox(v, true);
+    }
+
     /** Parses a bare mailbox {@code local@domain} (no brackets). */
     public static MailAddress mailbox(String text, boolean utf8) throws SyntaxException {
         int at = localPartEnd(text, utf8);

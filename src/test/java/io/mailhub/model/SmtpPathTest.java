@@ -10,6 +10,14 @@ import org.junit.jupiter.params.provider.ValueSource;
 class SmtpPathTest {
 
     @Test
+    void aLooseMailboxMayHaveAngleBracketsAndSpacesAroundIt() throws Exception {
+        assertThat(SmtpPath.looseMailbox(" <ann@example.org> ")).hasToString("ann@example.org");
+        assertThat(SmtpPath.looseMailbox("bob@x.test")).hasToString("bob@x.test");
+        assertThatThrownBy(() -> SmtpPath.looseMailbox("<not an address>")).isInstanceOf(SyntaxException.class);
+        assertThatThrownBy(() -> SmtpPath.looseMailbox("<>")).isInstanceOf(SyntaxException.class);
+    }
+
+    @Test
     void plainPathGivesTheMailboxAndWhereThePathEnds() throws SyntaxException {
         SmtpPath.Parsed parsed = SmtpPath.parse("<alice@example.com> SIZE=100", false);
 

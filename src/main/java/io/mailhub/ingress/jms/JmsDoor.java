@@ -245,12 +245,8 @@ public final class JmsDoor {
     }
 
     private static MailAddress address(String text, String property) throws SyntaxException {
-        String v = text.strip();
-        if (v.startsWith("<") && v.endsWith(">")) {
-            v = v.substring(1, v.length() - 1);
-        }
         try {
-            return SmtpPath.mailbox(v, true);
+            return SmtpPath.looseMailbox(text);
         } catch (SyntaxException e) {
             throw new SyntaxException(property + ": '" + text.strip() + "' is not an address");
         }

@@ -347,12 +347,8 @@ public final class Sendmail {
     }
 
     private static String mailbox(String text) throws SyntaxException {
-        String v = text.strip();
-        if (v.startsWith("<") && v.endsWith(">")) {
-            v = v.substring(1, v.length() - 1);
-        }
         try {
-            return SmtpPath.mailbox(v, true).toString();
+            return SmtpPath.looseMailbox(text).toString();
         } catch (SyntaxException e) {
             throw new SyntaxException("'" + text.strip() + "' is not an address: " + e.getMessage());
         }

@@ -78,12 +78,8 @@ record SidecarEnvelope(boolean senderGiven, MailAddress sender, List<Recipient> 
     }
 
     private static MailAddress address(String text, String field) throws SyntaxException {
-        String v = text.strip();
-        if (v.startsWith("<") && v.endsWith(">")) {
-            v = v.substring(1, v.length() - 1);
-        }
         try {
-            return SmtpPath.mailbox(v, true);
+            return SmtpPath.looseMailbox(text);
         } catch (SyntaxException e) {
             throw new SyntaxException("field " + field + ": '" + text + "' is not an address");
         }
