@@ -28,18 +28,17 @@ class SendmailTest {
     private int run(String input, Consumer<Path> hub, String... args) throws Exception {
         Files.createDirectories(dir.resolve(".bad"));
         java.util.concurrent.atomic.AtomicBoolean done = new java.util.concurrent.atomic.AtomicBoolean();
-        Thread t = new Thread(() -> { // plays the hub: takes the first .eml that appears
-            while (!done.get()) {
-                try (Stream<Path> s = Files.list(dir)) {
-                    Path f = s.filter(p -> p.toString().endsWith(".eml")).findFirst().orElse(null);
-                    if (f != null) {
-                        hub.accept(f);
-                        return;
-                    }
-                    Thread.sleep(20);
-                } catch (Exception e) {
-                    return;
-                }
+        Thread t = new Thread(() -> { // plays the hub: takes the first .eml that appears, until sendmail returns
+            AtomicReference<Path> found = new AtomicReference<>();
+            org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(30))
+                    .pollInterval(java.time.Duration.ofMillis(20)).until(() -> {
+                        try (Stream<Path> s = Files.list(dir)) {
+                            found.set(s.filter(p -> p.toString().endsWith(".eml")).findFirst().orElse(null));
+                        }
+                        return found.get() != null || done.get();
+                    });
+            if (found.get() != null) {
+                hub.accept(found.get());
             }
         });
         t.start();
