@@ -25,21 +25,16 @@ public final class HubProcess implements AutoCloseable {
     private Path log;
     private int starts;
 
-    public final int smtpPort;
-    public final int submissionPort;
-    public final int smtpsPort;
-    public final int httpPort;
+    /** The hub's own ports: chosen anew only when the first start finds one taken (see {@link #start(boolean)}). */
+    public int smtpPort;
+    public int submissionPort;
+    public int smtpsPort;
+    public int httpPort;
+    private boolean started;
 
     public HubProcess(Path workDir) throws IOException {
         this.workDir = Files.createDirectories(workDir);
-        this.smtpPort = Ports.free();
-        this.submissionPort = Ports.free();
-        this.smtpsPort = Ports.free();
-        this.httpPort = Ports.free();
-        set("mailhub.smtp.port", smtpPort);
-        set("mailhub.submission.port", submissionPort);
-        set("mailhub.smtps.port", smtpsPort);
-        set("mailhub.http.port", httpPort);
+        choosePorts();
         set("mailhub.data.dir", workDir.resolve("data"));
         set("mailhub.config.dir", workDir.resolve("config"));
         set("mailhub.hostname", "hub.test");
@@ -110,8 +105,39 @@ public final class HubProcess implements AutoCloseable {
         return start(true);
     }
 
-    /** Starts the hub and waits until its health endpoint answers, UP or (when {@code requireUp} is false) DOWN. */
+    private void choosePorts() {
+        smtpPort = Ports.free();
+        submissionPort = Ports.free();
+        smtpsPort = Ports.free();
+        httpPort = Ports.free();
+        set("mailhub.smtp.port", smtpPort);
+        set("mailhub.submission.port", submissionPort);
+        set("mailhub.smtps.port", smtpsPort);
+        set("mailhub.http.port", httpPort);
+    }
+
+    /**
+     * Starts the hub and waits until its health endpoint answers, UP or (when {@code requireUp} is false) DOWN. A free
+     * port found by {@link Ports#free()} can be taken by another process (an outgoing connection's ephemeral port)
+     * before the hub binds it: the first start then tries again with other ports, up to three times. A restart keeps
+     * the ports.
+     */
     public HubProcess start(boolean requireUp) throws Exception {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                startOnce(requireUp);
+                started = true;
+                return this;
+            } catch (IllegalStateException e) {
+                if (started || attempt == 3 || !e.getMessage().contains("Address already in use")) {
+                    throw e;
+                }
+                choosePorts();
+            }
+        }
+    }
+
+    private void startOnce(boolean requireUp) throws Exception {
         starts++;
         log = workDir.resolve("hub-" + starts + ".log");
         process = new ProcessBuilder(command()).directory(workDir.toFile()).redirectErrorStream(true)
@@ -125,7 +151,6 @@ public final class HubProcess implements AutoCloseable {
         if (!process.isAlive()) {
             throw new IllegalStateException("hub exited with " + process.exitValue() + ":\n" + log());
         }
-        return this;
     }
 
     /** Health answers before the SMTP listener opens (it starts last); a DOWN hub must still be listening. */
