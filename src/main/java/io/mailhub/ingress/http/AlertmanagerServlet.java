@@ -81,6 +81,12 @@ final class AlertmanagerServlet extends HttpServlet {
             ApiResponses.problem(resp, p, req.getRequestURI());
         } catch (LimitedInputStream.TooLarge e) {
             ApiResponses.problem(resp, LimitedInputStream.tooLarge(e.limit), req.getRequestURI());
+        } catch (RuntimeException e) { // as the native API does: a problem, never a bare 500 page
+            LOG.error("{} {} failed", req.getMethod(), req.getRequestURI(), e);
+            if (!resp.isCommitted()) {
+                ApiResponses.problem(resp, new ApiProblem(500, "internal-error", "The hub failed", e.toString(),
+                        List.of(), "4.3.0", 0), req.getRequestURI());
+            }
         }
     }
 
