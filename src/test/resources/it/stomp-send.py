@@ -1,7 +1,8 @@
 #!/usr/bin/python3
 """Sends messages to the hub's JMS door over STOMP with stomp.py (Debian's python3-stomp), as an external producer.
 
-Usage: stomp-send.py HOST PORT USER PASSWORD < messages.json
+Usage: stomp-send.py HOST PORT USER PASSWORD [CA_FILE] < messages.json
+With CA_FILE the connection uses TLS and verifies the broker's certificate against that file.
 messages.json: [{"body": "...", "bytes": false, "destination": "mail.submit", "headers": {...}}, ...]
 "bytes": true sends a content-length header, which makes Artemis store a BytesMessage (else a TextMessage).
 Prints {"sent": N} or {"error": "..."} as JSON; exits 0 when every send was acknowledged by a STOMP receipt.
@@ -34,6 +35,8 @@ def main():
     host, port, user, password = sys.argv[1], int(sys.argv[2]), sys.argv[3], sys.argv[4]
     messages = json.load(sys.stdin)
     conn = stomp.Connection([(host, port)], auto_content_length=False)
+    if len(sys.argv) > 5:
+        conn.set_ssl(for_hosts=[(host, port)], ca_certs=sys.argv[5])
     listener = Listener()
     conn.set_listener('l', listener)
     try:

@@ -216,6 +216,13 @@ public final class MailhubRuntime extends MainListenerSupport implements CamelCo
             broker.withAcceptor(settings.jms.acceptor(), settings.jms.acceptor() == null ? null
                     : new BrokerLogins(security.authenticator(), settings.jms.submitQueue()),
                     List.of(settings.jms.submitQueue(), settings.jms.invalidQueue()));
+            if (EmbeddedBroker.wantsTls(settings.jms.acceptor())) { // the same PEM pair as SMTP and HTTPS
+                String password = java.util.UUID.randomUUID().toString();
+                Path store = settings.dataDir.resolve("artemis").resolve("acceptor-tls.p12");
+                Files.createDirectories(store.getParent());
+                security.tls().writeKeyStore(store, password.toCharArray());
+                broker.withAcceptorTls(store, password, security.tls().protocols(), security.tls().cipherSuites());
+            }
         }
         jmsDoor = new JmsDoor(settings.jms, cf, api.localSubmissions(), security.authenticator());
         if (security.authenticator() == null && listeners.size() > 1) {

@@ -27,6 +27,7 @@ public final class EmbeddedBroker {
     private final boolean keepNetworkAcceptors;
     private final long minDiskFree;
     private String acceptor;
+    private String acceptorTls = "";
     private org.apache.activemq.artemis.spi.core.security.ActiveMQSecurityManager securityManager;
     private java.util.List<String> extraQueues = java.util.List.of();
     private volatile EmbeddedActiveMQ broker;
@@ -70,6 +71,24 @@ public final class EmbeddedBroker {
         return this;
     }
 
+    /**
+     * TLS for the network acceptor: TLS 1.3 and 1.2 with the key pair in {@code keyStore} (PKCS#12), for an acceptor
+     * URL with {@code sslEnabled=true}.
+     */
+    public synchronized EmbeddedBroker withAcceptorTls(Path keyStore, String password, String[] protocols,
+            String[] cipherSuites) {
+        this.acceptorTls = "&keyStorePath=" + keyStore + "&keyStorePassword=" + password + "&keyStoreType=PKCS12"
+                + "&enabledProtocols=" + String.join(",", protocols) + "&enabledCipherSuites="
+                + String.join(",", cipherSuites);
+        return this;
+    }
+
+    /** Whether an acceptor URL asks for TLS ({@code sslEnabled=true}). */
+    public static boolean wantsTls(String acceptorUrl) {
+        return acceptorUrl != null && acceptorUrl.replace(";", "&").replace("?", "&").toLowerCase(java.util.Locale.ROOT)
+                .contains("&sslenabled=true");
+    }
+
     public synchronized void start() throws Exception {
         FileConfiguration config = new FileConfiguration();
         FileDeploymentManager deployment = new FileDeploymentManager(configUrl);
@@ -90,7 +109,7 @@ public final class EmbeddedBroker {
         config.setJMXManagementEnabled(true);
         if (acceptor != null) {
             config.addAcceptorConfiguration("external", acceptor + (acceptor.contains("?") ? "&" : "?")
-                    + "protocols=CORE,STOMP");
+                    + "protocols=CORE,STOMP" + (wantsTls(acceptor) ? acceptorTls : ""));
             config.setSecurityEnabled(true);
             config.setPopulateValidatedUser(true);
         }
@@ -126,7 +145,8 @@ public final class EmbeddedBroker {
         stopped = false;
         LOG.info("embedded Artemis broker started (journal {} in {}{}{})", config.getJournalType(), dir,
                 minDiskFree >= 0 ? ", refuses producers below " + minDiskFree + " octets free" : "",
-                acceptor == null ? "" : ", external producers on " + acceptor);
+                acceptor == null ? "" : ", external producers on " + acceptor.replaceAll("\\?.*", "")
+                        + (wantsTls(acceptor) ? " (TLS)" : ""));
     }
 
     /**

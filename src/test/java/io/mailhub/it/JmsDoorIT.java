@@ -40,6 +40,7 @@ class JmsDoorIT {
     private static HubProcess hub;
     private static int brokerPort;
     private static int jmxPort;
+    private static Path ca;
 
     @BeforeAll
     static void start() throws Exception {
@@ -47,12 +48,21 @@ class JmsDoorIT {
         Path dir = HubProcess.itDir("jms");
         Path users = dir.resolve("users");
         Files.writeString(users, "erp:" + SubmissionIT.hashPassword(PASSWORD) + ":@erp.test\n");
+        // the operator's PEM pair (the one SMTP and HTTPS use), made for the address the clients connect to
+        ca = dir.resolve("cert.pem");
+        Process openssl = new ProcessBuilder("openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt",
+                "ec_paramgen_curve:P-256", "-nodes", "-days", "2", "-subj", "/CN=jms.hub.test", "-addext",
+                "subjectAltName=IP:127.0.0.1", "-keyout", dir.resolve("key.pem").toString(), "-out", ca.toString())
+                .redirectErrorStream(true).start();
+        String made = new String(openssl.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(openssl.waitFor(30, TimeUnit.SECONDS) && openssl.exitValue() == 0).as(made).isTrue();
         brokerPort = Ports.free();
         jmxPort = Ports.free();
         hub = new HubProcess(dir).jvm("-Dcom.sun.management.jmxremote.port=" + jmxPort)
                 .jvm("-Dcom.sun.management.jmxremote.authenticate=false").jvm("-Dcom.sun.management.jmxremote.ssl=false")
                 .jvm("-Djava.rmi.server.hostname=127.0.0.1").set("mailhub.relay.smarthost", "127.0.0.1:" + sink.port)
-                .set("mailhub.auth.users-file", users).set("mailhub.broker.acceptor", "tcp://127.0.0.1:" + brokerPort)
+                .set("mailhub.auth.users-file", users).set("mailhub.tls.cert", ca).set("mailhub.tls.key", dir.resolve("key.pem"))
+                .set("mailhub.broker.acceptor", "tcp://127.0.0.1:" + brokerPort + "?sslEnabled=true")
                 .start();
     }
 
@@ -66,12 +76,29 @@ class JmsDoorIT {
     private static Stomp stomp(String user, String password, String messagesJson) throws Exception {
         Process p = new ProcessBuilder("/usr/bin/python3",
                 Path.of(JmsDoorIT.class.getResource("/it/stomp-send.py").toURI()).toString(), "127.0.0.1",
-                Integer.toString(brokerPort), user, password).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+                Integer.toString(brokerPort), user, password, ca.toString()).redirectError(ProcessBuilder.Redirect.INHERIT).start();
         p.getOutputStream().write(messagesJson.getBytes(StandardCharsets.UTF_8));
         p.getOutputStream().close();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
         return new Stomp(p.exitValue(), new ObjectMapper().readTree(out));
+    }
+
+    /** The hub's self-signed certificate as a PKCS#12 trust store, for the CORE clients (password changeit). */
+    private static synchronized Path trustStore() throws Exception {
+        Path store = ca.resolveSibling("trust.p12");
+        if (!Files.exists(store)) {
+            java.security.KeyStore ks = java.security.KeyStore.getInstance("PKCS12");
+            ks.load(null, null);
+            try (var in = Files.newInputStream(ca)) {
+                ks.setCertificateEntry("hub", java.security.cert.CertificateFactory.getInstance("X.509")
+                        .generateCertificate(in));
+            }
+            try (var out = Files.newOutputStream(store)) {
+                ks.store(out, "changeit".toCharArray());
+            }
+        }
+        return store;
     }
 
     private static String q(String s) {
@@ -112,7 +139,8 @@ class JmsDoorIT {
                 "bin", "artemis");
         String json = "{\"from\": \"orders@erp.test\", \"to\": \"frank@remote.test\", \"subject\":"
                 + " \"jms-artemis-cli\", \"text\": \"order 5\"}";
-        ProcessBuilder pb = new ProcessBuilder(artemis.toString(), "producer", "--url", "tcp://127.0.0.1:" + brokerPort,
+        ProcessBuilder pb = new ProcessBuilder(artemis.toString(), "producer", "--url",
+                "tcp://127.0.0.1:" + brokerPort + "?sslEnabled=true&trustStorePath=" + trustStore() + "&trustStorePassword=changeit",
                 "--user", "erp", "--password", PASSWORD, "--protocol", "CORE", "--destination", "queue://mail.submit",
                 "--message-count", "1", "--message", json, "--silent").redirectErrorStream(true);
         pb.environment().put("JAVA_HOME", System.getProperty("java.home"));
@@ -167,6 +195,34 @@ class JmsDoorIT {
     }
 
     @Test
+    void theAcceptorSpeaksOnlyTlsWithTheHubsCertificate() throws Exception {
+        javax.net.ssl.TrustManagerFactory tmf = javax.net.ssl.TrustManagerFactory.getInstance("PKIX");
+        java.security.KeyStore ks = java.security.KeyStore.getInstance("PKCS12");
+        try (var in = Files.newInputStream(trustStore())) {
+            ks.load(in, "changeit".toCharArray());
+        }
+        tmf.init(ks);
+        javax.net.ssl.SSLContext ctx = javax.net.ssl.SSLContext.getInstance("TLS");
+        ctx.init(null, tmf.getTrustManagers(), null);
+        try (javax.net.ssl.SSLSocket tls = (javax.net.ssl.SSLSocket) ctx.getSocketFactory()
+                .createSocket("127.0.0.1", brokerPort)) {
+            tls.startHandshake(); // verifies the chain against the hub's own PEM certificate
+            assertThat(tls.getSession().getProtocol()).isIn("TLSv1.3", "TLSv1.2");
+            assertThat(((java.security.cert.X509Certificate) tls.getSession().getPeerCertificates()[0]).getEncoded())
+                    .isEqualTo(((java.security.cert.X509Certificate) ks.getCertificate("hub")).getEncoded());
+        }
+        // a STOMP client that does not start TLS gets no session
+        Process plain = new ProcessBuilder("/usr/bin/python3",
+                Path.of(JmsDoorIT.class.getResource("/it/stomp-send.py").toURI()).toString(), "127.0.0.1",
+                Integer.toString(brokerPort), "erp", PASSWORD).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        plain.getOutputStream().write("[]".getBytes(StandardCharsets.UTF_8));
+        plain.getOutputStream().close();
+        String out = new String(plain.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(plain.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(plain.exitValue()).as(out).isEqualTo(3);
+    }
+
+    @Test
     void aWrongPasswordCannotLogInAndAUserCannotReachTheHubsOwnQueues() throws Exception {
         Stomp wrong = stomp("erp", "wrong", "[]");
         assertThat(wrong.exit()).isEqualTo(3);
@@ -179,7 +235,8 @@ class JmsDoorIT {
 
     @Test
     void coreClientsGetAReceiptOnTheirReplyQueueAndMapAndObjectMessagesAreHandled() throws Exception {
-        ActiveMQConnectionFactory cf = new ActiveMQConnectionFactory("tcp://127.0.0.1:" + brokerPort);
+        ActiveMQConnectionFactory cf = new ActiveMQConnectionFactory("tcp://127.0.0.1:" + brokerPort
+                + "?sslEnabled=true&trustStorePath=" + trustStore() + "&trustStorePassword=changeit");
         try (Connection c = cf.createConnection("erp", PASSWORD)) {
             Session s = c.createSession(false, Session.AUTO_ACKNOWLEDGE);
             Queue submit = s.createQueue("mail.submit");

@@ -106,6 +106,32 @@ public final class ServerTls {
         return loaded.cipherSuites().clone();
     }
 
+    /**
+     * Writes the pair in use (loaded again first if the files changed) as a PKCS#12 key store, for a server that takes
+     * only key store files (the embedded broker's TLS acceptor). The file is readable by its owner only.
+     */
+    public void writeKeyStore(Path file, char[] password) throws TlsConfigException {
+        reloadIfChanged();
+        try {
+            KeyStore store = KeyStore.getInstance("PKCS12");
+            store.load(null, null);
+            store.setKeyEntry("server", PemFiles.privateKey(keyFile), password,
+                    PemFiles.certificates(certFile).toArray(new X509Certificate[0]));
+            Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
+            Files.deleteIfExists(tmp);
+            Files.createFile(tmp, java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
+                    java.nio.file.attribute.PosixFilePermissions.fromString("rw-------")));
+            try (var out = Files.newOutputStream(tmp)) {
+                store.store(out, password);
+            }
+            Files.move(tmp, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+                    java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        } catch (GeneralSecurityException | IOException e) {
+            throw new TlsConfigException("cannot write the key store " + file + " from " + certFile + " and " + keyFile
+                    + ": " + e, e);
+        }
+    }
+
     /** The subject of the certificate in use, for logs and health output. */
     public String subject() {
         return loaded.subject();
