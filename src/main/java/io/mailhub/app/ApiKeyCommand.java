@@ -16,7 +16,7 @@ import java.util.List;
 
 /**
  * {@code java -jar mailhub.jar api-key create NAME --from ADDR[,ADDR,@domain...] --keys-file FILE [--rate N/h]
- * [--max-size S] [--route] [--send-at]}: makes a secret, appends the key's line (with the secret's hash, never the
+ * [--max-size S] [--route] [--send-at] [--scope all|send|webhooks]}: makes a secret, appends the key's line (with the secret's hash, never the
  * secret) to FILE, and prints only the secret on standard output, once. Exit codes from sysexits.h: 64 for a bad
  * command line, 65 for a name that exists, 73 when the file cannot be written.
  */
@@ -26,7 +26,7 @@ final class ApiKeyCommand {
     static final int EX_DATAERR = 65;
     static final int EX_CANTCREAT = 73;
     private static final String USAGE = "usage: mailhub api-key create NAME --from ADDR[,ADDR,@domain...] --keys-file"
-            + " FILE [--rate N/h] [--max-size S] [--route] [--send-at]";
+            + " FILE [--rate N/h] [--max-size S] [--route] [--send-at] [--scope all|send|webhooks]";
 
     private ApiKeyCommand() {}
 
@@ -42,6 +42,7 @@ final class ApiKeyCommand {
         long maxSize = 0;
         boolean route = false;
         boolean sendAt = false;
+        ApiKey.Scope scope = ApiKey.Scope.ALL;
         try {
             for (int i = 2; i < args.size(); i++) {
                 String a = args.get(i);
@@ -52,6 +53,7 @@ final class ApiKeyCommand {
                     case "--max-size" -> maxSize = DataSize.parse(value(args, ++i, a));
                     case "--route" -> route = true;
                     case "--send-at" -> sendAt = true;
+                    case "--scope" -> scope = ApiKeys.scope(value(args, ++i, a));
                     default -> throw new SyntaxException("unknown option " + a);
                 }
             }
@@ -59,7 +61,8 @@ final class ApiKeyCommand {
                 throw new SyntaxException("--from and --keys-file are required");
             }
             String secret = ApiKeys.newSecret();
-            ApiKey key = new ApiKey(name, ApiKeys.hash(secret), SendAs.parse(from), rate, maxSize, route, sendAt);
+            ApiKey key = new ApiKey(name, ApiKeys.hash(secret), SendAs.parse(from), rate, maxSize, route, sendAt,
+                    scope);
             String line = ApiKeys.line(key);
             ApiKeys.parseLine(line); // the same rules as loading: a bad name or address fails here, not at start-up
             if (Files.exists(file) && Files.readAllLines(file, StandardCharsets.UTF_8).stream()

@@ -22,12 +22,14 @@ import java.util.Map;
  * <pre>
  * # name    secret hash        scopes
  * billing   sha256:9f86d08...  from=billing@shop.example,@shop.example rate=1000/h max-size=10MB route=yes send-at=no
+ * alerts    sha256:2c26b46...  from=alerts@shop.example scope=webhooks
  * </pre>
  *
  * <p>Only the SHA-256 of a secret is stored: secrets are 256 random bits ({@code mh_} and 43 base64url characters, made
  * by {@code java -jar mailhub.jar api-key create}), so a fast hash is as good as a slow one, and a request costs one
  * digest and one map lookup. {@code from=} is required; {@code rate} (messages per hour, default none),
- * {@code max-size} (default the hub's limit), {@code route} and {@code send-at} (default {@code no}) are optional. A
+ * {@code max-size} (default the hub's limit), {@code route} and {@code send-at} (default {@code no}) and {@code scope} ({@code all}, the default; {@code send}: the
+ * send endpoints only; {@code webhooks}: the monitoring webhooks only) are optional. A
  * malformed line is reported with its number and skipped; the file is read again when it changes.
  */
 public final class ApiKeys {
@@ -80,6 +82,9 @@ public final class ApiKeys {
             sb.append(" max-size=").append(k.maxSize());
         }
         sb.append(" route=").append(k.mayRoute() ? "yes" : "no").append(" send-at=").append(k.maySchedule() ? "yes" : "no");
+        if (k.scope() != ApiKey.Scope.ALL) {
+            sb.append(" scope=").append(k.scope().keyword());
+        }
         return sb.toString();
     }
 
@@ -113,7 +118,7 @@ public final class ApiKeys {
         String[] f = line.split("\\s+");
         if (f.length < 3) {
             throw new SyntaxException("expected 'name sha256:hash from=addresses [rate=N/h] [max-size=S] [route=yes]"
-                    + " [send-at=yes]'");
+                    + " [send-at=yes] [scope=all|send|webhooks]'");
         }
         String name = f[0];
         if (!name.matches("[A-Za-z0-9][A-Za-z0-9._-]{0,63}")) {
@@ -127,6 +132,7 @@ public final class ApiKeys {
         long maxSize = 0;
         boolean route = false;
         boolean sendAt = false;
+        ApiKey.Scope scope = ApiKey.Scope.ALL;
         for (int i = 2; i < f.length; i++) {
             int eq = f[i].indexOf('=');
             String option = eq < 0 ? f[i] : f[i].substring(0, eq).toLowerCase(Locale.ROOT);
@@ -137,13 +143,24 @@ public final class ApiKeys {
                 case "max-size" -> maxSize = DataSize.parse(value);
                 case "route" -> route = yesNo(option, value);
                 case "send-at" -> sendAt = yesNo(option, value);
+                case "scope" -> scope = scope(value);
                 default -> throw new SyntaxException("unknown option '" + f[i] + "' of key " + name);
             }
         }
         if (sendAs == null || sendAs.isEmpty()) {
             throw new SyntaxException("key " + name + " needs from=ADDRESS,@domain,... (what it may send as)");
         }
-        return new ApiKey(name, f[1], sendAs, rate, maxSize, route, sendAt);
+        return new ApiKey(name, f[1], sendAs, rate, maxSize, route, sendAt, scope);
+    }
+
+    /** {@code all}, {@code send} or {@code webhooks}. */
+    public static ApiKey.Scope scope(String value) throws SyntaxException {
+        for (ApiKey.Scope s : ApiKey.Scope.values()) {
+            if (s.keyword().equals(value)) {
+                return s;
+            }
+        }
+        throw new SyntaxException("scope '" + value + "' must be all, send or webhooks");
     }
 
     /** {@code N/h} (or a bare N): messages per hour. */

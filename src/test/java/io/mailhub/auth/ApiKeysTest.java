@@ -60,5 +60,26 @@ class ApiKeysTest {
         ApiKey k = new ApiKey("crm", ApiKeys.hash("mh_s"), SendAs.parse("crm@shop.test,@mail.shop.test"), 50, 1024,
                 false, true);
         assertThat(ApiKeys.parseLine(ApiKeys.line(k))).isEqualTo(k);
+        assertThat(ApiKeys.line(k)).doesNotContain("scope="); // every endpoint: the default, not written
+        ApiKey hooks = new ApiKey("alerts", ApiKeys.hash("mh_t"), SendAs.parse("alerts@shop.test"), 0, 0, false, false,
+                ApiKey.Scope.WEBHOOKS);
+        assertThat(ApiKeys.line(hooks)).endsWith(" scope=webhooks");
+        assertThat(ApiKeys.parseLine(ApiKeys.line(hooks))).isEqualTo(hooks);
+    }
+
+    @Test
+    void aKeyScopedToWebhooksMayNotSendAndOneScopedToSendingMayNotPostWebhooks() throws Exception {
+        String hash = ApiKeys.hash("mh_x");
+        ApiKey hooks = ApiKeys.parseLine("alerts " + hash + " from=@ops.test scope=webhooks");
+        ApiKey send = ApiKeys.parseLine("shop " + hash + " from=@shop.test scope=send");
+        ApiKey all = ApiKeys.parseLine("both " + hash + " from=@shop.test");
+
+        assertThat(hooks.maySend()).isFalse();
+        assertThat(hooks.mayPostWebhooks()).isTrue();
+        assertThat(send.maySend()).isTrue();
+        assertThat(send.mayPostWebhooks()).isFalse();
+        assertThat(all.maySend() && all.mayPostWebhooks()).isTrue();
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> ApiKeys.parseLine("x " + hash + " from=@a.test scope=admin"))
+                .hasMessage("scope 'admin' must be all, send or webhooks");
     }
 }

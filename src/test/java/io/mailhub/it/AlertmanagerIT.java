@@ -33,12 +33,16 @@ class AlertmanagerIT {
     private static Process alertmanager;
     private static int amPort;
     private static String key;
+    private static String sendOnlyKey;
 
     @BeforeAll
     static void start() throws Exception {
         sink = SmtpSink.onFreePort().start();
         Path dir = HubProcess.itDir("alertmanager");
-        key = HubProcess.createApiKey(dir.resolve("keys"), "monitoring", "--from", "alerts@ops.test");
+        key = HubProcess.createApiKey(dir.resolve("keys"), "monitoring", "--from", "alerts@ops.test", "--scope",
+                "webhooks");
+        sendOnlyKey = HubProcess.createApiKey(dir.resolve("keys"), "shop", "--from", "alerts@ops.test", "--scope",
+                "send");
         Files.writeString(dir.resolve("receivers"), "# receiver, labels, recipients\n"
                 + "ops to=oncall@remote.test from=alerts@ops.test\n"
                 + "ops severity=critical to=pager@remote.test\n"
@@ -156,6 +160,20 @@ class AlertmanagerIT {
                 "/api/v1/webhooks/alertmanager/ops"))).POST(HttpRequest.BodyPublishers.ofString(payload)).build(),
                 HttpResponse.BodyHandlers.ofString());
         assertThat(noKey.statusCode()).isEqualTo(401);
+        HttpResponse<String> sendOnly = HTTP.send(HttpRequest.newBuilder(URI.create(hub.url(
+                "/api/v1/webhooks/alertmanager/ops"))).header("Authorization", "Bearer " + sendOnlyKey)
+                .POST(HttpRequest.BodyPublishers.ofString(payload)).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(sendOnly.statusCode()).isEqualTo(403);
+        assertThat(json.readTree(sendOnly.body()).get("detail").asText())
+                .isEqualTo("key shop has scope=send and may not post monitoring webhooks");
+        // the webhook key in Alertmanager's configuration cannot send other mail through the API
+        HttpResponse<String> send = HTTP.send(HttpRequest.newBuilder(URI.create(hub.url("/api/v1/messages")))
+                .header("Authorization", "Bearer " + key).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString("{\"from\": \"alerts@ops.test\", \"to\":"
+                        + " \"victim@remote.test\", \"subject\": \"s\", \"text\": \"t\"}")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(send.statusCode()).isEqualTo(403);
+        assertThat(json.readTree(send.body()).get("type").asText()).endsWith("/scope-not-allowed");
         assertThat(hub.log()).contains("receivers:5: 'line' is not NAME=VALUE; the line is skipped");
 
         hub.stop(); // the broker remembers the notification across a restart: posted again, it is not mailed again

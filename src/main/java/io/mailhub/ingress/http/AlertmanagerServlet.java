@@ -71,7 +71,7 @@ final class AlertmanagerServlet extends HttpServlet {
                         + " webhook (/api/v1/webhooks/alertmanager/RECEIVER or /api/v1/webhooks/grafana/RECEIVER)",
                         List.of(), "5.5.1", 0);
             }
-            ApiKey key = door.auth.authenticate(req);
+            ApiKey key = door.auth.authenticateWebhook(req);
             boolean grafana = path.startsWith("/grafana/");
             String receiver = path.substring(path.indexOf('/', 1) + 1);
             byte[] body = ApiDoor.limited(req, req.getInputStream(), MAX_PAYLOAD).readAllBytes();

@@ -53,6 +53,31 @@ final class ApiAuth {
         return key;
     }
 
+    /** The key of a request to a send endpoint: a key scoped to the webhooks is refused (403). */
+    ApiKey authenticateSender(HttpServletRequest req) throws ApiProblem {
+        ApiKey key = authenticate(req);
+        if (!key.maySend()) {
+            throw forbidden(req, key, "send mail");
+        }
+        return key;
+    }
+
+    /** The key of a request to a webhook: a key scoped to the send endpoints is refused (403). */
+    ApiKey authenticateWebhook(HttpServletRequest req) throws ApiProblem {
+        ApiKey key = authenticate(req);
+        if (!key.mayPostWebhooks()) {
+            throw forbidden(req, key, "post monitoring webhooks");
+        }
+        return key;
+    }
+
+    private static ApiProblem forbidden(HttpServletRequest req, ApiKey key, String what) {
+        LOG.warn("[{}]: API key {} (scope={}) may not {}: {} refused", req.getRemoteAddr(), key.name(),
+                key.scope().keyword(), what, req.getRequestURI());
+        return new ApiProblem(403, "scope-not-allowed", "The API key may not call this endpoint", "key " + key.name()
+                + " has scope=" + key.scope().keyword() + " and may not " + what, List.of(), "5.7.1", 0);
+    }
+
     static String secret(HttpServletRequest req) {
         String auth = req.getHeader("Authorization");
         if (auth != null && auth.regionMatches(true, 0, "Bearer ", 0, 7)) {

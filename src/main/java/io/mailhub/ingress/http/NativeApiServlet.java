@@ -71,7 +71,7 @@ final class NativeApiServlet extends HttpServlet {
 
     private void handle(HttpServletRequest req, HttpServletResponse resp, Action action) throws IOException {
         try {
-            ApiKey key = door.auth.authenticate(req);
+            ApiKey key = door.auth.authenticateSender(req);
             action.run(key);
         } catch (ApiProblem p) {
             if (!resp.isCommitted()) {

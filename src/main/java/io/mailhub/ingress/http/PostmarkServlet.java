@@ -40,7 +40,7 @@ final class PostmarkServlet extends HttpServlet {
         String path = req.getServletPath() + (req.getPathInfo() == null ? "" : req.getPathInfo());
         boolean test = TEST_TOKEN.equals(req.getHeader("X-Postmark-Server-Token"));
         try {
-            ApiKey key = test ? null : door.auth.authenticate(req);
+            ApiKey key = test ? null : door.auth.authenticateSender(req);
             // the test token needs no key: its requests are held to a small size (they are read whole)
             JsonNode body = AliasRequests.read(ApiDoor.limited(req, req.getInputStream(),
                     test ? TEST_LIMIT : door.maxJsonRequest()));

@@ -38,7 +38,7 @@ final class V3Servlet extends HttpServlet {
                 throw new ApiProblem(404, "not-found", "No such resource", "POST /v3" + path + " is not an endpoint"
                         + " of the SendGrid or Mailgun aliases", List.of(), "5.5.1", 0);
             }
-            ApiKey key = door.auth.authenticate(req);
+            ApiKey key = door.auth.authenticateSender(req);
             if (isSendGrid) {
                 sendGrid.send(req, resp, key);
             } else {
