@@ -216,6 +216,9 @@ public final class MailhubRuntime extends MainListenerSupport implements CamelCo
             broker.withAcceptor(settings.jms.acceptor(), settings.jms.acceptor() == null ? null
                     : new BrokerLogins(security.authenticator(), settings.jms.submitQueue()),
                     List.of(settings.jms.submitQueue(), settings.jms.invalidQueue()));
+            if (settings.jms.acceptor() != null) {
+                broker.withPlugin(new io.mailhub.ingress.jms.ValidatedUserStamp(settings.jms.submitQueue()));
+            }
             if (EmbeddedBroker.wantsTls(settings.jms.acceptor())) { // the same PEM pair as SMTP and HTTPS
                 String password = java.util.UUID.randomUUID().toString();
                 Path store = settings.dataDir.resolve("artemis").resolve("acceptor-tls.p12");

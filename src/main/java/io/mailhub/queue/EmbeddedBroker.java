@@ -30,6 +30,8 @@ public final class EmbeddedBroker {
     private String acceptorTls = "";
     private org.apache.activemq.artemis.spi.core.security.ActiveMQSecurityManager securityManager;
     private java.util.List<String> extraQueues = java.util.List.of();
+    private final java.util.List<org.apache.activemq.artemis.core.server.plugin.ActiveMQServerBasePlugin> plugins =
+            new java.util.ArrayList<>();
     private volatile EmbeddedActiveMQ broker;
     private volatile boolean stopped = true;
     private volatile String criticalError;
@@ -71,6 +73,13 @@ public final class EmbeddedBroker {
         return this;
     }
 
+    /** A broker plugin for the next start (the JMS door's stamp of the sending login). */
+    public synchronized EmbeddedBroker withPlugin(
+            org.apache.activemq.artemis.core.server.plugin.ActiveMQServerBasePlugin plugin) {
+        plugins.add(plugin);
+        return this;
+    }
+
     /**
      * TLS for the network acceptor: TLS 1.3 and 1.2 with the key pair in {@code keyStore} (PKCS#12), for an acceptor
      * URL with {@code sslEnabled=true}.
@@ -109,10 +118,11 @@ public final class EmbeddedBroker {
         config.setJMXManagementEnabled(true);
         if (acceptor != null) {
             config.addAcceptorConfiguration("external", acceptor + (acceptor.contains("?") ? "&" : "?")
-                    + "protocols=CORE,STOMP" + (wantsTls(acceptor) ? acceptorTls : ""));
+                    + "protocols=CORE,AMQP,STOMP" + (wantsTls(acceptor) ? acceptorTls : ""));
             config.setSecurityEnabled(true);
             config.setPopulateValidatedUser(true);
         }
+        plugins.forEach(config::registerBrokerPlugin);
         if (minDiskFree >= 0) {
             config.setMinDiskFree(minDiskFree);
             config.registerBrokerPlugin(new LowDiskSendRefusal(dir, minDiskFree));

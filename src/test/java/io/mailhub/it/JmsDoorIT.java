@@ -47,7 +47,8 @@ class JmsDoorIT {
         sink = SmtpSink.onFreePort().start();
         Path dir = HubProcess.itDir("jms");
         Path users = dir.resolve("users");
-        Files.writeString(users, "erp:" + SubmissionIT.hashPassword(PASSWORD) + ":@erp.test\n");
+        Files.writeString(users, "erp:" + SubmissionIT.hashPassword(PASSWORD) + ":@erp.test\n"
+                + "shop:" + SubmissionIT.hashPassword(PASSWORD) + ":@shop.test\n");
         // the operator's PEM pair (the one SMTP and HTTPS use), made for the address the clients connect to
         ca = dir.resolve("cert.pem");
         Process openssl = new ProcessBuilder("openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt",
@@ -135,21 +136,44 @@ class JmsDoorIT {
     /** The Artemis distribution's own command-line producer over CORE, as an operator would try the door first. */
     @Test
     void theArtemisCommandLineProducerSendsJsonOverCore() throws Exception {
+        artemisProducer("erp", "CORE", "tcp://127.0.0.1:" + brokerPort + "?sslEnabled=true&trustStorePath="
+                + trustStore() + "&trustStorePassword=changeit", "jms-artemis-cli", "frank@remote.test", "[]");
+        assertThat(sink.awaitMessage("jms-artemis-cli").recipients()).containsExactly("frank@remote.test");
+    }
+
+    /**
+     * The same command over AMQP 1.0: its producer is then Apache Qpid JMS, the AMQP client the distribution ships. An
+     * AMQP producer that claims another login in the property the broker stamps is still itself.
+     */
+    @Test
+    void theArtemisCommandLineProducerSendsJsonOverAmqpAsItsOwnLogin() throws Exception {
+        String url = "amqps://127.0.0.1:" + brokerPort + "?transport.trustStoreLocation=" + trustStore()
+                + "&transport.trustStorePassword=changeit&transport.trustStoreType=PKCS12";
+        artemisProducer("erp", "AMQP", url, "jms-artemis-amqp", "grace@remote.test", "[]");
+        assertThat(sink.awaitMessage("jms-artemis-amqp").recipients()).containsExactly("grace@remote.test");
+
+        artemisProducer("shop", "AMQP", url, "jms-amqp-posing", "heidi@remote.test",
+                "[{\"type\":\"string\",\"key\":\"_AMQ_VALIDATED_USER\",\"value\":\"erp\"}]");
+        await().atMost(Duration.ofSeconds(20)).until(() -> hub.log().contains("is not an address API key shop may"
+                + " send as"));
+        assertThat(sink.messages()).noneMatch(m -> m.content().contains("jms-amqp-posing"));
+    }
+
+    private static void artemisProducer(String user, String protocol, String url, String subject, String to,
+            String properties) throws Exception {
         Path artemis = Path.of(System.getProperty("artemis.home", "target/artemis-dist/apache-artemis-2.56.0"),
                 "bin", "artemis");
-        String json = "{\"from\": \"orders@erp.test\", \"to\": \"frank@remote.test\", \"subject\":"
-                + " \"jms-artemis-cli\", \"text\": \"order 5\"}";
-        ProcessBuilder pb = new ProcessBuilder(artemis.toString(), "producer", "--url",
-                "tcp://127.0.0.1:" + brokerPort + "?sslEnabled=true&trustStorePath=" + trustStore() + "&trustStorePassword=changeit",
-                "--user", "erp", "--password", PASSWORD, "--protocol", "CORE", "--destination", "queue://mail.submit",
-                "--message-count", "1", "--message", json, "--silent").redirectErrorStream(true);
+        String json = "{\"from\": \"orders@erp.test\", \"to\": \"" + to + "\", \"subject\": \"" + subject
+                + "\", \"text\": \"order 5\"}";
+        ProcessBuilder pb = new ProcessBuilder(artemis.toString(), "producer", "--url", url, "--user", user,
+                "--password", PASSWORD, "--protocol", protocol, "--destination", "queue://mail.submit",
+                "--message-count", "1", "--message", json, "--properties", properties, "--silent")
+                .redirectErrorStream(true);
         pb.environment().put("JAVA_HOME", System.getProperty("java.home"));
         Process p = pb.start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertThat(p.waitFor(120, TimeUnit.SECONDS)).isTrue();
         assertThat(p.exitValue()).as(out).isZero();
-
-        assertThat(sink.awaitMessage("jms-artemis-cli").recipients()).containsExactly("frank@remote.test");
     }
 
     @Test

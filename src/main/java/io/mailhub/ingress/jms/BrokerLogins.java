@@ -26,7 +26,7 @@ public final class BrokerLogins implements ActiveMQSecurityManager4 {
         this.submitQueue = submitQueue;
     }
 
-    private static boolean inVm(RemotingConnection connection) {
+    static boolean inVm(RemotingConnection connection) {
         return connection != null && connection.getTransportConnection() != null
                 && connection.getTransportConnection().getClass().getName().contains("InVM");
     }

@@ -7,7 +7,7 @@ import java.util.Map;
  * The JMS door ({@code mailhub.broker.acceptor}, {@code mailhub.jms.submit-queue}).
  *
  * @param acceptor the embedded broker's network acceptor for external producers ({@code tcp://0.0.0.0:61617}: CORE
- *     and STOMP on one port; AMQP is not available yet; {@code ?sslEnabled=true}: TLS with the hub's certificate), or
+ *     AMQP and STOMP on one port; {@code ?sslEnabled=true}: TLS with the hub's certificate), or
  *     {@code null}: none
  * @param submitQueue the queue producers send to; refused messages go to {@code submitQueue + ".invalid"}
  * @param consumers how many messages the door takes at once (each waits for its durable enqueue)
