@@ -11,11 +11,21 @@ import io.mailhub.model.SmtpReply;
  * @param queueId the queue id when stored, else {@code null}
  * @param messageId the message's Message-ID (without angle brackets) when stored, else {@code null}
  * @param size the stored size in octets when stored, else -1
+ * @param byRoute whether the refusal came from the user's policy route (the HTTP door answers 422 policy-rejected)
  */
-public record Decision(SmtpReply reply, String queueId, String messageId, long size) {
+public record Decision(SmtpReply reply, String queueId, String messageId, long size, boolean byRoute) {
+
+    public Decision(SmtpReply reply, String queueId, String messageId, long size) {
+        this(reply, queueId, messageId, size, false);
+    }
 
     public static Decision refused(SmtpReply reply) {
         return new Decision(reply, null, null, -1);
+    }
+
+    /** Refused by the policy route ({@code direct:policy}). */
+    public static Decision refusedByRoute(SmtpReply reply) {
+        return new Decision(reply, null, null, -1, true);
     }
 
     public boolean isAccepted() {

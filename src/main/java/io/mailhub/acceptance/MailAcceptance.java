@@ -21,6 +21,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -50,6 +51,7 @@ public final class MailAcceptance {
     private final InboundAuthentication inbound;
     private final boolean dmarcReject;
     private final Clock clock;
+    private volatile PolicyRoute policyRoute;
 
     /**
      * @param inbound SPF, DKIM and DMARC checks of mail from other servers (the MX listener), or {@code null}: none
@@ -64,6 +66,11 @@ public final class MailAcceptance {
         this.inbound = inbound;
         this.dmarcReject = dmarcReject;
         this.clock = clock;
+    }
+
+    /** The user's policy route ({@code direct:policy}), asked before every enqueue; {@code null}: none. */
+    public void withPolicyRoute(PolicyRoute route) {
+        this.policyRoute = route;
     }
 
     public AcceptanceSettings settings() {
@@ -142,7 +149,35 @@ public final class MailAcceptance {
                             + checks.dmarc().fromDomain()));
                 }
             }
+            Map<String, String> annotations = annotations(s, checks);
+            PolicyRoute.Decision route = PolicyRoute.Decision.NONE;
+            PolicyRoute pr = policyRoute;
+            if (pr != null) {
+                route = pr.decide(envelope, o, annotations, content);
+                if (route.refusal() != null) {
+                    LOG.info("{}: reject: END-OF-MESSAGE from [{}] via {}: {} (policy route); from={}", queueId, client,
+                            o.door().label(), route.refusal(), envelope.senderPath());
+                    return Decision.refusedByRoute(route.refusal());
+                }
+                if (!route.extraRecipients().isEmpty()) {
+                    List<io.mailhub.model.Recipient> all = new ArrayList<>(envelope.recipients());
+                    route.extraRecipients().stream().filter(r -> all.stream()
+                            .noneMatch(a -> a.address().equals(r.address()))).forEach(all::add);
+                    envelope = envelope.withRecipients(all);
+                }
+                annotations.putAll(route.annotations());
+            }
             MessageContent body = withoutUnwantedFields(content, s, checks != null);
+            if (route.editsHeader()) {
+                Set<String> remove = route.removeFields();
+                body = remove.isEmpty() ? body : HeaderFieldFilter.without(body,
+                        f -> remove.contains(f.substring(0, Math.max(0, f.indexOf(':'))).strip()
+                                .toLowerCase(java.util.Locale.ROOT)));
+                if (!route.addFields().isEmpty()) {
+                    body = MessageContent.prefixed((String.join("\r\n", route.addFields()) + "\r\n")
+                            .getBytes(StandardCharsets.UTF_8), body);
+                }
+            }
             String messageId = s.headers().hasMessageId() ? s.headers().messageId()
                     : s.queueId() != null ? queueId + "@" + stableDomain(s) // the same for a repeated request
                     : composer.newMessageId(queueId);
@@ -158,7 +193,7 @@ public final class MailAcceptance {
                     return Decision.refused(SIGNING_FAILED);
                 }
             }
-            return store(s, envelope, composed, annotations(s, checks), messageId);
+            return store(s, envelope, composed, annotations, messageId);
         } catch (IOException e) {
             LOG.warn("{}: not queued, cannot read the message: {}", queueId, e.toString());
             return Decision.refused(QUEUE_UNAVAILABLE);

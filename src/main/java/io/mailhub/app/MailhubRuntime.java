@@ -145,9 +145,12 @@ public final class MailhubRuntime extends MainListenerSupport implements CamelCo
 
         events = new DeliveryEvents(settings.delivery.eventsFile().isEmpty() ? settings.dataDir.resolve("events.jsonl")
                 : Path.of(settings.delivery.eventsFile()).toAbsolutePath());
-        context.getRegistry().bind("deliveryOutcome", new DeliveryOutcome(settings.delivery.retrySchedule(),
+        DeliveryOutcome outcome = new DeliveryOutcome(settings.delivery.retrySchedule(),
                 settings.delivery.retryMaxLifetime(), settings.delivery.retryDelayWarning(), Clock.systemDefaultZone(),
-                events));
+                events);
+        context.getRegistry().bind("deliveryOutcome", outcome);
+        io.mailhub.routing.RouteHooks hooks = new io.mailhub.routing.RouteHooks(context);
+        context.getRegistry().bind("routingStage", new io.mailhub.routing.RoutingStage(hooks, outcome));
         context.getRegistry().bind("bounceStage", new BounceStage(
                 new DsnComposer(settings.hostname, settings.acceptance.maxMessageSize(), settings.bounceTemplates, Clock.systemDefaultZone()),
                 new NotifyRules(settings.delivery.retryDelayWarning() != null), Clock.systemDefaultZone()));
@@ -190,6 +193,7 @@ public final class MailhubRuntime extends MainListenerSupport implements CamelCo
         MessageComposer composer = new MessageComposer(settings.hostname, Clock.systemDefaultZone(), signer);
         acceptance = new MailAcceptance(settings.acceptance, policy, queue, composer, security.inbound(), security.dmarcReject(),
                 Clock.systemDefaultZone());
+        acceptance.withPolicyRoute(new io.mailhub.routing.CamelPolicyRoute(hooks));
         listeners.add(new SmtpServer(smtpSettings(ListenerRole.MX), acceptance, security));
         if (settings.listeners.submissionPort() >= 0) {
             listeners.add(new SmtpServer(smtpSettings(ListenerRole.SUBMISSION), acceptance,

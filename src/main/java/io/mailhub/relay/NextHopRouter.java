@@ -53,11 +53,23 @@ final class NextHopRouter {
      * @param domain the recipient domain
      * @param override a next hop chosen by the route ({@code mx}, {@code mx:domain}, {@code host:port}), or null
      */
+    private static final String TRANSPORT_PREFIX = SmtpRelayConstants.TRANSPORT_PREFIX;
+
     Route route(String domain, String override) throws InterruptedException {
         TransportMap.NextHopSpec spec;
         String tls = null;
         Credentials auth = null;
-        if (override != null && !override.isBlank()) {
+        if (override != null && override.startsWith(TRANSPORT_PREFIX)) { // a named entry of the transport map
+            String name = override.substring(TRANSPORT_PREFIX.length());
+            Optional<TransportMap.Entry> entry = transportMap.lookup(name);
+            if (entry.isEmpty()) {
+                return new Route.Fail(RecipientStatus.DEFERRED, SmtpReply.of(451, "4.3.5", "the route chose transport '"
+                        + name + "', which the transport map does not have"));
+            }
+            spec = entry.get().nextHop();
+            tls = entry.get().tls();
+            auth = entry.get().auth();
+        } else if (override != null && !override.isBlank()) {
             try {
                 spec = TransportMap.NextHopSpec.parse(override, port);
             } catch (SyntaxException e) {

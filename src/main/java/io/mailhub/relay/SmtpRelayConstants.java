@@ -21,6 +21,9 @@ public final class SmtpRelayConstants {
             + " overriding the transport map and smart host: mx, mx:domain, host:port or [host]:port.", javaType = "String")
     public static final String NEXT_HOP = "MailhubNextHop";
 
+    /** A {@link #NEXT_HOP} that names an entry of the transport map: {@code transport:NAME}. */
+    public static final String TRANSPORT_PREFIX = "transport:";
+
     @Metadata(label = "producer", description = "The outcome of the attempt: one result per recipient.",
             javaType = "io.mailhub.relay.DeliveryReport")
     public static final String REPORT = "MailhubDeliveryReport";

@@ -283,7 +283,7 @@ final class ApiSender {
                 m.dsn() == null ? null : m.dsn().ret(), m.dsn() == null ? null : m.dsn().envid(), BodyType.SEVEN_BIT,
                 built.smtputf8(), built.content(), built.headers(), annotations(m), m.sendAt(), queueId));
         if (!d.isAccepted()) {
-            throw Problems.fromReply(d.reply(), null);
+            throw Problems.fromDecision(d);
         }
         return new Sent(d.queueId(), d.messageId(), clock.instant(), accepted, rejected, null);
     }

@@ -44,6 +44,24 @@ final class Problems {
         return ApiProblem.unprocessable("policy-rejected", "The message was refused", text, errors, status);
     }
 
+    /**
+     * A refusal of the user's policy route: 422 {@code policy-rejected} with the route's enhanced code and text for a
+     * permanent one (whatever its class: the route's rule, not the hub's sender rules, refused it), a temporary one as
+     * any other.
+     */
+    static ApiProblem fromRoute(SmtpReply reply) {
+        if (reply.code() / 100 == 4) {
+            return fromReply(reply, null);
+        }
+        return ApiProblem.unprocessable("policy-rejected", "The message was refused by policy",
+                String.join(" ", reply.lines()), List.of(), reply.status() == null ? "5.7.1" : reply.status());
+    }
+
+    /** The problem for a refused decision of the acceptance stage. */
+    static ApiProblem fromDecision(io.mailhub.acceptance.Decision d) {
+        return d.byRoute() ? fromRoute(d.reply()) : fromReply(d.reply(), null);
+    }
+
     static ApiProblem unavailable(SmtpReply reply) {
         return fromReply(reply, null);
     }

@@ -116,7 +116,7 @@ final class RawSend {
                     Map.of(), null, queueId));
             content = null; // the acceptance stage has closed it
             if (!d.isAccepted()) {
-                throw Problems.fromReply(d.reply(), null);
+                throw Problems.fromDecision(d);
             }
             return new Result(d.queueId(), d.messageId(), check.accepted().stream().map(Recipient::address).toList(),
                     refusals(check));

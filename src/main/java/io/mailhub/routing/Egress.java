@@ -1,0 +1,256 @@
+package io.mailhub.routing;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import io.mailhub.model.Envelope;
+import io.mailhub.model.EnvelopeHeaders;
+import io.mailhub.model.Recipient;
+import io.mailhub.model.SyntaxException;
+import io.mailhub.queue.JoinedSend;
+import jakarta.mail.BodyPart;
+import jakarta.mail.Header;
+import jakarta.mail.MessagingException;
+import jakarta.mail.Multipart;
+import jakarta.mail.Part;
+import jakarta.mail.Session;
+import jakarta.mail.internet.MimeMessage;
+import jakarta.mail.internet.MimeUtility;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.Collections;
+import java.util.HexFormat;
+import java.util.Properties;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+import org.apache.camel.Exchange;
+import org.apache.camel.Message;
+import org.apache.camel.support.DefaultExchange;
+
+/**
+ * The egress actions: the message leaves the hub for another system, inside the dispatch transaction. Each one is
+ * at least once: if it fails, the exception rolls the transaction back, the broker redelivers the message with its
+ * delays (broker.xml: 5 attempts), and it ends in {@code mail.dead}; a crash after the hand-off and before the commit
+ * hands it over again (a file is rewritten under the same name, a webhook gets the same {@code X-Mailhub-Queue-Id}).
+ */
+final class Egress {
+
+    private static final JsonFactory JSON = new JsonFactory();
+    private static final Session MAIL = Session.getInstance(new Properties());
+    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10))
+            .followRedirects(HttpClient.Redirect.NEVER).build();
+
+    /** A webhook's answer: handed over, or refused for good (406, 410) with the reason. */
+    record WebhookResult(boolean delivered, String reason) {}
+
+    private Egress() {}
+
+    /** The message on a JMS queue: the raw bytes (a BytesMessage) or the parsed JSON (a TextMessage), with the envelope. */
+    static String jms(Exchange exchange, JoinedSend sends, String queue, String format) throws Exception {
+        Envelope e = envelope(exchange);
+        byte[] raw = raw(exchange);
+        Exchange out = new DefaultExchange(exchange.getContext());
+        Message m = out.getMessage();
+        EnvelopeHeaders.write(e, m.getHeaders());
+        m.setHeader(MailhubHeaders.MAIL_FROM, exchange.getMessage().getHeader(MailhubHeaders.MAIL_FROM));
+        m.setHeader(MailhubHeaders.RCPT_TO, exchange.getMessage().getHeader(MailhubHeaders.RCPT_TO));
+        m.setHeader(MailhubHeaders.INGRESS, exchange.getMessage().getHeader(MailhubHeaders.INGRESS));
+        m.setBody(format.equals("raw") ? raw : new String(parsed(e, exchange, raw), StandardCharsets.UTF_8));
+        sends.send(exchange, "jms:queue:" + queue, out);
+        return "jms " + queue;
+    }
+
+    /** The message as {@code QUEUEID.eml} in {@code dir}, with X-Sender/X-Receiver lines: written, synced, renamed. */
+    static String file(Exchange exchange, String dir) throws Exception {
+        Envelope e = envelope(exchange);
+        Path d = Path.of(dir);
+        Files.createDirectories(d);
+        Path tmp = d.resolve("." + e.queueId() + ".eml.tmp");
+        try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                StandardOpenOption.TRUNCATE_EXISTING); OutputStream out = java.nio.channels.Channels.newOutputStream(ch)) {
+            StringBuilder lines = new StringBuilder("X-Sender: <").append(e.sender() == null ? "" : e.sender())
+                    .append(">\r\n");
+            for (Recipient r : e.recipients()) {
+                lines.append("X-Receiver: <").append(r.address()).append(">\r\n");
+            }
+            out.write(lines.toString().getBytes(StandardCharsets.UTF_8));
+            out.write(raw(exchange));
+            out.flush();
+            ch.force(true);
+        }
+        Files.move(tmp, d.resolve(e.queueId() + ".eml"), StandardCopyOption.ATOMIC_MOVE,
+                StandardCopyOption.REPLACE_EXISTING);
+        try (FileChannel dirChannel = FileChannel.open(d, StandardOpenOption.READ)) {
+            dirChannel.force(true); // the rename itself is durable
+        } catch (IOException ignored) {
+            // not every file system can sync a directory
+        }
+        return "file " + dir;
+    }
+
+    /**
+     * POSTs the message. 2xx: done. 406 or 410: refused for good. Anything else (429, 5xx, no connection, a
+     * redirect): an exception, so the transaction rolls back and the broker tries again later.
+     */
+    static WebhookResult webhook(Exchange exchange, String url, String format, String secret) throws Exception {
+        Envelope e = envelope(exchange);
+        byte[] raw = raw(exchange);
+        byte[] body = format.equals("raw") ? raw : parsed(e, exchange, raw);
+        HttpRequest.Builder req = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(30))
+                .header("Content-Type", format.equals("raw") ? "message/rfc822" : "application/json")
+                .header("X-Mailhub-Queue-Id", e.queueId())
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body));
+        if (format.equals("raw")) {
+            req.header("X-Mailhub-Mail-From", e.sender() == null ? "" : e.sender().toString());
+            req.header("X-Mailhub-Rcpt-To", String.join(",", e.recipients().stream()
+                    .map(r -> r.address().toString()).toList()));
+        }
+        if (secret != null) {
+            long t = System.currentTimeMillis() / 1000;
+            Mac mac = Mac.getInstance("HmacSHA256");
+            mac.init(new SecretKeySpec(secret.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
+            mac.update((t + ".").getBytes(StandardCharsets.US_ASCII));
+            req.header("X-Mailhub-Signature", "t=" + t + ",v1=" + HexFormat.of().formatHex(mac.doFinal(body)));
+        }
+        HttpResponse<String> r = HTTP.send(req.build(), HttpResponse.BodyHandlers.ofString());
+        int s = r.statusCode();
+        if (s / 100 == 2) {
+            return new WebhookResult(true, null);
+        }
+        String answer = r.body() == null ? "" : r.body().strip().replaceAll("\\s+", " ");
+        String reason = "webhook " + url + " answered " + s + (answer.isEmpty() ? ""
+                : ": " + answer.substring(0, Math.min(200, answer.length())));
+        if (s == 406 || s == 410) {
+            return new WebhookResult(false, reason);
+        }
+        throw new WebhookException(reason + r.headers().firstValue("Retry-After").map(v -> " (Retry-After " + v + ")")
+                .orElse(""));
+    }
+
+    /** A webhook failure to try again: the broker redelivers the message. */
+    static final class WebhookException extends IOException {
+        WebhookException(String message) {
+            super(message);
+        }
+    }
+
+    /** Moves the message to mail.dead with the reason, in the dispatch transaction. */
+    static void dead(Exchange exchange, JoinedSend sends, String reason) throws Exception {
+        Exchange out = exchange.copy();
+        out.getMessage().setHeader(io.mailhub.bounce.BounceStage.DEAD_REASON, reason);
+        sends.send(exchange, "jms:queue:" + io.mailhub.queue.QueueNames.DEAD, out);
+    }
+
+    static Envelope envelope(Exchange exchange) throws SyntaxException {
+        return EnvelopeHeaders.read(exchange.getMessage()::getHeader);
+    }
+
+    static byte[] raw(Exchange exchange) throws Exception {
+        return exchange.getContext().getTypeConverter().mandatoryConvertTo(byte[].class, exchange,
+                exchange.getMessage().getBody());
+    }
+
+    /**
+     * The message as JSON: queue id, envelope, door, principal, client, the header fields in order (unfolded, encoded
+     * words decoded), the text and HTML bodies, and the attachments (base64).
+     */
+    static byte[] parsed(Envelope e, Exchange exchange, byte[] raw) throws IOException {
+        ByteArrayOutputStream out = new ByteArrayOutputStream(raw.length * 2);
+        try (JsonGenerator g = JSON.createGenerator(out)) {
+            g.writeStartObject();
+            g.writeStringField("queue_id", e.queueId());
+            g.writeObjectFieldStart("envelope");
+            g.writeStringField("mail_from", e.sender() == null ? "" : e.sender().toString());
+            g.writeArrayFieldStart("rcpt_to");
+            for (Recipient r : e.recipients()) {
+                g.writeString(r.address().toString());
+            }
+            g.writeEndArray();
+            g.writeEndObject();
+            Message m = exchange.getMessage();
+            g.writeStringField("ingress", m.getHeader(MailhubHeaders.INGRESS, String.class));
+            g.writeStringField("auth_user", e.authUser());
+            g.writeStringField("client_ip", e.clientAddress());
+            g.writeStringField("spf", m.getHeader(MailhubHeaders.SPF, String.class));
+            g.writeStringField("dmarc", m.getHeader(MailhubHeaders.DMARC, String.class));
+            MimeMessage mime = new MimeMessage(MAIL, new ByteArrayInputStream(raw));
+            g.writeArrayFieldStart("headers");
+            for (Header h : Collections.list(mime.getAllHeaders())) {
+                g.writeStartArray();
+                g.writeString(h.getName());
+                g.writeString(decode(h.getValue()));
+                g.writeEndArray();
+            }
+            g.writeEndArray();
+            g.writeStringField("subject", mime.getSubject());
+            Bodies b = new Bodies();
+            g.writeArrayFieldStart("attachments");
+            walk(mime, b, g);
+            g.writeEndArray();
+            g.writeStringField("text", b.text);
+            g.writeStringField("html", b.html);
+            g.writeEndObject();
+        } catch (MessagingException ex) {
+            throw new IOException("the message's MIME structure cannot be read: " + ex.getMessage(), ex);
+        }
+        return out.toByteArray();
+    }
+
+    private static final class Bodies {
+        String text;
+        String html;
+    }
+
+    private static void walk(Part part, Bodies b, JsonGenerator g) throws MessagingException, IOException {
+        if (part.isMimeType("multipart/*")) {
+            Multipart mp = (Multipart) part.getContent();
+            for (int i = 0; i < mp.getCount(); i++) {
+                BodyPart p = mp.getBodyPart(i);
+                walk(p, b, g);
+            }
+            return;
+        }
+        boolean attachment = part.getFileName() != null || Part.ATTACHMENT.equalsIgnoreCase(part.getDisposition());
+        if (!attachment && part.isMimeType("text/plain") && b.text == null) {
+            b.text = String.valueOf(part.getContent());
+        } else if (!attachment && part.isMimeType("text/html") && b.html == null) {
+            b.html = String.valueOf(part.getContent());
+        } else {
+            byte[] data;
+            try (InputStream in = part.getInputStream()) {
+                data = in.readAllBytes();
+            }
+            String type = part.getContentType() == null ? "application/octet-stream" : part.getContentType();
+            int semi = type.indexOf(';');
+            g.writeStartObject();
+            g.writeStringField("filename", part.getFileName() == null ? null : decode(part.getFileName()));
+            g.writeStringField("content_type", (semi < 0 ? type : type.substring(0, semi)).strip().toLowerCase(
+                    java.util.Locale.ROOT));
+            g.writeNumberField("size", data.length);
+            g.writeStringField("content", Base64.getEncoder().encodeToString(data));
+            g.writeEndObject();
+        }
+    }
+
+    private static String decode(String value) {
+        try {
+            return MimeUtility.decodeText(value.replaceAll("\r?\n", ""));
+        } catch (IOException | RuntimeException e) {
+            return value;
+        }
+    }
+}

@@ -1,0 +1,30 @@
+package io.mailhub.routing;
+
+import java.util.Map;
+import org.apache.camel.Endpoint;
+import org.apache.camel.spi.annotations.Component;
+import org.apache.camel.support.DefaultComponent;
+
+/**
+ * The {@code mailhub:} component: the actions of the policy route ({@code direct:policy}) and the routing route
+ * ({@code direct:routing}), such as {@code mailhub:reject?code=550&enhanced=5.7.1&text=...} or
+ * {@code mailhub:jms?queue=erp.invoices}. See docs/routing.md.
+ */
+@Component("mailhub")
+public class MailhubComponent extends DefaultComponent {
+
+    /** Sends of the egress actions, joined to the dispatch transaction (one per component, so per context). */
+    private final io.mailhub.queue.JoinedSend sends = new io.mailhub.queue.JoinedSend();
+
+    io.mailhub.queue.JoinedSend sends() {
+        return sends;
+    }
+
+    @Override
+    protected Endpoint createEndpoint(String uri, String remaining, Map<String, Object> parameters) throws Exception {
+        MailhubEndpoint endpoint = new MailhubEndpoint(uri, this, remaining);
+        setProperties(endpoint, parameters);
+        endpoint.validate();
+        return endpoint;
+    }
+}

@@ -1,0 +1,316 @@
+package io.mailhub.routing;
+
+import io.mailhub.model.SmtpPath;
+import io.mailhub.model.SyntaxException;
+import java.util.List;
+import org.apache.camel.Category;
+import org.apache.camel.Consumer;
+import org.apache.camel.Processor;
+import org.apache.camel.Producer;
+import org.apache.camel.spi.Metadata;
+import org.apache.camel.spi.UriEndpoint;
+import org.apache.camel.spi.UriParam;
+import org.apache.camel.spi.UriPath;
+import org.apache.camel.support.DefaultEndpoint;
+
+/** One action of a policy or routing route. Options are checked when the route starts, so a typo fails the load. */
+@UriEndpoint(
+        firstVersion = "0.1.0",
+        scheme = "mailhub",
+        title = "Mailhub routing actions",
+        syntax = "mailhub:action",
+        producerOnly = true,
+        category = {Category.MAIL},
+        headersClass = MailhubHeaders.class)
+public class MailhubEndpoint extends DefaultEndpoint {
+
+    /** The actions, in the order docs/routing.md lists them. */
+    public static final List<String> ACTIONS = List.of("reject", "hold", "discard", "bounce", "copy", "bcc",
+            "deliver", "header", "subject", "jms", "file", "webhook");
+    /** The actions that hand the message to another system: only after the queue. */
+    public static final List<String> ROUTING_ONLY = List.of("bounce", "jms", "file", "webhook");
+
+    @UriPath(enums = "reject,hold,discard,bounce,copy,bcc,deliver,header,subject,jms,file,webhook",
+            description = "The action.")
+    @Metadata(required = true)
+    private final String action;
+
+    @UriParam(description = "reject, bounce: the SMTP reply code (4xx temporary, 5xx permanent).", defaultValue = "550")
+    private int code = 550;
+    @UriParam(description = "reject, bounce: the enhanced status code (RFC 3463), of the code's class.",
+            defaultValue = "5.7.1")
+    private String enhanced;
+    @UriParam(description = "reject, bounce: the text of the reply; discard: the reason logged.",
+            defaultValue = "Message refused by policy")
+    private String text;
+    @UriParam(description = "copy, bcc: the address that gets a copy.")
+    private String to;
+    @UriParam(description = "hold: the queue (default mail.hold); jms: the queue to send to.")
+    private String queue;
+    @UriParam(description = "file: the directory the .eml file is written to.")
+    private String dir;
+    @UriParam(description = "webhook: the http or https URL to POST to.")
+    private String url;
+    @UriParam(description = "webhook, jms: raw (message/rfc822 with the envelope in headers or properties) or parsed"
+            + " (JSON).", defaultValue = "parsed", enums = "parsed,raw")
+    private String format = "parsed";
+    @UriParam(description = "webhook: the HMAC-SHA256 key for the X-Mailhub-Signature header.", secret = true)
+    private String secret;
+    @UriParam(description = "webhook: what a final refusal (406, 410) does: bounce (a DSN to the sender) or dead"
+            + " (to mail.dead).", defaultValue = "bounce", enums = "bounce,dead")
+    private String onFinal = "bounce";
+    @UriParam(description = "deliver: a named entry of the transport map (mailhub.relay.transport-map).")
+    private String transport;
+    @UriParam(description = "deliver: the next hop, [host]:port, host:port or mx:domain.")
+    private String nextHop;
+    @UriParam(description = "header: the name of the field to add.")
+    private String name;
+    @UriParam(description = "header: the value of the field to add.")
+    private String value;
+    @UriParam(description = "header: the name of a field to remove (every occurrence).")
+    private String remove;
+    @UriParam(description = "subject: the text to put before the Subject.")
+    private String prefix;
+
+    MailhubEndpoint(String uri, MailhubComponent component, String action) {
+        super(uri, component);
+        this.action = action;
+    }
+
+    /** Checks the options of the action: a bad one fails the route's start with a message naming it. */
+    void validate() {
+        if (!ACTIONS.contains(action)) {
+            throw new IllegalArgumentException("mailhub:" + action + " is not an action; the actions are "
+                    + String.join(", ", ACTIONS));
+        }
+        switch (action) {
+            case "reject", "bounce" -> {
+                if (code < 400 || code > 599) {
+                    throw new IllegalArgumentException("mailhub:" + action + ": code=" + code
+                            + " must be a 4xx or 5xx SMTP reply code");
+                }
+                if (enhanced != null && !enhanced.matches("[45]\\.\\d{1,3}\\.\\d{1,3}")
+                        || enhanced != null && enhanced.charAt(0) - '0' != code / 100) {
+                    throw new IllegalArgumentException("mailhub:" + action + ": enhanced=" + enhanced + " must be an"
+                            + " enhanced status code of the same class as code=" + code + " (such as " + code / 100
+                            + ".7.1)");
+                }
+                if (action.equals("bounce") && code / 100 != 5) {
+                    throw new IllegalArgumentException("mailhub:bounce: code=" + code + " must be 5xx (a bounce is"
+                            + " final)");
+                }
+            }
+            case "copy", "bcc" -> {
+                try {
+                    SmtpPath.looseMailbox(required("to", to));
+                } catch (SyntaxException e) {
+                    throw new IllegalArgumentException("mailhub:" + action + ": to=" + to + " is not an address");
+                }
+            }
+            case "jms" -> {
+                if (!required("queue", queue).matches("[A-Za-z0-9][A-Za-z0-9._-]{0,199}") || queue.startsWith("mail.")
+                        || queue.startsWith("hub.")) {
+                    throw new IllegalArgumentException("mailhub:jms: queue=" + queue + " must be a queue name that is"
+                            + " not one of the hub's own (mail.*)");
+                }
+                format();
+            }
+            case "file" -> required("dir", dir);
+            case "webhook" -> {
+                if (!required("url", url).matches("https?://\\S+")) {
+                    throw new IllegalArgumentException("mailhub:webhook: url=" + url + " must be an http or https URL");
+                }
+                format();
+                if (!onFinal.equals("bounce") && !onFinal.equals("dead")) {
+                    throw new IllegalArgumentException("mailhub:webhook: onFinal=" + onFinal + " must be bounce or dead");
+                }
+            }
+            case "deliver" -> {
+                if ((transport == null) == (nextHop == null)) {
+                    throw new IllegalArgumentException("mailhub:deliver needs transport=NAME or nextHop=HOST, one of"
+                            + " them");
+                }
+            }
+            case "header" -> {
+                if (remove == null && (name == null || value == null)) {
+                    throw new IllegalArgumentException("mailhub:header needs name= and value= (to add a field) or"
+                            + " remove= (to remove one)");
+                }
+                if (name != null && !name.matches("[!-9;-~]+") || remove != null && !remove.matches("[!-9;-~]+")) {
+                    throw new IllegalArgumentException("mailhub:header: a field name is printable ASCII without ':'");
+                }
+                if (name != null && name.regionMatches(true, 0, "Mailhub", 0, 7)) {
+                    throw new IllegalArgumentException("mailhub:header: Mailhub* fields are the hub's own");
+                }
+                if (value != null && (value.indexOf('\r') >= 0 || value.indexOf('\n') >= 0)) {
+                    throw new IllegalArgumentException("mailhub:header: value must be one line");
+                }
+            }
+            case "subject" -> required("prefix", prefix);
+            case "hold" -> {
+                if (queue != null && !queue.equals("mail.hold") && (!queue.matches("[A-Za-z0-9][A-Za-z0-9._-]{0,199}")
+                        || queue.startsWith("mail.") || queue.startsWith("hub."))) {
+                    throw new IllegalArgumentException("mailhub:hold: queue=" + queue + " must be mail.hold or a queue"
+                            + " name outside the hub's own (mail.*, hub.*), such as quarantine.dmarc");
+                }
+            }
+            default -> { } // discard: nothing to check
+        }
+    }
+
+    private void format() {
+        if (!format.equals("parsed") && !format.equals("raw")) {
+            throw new IllegalArgumentException("mailhub:" + action + ": format=" + format + " must be parsed or raw");
+        }
+    }
+
+    private String required(String option, String v) {
+        if (v == null || v.isBlank()) {
+            throw new IllegalArgumentException("mailhub:" + action + " needs " + option + "=");
+        }
+        return v;
+    }
+
+    @Override
+    public Producer createProducer() {
+        return new MailhubProducer(this);
+    }
+
+    @Override
+    public Consumer createConsumer(Processor processor) {
+        throw new UnsupportedOperationException("mailhub: actions are producers only; routes start from direct:policy"
+                + " or direct:routing");
+    }
+
+    public String getAction() {
+        return action;
+    }
+
+    public int getCode() {
+        return code;
+    }
+
+    public void setCode(int code) {
+        this.code = code;
+    }
+
+    public String getEnhanced() {
+        return enhanced;
+    }
+
+    public void setEnhanced(String enhanced) {
+        this.enhanced = enhanced;
+    }
+
+    public String getText() {
+        return text;
+    }
+
+    public void setText(String text) {
+        this.text = text;
+    }
+
+    public String getTo() {
+        return to;
+    }
+
+    public void setTo(String to) {
+        this.to = to;
+    }
+
+    public String getQueue() {
+        return queue;
+    }
+
+    public void setQueue(String queue) {
+        this.queue = queue;
+    }
+
+    public String getDir() {
+        return dir;
+    }
+
+    public void setDir(String dir) {
+        this.dir = dir;
+    }
+
+    public String getUrl() {
+        return url;
+    }
+
+    public void setUrl(String url) {
+        this.url = url;
+    }
+
+    public String getFormat() {
+        return format;
+    }
+
+    public void setFormat(String format) {
+        this.format = format;
+    }
+
+    public String getSecret() {
+        return secret;
+    }
+
+    public void setSecret(String secret) {
+        this.secret = secret;
+    }
+
+    public String getOnFinal() {
+        return onFinal;
+    }
+
+    public void setOnFinal(String onFinal) {
+        this.onFinal = onFinal;
+    }
+
+    public String getTransport() {
+        return transport;
+    }
+
+    public void setTransport(String transport) {
+        this.transport = transport;
+    }
+
+    public String getNextHop() {
+        return nextHop;
+    }
+
+    public void setNextHop(String nextHop) {
+        this.nextHop = nextHop;
+    }
+
+    public String getName() {
+        return name;
+    }
+
+    public void setName(String name) {
+        this.name = name;
+    }
+
+    public String getValue() {
+        return value;
+    }
+
+    public void setValue(String value) {
+        this.value = value;
+    }
+
+    public String getRemove() {
+        return remove;
+    }
+
+    public void setRemove(String remove) {
+        this.remove = remove;
+    }
+
+    public String getPrefix() {
+        return prefix;
+    }
+
+    public void setPrefix(String prefix) {
+        this.prefix = prefix;
+    }
+}

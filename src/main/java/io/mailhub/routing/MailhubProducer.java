@@ -1,0 +1,109 @@
+package io.mailhub.routing;
+
+import io.mailhub.model.SmtpPath;
+import io.mailhub.model.SmtpReply;
+import io.mailhub.relay.SmtpRelayConstants;
+import org.apache.camel.Exchange;
+import org.apache.camel.support.DefaultProducer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Records one action in the exchange's {@link RouteVerdict}, or (egress, after the queue) hands the message to the
+ * other system at once, inside the dispatch transaction. A final action (reject, hold, discard, bounce) ends the route.
+ */
+final class MailhubProducer extends DefaultProducer {
+
+    private static final Logger LOG = LoggerFactory.getLogger("io.mailhub.routing");
+
+    private final MailhubEndpoint endpoint;
+
+    MailhubProducer(MailhubEndpoint endpoint) {
+        super(endpoint);
+        this.endpoint = endpoint;
+    }
+
+    @Override
+    public void process(Exchange exchange) throws Exception {
+        RouteVerdict verdict = exchange.getProperty(RouteVerdict.PROPERTY, RouteVerdict.class);
+        String action = endpoint.getAction();
+        if (verdict == null) {
+            throw new IllegalStateException("mailhub:" + action + " works only in the routes that start from"
+                    + " direct:policy or direct:routing");
+        }
+        if (verdict.stage() == RouteVerdict.Stage.POLICY && MailhubEndpoint.ROUTING_ONLY.contains(action)) {
+            throw new IllegalStateException("mailhub:" + action + " works only after the queue (direct:routing); before"
+                    + " the 250 use mailhub:reject or mailhub:hold");
+        }
+        switch (action) {
+            case "reject" -> {
+                SmtpReply reply = reply();
+                if (verdict.stage() == RouteVerdict.Stage.POLICY) {
+                    verdict.reject(reply);
+                } else if (reply.code() / 100 == 5) {
+                    verdict.bounce(reply); // after the queue a refusal can only be a bounce
+                } else {
+                    throw new IllegalStateException("mailhub:reject with a temporary code after the queue: "
+                            + reply + "; the message is retried by the broker");
+                }
+                exchange.setRouteStop(true);
+            }
+            case "bounce" -> {
+                verdict.bounce(reply());
+                exchange.setRouteStop(true);
+            }
+            case "hold" -> {
+                verdict.hold(endpoint.getQueue() == null ? "mail.hold" : endpoint.getQueue());
+                exchange.setRouteStop(true);
+            }
+            case "discard" -> {
+                verdict.discard(endpoint.getText() == null ? "discarded by route " + exchange.getFromRouteId()
+                        : endpoint.getText());
+                exchange.setRouteStop(true);
+            }
+            case "copy", "bcc" -> verdict.copy(SmtpPath.looseMailbox(endpoint.getTo()));
+            case "deliver" -> verdict.nextHop(endpoint.getTransport() != null
+                    ? SmtpRelayConstants.TRANSPORT_PREFIX + endpoint.getTransport() : endpoint.getNextHop());
+            case "header" -> {
+                if (endpoint.getRemove() != null) {
+                    verdict.removeField(endpoint.getRemove());
+                }
+                if (endpoint.getName() != null) {
+                    verdict.addField(endpoint.getName(), endpoint.getValue());
+                }
+            }
+            case "subject" -> verdict.subjectPrefix(endpoint.getPrefix());
+            case "jms" -> verdict.handedOff(Egress.jms(exchange, sends(), endpoint.getQueue(),
+                    endpoint.getFormat()));
+            case "file" -> verdict.handedOff(Egress.file(exchange, endpoint.getDir()));
+            case "webhook" -> {
+                Egress.WebhookResult r = Egress.webhook(exchange, endpoint.getUrl(), endpoint.getFormat(),
+                        endpoint.getSecret());
+                if (r.delivered()) {
+                    verdict.handedOff("webhook " + endpoint.getUrl());
+                } else if (endpoint.getOnFinal().equals("dead")) {
+                    Egress.dead(exchange, sends(), r.reason());
+                    verdict.discard("webhook refused it for good, moved to mail.dead: " + r.reason());
+                    exchange.setRouteStop(true);
+                } else {
+                    verdict.bounce(SmtpReply.of(550, "5.6.0", r.reason()));
+                    exchange.setRouteStop(true);
+                }
+            }
+            default -> throw new IllegalStateException("unknown action " + action); // validate() prevents this
+        }
+        LOG.debug("{}: {} route: mailhub:{}", exchange.getMessage().getHeader(MailhubHeaders.QUEUE_ID),
+                verdict.stage().keyword(), action);
+    }
+
+    private io.mailhub.queue.JoinedSend sends() {
+        return ((MailhubComponent) endpoint.getComponent()).sends();
+    }
+
+    private SmtpReply reply() {
+        int code = endpoint.getCode();
+        String enhanced = endpoint.getEnhanced() != null ? endpoint.getEnhanced() : code / 100 == 4 ? "4.7.1" : "5.7.1";
+        String text = endpoint.getText() != null ? endpoint.getText() : "Message refused by policy";
+        return SmtpReply.of(code, enhanced, text);
+    }
+}

@@ -1,0 +1,194 @@
+package io.mailhub.routing;
+
+import io.mailhub.dkim.MessageHeader;
+import io.mailhub.model.Envelope;
+import io.mailhub.model.MailAddress;
+import io.mailhub.model.Recipient;
+import jakarta.mail.internet.MimeUtility;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UnsupportedEncodingException;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Supplier;
+
+/**
+ * Puts the {@link MailhubHeaders} facts of a message, and its own header fields, into a map of Camel headers. The
+ * same facts at both places a route can run, so one predicate works before and after the queue.
+ */
+final class MessageFacts {
+
+    private MessageFacts() {}
+
+    /** The envelope's facts. */
+    static void envelope(Envelope e, String door, Map<String, Object> headers) {
+        headers.put(MailhubHeaders.QUEUE_ID, e.queueId());
+        headers.put(MailhubHeaders.INGRESS, door);
+        headers.put(MailhubHeaders.MAIL_FROM, e.sender() == null ? "" : e.sender().toString());
+        List<String> to = new ArrayList<>();
+        Set<String> domains = new LinkedHashSet<>();
+        for (Recipient r : e.recipients()) {
+            to.add(r.address().toString());
+            domains.add(r.address().domain().toLowerCase(Locale.ROOT));
+        }
+        headers.put(MailhubHeaders.RCPT_TO, String.join(",", to));
+        headers.put(MailhubHeaders.RCPT_DOMAINS, String.join(",", domains));
+        headers.put(MailhubHeaders.RCPT_COUNT, e.recipients().size());
+        headers.put(MailhubHeaders.SIZE, e.size());
+        if (e.authUser() != null) {
+            headers.put(MailhubHeaders.AUTH_USER, e.authUser());
+        }
+        if (e.clientAddress() != null) {
+            headers.put(MailhubHeaders.CLIENT_IP, e.clientAddress());
+        }
+    }
+
+    /**
+     * The message's own header fields (the first of each name, unfolded, encoded words decoded) and the hop count;
+     * with {@code attachments}, the attachment facts too (a MIME parse of the whole message).
+     */
+    /** What {@link #content} found: the names of the fields it set, and the raw Subject value (or {@code null}). */
+    record Fields(List<String> names, String rawSubject) {}
+
+    static Fields content(Supplier<InputStream> content, boolean attachments, Map<String, Object> headers)
+            throws IOException {
+        List<String> added = new ArrayList<>();
+        String rawSubject = null;
+        List<String> fields = new ArrayList<>();
+        try (InputStream in = content.get()) {
+            MessageHeader.read(in, fields);
+        }
+        int received = 0;
+        for (String f : fields) {
+            int colon = f.indexOf(':');
+            if (colon <= 0) {
+                continue;
+            }
+            String name = f.substring(0, colon).strip();
+            if (name.equalsIgnoreCase("Received")) {
+                received++;
+            }
+            if (name.regionMatches(true, 0, "Mailhub", 0, 7) || headers.keySet().stream()
+                    .anyMatch(name::equalsIgnoreCase)) {
+                continue; // never a client's Mailhub* field; the first occurrence only
+            }
+            String raw = f.substring(colon + 1).replaceAll("\r?\n", "");
+            if (name.equalsIgnoreCase("Subject")) {
+                rawSubject = raw.strip();
+            }
+            headers.put(name, decode(raw.strip()));
+            added.add(name);
+        }
+        headers.put(MailhubHeaders.HOP_COUNT, received);
+        if (attachments) {
+            attachments(content, headers);
+        }
+        return new Fields(added, rawSubject);
+    }
+
+    private static String decode(String value) {
+        try {
+            return MimeUtility.decodeText(value);
+        } catch (UnsupportedEncodingException | RuntimeException e) {
+            return value;
+        }
+    }
+
+    /**
+     * The attachments, found by a streaming scan of the MIME part headers (after each boundary line): a part whose
+     * Content-Disposition is attachment or that names a file ({@code filename=}, {@code name=}). No part is decoded
+     * or held in memory, so a 25 MB invoice costs one read.
+     */
+    private static void attachments(Supplier<InputStream> content, Map<String, Object> headers) throws IOException {
+        List<String> types = new ArrayList<>();
+        List<String> names = new ArrayList<>();
+        try (java.io.BufferedReader r = new java.io.BufferedReader(new java.io.InputStreamReader(content.get(),
+                java.nio.charset.StandardCharsets.ISO_8859_1), 8192)) {
+            boolean inPartHeader = false;
+            StringBuilder field = new StringBuilder();
+            List<String> partFields = new ArrayList<>();
+            boolean topHeader = true;
+            for (String line = r.readLine(); line != null; line = r.readLine()) {
+                if (topHeader) {
+                    if (line.isEmpty()) {
+                        topHeader = false;
+                    }
+                    continue;
+                }
+                if (!inPartHeader) {
+                    if (line.startsWith("--")) {
+                        inPartHeader = true;
+                        partFields.clear();
+                        field.setLength(0);
+                    }
+                    continue;
+                }
+                if (line.isEmpty()) {
+                    if (field.length() > 0) {
+                        partFields.add(field.toString());
+                    }
+                    part(partFields, types, names);
+                    inPartHeader = false;
+                } else if ((line.charAt(0) == ' ' || line.charAt(0) == '\t') && field.length() > 0) {
+                    field.append(' ').append(line.strip());
+                } else {
+                    if (field.length() > 0) {
+                        partFields.add(field.toString());
+                    }
+                    field.setLength(0);
+                    field.append(line);
+                }
+            }
+        }
+        headers.put(MailhubHeaders.HAS_ATTACHMENT, !types.isEmpty());
+        headers.put(MailhubHeaders.ATTACHMENT_TYPES, String.join(",", types));
+        headers.put(MailhubHeaders.ATTACHMENT_NAMES, String.join(",", names));
+    }
+
+    private static final java.util.regex.Pattern FILE_NAME = java.util.regex.Pattern.compile(
+            "(?i);\\s*(?:file)?name\\*?=\\s*(\"([^\"]*)\"|[^;\\s]+)");
+
+    private static void part(List<String> fields, List<String> types, List<String> names) {
+        String type = null;
+        String disposition = null;
+        for (String f : fields) {
+            if (f.regionMatches(true, 0, "Content-Type:", 0, 13)) {
+                type = f.substring(13).strip();
+            } else if (f.regionMatches(true, 0, "Content-Disposition:", 0, 20)) {
+                disposition = f.substring(20).strip();
+            }
+        }
+        if (type != null && type.toLowerCase(Locale.ROOT).startsWith("multipart/")) {
+            return;
+        }
+        String name = null;
+        for (String v : new String[] {disposition, type}) {
+            java.util.regex.Matcher m = v == null ? null : FILE_NAME.matcher(v);
+            if (m != null && m.find() && name == null) {
+                String raw = m.group(2) != null ? m.group(2) : m.group(1);
+                name = raw.contains("''") ? java.net.URLDecoder.decode(raw.substring(raw.indexOf("''") + 2),
+                        java.nio.charset.StandardCharsets.UTF_8) : decode(raw); // RFC 2231 or RFC 2047
+            }
+        }
+        boolean attachment = disposition != null && disposition.toLowerCase(Locale.ROOT).startsWith("attachment");
+        if (attachment || name != null) {
+            String t = type == null ? "application/octet-stream" : type;
+            int semi = t.indexOf(';');
+            types.add((semi < 0 ? t : t.substring(0, semi)).strip().toLowerCase(Locale.ROOT));
+            names.add(name == null ? "" : name);
+        }
+    }
+
+    /** The message facts header names, so that they can be removed before the message is queued again. */
+    static final List<String> NAMES = List.of(MailhubHeaders.STAGE, MailhubHeaders.MAIL_FROM, MailhubHeaders.RCPT_TO,
+            MailhubHeaders.RCPT_DOMAINS, MailhubHeaders.RCPT_COUNT, MailhubHeaders.CLIENT_IP, MailhubHeaders.HOP_COUNT,
+            MailhubHeaders.HAS_ATTACHMENT, MailhubHeaders.ATTACHMENT_TYPES, MailhubHeaders.ATTACHMENT_NAMES);
+
+    static String address(MailAddress a) {
+        return a == null ? "" : a.toString();
+    }
+}

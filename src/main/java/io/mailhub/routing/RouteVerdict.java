@@ -1,0 +1,177 @@
+package io.mailhub.routing;
+
+import io.mailhub.model.MailAddress;
+import io.mailhub.model.SmtpReply;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+
+/**
+ * What the {@code mailhub:} actions of one run of the policy or routing route decided, collected on the exchange
+ * (property {@link #PROPERTY}) and carried out by the caller: the acceptance stage for {@code direct:policy}, the
+ * dispatch stage for {@code direct:routing}. A final action (reject, hold, discard, bounce) stops the route.
+ */
+public final class RouteVerdict {
+
+    /** The exchange property that holds the verdict. */
+    public static final String PROPERTY = "MailhubVerdict";
+
+    public enum Stage {
+        POLICY, ROUTING;
+
+        public String keyword() {
+            return name().toLowerCase(Locale.ROOT);
+        }
+    }
+
+    private final Stage stage;
+    private SmtpReply reject;
+    private SmtpReply bounce;
+    private String hold;
+    private String discard;
+    private String nextHop;
+    private final List<MailAddress> copies = new ArrayList<>();
+    private final Set<String> removeFields = new LinkedHashSet<>();
+    private final List<String> addFields = new ArrayList<>();
+    private String subjectPrefix;
+    private final List<String> handedOff = new ArrayList<>();
+
+    public RouteVerdict(Stage stage) {
+        this.stage = stage;
+    }
+
+    public Stage stage() {
+        return stage;
+    }
+
+    void reject(SmtpReply reply) {
+        reject = reply;
+    }
+
+    void bounce(SmtpReply reply) {
+        bounce = reply;
+    }
+
+    void hold(String queue) {
+        hold = queue;
+    }
+
+    void discard(String reason) {
+        discard = reason;
+    }
+
+    void nextHop(String hop) {
+        nextHop = hop;
+    }
+
+    void copy(MailAddress to) {
+        if (!copies.contains(to)) {
+            copies.add(to);
+        }
+    }
+
+    void removeField(String name) {
+        removeFields.add(name.toLowerCase(Locale.ROOT));
+    }
+
+    void addField(String name, String value) {
+        addFields.add(name + ": " + value);
+    }
+
+    /** Puts {@code prefix} and a space before the Subject (URI options lose trailing spaces, so the space is ours). */
+    void subjectPrefix(String prefix) {
+        String p = prefix.strip() + " ";
+        subjectPrefix = subjectPrefix == null ? p : p + subjectPrefix;
+    }
+
+    void handedOff(String where) {
+        handedOff.add(where);
+    }
+
+    /** The refusal the door answers with (policy), or {@code null}. */
+    public SmtpReply rejection() {
+        return reject;
+    }
+
+    /** The failure to report to the sender (routing: a DSN), or {@code null}. */
+    public SmtpReply bounceReply() {
+        return bounce;
+    }
+
+    /** The queue to hold the message in, or {@code null}. */
+    public String holdQueue() {
+        return hold;
+    }
+
+    /** Why the message was discarded, or {@code null}. */
+    public String discardReason() {
+        return discard;
+    }
+
+    /** The next hop for delivery ({@code [host]:port}, {@code mx:domain}, {@code transport:NAME}), or {@code null}. */
+    public String nextHop() {
+        return nextHop;
+    }
+
+    public List<MailAddress> copies() {
+        return List.copyOf(copies);
+    }
+
+    public Set<String> removeFields() {
+        return Set.copyOf(removeFields);
+    }
+
+    public List<String> addFields() {
+        return List.copyOf(addFields);
+    }
+
+    /** The text to put before the Subject, or {@code null}. */
+    public String subjectPrefix() {
+        return subjectPrefix;
+    }
+
+    /** Where egress actions handed the message (jms:Q, file:D, webhook:URL). */
+    public List<String> handedOff() {
+        return List.copyOf(handedOff);
+    }
+
+    /** Whether normal SMTP delivery is off: the message was held, discarded, bounced or handed elsewhere. */
+    public boolean takesOverDelivery() {
+        return hold != null || discard != null || bounce != null || reject != null || !handedOff.isEmpty();
+    }
+
+    public boolean editsHeader() {
+        return !removeFields.isEmpty() || !addFields.isEmpty() || subjectPrefix != null;
+    }
+
+    /** One line for logs and {@code routes test}. */
+    public String summary() {
+        List<String> parts = new ArrayList<>();
+        if (reject != null) {
+            parts.add("reject " + reject);
+        }
+        if (bounce != null) {
+            parts.add("bounce " + bounce);
+        }
+        if (hold != null) {
+            parts.add("hold in " + hold);
+        }
+        if (discard != null) {
+            parts.add("discard (" + discard + ")");
+        }
+        handedOff.forEach(h -> parts.add("egress " + h));
+        copies.forEach(c -> parts.add("copy to " + c));
+        if (nextHop != null) {
+            parts.add("deliver via " + nextHop);
+        }
+        if (editsHeader()) {
+            parts.add("header edits" + (subjectPrefix == null ? "" : " (subject prefix '" + subjectPrefix + "')"));
+        }
+        if (!takesOverDelivery() && nextHop == null) {
+            parts.add("deliver");
+        }
+        return String.join("; ", parts);
+    }
+}

@@ -1,0 +1,182 @@
+package io.mailhub.routing;
+
+import io.mailhub.model.Envelope;
+import io.mailhub.model.EnvelopeHeaders;
+import io.mailhub.model.Recipient;
+import io.mailhub.queue.JoinedSend;
+import io.mailhub.relay.DeliveryReport;
+import io.mailhub.relay.RecipientResult;
+import io.mailhub.relay.RecipientStatus;
+import io.mailhub.relay.SmtpRelayConstants;
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import org.apache.camel.Exchange;
+import org.apache.camel.Message;
+import org.apache.camel.Processor;
+import org.apache.camel.Route;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The dispatch stage's routing step, for each message taken from {@code mail.incoming}, inside its transaction:
+ * carries out what the policy route decided before the queue (hold, discard), then runs the user's routing route
+ * ({@code from: direct:routing}) on a copy of the exchange and carries out its {@link RouteVerdict}: hold, discard,
+ * bounce, egress (already done by the actions, in this transaction), copies, next hop, header edits. Sets the exchange
+ * property {@link #DELIVER} to whether the dispatch route goes on to delivery. A route that fails rolls the
+ * transaction back: the broker redelivers the message later, and after its attempts it ends in {@code mail.dead}.
+ */
+public final class RoutingStage implements Processor {
+
+    private static final Logger LOG = LoggerFactory.getLogger("io.mailhub.routing");
+
+    /** The exchange property the dispatch route tests: whether SMTP delivery follows. */
+    public static final String DELIVER = "MailhubDeliver";
+    /** The message property of a message the policy route discarded: the reason. */
+    public static final String DISCARD = "MailhubDiscard";
+
+    private final RouteHooks hooks;
+    private final Processor deliveryOutcome;
+    private final JoinedSend sends = new JoinedSend();
+
+    /** @param deliveryOutcome what turns a delivery report into retries and bounces (for mailhub:bounce) */
+    public RoutingStage(RouteHooks hooks, Processor deliveryOutcome) {
+        this.hooks = hooks;
+        this.deliveryOutcome = deliveryOutcome;
+    }
+
+    @Override
+    public void process(Exchange exchange) throws Exception {
+        Message m = exchange.getMessage();
+        String queueId = m.getHeader(EnvelopeHeaders.QUEUE_ID, String.class);
+        exchange.setProperty(DELIVER, false);
+        String discarded = m.getHeader(DISCARD, String.class);
+        if (discarded != null) {
+            LOG.info("{}: discarded (policy route): {}", queueId, discarded);
+            return;
+        }
+        String held = m.getHeader(CamelPolicyRoute.HOLD, String.class);
+        if (held != null && !held.isEmpty()) {
+            hold(exchange, held, "policy route");
+            return;
+        }
+        Route route = hooks.route(RouteHooks.ROUTING);
+        if (route == null) {
+            exchange.setProperty(DELIVER, true);
+            return;
+        }
+        RouteVerdict v = run(exchange, route);
+        if (v.discardReason() != null) {
+            LOG.info("{}: discarded (routing route): {}", queueId, v.discardReason());
+            return;
+        }
+        if (v.holdQueue() != null) {
+            hold(exchange, v.holdQueue(), "routing route");
+            return;
+        }
+        if (v.bounceReply() != null) {
+            Envelope e = EnvelopeHeaders.read(m::getHeader);
+            List<RecipientResult> failed = e.recipients().stream().map(r -> new RecipientResult(r,
+                    RecipientStatus.FAILED, v.bounceReply(), null, io.mailhub.relay.Blame.NONE, false)).toList();
+            m.setHeader(SmtpRelayConstants.REPORT, new DeliveryReport(failed));
+            LOG.info("{}: bounced by the routing route: {}", queueId, v.bounceReply());
+            deliveryOutcome.process(exchange);
+            return;
+        }
+        if (!v.handedOff().isEmpty()) {
+            LOG.info("{}: handed over by the routing route: {}", queueId, String.join(", ", v.handedOff()));
+            return;
+        }
+        if (!v.copies().isEmpty()) {
+            List<Recipient> all = new ArrayList<>(EnvelopeHeaders.parseRecipients(
+                    m.getHeader(EnvelopeHeaders.RECIPIENTS, String.class)));
+            v.copies().stream().filter(c -> all.stream().noneMatch(r -> r.address().equals(c)))
+                    .forEach(c -> all.add(Recipient.of(c)));
+            m.setHeader(EnvelopeHeaders.RECIPIENTS, EnvelopeHeaders.recipientLines(all));
+        }
+        if (v.nextHop() != null) {
+            m.setHeader(SmtpRelayConstants.NEXT_HOP, v.nextHop());
+        }
+        if (v.editsHeader()) {
+            m.setBody(edited(Egress.raw(exchange), v));
+        }
+        if (v.takesOverDelivery() || !v.copies().isEmpty() || v.nextHop() != null || v.editsHeader()) {
+            LOG.info("{}: routing route: {}", queueId, v.summary());
+        }
+        exchange.setProperty(DELIVER, true);
+    }
+
+    /** Runs the routing route on a copy of the exchange (its headers are the route's to change) and returns its verdict. */
+    RouteVerdict run(Exchange exchange, Route route) throws Exception {
+        Exchange copy = exchange.copy();
+        Message c = copy.getMessage();
+        Envelope e = EnvelopeHeaders.read(c::getHeader);
+        MessageFacts.envelope(e, c.getHeader(MailhubHeaders.INGRESS, "", String.class), c.getHeaders());
+        c.setHeader(MailhubHeaders.STAGE, RouteVerdict.Stage.ROUTING.keyword());
+        byte[] raw = Egress.raw(exchange);
+        MessageFacts.content(() -> new java.io.ByteArrayInputStream(raw), hooks.readsAttachments(route), c.getHeaders());
+        c.setBody(raw);
+        RouteVerdict v = new RouteVerdict(RouteVerdict.Stage.ROUTING);
+        copy.setProperty(RouteVerdict.PROPERTY, v);
+        hooks.template().send(RouteHooks.ROUTING, copy);
+        if (copy.getException() != null) {
+            throw copy.getException(); // rolled back: the broker redelivers the message
+        }
+        return v;
+    }
+
+    private void hold(Exchange exchange, String queue, String by) throws Exception {
+        Exchange out = exchange.copy();
+        out.getMessage().removeHeader(CamelPolicyRoute.HOLD);
+        sends.send(exchange, "jms:queue:" + queue, out);
+        LOG.info("{}: held in {} ({})", exchange.getMessage().getHeader(EnvelopeHeaders.QUEUE_ID), queue, by);
+    }
+
+    /** The message with the verdict's header edits: fields removed, fields added at the top, the Subject prefixed. */
+    static byte[] edited(byte[] raw, RouteVerdict v) {
+        int end = headerEnd(raw);
+        String header = new String(raw, 0, end, StandardCharsets.ISO_8859_1);
+        Set<String> remove = v.removeFields();
+        StringBuilder kept = new StringBuilder();
+        String subject = null;
+        for (String field : header.split("\r\n(?![ \t])")) {
+            if (field.isEmpty()) {
+                continue;
+            }
+            int colon = field.indexOf(':');
+            String name = colon < 0 ? "" : field.substring(0, colon).strip().toLowerCase(Locale.ROOT);
+            if (name.equals("subject") && v.subjectPrefix() != null && subject == null) {
+                subject = field.substring(colon + 1).strip();
+                continue;
+            }
+            if (!remove.contains(name)) {
+                kept.append(field).append("\r\n");
+            }
+        }
+        StringBuilder top = new StringBuilder();
+        for (String f : v.addFields()) {
+            top.append(f).append("\r\n");
+        }
+        if (v.subjectPrefix() != null) {
+            top.append("Subject: ").append(v.subjectPrefix()).append(subject == null ? "" : subject).append("\r\n");
+        }
+        ByteArrayOutputStream out = new ByteArrayOutputStream(raw.length + top.length());
+        out.writeBytes(top.toString().getBytes(StandardCharsets.UTF_8));
+        out.writeBytes(kept.toString().getBytes(StandardCharsets.ISO_8859_1));
+        out.write(raw, end, raw.length - end);
+        return out.toByteArray();
+    }
+
+    /** Where the header ends: the offset of the empty line's CRLF (the body and that line follow). */
+    private static int headerEnd(byte[] raw) {
+        for (int i = 0; i + 3 < raw.length; i++) {
+            if (raw[i] == '\r' && raw[i + 1] == '\n' && raw[i + 2] == '\r' && raw[i + 3] == '\n') {
+                return i + 2;
+            }
+        }
+        return raw.length;
+    }
+}

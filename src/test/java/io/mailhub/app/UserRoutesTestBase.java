@@ -1,0 +1,266 @@
+package io.mailhub.app;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.mailhub.model.EnvelopeHeaders;
+import io.mailhub.queue.EmbeddedBroker;
+import io.mailhub.queue.QueueNames;
+import io.mailhub.testing.FakeSmtpServer;
+import jakarta.jms.BytesMessage;
+import jakarta.jms.Connection;
+import jakarta.jms.Message;
+import jakarta.jms.MessageConsumer;
+import jakarta.jms.Session;
+import jakarta.jms.TextMessage;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory;
+import org.apache.camel.main.Main;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+/**
+ * A policy route and a routing route that users write, loaded from {@code mailhub.routes.dir} into the hub running
+ * in-process on its real embedded broker, with a scripted next hop. The same rules are written in the YAML DSL and in
+ * the XML DSL (the two subclasses); every test runs against both.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+abstract class UserRoutesTestBase {
+
+    Path dir;
+    Path files;
+    private FakeSmtpServer nextHop;
+    private Main main;
+    private Thread mainThread;
+    private int smtpPort;
+
+    /** The route files (name to text) for the rules; {@code FILES} stands for the egress directory, {@code HOP} for the next hop. */
+    abstract Map<String, String> routeFiles();
+
+    @BeforeAll
+    void startHub() throws Exception {
+        dir = Files.createTempDirectory("user-routes");
+        files = dir.resolve("egress");
+        nextHop = new FakeSmtpServer();
+        smtpPort = freePort();
+        Path routes = Files.createDirectories(dir.resolve("routes"));
+        for (Map.Entry<String, String> f : routeFiles().entrySet()) {
+            Files.writeString(routes.resolve(f.getKey()), f.getValue().replace("FILES", files.toString())
+                    .replace("HOP", "127.0.0.1:" + nextHop.port()));
+        }
+        Map<String, String> values = new HashMap<>(Map.of(
+                "mailhub.smtp.port", Integer.toString(smtpPort),
+                "mailhub.submission.port", "off",
+                "mailhub.smtps.port", "off",
+                "mailhub.http.port", Integer.toString(freePort()),
+                "mailhub.hostname", "hub.test",
+                "mailhub.data.dir", dir.resolve("data").toString(),
+                "mailhub.config.dir", dir.resolve("config").toString(),
+                "mailhub.relay.smarthost", "127.0.0.1:" + nextHop.port(),
+                "mailhub.routes.dir", routes.toString(),
+                "mailhub.retry.schedule", "1s"));
+        MailhubSettings settings = MailhubSettings.from(new ConfigSource(values, Map.of(), Map.of(), null));
+        main = MailhubMain.createMain(settings);
+        mainThread = new Thread(() -> {
+            try {
+                main.run();
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        }, "hub-main");
+        mainThread.start();
+        await().atMost(Duration.ofSeconds(60)).until(() -> listening(smtpPort));
+    }
+
+    @AfterAll
+    void stopHub() throws Exception {
+        main.completed();
+        mainThread.join(60_000);
+        nextHop.close();
+    }
+
+    @Test
+    void thePolicyRouteRejectsInTheSessionWithItsOwnReply() throws Exception {
+        String reply = send("a@client.test", List.of("ann@remote.test"), "Subject: forbidden offer\r\n\r\nbody\r\n");
+
+        assertThat(reply).isEqualTo("550 5.7.1 Forbidden words");
+        assertThat(nextHop.transactions()).noneMatch(t -> t.data().contains("forbidden offer"));
+    }
+
+    @Test
+    void thePolicyRouteRejectsAnExecutableAttachmentFoundInTheMimeParts() throws Exception {
+        String message = "Subject: invoice\r\nMIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary=\"b1\"\r\n\r\n"
+                + "--b1\r\nContent-Type: text/plain\r\n\r\nsee attached\r\n--b1\r\nContent-Type: application/octet-stream;"
+                + "\r\n name=\"setup.exe\"\r\nContent-Disposition: attachment;\r\n filename=\"setup.exe\"\r\n"
+                + "Content-Transfer-Encoding: base64\r\n\r\nTVqQAAMAAAAEAAAA\r\n--b1--\r\n";
+
+        assertThat(send("a@client.test", List.of("ann@remote.test"), message))
+                .isEqualTo("550 5.7.1 Executable attachments are not accepted");
+    }
+
+    @Test
+    void thePolicyRouteAddsAnArchiveCopyAFieldAndASubjectPrefixBeforeTheQueue() throws Exception {
+        assertThat(send("erp@client.test", List.of("bob@remote.test"), "Subject: order 7\r\n\r\nbody\r\n"))
+                .startsWith("250 2.0.0 Ok: queued as");
+
+        await().atMost(Duration.ofSeconds(20)).until(() -> delivered("order 7") != null);
+        FakeSmtpServer.Transaction t = delivered("order 7");
+        assertThat(t.accepted()).containsExactlyInAnyOrder("bob@remote.test", "archive@remote.test");
+        assertThat(t.data()).contains("X-Archived: yes\r\n").contains("Subject: [ERP] order 7\r\n")
+                .doesNotContain("Subject: order 7");
+    }
+
+    @Test
+    void aMessageHeldByThePolicyRouteWaitsInTheHoldQueue() throws Exception {
+        send("a@client.test", List.of("carol@held.test"), "Subject: to be held\r\n\r\nbody\r\n");
+
+        Message held = receive(QueueNames.HOLD, 20_000);
+        assertThat(held).isNotNull();
+        assertThat(held.getStringProperty(EnvelopeHeaders.RECIPIENTS)).contains("carol@held.test");
+        assertThat(nextHop.transactions()).noneMatch(t -> t.data().contains("to be held"));
+    }
+
+    @Test
+    void theRoutingRouteHandsRawMailToAJmsQueueWithItsEnvelopeInsteadOfDeliveringIt() throws Exception {
+        send("a@client.test", List.of("orders@jms.test"), "Subject: to the erp\r\n\r\nbody\r\n");
+
+        Message m = receive("erp.inbox", 20_000);
+        assertThat(m).isInstanceOf(BytesMessage.class);
+        assertThat(m.getStringProperty("MailhubMailFrom")).isEqualTo("a@client.test");
+        assertThat(m.getStringProperty("MailhubRcptTo")).isEqualTo("orders@jms.test");
+        BytesMessage b = (BytesMessage) m;
+        byte[] body = new byte[(int) b.getBodyLength()];
+        b.readBytes(body);
+        assertThat(new String(body, StandardCharsets.UTF_8)).contains("Subject: to the erp");
+        assertThat(nextHop.transactions()).noneMatch(t -> t.data().contains("to the erp"));
+    }
+
+    @Test
+    void theRoutingRouteHandsParsedJsonToAJmsQueue() throws Exception {
+        send("a@client.test", List.of("orders@json.test"), "Subject: as json\r\nX-Order: 42\r\n\r\nhello\r\n");
+
+        Message m = receive("erp.json", 20_000);
+        assertThat(m).isInstanceOf(TextMessage.class);
+        JsonNode json = new ObjectMapper().readTree(((TextMessage) m).getText());
+        assertThat(json.at("/envelope/mail_from").asText()).isEqualTo("a@client.test");
+        assertThat(json.at("/envelope/rcpt_to/0").asText()).isEqualTo("orders@json.test");
+        assertThat(json.get("subject").asText()).isEqualTo("as json");
+        assertThat(json.get("text").asText()).isEqualTo("hello\r\n");
+        assertThat(json.get("headers").toString()).contains("[\"X-Order\",\"42\"]");
+    }
+
+    @Test
+    void theRoutingRouteWritesAnEmlFileWithTheEnvelopeLines() throws Exception {
+        send("a@client.test", List.of("scan@file.test"), "Subject: to a file\r\n\r\nbody\r\n");
+
+        await().atMost(Duration.ofSeconds(20)).until(() -> Files.isDirectory(files) && emlFiles().size() == 1);
+        String eml = Files.readString(emlFiles().get(0));
+        assertThat(eml).startsWith("X-Sender: <a@client.test>\r\nX-Receiver: <scan@file.test>\r\n")
+                .contains("Subject: to a file");
+        assertThat(nextHop.transactions()).noneMatch(t -> t.data().contains("to a file"));
+    }
+
+    @Test
+    void theRoutingRouteBouncesWithItsStatusAndDiscardsSilently() throws Exception {
+        send("a@client.test", List.of("gone@bounce.test"), "Subject: to bounce\r\n\r\nbody\r\n");
+        send("a@client.test", List.of("junk@drop.test"), "Subject: to drop\r\n\r\nbody\r\n");
+
+        await().atMost(Duration.ofSeconds(20)).until(() -> nextHop.transactions().stream()
+                .anyMatch(t -> t.mailLine().startsWith("MAIL FROM:<>") && t.data().contains("gone@bounce.test")));
+        FakeSmtpServer.Transaction dsn = nextHop.transactions().stream()
+                .filter(t -> t.mailLine().startsWith("MAIL FROM:<>") && t.data().contains("gone@bounce.test"))
+                .findFirst().orElseThrow();
+        assertThat(dsn.accepted()).containsExactly("a@client.test");
+        assertThat(dsn.data()).contains("Status: 5.7.2").contains("Mailbox disabled");
+        await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(10)).until(() -> nextHop.transactions()
+                .stream().noneMatch(t -> t.data().contains("to drop") || t.data().contains("junk@drop.test")));
+    }
+
+    @Test
+    void theRoutingRouteChoosesTheNextHopAndAddsAFieldAndDeliveryGoesOn() throws Exception {
+        send("a@client.test", List.of("dan@partner.test"), "Subject: to the partner\r\n\r\nbody\r\n");
+
+        await().atMost(Duration.ofSeconds(20)).until(() -> delivered("to the partner") != null);
+        assertThat(delivered("to the partner").data()).contains("X-Routed: partner\r\n");
+        assertThat(delivered("to the partner").accepted()).containsExactly("dan@partner.test");
+    }
+
+    private List<Path> emlFiles() throws Exception {
+        try (var s = Files.list(files)) {
+            return s.filter(p -> p.toString().endsWith(".eml")).toList();
+        }
+    }
+
+    private FakeSmtpServer.Transaction delivered(String subject) {
+        return nextHop.transactions().stream().filter(t -> t.data().contains(subject)).findFirst().orElse(null);
+    }
+
+    private Message receive(String queue, long timeoutMillis) throws Exception {
+        ActiveMQConnectionFactory cf = new ActiveMQConnectionFactory(EmbeddedBroker.IN_VM_URL);
+        try (Connection c = cf.createConnection()) {
+            c.start();
+            Session s = c.createSession(false, Session.AUTO_ACKNOWLEDGE);
+            MessageConsumer consumer = s.createConsumer(s.createQueue(queue));
+            Message m = consumer.receive(timeoutMillis);
+            if (m instanceof BytesMessage b) {
+                b.getBodyLength(); // read while the session is open
+            }
+            return m;
+        } finally {
+            cf.close();
+        }
+    }
+
+    /** One SMTP transaction; returns the reply to the end of DATA. */
+    private String send(String from, List<String> recipients, String message) throws Exception {
+        try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), smtpPort)) {
+            BufferedReader in = new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.US_ASCII));
+            OutputStream out = socket.getOutputStream();
+            StringBuilder cmds = new StringBuilder("EHLO client.test\r\nMAIL FROM:<" + from + ">\r\n");
+            for (String r : recipients) {
+                cmds.append("RCPT TO:<").append(r).append(">\r\n");
+            }
+            cmds.append("DATA\r\n");
+            assertThat(in.readLine()).startsWith("220");
+            out.write(cmds.toString().getBytes(StandardCharsets.US_ASCII));
+            String line;
+            do {
+                line = in.readLine();
+            } while (!line.startsWith("354"));
+            out.write((message + ".\r\n").getBytes(StandardCharsets.UTF_8));
+            String reply = in.readLine();
+            out.write("QUIT\r\n".getBytes(StandardCharsets.US_ASCII));
+            return reply;
+        }
+    }
+
+    private static int freePort() throws Exception {
+        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return s.getLocalPort();
+        }
+    }
+
+    private static boolean listening(int port) {
+        try (Socket s = new Socket(InetAddress.getLoopbackAddress(), port)) {
+            return true;
+        } catch (Exception e) {
+            return false;
+        }
+    }
+}

@@ -1,0 +1,71 @@
+package io.mailhub.app;
+
+import java.util.Map;
+
+/** The user routes of {@link UserRoutesTestBase} in the XML DSL. */
+class UserRoutesXmlTest extends UserRoutesTestBase {
+
+    @Override
+    Map<String, String> routeFiles() {
+        return Map.of("policy.camel.xml", """
+                <routes xmlns="http://camel.apache.org/schema/xml-io">
+                  <route id="policy">
+                    <from uri="direct:policy"/>
+                    <choice>
+                      <when>
+                        <simple>${header.Subject} contains 'forbidden'</simple>
+                        <to uri="mailhub:reject?code=550&amp;enhanced=5.7.1&amp;text=Forbidden words"/>
+                      </when>
+                      <when>
+                        <simple>${header.MailhubHasAttachment} == true &amp;&amp; ${header.MailhubAttachmentNames} contains '.exe'</simple>
+                        <to uri="mailhub:reject?text=Executable attachments are not accepted"/>
+                      </when>
+                      <when>
+                        <simple>${header.MailhubMailFrom} == 'erp@client.test'</simple>
+                        <to uri="mailhub:copy?to=archive@remote.test"/>
+                        <to uri="mailhub:header?name=X-Archived&amp;value=yes"/>
+                        <to uri="mailhub:subject?prefix=[ERP] "/>
+                      </when>
+                      <when>
+                        <simple>${header.MailhubRcptDomains} == 'held.test'</simple>
+                        <to uri="mailhub:hold"/>
+                      </when>
+                    </choice>
+                  </route>
+                </routes>
+                """, "routing.camel.xml", """
+                <routes xmlns="http://camel.apache.org/schema/xml-io">
+                  <route id="routing">
+                    <from uri="direct:routing"/>
+                    <choice>
+                      <when>
+                        <simple>${header.MailhubRcptDomains} == 'jms.test'</simple>
+                        <to uri="mailhub:jms?queue=erp.inbox&amp;format=raw"/>
+                      </when>
+                      <when>
+                        <simple>${header.MailhubRcptDomains} == 'json.test'</simple>
+                        <to uri="mailhub:jms?queue=erp.json"/>
+                      </when>
+                      <when>
+                        <simple>${header.MailhubRcptDomains} == 'file.test'</simple>
+                        <to uri="mailhub:file?dir=FILES"/>
+                      </when>
+                      <when>
+                        <simple>${header.MailhubRcptDomains} == 'bounce.test'</simple>
+                        <to uri="mailhub:bounce?code=550&amp;enhanced=5.7.2&amp;text=Mailbox disabled"/>
+                      </when>
+                      <when>
+                        <simple>${header.MailhubRcptDomains} == 'drop.test'</simple>
+                        <to uri="mailhub:discard?text=junk"/>
+                      </when>
+                      <when>
+                        <simple>${header.MailhubRcptDomains} == 'partner.test'</simple>
+                        <to uri="mailhub:deliver?nextHop=HOP"/>
+                        <to uri="mailhub:header?name=X-Routed&amp;value=partner"/>
+                      </when>
+                    </choice>
+                  </route>
+                </routes>
+                """);
+    }
+}

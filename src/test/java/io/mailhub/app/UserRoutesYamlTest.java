@@ -1,0 +1,61 @@
+package io.mailhub.app;
+
+import java.util.Map;
+
+/** The user routes of {@link UserRoutesTestBase} in the YAML DSL. */
+class UserRoutesYamlTest extends UserRoutesTestBase {
+
+    @Override
+    Map<String, String> routeFiles() {
+        return Map.of("policy.camel.yaml", """
+                - route:
+                    id: policy
+                    from:
+                      uri: direct:policy
+                      steps:
+                        - choice:
+                            when:
+                              - simple: "${header.Subject} contains 'forbidden'"
+                                steps:
+                                  - to: "mailhub:reject?code=550&enhanced=5.7.1&text=Forbidden words"
+                              - simple: "${header.MailhubHasAttachment} == true && ${header.MailhubAttachmentNames} contains '.exe'"
+                                steps:
+                                  - to: "mailhub:reject?text=Executable attachments are not accepted"
+                              - simple: "${header.MailhubMailFrom} == 'erp@client.test'"
+                                steps:
+                                  - to: "mailhub:copy?to=archive@remote.test"
+                                  - to: "mailhub:header?name=X-Archived&value=yes"
+                                  - to: "mailhub:subject?prefix=[ERP] "
+                              - simple: "${header.MailhubRcptDomains} == 'held.test'"
+                                steps:
+                                  - to: "mailhub:hold"
+                """, "routing.camel.yaml", """
+                - route:
+                    id: routing
+                    from:
+                      uri: direct:routing
+                      steps:
+                        - choice:
+                            when:
+                              - simple: "${header.MailhubRcptDomains} == 'jms.test'"
+                                steps:
+                                  - to: "mailhub:jms?queue=erp.inbox&format=raw"
+                              - simple: "${header.MailhubRcptDomains} == 'json.test'"
+                                steps:
+                                  - to: "mailhub:jms?queue=erp.json"
+                              - simple: "${header.MailhubRcptDomains} == 'file.test'"
+                                steps:
+                                  - to: "mailhub:file?dir=FILES"
+                              - simple: "${header.MailhubRcptDomains} == 'bounce.test'"
+                                steps:
+                                  - to: "mailhub:bounce?code=550&enhanced=5.7.2&text=Mailbox disabled"
+                              - simple: "${header.MailhubRcptDomains} == 'drop.test'"
+                                steps:
+                                  - to: "mailhub:discard?text=junk"
+                              - simple: "${header.MailhubRcptDomains} == 'partner.test'"
+                                steps:
+                                  - to: "mailhub:deliver?nextHop=HOP"
+                                  - to: "mailhub:header?name=X-Routed&value=partner"
+                """);
+    }
+}
