@@ -31,11 +31,14 @@ public final class MailhubMain {
             if (args[0].equals("sendmail")) {
                 return sendmail(java.util.List.of(args).subList(1, args.length));
             }
+            if (args[0].equals("routes")) {
+                return routes(java.util.List.of(args).subList(1, args.length));
+            }
             if (args[0].equals("api-key")) {
                 return ApiKeyCommand.run(java.util.List.of(args).subList(1, args.length), System.out, System.err);
             }
             System.err.println("mailhub: unknown command '" + String.join(" ", args) + "'; run without arguments to"
-                    + " start the hub; commands: hash-password, dkim-keygen, dkim-record, api-key create, sendmail");
+                    + " start the hub; commands: hash-password, dkim-keygen, dkim-record, api-key create, sendmail, routes check");
             return 2;
         }
         MailhubSettings settings;
@@ -83,6 +86,21 @@ public final class MailhubMain {
         }
         return new Sendmail(settings.pickup.dir(), settings.pickup.sendmailWait(), settings.hostname, System.err)
                 .run(args, System.in);
+    }
+
+    /** {@code routes check}: placeholders resolve against the hub's configuration, as when the hub loads the routes. */
+    static int routes(java.util.List<String> args) {
+        Properties properties;
+        try {
+            properties = camelProperties(MailhubSettings.from(ConfigSource.load(configDir())));
+        } catch (InvalidSettingsException e) {
+            e.problems().forEach(p -> System.err.println("mailhub: invalid configuration: " + p));
+            return 2;
+        } catch (IOException e) {
+            System.err.println("mailhub: cannot read the configuration: " + e.getMessage());
+            return 2;
+        }
+        return RoutesCommand.run(args, properties, System.out, System.err);
     }
 
     static Path configDir() {

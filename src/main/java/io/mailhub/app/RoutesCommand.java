@@ -1,0 +1,155 @@
+package io.mailhub.app;
+
+import io.mailhub.routing.MailhubEndpoint;
+import io.mailhub.routing.RouteHooks;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Properties;
+import java.util.stream.Stream;
+import org.apache.camel.impl.DefaultCamelContext;
+import org.apache.camel.model.FromDefinition;
+import org.apache.camel.model.ModelCamelContext;
+import org.apache.camel.model.ProcessorDefinitionHelper;
+import org.apache.camel.model.RouteDefinition;
+import org.apache.camel.model.SendDefinition;
+import org.apache.camel.support.PluginHelper;
+import org.apache.camel.support.ResourceHelper;
+
+/**
+ * {@code java -jar mailhub.jar routes check FILE|DIR}: validates route files offline with the rules the hub applies
+ * when it loads them: the file parses (YAML or XML DSL), every endpoint URI resolves with known options (a
+ * {@code mailhub:} action checks its own), placeholders resolve against the hub's configuration, a policy route
+ * ({@code from: direct:policy}) uses no action that only works after the queue, and there is at most one policy and
+ * one routing route. Exit 0 when every file is valid; else 1, with one line per problem naming the file (and line).
+ */
+final class RoutesCommand {
+
+    static final int EX_USAGE = 64;
+    private static final String USAGE = "usage: mailhub routes check FILE|DIR";
+
+    private RoutesCommand() {}
+
+    static int run(List<String> args, Properties properties, PrintStream out, PrintStream err) {
+        if (args.size() != 2 || !args.get(0).equals("check")) {
+            err.println("mailhub: " + USAGE);
+            return EX_USAGE;
+        }
+        org.apache.logging.log4j.core.config.Configurator.setLevel("org.apache.camel",
+                org.apache.logging.log4j.Level.WARN); // a command prints its findings, not Camel's start and stop
+        Path target = Path.of(args.get(1));
+        List<Path> files;
+        try {
+            files = routeFiles(target);
+        } catch (IOException e) {
+            err.println("mailhub: routes check: cannot read " + target + ": " + e.getMessage());
+            return EX_USAGE;
+        }
+        if (files.isEmpty()) {
+            err.println(target + ": no route file (*.camel.yaml, *.camel.xml)");
+            return 1;
+        }
+        List<String> problems = check(files, properties);
+        problems.forEach(err::println);
+        if (problems.isEmpty()) {
+            out.println(files.size() + " route file(s) valid: " + String.join(", ", files.stream().map(Path::toString)
+                    .toList()));
+            return 0;
+        }
+        return 1;
+    }
+
+    static List<Path> routeFiles(Path target) throws IOException {
+        if (!Files.isDirectory(target)) {
+            if (!Files.isRegularFile(target)) {
+                throw new IOException("no such file or directory");
+            }
+            return List.of(target);
+        }
+        try (Stream<Path> s = Files.list(target)) {
+            return s.filter(p -> p.toString().endsWith(".camel.yaml") || p.toString().endsWith(".camel.xml")).sorted()
+                    .toList();
+        }
+    }
+
+    /** The problems of the files taken together, each naming its file. */
+    static List<String> check(List<Path> files, Properties properties) {
+        List<String> problems = new ArrayList<>();
+        List<String> policy = new ArrayList<>();
+        List<String> routing = new ArrayList<>();
+        for (Path f : files) {
+            try (DefaultCamelContext ctx = new DefaultCamelContext()) {
+                ctx.setSourceLocationEnabled(true);
+                ctx.getPropertiesComponent().setInitialProperties(properties);
+                ctx.build();
+                try {
+                    PluginHelper.getRoutesLoader(ctx).loadRoutes(ResourceHelper.resolveResource(ctx,
+                            "file:" + f.toAbsolutePath()));
+                } catch (Exception e) {
+                    problems.add(f + ": does not load: " + message(e));
+                    continue;
+                }
+                for (RouteDefinition r : ((ModelCamelContext) ctx).getRouteDefinitions()) {
+                    checkRoute(ctx, f, r, problems, policy, routing);
+                }
+            } catch (Exception e) {
+                problems.add(f + ": " + message(e));
+            }
+        }
+        if (policy.size() > 1) {
+            problems.add("more than one policy route (from: direct:policy): " + String.join(", ", policy));
+        }
+        if (routing.size() > 1) {
+            problems.add("more than one routing route (from: direct:routing): " + String.join(", ", routing));
+        }
+        return problems;
+    }
+
+    private static void checkRoute(DefaultCamelContext ctx, Path f, RouteDefinition r, List<String> problems,
+            List<String> policy, List<String> routing) {
+        FromDefinition from = r.getInput();
+        String fromUri = from == null ? "" : from.getEndpointUri();
+        boolean isPolicy = RouteHooks.POLICY.equals(fromUri) || "direct://policy".equals(fromUri);
+        if (isPolicy) {
+            policy.add(f + " (" + r.getRouteId() + ")");
+        }
+        if (RouteHooks.ROUTING.equals(fromUri) || "direct://routing".equals(fromUri)) {
+            routing.add(f + " (" + r.getRouteId() + ")");
+        }
+        Collection<SendDefinition> sends = ProcessorDefinitionHelper.filterTypeInOutputs(r.getOutputs(),
+                SendDefinition.class);
+        for (SendDefinition<?> s : sends) {
+            String uri = s.getEndpointUri();
+            String where = f + ":" + (s.getLineNumber() > 0 ? s.getLineNumber() + ":" : "") + " ";
+            if (uri == null) {
+                continue;
+            }
+            try {
+                String resolved = ctx.resolvePropertyPlaceholders(uri);
+                ctx.getEndpoint(resolved);
+                if (isPolicy && resolved.startsWith("mailhub:")) {
+                    String action = resolved.substring(8).replaceFirst("[?].*", "");
+                    if (MailhubEndpoint.ROUTING_ONLY.contains(action)) {
+                        problems.add(where + uri + ": mailhub:" + action + " works only after the queue (a route from"
+                                + " direct:routing); a policy route rejects or holds instead");
+                    }
+                }
+            } catch (Exception e) {
+                problems.add(where + uri + ": " + message(e));
+            }
+        }
+    }
+
+    private static String message(Throwable e) {
+        Throwable t = e;
+        while (t.getCause() != null && t.getCause() != t && t.getCause().getMessage() != null) {
+            t = t.getCause();
+        }
+        String m = t.getMessage() == null ? t.toString() : t.getMessage();
+        return m.replaceAll("\\s+", " ").strip();
+    }
+}

@@ -1,0 +1,96 @@
+package io.mailhub.app;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Properties;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class RoutesCommandTest {
+
+    @TempDir
+    Path dir;
+
+    private final ByteArrayOutputStream out = new ByteArrayOutputStream();
+    private final ByteArrayOutputStream err = new ByteArrayOutputStream();
+
+    private int check(Path target) throws Exception {
+        Properties defaults = MailhubMain.camelProperties(MailhubSettings.from(new ConfigSource(java.util.Map.of(
+                "mailhub.data.dir", dir.resolve("data").toString()), java.util.Map.of(), java.util.Map.of(), null)));
+        return RoutesCommand.run(List.of("check", target.toString()), defaults,
+                new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
+    }
+
+    private String errors() {
+        return err.toString(StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void thePackagedRoutesAndAValidPolicyRoutePass() throws Exception {
+        assertThat(check(Path.of("routes"))).as(errors()).isZero();
+        Path policy = Files.writeString(dir.resolve("policy.camel.yaml"), """
+                - route:
+                    from:
+                      uri: direct:policy
+                      steps:
+                        - filter:
+                            simple: "${header.Subject} contains 'x'"
+                            steps:
+                              - to: "mailhub:reject?code=550&enhanced=5.7.1&text=no"
+                """);
+
+        assertThat(check(policy)).as(errors()).isZero();
+        assertThat(out.toString(StandardCharsets.UTF_8)).contains("1 route file(s) valid");
+    }
+
+    @Test
+    void everyProblemIsOneLineNamingTheFileTheLineAndWhatIsWrong() throws Exception {
+        Files.writeString(dir.resolve("policy.camel.yaml"), """
+                - route:
+                    from:
+                      uri: direct:policy
+                      steps:
+                        - to: "mailhub:reject?code=250"
+                        - to: "mailhub:jms?queue=erp.x"
+                        - to: "mailhub:rejekt"
+                        - to: "log:x?bogusOption=1"
+                """);
+        Files.writeString(dir.resolve("broken.camel.yaml"), "- route:\n    id: [broken\n");
+        Files.writeString(dir.resolve("copy.camel.xml"), "<routes xmlns=\"http://camel.apache.org/schema/xml-io\">"
+                + "<route><from uri=\"direct:routing\"/><to uri=\"mailhub:copy?to=not an address\"/></route></routes>");
+        Files.writeString(dir.resolve("second.camel.xml"), "<routes xmlns=\"http://camel.apache.org/schema/xml-io\">"
+                + "<route id=\"again\"><from uri=\"direct:policy\"/><to uri=\"mailhub:hold\"/></route></routes>");
+
+        assertThat(check(dir)).isEqualTo(1);
+
+        assertThat(errors().lines()).hasSize(7).contains(
+                dir.resolve("copy.camel.xml") + ":1: mailhub:copy?to=not an address: mailhub:copy: to=not an address is"
+                        + " not an address",
+                dir.resolve("policy.camel.yaml") + ":5: mailhub:reject?code=250: mailhub:reject: code=250 must be a 4xx"
+                        + " or 5xx SMTP reply code",
+                dir.resolve("policy.camel.yaml") + ":6: mailhub:jms?queue=erp.x: mailhub:jms works only after the queue"
+                        + " (a route from direct:routing); a policy route rejects or holds instead",
+                dir.resolve("policy.camel.yaml") + ":7: mailhub:rejekt: mailhub:rejekt is not an action; the actions are"
+                        + " reject, hold, discard, bounce, copy, bcc, deliver, header, subject, jms, file, webhook",
+                dir.resolve("policy.camel.yaml") + ":8: log:x?bogusOption=1: Failed to resolve endpoint:"
+                        + " log://x?bogusOption=1 due to: There are 1 parameters that couldn't be set on the endpoint."
+                        + " Check the uri if the parameters are spelt correctly and that they are properties of the"
+                        + " endpoint. Unknown parameters=[{bogusOption=1}]");
+        assertThat(errors().lines().filter(l -> l.startsWith("more than one policy route (from: direct:policy): ")))
+                .singleElement().asString().contains("policy.camel.yaml (").contains("second.camel.xml (again)");
+        assertThat(errors()).contains("broken.camel.yaml: does not load: while parsing a flow sequence")
+                .contains("line 2, column 9");
+    }
+
+    @Test
+    void aMissingPathIsAUsageError() throws Exception {
+        assertThat(check(dir.resolve("nothing"))).isEqualTo(RoutesCommand.EX_USAGE);
+        assertThat(errors()).contains("cannot read").contains("no such file or directory");
+    }
+}
