@@ -45,6 +45,10 @@ abstract class UserRoutesTestBase {
 
     Path dir;
     Path files;
+    private com.sun.net.httpserver.HttpServer webhook;
+    private final java.util.List<String> webhookCalls = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private final java.util.concurrent.atomic.AtomicInteger webhookFailuresLeft =
+            new java.util.concurrent.atomic.AtomicInteger(1);
     private FakeSmtpServer nextHop;
     private Main main;
     private Thread mainThread;
@@ -59,10 +63,24 @@ abstract class UserRoutesTestBase {
         files = dir.resolve("egress");
         nextHop = new FakeSmtpServer();
         smtpPort = freePort();
+        // the other system: answers 503 once, then 200; a message for gone@ it refuses for good (410)
+        webhook = com.sun.net.httpserver.HttpServer.create(new java.net.InetSocketAddress(
+                InetAddress.getLoopbackAddress(), 0), 0);
+        webhook.createContext("/hook", x -> {
+            String body = new String(x.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
+            int status = body.contains("gone@hook.test") ? 410
+                    : webhookFailuresLeft.getAndDecrement() > 0 ? 503 : 200;
+            webhookCalls.add(status + " " + x.getRequestHeaders().getFirst("X-Mailhub-Signature") + " "
+                    + x.getRequestHeaders().getFirst("Content-Type") + " " + body);
+            x.sendResponseHeaders(status, -1);
+            x.close();
+        });
+        webhook.start();
         Path routes = Files.createDirectories(dir.resolve("routes"));
         for (Map.Entry<String, String> f : routeFiles().entrySet()) {
             Files.writeString(routes.resolve(f.getKey()), f.getValue().replace("FILES", files.toString())
-                    .replace("HOP", "127.0.0.1:" + nextHop.port()));
+                    .replace("HOP", "127.0.0.1:" + nextHop.port())
+                    .replace("WEBHOOK", "http://127.0.0.1:" + webhook.getAddress().getPort() + "/hook"));
         }
         Map<String, String> values = new HashMap<>(Map.of(
                 "mailhub.smtp.port", Integer.toString(smtpPort),
@@ -93,6 +111,33 @@ abstract class UserRoutesTestBase {
         main.completed();
         mainThread.join(60_000);
         nextHop.close();
+        webhook.stop(0);
+    }
+
+    @Test
+    void theRoutingRoutePostsToAWebhookWhichFailsFirstAndIsTriedAgainByTheBroker() throws Exception {
+        send("a@client.test", List.of("crm@hook.test"), "Subject: to the crm\r\n\r\nbody\r\n");
+
+        // 503 first: the dispatch transaction rolls back and the broker redelivers after its delay (5 s)
+        await().atMost(Duration.ofSeconds(30)).until(() -> webhookCalls.stream().anyMatch(c -> c.startsWith("200 ")
+                && c.contains("to the crm")));
+        List<String> calls = webhookCalls.stream().filter(c -> c.contains("to the crm")).toList();
+        assertThat(calls).hasSize(2);
+        assertThat(calls.get(0)).startsWith("503 ");
+        assertThat(calls.get(1)).matches("(?s)200 t=\\d+,v1=[0-9a-f]{64} application/json \\{.*")
+                .contains("\"rcpt_to\":[\"crm@hook.test\"]");
+        assertThat(nextHop.transactions()).noneMatch(t -> t.data().contains("to the crm"));
+    }
+
+    @Test
+    void aWebhookThatRefusesForGoodMakesABounce() throws Exception {
+        send("a@client.test", List.of("gone@hook.test"), "Subject: refused by the crm\r\n\r\nbody\r\n");
+
+        await().atMost(Duration.ofSeconds(20)).until(() -> nextHop.transactions().stream()
+                .anyMatch(t -> t.mailLine().startsWith("MAIL FROM:<>") && t.data().contains("gone@hook.test")));
+        assertThat(nextHop.transactions().stream().filter(t -> t.mailLine().startsWith("MAIL FROM:<>")
+                && t.data().contains("gone@hook.test")).findFirst().orElseThrow().data())
+                .contains("Status: 5.6.0").contains("answered 410");
     }
 
     @Test

@@ -59,6 +59,10 @@ class UserRoutesXmlTest extends UserRoutesTestBase {
                         <to uri="mailhub:discard?text=junk"/>
                       </when>
                       <when>
+                        <simple>${header.MailhubRcptDomains} == 'hook.test'</simple>
+                        <to uri="mailhub:webhook?url=WEBHOOK&amp;secret=s3cret"/>
+                      </when>
+                      <when>
                         <simple>${header.MailhubRcptDomains} == 'partner.test'</simple>
                         <to uri="mailhub:deliver?nextHop=HOP"/>
                         <to uri="mailhub:header?name=X-Routed&amp;value=partner"/>

@@ -52,6 +52,9 @@ class UserRoutesYamlTest extends UserRoutesTestBase {
                               - simple: "${header.MailhubRcptDomains} == 'drop.test'"
                                 steps:
                                   - to: "mailhub:discard?text=junk"
+                              - simple: "${header.MailhubRcptDomains} == 'hook.test'"
+                                steps:
+                                  - to: "mailhub:webhook?url=WEBHOOK&secret=s3cret"
                               - simple: "${header.MailhubRcptDomains} == 'partner.test'"
                                 steps:
                                   - to: "mailhub:deliver?nextHop=HOP"
