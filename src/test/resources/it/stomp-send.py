@@ -34,16 +34,28 @@ class Listener(stomp.ConnectionListener):
 def main():
     host, port, user, password = sys.argv[1], int(sys.argv[2]), sys.argv[3], sys.argv[4]
     messages = json.load(sys.stdin)
-    conn = stomp.Connection([(host, port)], auto_content_length=False)
-    if len(sys.argv) > 5:
-        conn.set_ssl(for_hosts=[(host, port)], ca_certs=sys.argv[5])
-    listener = Listener()
-    conn.set_listener('l', listener)
-    try:
-        conn.connect(user, password, wait=True)
-    except Exception as e:  # refused login: Artemis answers an ERROR frame and closes
-        print(json.dumps({'error': 'connect: %s %s' % (type(e).__name__, ' '.join(listener.errors))}))
-        return 3
+    for attempt in range(1, 4):
+        conn = stomp.Connection([(host, port)], auto_content_length=False)
+        if len(sys.argv) > 5:
+            conn.set_ssl(for_hosts=[(host, port)], ca_certs=sys.argv[5])
+        listener = Listener()
+        conn.set_listener('l', listener)
+        try:
+            conn.connect(user, password, wait=True)
+            break
+        except Exception as e:
+            # a refused login: Artemis answers an ERROR frame and closes. No frame at all over TLS (seen now and then
+            # on a loaded machine: the broker timed out waiting for the CONNECT frame): connect again, as a producer
+            # would, and say so. Without TLS there is no second try.
+            if listener.errors or attempt == 3 or len(sys.argv) <= 5:
+                print(json.dumps({'error': 'connect: %s %s' % (type(e).__name__, ' '.join(listener.errors))}))
+                return 3
+            print('stomp-send: connect attempt %d failed without an answer (%s); trying again' % (attempt, e),
+                  file=sys.stderr)
+            try:
+                conn.disconnect()
+            except Exception:
+                pass
     for i, m in enumerate(messages):
         body = m['body'].encode('utf-8')
         headers = dict(m.get('headers', {}))

@@ -41,14 +41,8 @@ public final class MailhubMain {
                     + " start the hub; commands: hash-password, dkim-keygen, dkim-record, api-key create, sendmail, routes check");
             return 2;
         }
-        MailhubSettings settings;
-        try {
-            settings = MailhubSettings.from(ConfigSource.load(configDir()));
-        } catch (InvalidSettingsException e) {
-            e.problems().forEach(p -> System.err.println("mailhub: invalid configuration: " + p));
-            return 2;
-        } catch (IOException e) {
-            System.err.println("mailhub: cannot read the configuration: " + e.getMessage());
+        MailhubSettings settings = settings("mailhub");
+        if (settings == null) {
             return 2;
         }
         Main main;
@@ -69,14 +63,8 @@ public final class MailhubMain {
 
     /** {@code sendmail}: reads the hub's configuration to find the pickup directory, then acts as sendmail does. */
     static int sendmail(java.util.List<String> args) {
-        MailhubSettings settings;
-        try {
-            settings = MailhubSettings.from(ConfigSource.load(configDir()));
-        } catch (InvalidSettingsException e) {
-            e.problems().forEach(p -> System.err.println("sendmail: invalid configuration: " + p));
-            return Sendmail.EX_CONFIG;
-        } catch (IOException e) {
-            System.err.println("sendmail: cannot read the configuration: " + e.getMessage());
+        MailhubSettings settings = settings("sendmail");
+        if (settings == null) {
             return Sendmail.EX_CONFIG;
         }
         if (settings.pickup.dir() == null) {
@@ -90,17 +78,20 @@ public final class MailhubMain {
 
     /** {@code routes check}: placeholders resolve against the hub's configuration, as when the hub loads the routes. */
     static int routes(java.util.List<String> args) {
-        Properties properties;
+        MailhubSettings settings = settings("mailhub");
+        return settings == null ? 2 : RoutesCommand.run(args, camelProperties(settings), System.out, System.err);
+    }
+
+    /** The hub's settings from its configuration; {@code null} after printing why they cannot be had. */
+    private static MailhubSettings settings(String command) {
         try {
-            properties = camelProperties(MailhubSettings.from(ConfigSource.load(configDir())));
+            return MailhubSettings.from(ConfigSource.load(configDir()));
         } catch (InvalidSettingsException e) {
-            e.problems().forEach(p -> System.err.println("mailhub: invalid configuration: " + p));
-            return 2;
+            e.problems().forEach(p -> System.err.println(command + ": invalid configuration: " + p));
         } catch (IOException e) {
-            System.err.println("mailhub: cannot read the configuration: " + e.getMessage());
-            return 2;
+            System.err.println(command + ": cannot read the configuration: " + e.getMessage());
         }
-        return RoutesCommand.run(args, properties, System.out, System.err);
+        return null;
     }
 
     static Path configDir() {

@@ -82,6 +82,8 @@ public final class MailhubRuntime extends MainListenerSupport implements CamelCo
     private StorageGuard storage;
     private ArtemisMailQueue queue;
     private QueueSupervisor supervisor;
+    private io.mailhub.routing.RouteHooks hooks;
+    private volatile io.mailhub.routing.RouteReloader reloader;
     private MailAcceptance acceptance;
     private HttpListener http;
     private ApiDoor api;
@@ -149,7 +151,7 @@ public final class MailhubRuntime extends MainListenerSupport implements CamelCo
                 settings.delivery.retryMaxLifetime(), settings.delivery.retryDelayWarning(), Clock.systemDefaultZone(),
                 events);
         context.getRegistry().bind("deliveryOutcome", outcome);
-        io.mailhub.routing.RouteHooks hooks = new io.mailhub.routing.RouteHooks(context);
+        hooks = new io.mailhub.routing.RouteHooks(context);
         context.getRegistry().bind("routingStage", new io.mailhub.routing.RoutingStage(hooks, outcome));
         context.getRegistry().bind("bounceStage", new BounceStage(
                 new DsnComposer(settings.hostname, settings.acceptance.maxMessageSize(), settings.bounceTemplates, Clock.systemDefaultZone()),
@@ -194,7 +196,14 @@ public final class MailhubRuntime extends MainListenerSupport implements CamelCo
         acceptance = new MailAcceptance(settings.acceptance, policy, queue, composer, security.inbound(), security.dmarcReject(),
                 Clock.systemDefaultZone());
         acceptance.withPolicyRoute(new io.mailhub.routing.CamelPolicyRoute(hooks));
-        listeners.add(new SmtpServer(smtpSettings(ListenerRole.MX), acceptance, security));
+        SmtpServer mx = new SmtpServer(smtpSettings(ListenerRole.MX), acceptance, security);
+        if (!settings.dnsbl.zones().isEmpty()) {
+            mx.withConnectCheck(new io.mailhub.policy.Dnsbl(settings.dnsbl, settings.policy.trustedNetworks(),
+                    new DnsjavaDns(settings.delivery.dnsServers(), Duration.ofSeconds(5))));
+            LOG.info("DNS blocklists at connect on the MX listener: {}", settings.dnsbl.zones().stream()
+                    .map(io.mailhub.policy.Dnsbl.Zone::name).toList());
+        }
+        listeners.add(mx);
         if (settings.listeners.submissionPort() >= 0) {
             listeners.add(new SmtpServer(smtpSettings(ListenerRole.SUBMISSION), acceptance,
                     security));
@@ -244,6 +253,7 @@ public final class MailhubRuntime extends MainListenerSupport implements CamelCo
             }
             health.register(new QueueHealthCheck(queue, broker, storage, supervisor));
             health.register(new BrokerLivenessCheck(supervisor::brokerDownFor));
+            health.register(new RouteReloadCheck(() -> reloader));
         }
     }
 
@@ -302,6 +312,15 @@ public final class MailhubRuntime extends MainListenerSupport implements CamelCo
 
     @Override
     public void afterStart(BaseMainSupport main) {
+        if (settings.routesDir != null) {
+            try {
+                java.util.Properties placeholders = MailhubMain.camelProperties(settings);
+                reloader = new io.mailhub.routing.RouteReloader(main.getCamelContext(), hooks, settings.routesDir,
+                        files -> RoutesCommand.check(files, placeholders), Duration.ofSeconds(1)).start();
+            } catch (java.io.IOException e) {
+                LOG.error("route files in {} will not be reloaded on change: {}", settings.routesDir, e.toString());
+            }
+        }
         try {
             counters.register();
         } catch (javax.management.JMException e) {
@@ -341,6 +360,13 @@ public final class MailhubRuntime extends MainListenerSupport implements CamelCo
     @Override
     public void beforeStop(BaseMainSupport main) {
         supervisor.close(); // no broker restarts or route resumes while the hub stops
+        if (reloader != null) {
+            try {
+                reloader.close();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
         try {
             jmsDoor.stop();
             if (pickup != null) {

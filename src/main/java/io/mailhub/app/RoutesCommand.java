@@ -30,11 +30,15 @@ import org.apache.camel.support.ResourceHelper;
 final class RoutesCommand {
 
     static final int EX_USAGE = 64;
-    private static final String USAGE = "usage: mailhub routes check FILE|DIR";
+    private static final String USAGE = "usage: mailhub routes check FILE|DIR | routes test FILE|DIR [--door DOOR]"
+            + " [--user NAME] MESSAGE.eml...";
 
     private RoutesCommand() {}
 
     static int run(List<String> args, Properties properties, PrintStream out, PrintStream err) {
+        if (args.size() >= 3 && args.get(0).equals("test")) {
+            return test(args.subList(1, args.size()), properties, out, err);
+        }
         if (args.size() != 2 || !args.get(0).equals("check")) {
             err.println("mailhub: " + USAGE);
             return EX_USAGE;
@@ -61,6 +65,127 @@ final class RoutesCommand {
             return 0;
         }
         return 1;
+    }
+
+    /**
+     * {@code routes test FILE|DIR [--door DOOR] [--user NAME] MESSAGE.eml...}: loads the route files (they must pass
+     * {@code check}), runs each message through the policy route and the routing route as the hub would, without
+     * sending anything, and prints what each route decided. The envelope comes from leading X-Sender/X-Receiver lines
+     * (the pickup format) or else from the From, To and Cc fields. Exit 0, or 1 when the files are not valid or a
+     * message cannot be read.
+     */
+    static int test(List<String> args, Properties properties, PrintStream out, PrintStream err) {
+        org.apache.logging.log4j.core.config.Configurator.setLevel("org.apache.camel",
+                org.apache.logging.log4j.Level.WARN);
+        String door = "smtp";
+        String user = null;
+        List<Path> messages = new ArrayList<>();
+        for (int i = 1; i < args.size(); i++) {
+            String a = args.get(i);
+            if ((a.equals("--door") || a.equals("--user")) && i + 1 < args.size()) {
+                if (a.equals("--door")) {
+                    door = args.get(++i);
+                } else {
+                    user = args.get(++i);
+                }
+            } else if (a.startsWith("--")) {
+                err.println("mailhub: routes test: unknown option " + a + "; " + USAGE);
+                return EX_USAGE;
+            } else {
+                messages.add(Path.of(a));
+            }
+        }
+        List<Path> files;
+        try {
+            files = routeFiles(Path.of(args.get(0)));
+        } catch (IOException e) {
+            err.println("mailhub: routes test: cannot read " + args.get(0) + ": " + e.getMessage());
+            return EX_USAGE;
+        }
+        List<String> problems = check(files, properties);
+        if (!problems.isEmpty() || messages.isEmpty()) {
+            problems.forEach(err::println);
+            if (messages.isEmpty()) {
+                err.println("mailhub: routes test: no message given; " + USAGE);
+            }
+            return problems.isEmpty() ? EX_USAGE : 1;
+        }
+        int status = 0;
+        try (DefaultCamelContext ctx = new DefaultCamelContext()) {
+            ctx.getPropertiesComponent().setInitialProperties(properties);
+            for (Path f : files) {
+                PluginHelper.getRoutesLoader(ctx).loadRoutes(ResourceHelper.resolveResource(ctx,
+                        "file:" + f.toAbsolutePath()));
+            }
+            ctx.start();
+            io.mailhub.routing.RouteTrial trial = new io.mailhub.routing.RouteTrial(ctx);
+            int n = 0;
+            for (Path m : messages) {
+                try {
+                    byte[] raw = Files.readAllBytes(m);
+                    MessageFile parsed = MessageFile.read(raw, "TEST" + String.format("%010d", ++n), user);
+                    out.println(m + ": from=<" + (parsed.envelope().sender() == null ? "" : parsed.envelope().sender())
+                            + "> to=" + parsed.envelope().recipients().stream().map(r -> "<" + r.address() + ">")
+                                    .toList());
+                    for (String line : trial.run(parsed.envelope(), door, parsed.message())) {
+                        out.println("  " + line);
+                    }
+                } catch (IOException | io.mailhub.model.SyntaxException e) {
+                    err.println(m + ": cannot be read: " + e.getMessage());
+                    status = 1;
+                }
+            }
+        } catch (Exception e) {
+            err.println("mailhub: routes test: the routes do not start: " + message(e));
+            return 1;
+        }
+        return status;
+    }
+
+    /** A message file of {@code routes test}: its envelope and the message without the envelope lines. */
+    record MessageFile(io.mailhub.model.Envelope envelope, byte[] message) {
+
+        static MessageFile read(byte[] raw, String queueId, String user) throws IOException,
+                io.mailhub.model.SyntaxException {
+            java.io.ByteArrayOutputStream b = new java.io.ByteArrayOutputStream(raw.length + 64);
+            for (int i = 0; i < raw.length; i++) { // the file may have Unix line ends: the message has CRLF
+                if (raw[i] == '\n' && (i == 0 || raw[i - 1] != '\r')) {
+                    b.write('\r');
+                }
+                b.write(raw[i]);
+            }
+            byte[] crlf = b.toByteArray();
+            java.io.BufferedInputStream in = new java.io.BufferedInputStream(new java.io.ByteArrayInputStream(crlf));
+            io.mailhub.ingress.pickup.ReplayEnvelope env = io.mailhub.ingress.pickup.ReplayEnvelope.read(in);
+            byte[] message = in.readAllBytes();
+            io.mailhub.model.MailAddress sender = env.sender();
+            List<io.mailhub.model.Recipient> recipients = env.recipients();
+            if (!env.senderGiven() && recipients.isEmpty()) {
+                try {
+                    jakarta.mail.internet.MimeMessage mime = new jakarta.mail.internet.MimeMessage(
+                            jakarta.mail.Session.getInstance(new Properties()), new java.io.ByteArrayInputStream(message));
+                    jakarta.mail.Address[] from = mime.getFrom();
+                    sender = from == null || from.length == 0 ? null
+                            : io.mailhub.model.SmtpPath.looseMailbox(((jakarta.mail.internet.InternetAddress) from[0])
+                                    .getAddress());
+                    List<io.mailhub.model.Recipient> list = new ArrayList<>();
+                    jakarta.mail.Address[] to = mime.getAllRecipients();
+                    for (jakarta.mail.Address a : to == null ? new jakarta.mail.Address[0] : to) {
+                        list.add(io.mailhub.model.Recipient.of(io.mailhub.model.SmtpPath.looseMailbox(
+                                ((jakarta.mail.internet.InternetAddress) a).getAddress())));
+                    }
+                    recipients = list;
+                } catch (jakarta.mail.MessagingException e) {
+                    throw new io.mailhub.model.SyntaxException("no envelope: " + e.getMessage());
+                }
+            }
+            if (recipients.isEmpty()) {
+                throw new io.mailhub.model.SyntaxException("no recipient (X-Receiver lines, or To/Cc fields)");
+            }
+            return new MessageFile(new io.mailhub.model.Envelope(queueId, sender, recipients, env.ret(), env.envid(),
+                    io.mailhub.model.BodyType.EIGHT_BIT_MIME, false, "127.0.0.1", null, user,
+                    java.time.Instant.now(), message.length), message);
+        }
     }
 
     static List<Path> routeFiles(Path target) throws IOException {

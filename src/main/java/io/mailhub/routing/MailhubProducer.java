@@ -35,6 +35,11 @@ final class MailhubProducer extends DefaultProducer {
             throw new IllegalStateException("mailhub:" + action + " works only after the queue (direct:routing); before"
                     + " the 250 use mailhub:reject or mailhub:hold");
         }
+        if (verdict.isDryRun() && MailhubEndpoint.ROUTING_ONLY.contains(action) && !action.equals("bounce")) {
+            verdict.handedOff(action + " " + (action.equals("jms") ? endpoint.getQueue() : action.equals("file")
+                    ? endpoint.getDir() : endpoint.getUrl()));
+            return; // routes test: nothing leaves
+        }
         switch (action) {
             case "reject" -> {
                 SmtpReply reply = reply();

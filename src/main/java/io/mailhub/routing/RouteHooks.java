@@ -23,6 +23,8 @@ public final class RouteHooks {
 
     private final CamelContext context;
     private volatile ProducerTemplate template;
+    private volatile boolean reloading;
+    private final Object reloadDone = new Object();
     private final java.util.Map<Route, Boolean> readsAttachments =
             java.util.Collections.synchronizedMap(new java.util.WeakHashMap<>());
 
@@ -80,8 +82,38 @@ public final class RouteHooks {
         return t;
     }
 
-    /** The route that starts from {@code uri} ({@link #POLICY} or {@link #ROUTING}), or {@code null}. */
+    /** Set by the reloader while it swaps a file that holds the policy or routing route. */
+    void reloading(boolean on) {
+        synchronized (reloadDone) {
+            reloading = on;
+            if (!on) {
+                reloadDone.notifyAll();
+            }
+        }
+    }
+
+    /**
+     * The route that starts from {@code uri} ({@link #POLICY} or {@link #ROUTING}), or {@code null}; while the
+     * reloader swaps such a route, waits for it (at most 30 s), so that no message passes without its rules.
+     */
     Route route(String uri) {
+        if (reloading) {
+            synchronized (reloadDone) {
+                long until = System.nanoTime() + 30_000_000_000L;
+                while (reloading && System.nanoTime() < until) {
+                    try {
+                        reloadDone.wait(100);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                        break;
+                    }
+                }
+            }
+        }
+        return find(uri);
+    }
+
+    private Route find(String uri) {
         String normalized = uri.replace(":", "://");
         for (Route r : context.getRoutes()) {
             String from = r.getEndpoint().getEndpointUri();

@@ -27,6 +27,7 @@ public final class RouteVerdict {
     }
 
     private final Stage stage;
+    private final boolean dryRun;
     private SmtpReply reject;
     private SmtpReply bounce;
     private String hold;
@@ -39,7 +40,17 @@ public final class RouteVerdict {
     private final List<String> handedOff = new ArrayList<>();
 
     public RouteVerdict(Stage stage) {
+        this(stage, false);
+    }
+
+    /** @param dryRun whether egress actions only record where they would hand the message ({@code routes test}) */
+    public RouteVerdict(Stage stage, boolean dryRun) {
         this.stage = stage;
+        this.dryRun = dryRun;
+    }
+
+    public boolean isDryRun() {
+        return dryRun;
     }
 
     public Stage stage() {

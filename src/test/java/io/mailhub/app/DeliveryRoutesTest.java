@@ -4,19 +4,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.mailhub.model.EnvelopeHeaders;
-import io.mailhub.model.RecipientOutcome;
 import io.mailhub.queue.EmbeddedBroker;
 import io.mailhub.queue.QueueNames;
 import io.mailhub.testing.FakeSmtpServer;
 import jakarta.jms.Connection;
 import jakarta.jms.Message;
-import jakarta.jms.MessageConsumer;
 import jakarta.jms.Session;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.io.OutputStream;
 import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -26,7 +23,6 @@ import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory;
 import org.apache.camel.CamelContext;
-import org.apache.camel.main.Main;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -42,19 +38,18 @@ class DeliveryRoutesTest {
     Path dir;
 
     private FakeSmtpServer nextHop;
-    private Main main;
-    private Thread mainThread;
+    private InProcessHub hub;
     private int smtpPort;
 
     @BeforeEach
     void startHub(org.junit.jupiter.api.TestInfo test) throws Exception {
         nextHop = new FakeSmtpServer();
-        smtpPort = freePort();
+        smtpPort = InProcessHub.freePort();
         Map<String, String> values = new java.util.HashMap<>(Map.of(
                 "mailhub.smtp.port", Integer.toString(smtpPort),
                 "mailhub.submission.port", "off",
                 "mailhub.smtps.port", "off",
-                "mailhub.http.port", Integer.toString(freePort()),
+                "mailhub.http.port", Integer.toString(InProcessHub.freePort()),
                 "mailhub.hostname", "hub.test",
                 "mailhub.data.dir", dir.resolve("data").toString(),
                 "mailhub.config.dir", dir.resolve("config").toString(),
@@ -76,29 +71,18 @@ class DeliveryRoutesTest {
             java.nio.file.Files.writeString(config, xml);
             values.put("mailhub.broker.config", config.toString());
         }
-        MailhubSettings settings = MailhubSettings.from(new ConfigSource(values, Map.of(), Map.of(), null));
-        main = MailhubMain.createMain(settings);
-        mainThread = new Thread(() -> {
-            try {
-                main.run();
-            } catch (Exception e) {
-                throw new IllegalStateException(e);
-            }
-        }, "hub-main");
-        mainThread.start();
-        await().atMost(Duration.ofSeconds(60)).until(() -> listening(smtpPort));
+        hub = InProcessHub.start(values);
     }
 
     @AfterEach
     void stopHub() throws Exception {
-        main.completed();
-        mainThread.join(60_000);
+        hub.stop();
         nextHop.close();
     }
 
     @Test
     void bothDslsAreLoadedFromThePackagedRouteFiles() {
-        CamelContext camel = main.getCamelContext();
+        CamelContext camel = hub.main().getCamelContext();
         assertThat(camel.getRoute("dispatch")).as("routes/dispatch.camel.yaml").isNotNull();
         assertThat(camel.getRoute("retry")).as("routes/retry.camel.yaml").isNotNull();
         assertThat(camel.getRoute("delivery")).as("routes/delivery.camel.xml").isNotNull();
@@ -135,7 +119,7 @@ class DeliveryRoutesTest {
         await().during(Duration.ofMillis(1_500)).atMost(Duration.ofSeconds(10))
                 .until(() -> nextHop.transactions().size() == 3);
         assertThat(nextHop.transactions()).as("nothing is delivered twice").hasSize(3);
-        assertThat(receive(QueueNames.BOUNCE, 500)).as("the bounce request was consumed").isNull();
+        assertThat(InProcessHub.receive(QueueNames.BOUNCE, 500)).as("the bounce request was consumed").isNull();
     }
 
     @Test
@@ -177,7 +161,7 @@ class DeliveryRoutesTest {
             cf.close();
         }
 
-        Message dead = receive(QueueNames.DEAD, 60_000);
+        Message dead = InProcessHub.receive(QueueNames.DEAD, 60_000);
 
         assertThat(dead).as("after the broker's 5 delivery attempts").isNotNull();
         assertThat(nextHop.connections()).isZero();
@@ -192,7 +176,7 @@ class DeliveryRoutesTest {
 
         send("never@remote.test");
 
-        Message dead = receive(QueueNames.DEAD, 30_000);
+        Message dead = InProcessHub.receive(QueueNames.DEAD, 30_000);
         assertThat(dead).as("the undeliverable notice in " + QueueNames.DEAD).isNotNull();
         assertThat(dead.getStringProperty(EnvelopeHeaders.SENDER)).as("it is the notice, from <>").isEmpty();
         assertThat(dead.getStringProperty("MailhubDeadReason")).startsWith("double bounce");
@@ -223,18 +207,6 @@ class DeliveryRoutesTest {
                 .orElseThrow(() -> new AssertionError("no transaction " + n + " with " + mailPrefix));
     }
 
-    private Message receive(String queue, long timeoutMillis) throws Exception {
-        ActiveMQConnectionFactory cf = new ActiveMQConnectionFactory(EmbeddedBroker.IN_VM_URL);
-        try (Connection c = cf.createConnection()) {
-            c.start();
-            Session s = c.createSession(false, Session.AUTO_ACKNOWLEDGE);
-            MessageConsumer consumer = s.createConsumer(s.createQueue(queue));
-            return consumer.receive(timeoutMillis);
-        } finally {
-            cf.close();
-        }
-    }
-
     private void send(String... recipients) throws Exception {
         try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), smtpPort)) {
             BufferedReader in = new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.US_ASCII));
@@ -252,20 +224,6 @@ class DeliveryRoutesTest {
             } while (!line.startsWith("354"));
             out.write("Subject: routes\r\n\r\nbody\r\n.\r\nQUIT\r\n".getBytes(StandardCharsets.US_ASCII));
             assertThat(in.readLine()).startsWith("250 2.0.0 Ok: queued as");
-        }
-    }
-
-    private static int freePort() throws Exception {
-        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return s.getLocalPort();
-        }
-    }
-
-    private static boolean listening(int port) {
-        try (Socket s = new Socket(InetAddress.getLoopbackAddress(), port)) {
-            return true;
-        } catch (Exception e) {
-            return false;
         }
     }
 }

@@ -93,4 +93,61 @@ class RoutesCommandTest {
         assertThat(check(dir.resolve("nothing"))).isEqualTo(RoutesCommand.EX_USAGE);
         assertThat(errors()).contains("cannot read").contains("no such file or directory");
     }
+
+    @Test
+    void routesTestPrintsWhatEachRouteWouldDoWithoutSendingAnything() throws Exception {
+        Path routes = Files.createDirectories(dir.resolve("routes"));
+        Files.writeString(routes.resolve("policy.camel.yaml"), """
+                - route:
+                    from:
+                      uri: direct:policy
+                      steps:
+                        - filter:
+                            simple: "${header.Subject} contains 'forbidden'"
+                            steps:
+                              - to: "mailhub:reject?code=550&enhanced=5.7.1&text=Forbidden words"
+                """);
+        Files.writeString(routes.resolve("routing.camel.xml"), """
+                <routes xmlns="http://camel.apache.org/schema/xml-io">
+                  <route id="routing">
+                    <from uri="direct:routing"/>
+                    <choice>
+                      <when>
+                        <simple>${header.MailhubRcptDomains} == 'erp.test' &amp;&amp; ${header.MailhubAuthUser} == 'shop'</simple>
+                        <to uri="mailhub:jms?queue=erp.inbox"/>
+                      </when>
+                      <otherwise>
+                        <to uri="mailhub:copy?to=archive@example.test"/>
+                      </otherwise>
+                    </choice>
+                  </route>
+                </routes>
+                """);
+        Path refused = Files.writeString(dir.resolve("refused.eml"), "From: a@client.test\nTo: b@remote.test\n"
+                + "Subject: forbidden\n\nx\n");
+        Path toErp = Files.writeString(dir.resolve("erp.eml"), "X-Sender: <shop@shop.test>\n"
+                + "X-Receiver: <orders@erp.test>\nSubject: order\n\nx\n");
+        Path plain = Files.writeString(dir.resolve("plain.eml"), "From: Ann <ann@client.test>\n"
+                + "To: bob@remote.test, Carol <carol@remote.test>\nSubject: hello\n\nx\n");
+
+        int status = RoutesCommand.run(List.of("test", routes.toString(), "--user", "shop", refused.toString(),
+                toErp.toString(), plain.toString()), defaults(), new PrintStream(out, true, StandardCharsets.UTF_8),
+                new PrintStream(err, true, StandardCharsets.UTF_8));
+
+        assertThat(status).as(errors()).isZero();
+        assertThat(out.toString(StandardCharsets.UTF_8).lines()).containsExactly(
+                refused + ": from=<a@client.test> to=[<b@remote.test>]",
+                "  policy: reject 550 5.7.1 Forbidden words",
+                toErp + ": from=<shop@shop.test> to=[<orders@erp.test>]",
+                "  policy: deliver",
+                "  routing: egress jms erp.inbox",
+                plain + ": from=<ann@client.test> to=[<bob@remote.test>, <carol@remote.test>]",
+                "  policy: deliver",
+                "  routing: copy to archive@example.test; deliver");
+    }
+
+    private Properties defaults() throws Exception {
+        return MailhubMain.camelProperties(MailhubSettings.from(new ConfigSource(java.util.Map.of(
+                "mailhub.data.dir", dir.resolve("data").toString()), java.util.Map.of(), java.util.Map.of(), null)));
+    }
 }

@@ -6,20 +6,15 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.mailhub.model.EnvelopeHeaders;
-import io.mailhub.queue.EmbeddedBroker;
 import io.mailhub.queue.QueueNames;
 import io.mailhub.testing.FakeSmtpServer;
 import jakarta.jms.BytesMessage;
-import jakarta.jms.Connection;
 import jakarta.jms.Message;
-import jakarta.jms.MessageConsumer;
-import jakarta.jms.Session;
 import jakarta.jms.TextMessage;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.io.OutputStream;
 import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -28,8 +23,6 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory;
-import org.apache.camel.main.Main;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -50,8 +43,7 @@ abstract class UserRoutesTestBase {
     private final java.util.concurrent.atomic.AtomicInteger webhookFailuresLeft =
             new java.util.concurrent.atomic.AtomicInteger(1);
     private FakeSmtpServer nextHop;
-    private Main main;
-    private Thread mainThread;
+    private InProcessHub hub;
     private int smtpPort;
 
     /** The route files (name to text) for the rules; {@code FILES} stands for the egress directory, {@code HOP} for the next hop. */
@@ -62,7 +54,7 @@ abstract class UserRoutesTestBase {
         dir = Files.createTempDirectory("user-routes");
         files = dir.resolve("egress");
         nextHop = new FakeSmtpServer();
-        smtpPort = freePort();
+        smtpPort = InProcessHub.freePort();
         // the other system: answers 503 once, then 200; a message for gone@ it refuses for good (410)
         webhook = com.sun.net.httpserver.HttpServer.create(new java.net.InetSocketAddress(
                 InetAddress.getLoopbackAddress(), 0), 0);
@@ -86,30 +78,19 @@ abstract class UserRoutesTestBase {
                 "mailhub.smtp.port", Integer.toString(smtpPort),
                 "mailhub.submission.port", "off",
                 "mailhub.smtps.port", "off",
-                "mailhub.http.port", Integer.toString(freePort()),
+                "mailhub.http.port", Integer.toString(InProcessHub.freePort()),
                 "mailhub.hostname", "hub.test",
                 "mailhub.data.dir", dir.resolve("data").toString(),
                 "mailhub.config.dir", dir.resolve("config").toString(),
                 "mailhub.relay.smarthost", "127.0.0.1:" + nextHop.port(),
                 "mailhub.routes.dir", routes.toString(),
                 "mailhub.retry.schedule", "1s"));
-        MailhubSettings settings = MailhubSettings.from(new ConfigSource(values, Map.of(), Map.of(), null));
-        main = MailhubMain.createMain(settings);
-        mainThread = new Thread(() -> {
-            try {
-                main.run();
-            } catch (Exception e) {
-                throw new IllegalStateException(e);
-            }
-        }, "hub-main");
-        mainThread.start();
-        await().atMost(Duration.ofSeconds(60)).until(() -> listening(smtpPort));
+        hub = InProcessHub.start(values);
     }
 
     @AfterAll
     void stopHub() throws Exception {
-        main.completed();
-        mainThread.join(60_000);
+        hub.stop();
         nextHop.close();
         webhook.stop(0);
     }
@@ -175,7 +156,7 @@ abstract class UserRoutesTestBase {
     void aMessageHeldByThePolicyRouteWaitsInTheHoldQueue() throws Exception {
         send("a@client.test", List.of("carol@held.test"), "Subject: to be held\r\n\r\nbody\r\n");
 
-        Message held = receive(QueueNames.HOLD, 20_000);
+        Message held = InProcessHub.receive(QueueNames.HOLD, 20_000);
         assertThat(held).isNotNull();
         assertThat(held.getStringProperty(EnvelopeHeaders.RECIPIENTS)).contains("carol@held.test");
         assertThat(nextHop.transactions()).noneMatch(t -> t.data().contains("to be held"));
@@ -185,7 +166,7 @@ abstract class UserRoutesTestBase {
     void theRoutingRouteHandsRawMailToAJmsQueueWithItsEnvelopeInsteadOfDeliveringIt() throws Exception {
         send("a@client.test", List.of("orders@jms.test"), "Subject: to the erp\r\n\r\nbody\r\n");
 
-        Message m = receive("erp.inbox", 20_000);
+        Message m = InProcessHub.receive("erp.inbox", 20_000);
         assertThat(m).isInstanceOf(BytesMessage.class);
         assertThat(m.getStringProperty("MailhubMailFrom")).isEqualTo("a@client.test");
         assertThat(m.getStringProperty("MailhubRcptTo")).isEqualTo("orders@jms.test");
@@ -200,7 +181,7 @@ abstract class UserRoutesTestBase {
     void theRoutingRouteHandsParsedJsonToAJmsQueue() throws Exception {
         send("a@client.test", List.of("orders@json.test"), "Subject: as json\r\nX-Order: 42\r\n\r\nhello\r\n");
 
-        Message m = receive("erp.json", 20_000);
+        Message m = InProcessHub.receive("erp.json", 20_000);
         assertThat(m).isInstanceOf(TextMessage.class);
         JsonNode json = new ObjectMapper().readTree(((TextMessage) m).getText());
         assertThat(json.at("/envelope/mail_from").asText()).isEqualTo("a@client.test");
@@ -256,22 +237,6 @@ abstract class UserRoutesTestBase {
         return nextHop.transactions().stream().filter(t -> t.data().contains(subject)).findFirst().orElse(null);
     }
 
-    private Message receive(String queue, long timeoutMillis) throws Exception {
-        ActiveMQConnectionFactory cf = new ActiveMQConnectionFactory(EmbeddedBroker.IN_VM_URL);
-        try (Connection c = cf.createConnection()) {
-            c.start();
-            Session s = c.createSession(false, Session.AUTO_ACKNOWLEDGE);
-            MessageConsumer consumer = s.createConsumer(s.createQueue(queue));
-            Message m = consumer.receive(timeoutMillis);
-            if (m instanceof BytesMessage b) {
-                b.getBodyLength(); // read while the session is open
-            }
-            return m;
-        } finally {
-            cf.close();
-        }
-    }
-
     /** One SMTP transaction; returns the reply to the end of DATA. */
     private String send(String from, List<String> recipients, String message) throws Exception {
         try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), smtpPort)) {
@@ -292,20 +257,6 @@ abstract class UserRoutesTestBase {
             String reply = in.readLine();
             out.write("QUIT\r\n".getBytes(StandardCharsets.US_ASCII));
             return reply;
-        }
-    }
-
-    private static int freePort() throws Exception {
-        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return s.getLocalPort();
-        }
-    }
-
-    private static boolean listening(int port) {
-        try (Socket s = new Socket(InetAddress.getLoopbackAddress(), port)) {
-            return true;
-        } catch (Exception e) {
-            return false;
         }
     }
 }

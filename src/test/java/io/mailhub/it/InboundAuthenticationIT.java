@@ -42,6 +42,10 @@ class InboundAuthenticationIT {
                 .txt("forwarded.test", "v=spf1 -all")
                 .txt("_dmarc.forwarded.test", "v=DMARC1; p=reject")
                 .longTxt("s2._domainkey.forwarded.test", String.join("", DkimSigningIT.strings(fwdKey)))
+                // a DNS blocklist zone (RFC 5782): 127.0.0.2 is listed, with its reason in TXT; 127.0.0.3 answers a
+                // code the hub is told not to count
+                .host("2.0.0.127.bl.test", "127.0.0.2").txt("2.0.0.127.bl.test", "Listed: see http://bl.test/?127.0.0.2")
+                .host("3.0.0.127.bl.test", "127.0.0.10")
                 .start();
         sink = SmtpSink.onFreePort().start();
         quarantine = SmtpSink.onFreePort().start();
@@ -74,6 +78,7 @@ class InboundAuthenticationIT {
                 .set("mailhub.inbound.checks", "on")
                 .set("mailhub.dns.servers", dns.setting())
                 .set("mailhub.dmarc.reject", "on")
+                .set("mailhub.dnsbl.zones", "bl.test=127.0.0.2-127.0.0.9")
                 .start();
     }
 
@@ -146,6 +151,24 @@ class InboundAuthenticationIT {
         assertThat(m.headers("Authentication-Results").get(0)).startsWith("hub.test;").contains("dkim=pass header.d=good.test");
         assertThat(m.headers("Authentication-Results").get(1)).startsWith("other.example;");
         assertThat(m.content()).doesNotContain("header.d=bank.test").doesNotContain("header.from=bank.test");
+    }
+
+    @Test
+    void aClientListedInADnsBlocklistIsRefusedAtConnectWithTheListsText() throws Exception {
+        String marker = UUID.randomUUID().toString();
+        Swaks.Result listed = Swaks.run(hub.smtpPort, "--local-interface", "127.0.0.2", "-f", "a@good.test", "-t",
+                "bob@hub.test", "--header", "Subject: " + marker);
+
+        assertThat(listed.replies()).first().isEqualTo("554 5.7.1 Service unavailable; client [127.0.0.2] blocked"
+                + " using bl.test: Listed: see http://bl.test/?127.0.0.2");
+        assertThat(listed.transcript()).doesNotContain("EHLO");
+        // an answer outside the codes the hub counts, and no answer at all, let the client in
+        for (String client : new String[] {"127.0.0.3", "127.0.0.1"}) {
+            Swaks.Result passed = Swaks.run(hub.smtpPort, "--local-interface", client, "-f", "a@good.test", "-t",
+                    "bob@hub.test", "--quit-after", "EHLO");
+            assertThat(passed.replies().get(0)).as(client).startsWith("220 ");
+        }
+        assertThat(hub.log()).contains("NOQUEUE: [127.0.0.2] listed in bl.test (127.0.0.2): Listed: see");
     }
 
     @Test

@@ -227,6 +227,18 @@ public final class SmtpServer {
         return acceptance.policy();
     }
 
+    private volatile io.mailhub.policy.ConnectHook connectCheck;
+
+    /** A check of this listener only, after the shared connect hooks (the MX listener's DNS blocklists). */
+    public SmtpServer withConnectCheck(io.mailhub.policy.ConnectHook check) {
+        this.connectCheck = check;
+        return this;
+    }
+
+    io.mailhub.policy.ConnectHook connectCheck() {
+        return connectCheck;
+    }
+
     MailAcceptance acceptance() {
         return acceptance;
     }

@@ -152,6 +152,9 @@ final class SmtpSession implements SessionFacts, Runnable {
             return false;
         }
         HookResult r = server.policy().connect(this);
+        if (!r.isReject() && server.connectCheck() != null) {
+            r = server.connectCheck().connect(this);
+        }
         if (r.isReject()) {
             LOG.info("NOQUEUE: reject: CONNECT from [{}]: {}", clientAddress().getHostAddress(), r.reply());
             reply(r.reply());

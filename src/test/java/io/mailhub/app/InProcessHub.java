@@ -1,0 +1,86 @@
+package io.mailhub.app;
+
+import static org.awaitility.Awaitility.await;
+
+import io.mailhub.queue.EmbeddedBroker;
+import jakarta.jms.BytesMessage;
+import jakarta.jms.Connection;
+import jakarta.jms.Message;
+import jakarta.jms.MessageConsumer;
+import jakarta.jms.Session;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.time.Duration;
+import java.util.Map;
+import org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory;
+import org.apache.camel.main.Main;
+
+/** The hub running in this JVM (Camel Main on its real embedded broker), for tests of the packaged and user routes. */
+final class InProcessHub {
+
+    private final Main main;
+    private final Thread thread;
+
+    private InProcessHub(Main main, Thread thread) {
+        this.main = main;
+        this.thread = thread;
+    }
+
+    /** Starts the hub with these settings and waits until its SMTP port listens. */
+    static InProcessHub start(Map<String, String> values) throws Exception {
+        MailhubSettings settings = MailhubSettings.from(new ConfigSource(values, Map.of(), Map.of(), null));
+        Main main = MailhubMain.createMain(settings);
+        Thread thread = new Thread(() -> {
+            try {
+                main.run();
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        }, "hub-main");
+        thread.start();
+        int port = Integer.parseInt(values.get("mailhub.smtp.port"));
+        await().atMost(Duration.ofSeconds(60)).until(() -> listening(port));
+        return new InProcessHub(main, thread);
+    }
+
+    Main main() {
+        return main;
+    }
+
+    void stop() throws InterruptedException {
+        main.completed();
+        thread.join(60_000);
+    }
+
+    /** The next message of a queue of the hub's broker, or {@code null} after the timeout; its body read already. */
+    static Message receive(String queue, long timeoutMillis) throws Exception {
+        ActiveMQConnectionFactory cf = new ActiveMQConnectionFactory(EmbeddedBroker.IN_VM_URL);
+        try (Connection c = cf.createConnection()) {
+            c.start();
+            Session s = c.createSession(false, Session.AUTO_ACKNOWLEDGE);
+            MessageConsumer consumer = s.createConsumer(s.createQueue(queue));
+            Message m = consumer.receive(timeoutMillis);
+            if (m instanceof BytesMessage b) {
+                b.getBodyLength(); // read while the session is open
+            }
+            return m;
+        } finally {
+            cf.close();
+        }
+    }
+
+    static int freePort() throws Exception {
+        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return s.getLocalPort();
+        }
+    }
+
+    static boolean listening(int port) {
+        try (Socket s = new Socket(InetAddress.getLoopbackAddress(), port)) {
+            return true;
+        } catch (Exception e) {
+            return false;
+        }
+    }
+}

@@ -1,0 +1,163 @@
+package io.mailhub.app;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.mailhub.testing.FakeSmtpServer;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.Socket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The policy route is changed while 2,000 messages flow through the hub: a broken version is refused (logged, shown in
+ * the health details) and the running route stays; a valid version takes over. Every message arrives exactly once, and
+ * every one carries the field one version of the route added: none passed without its rules.
+ */
+class RouteReloadTest {
+
+    private static final int MESSAGES = 2_000;
+
+    @TempDir
+    Path dir;
+
+    private static String policy(String version) {
+        return """
+                - route:
+                    id: policy
+                    from:
+                      uri: direct:policy
+                      steps:
+                        - to: "mailhub:header?name=X-Version&value=VERSION"
+                """.replace("VERSION", version);
+    }
+
+    @Test
+    void aBrokenChangeIsRefusedAValidOneTakesOverAndNoMessageIsLostOrPassesWithoutItsRules() throws Exception {
+        Path routes = Files.createDirectories(dir.resolve("routes"));
+        Path file = routes.resolve("policy.camel.yaml");
+        Files.writeString(file, policy("1"));
+        int smtpPort = InProcessHub.freePort();
+        int httpPort = InProcessHub.freePort();
+        try (FakeSmtpServer nextHop = new FakeSmtpServer()) {
+            Map<String, String> values = new HashMap<>(Map.of(
+                    "mailhub.smtp.port", Integer.toString(smtpPort),
+                    "mailhub.submission.port", "off",
+                    "mailhub.smtps.port", "off",
+                    "mailhub.http.port", Integer.toString(httpPort),
+                    "mailhub.hostname", "hub.test",
+                    "mailhub.data.dir", dir.resolve("data").toString(),
+                    "mailhub.config.dir", dir.resolve("config").toString(),
+                    "mailhub.relay.smarthost", "127.0.0.1:" + nextHop.port(),
+                    "mailhub.routes.dir", routes.toString()));
+            InProcessHub hub = InProcessHub.start(values);
+            try {
+                AtomicInteger sent = new AtomicInteger();
+                ExecutorService clients = Executors.newFixedThreadPool(4);
+                Future<?>[] running = new Future<?>[4];
+                for (int c = 0; c < 4; c++) {
+                    running[c] = clients.submit(() -> {
+                        for (int n = sent.getAndIncrement(); n < MESSAGES; n = sent.getAndIncrement()) {
+                            send(smtpPort, n);
+                        }
+                        return null;
+                    });
+                }
+                await().atMost(Duration.ofSeconds(60)).until(() -> sent.get() > 400);
+                Files.writeString(file, policy("1").replace("mailhub:header?", "mailhub:header?bogus=1&"));
+                await().atMost(Duration.ofSeconds(10)).until(() -> reloadHealth(httpPort).path("refusals").asInt() == 1);
+                assertThat(reloadHealth(httpPort).path("refused").asText()).startsWith(file + ":6: ")
+                        .contains("bogus");
+
+                await().atMost(Duration.ofSeconds(60)).until(() -> sent.get() > 1000);
+                Files.writeString(file, policy("2"));
+                await().atMost(Duration.ofSeconds(10)).until(() -> reloadHealth(httpPort).path("reloads").asInt() == 1);
+                int sentBeforeV2 = sent.get();
+                assertThat(reloadHealth(httpPort).has("refused")).as("a valid change clears the refusal").isFalse();
+                for (Future<?> f : running) {
+                    f.get();
+                }
+                clients.shutdown();
+
+                await().atMost(Duration.ofSeconds(120)).until(() -> nextHop.transactions().size() >= MESSAGES);
+                Map<String, String> versionBySubject = nextHop.transactions().stream().collect(Collectors.toMap(
+                        t -> field(t.data(), "Subject"), t -> field(t.data(), "X-Version"), (a, b) -> "twice"));
+                assertThat(versionBySubject).hasSize(MESSAGES);
+                assertThat(versionBySubject.values()).as("every message passed one version of the route, once")
+                        .allMatch(v -> v.equals("1") || v.equals("2"));
+                Map<String, Long> counts = versionBySubject.values().stream()
+                        .collect(Collectors.groupingBy(Function.identity(), Collectors.counting()));
+                assertThat(counts.get("1")).isGreaterThan(400);
+                assertThat(counts.get("2")).isGreaterThan(0);
+                for (int n = sentBeforeV2 + 10; n < MESSAGES; n++) { // sent well after the reload
+                    assertThat(versionBySubject.get("reload " + n)).as("message %d", n).isEqualTo("2");
+                }
+            } finally {
+                hub.stop();
+            }
+        }
+    }
+
+    private static String field(String data, String name) {
+        for (String line : data.split("\r\n")) {
+            if (line.startsWith(name + ": ")) {
+                return line.substring(name.length() + 2);
+            }
+            if (line.isEmpty()) {
+                break;
+            }
+        }
+        return "";
+    }
+
+    private static JsonNode reloadHealth(int httpPort) throws Exception {
+        HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:"
+                + httpPort + "/observe/health?exposureLevel=full")).build(), HttpResponse.BodyHandlers.ofString());
+        for (JsonNode check : new ObjectMapper().readTree(r.body()).path("checks")) {
+            if (check.path("name").asText().equals("routes-reload")) {
+                return check;
+            }
+        }
+        throw new AssertionError("no routes-reload check in " + r.body());
+    }
+
+    private static void send(int port, int n) throws Exception {
+        try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), port)) {
+            BufferedReader in = new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.US_ASCII));
+            OutputStream out = socket.getOutputStream();
+            assertThat(in.readLine()).startsWith("220");
+            out.write(("EHLO client.test\r\nMAIL FROM:<a@client.test>\r\nRCPT TO:<b@remote.test>\r\nDATA\r\n")
+                    .getBytes(StandardCharsets.US_ASCII));
+            String line;
+            do {
+                line = in.readLine();
+            } while (!line.startsWith("354"));
+            out.write(("Subject: reload " + n + "\r\n\r\nbody\r\n.\r\n").getBytes(StandardCharsets.US_ASCII));
+            String reply = in.readLine();
+            assertThat(reply).as("message %d", n).startsWith("250 2.0.0");
+            out.write("QUIT\r\n".getBytes(StandardCharsets.US_ASCII));
+        }
+    }
+}
