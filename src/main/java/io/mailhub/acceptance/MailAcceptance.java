@@ -159,6 +159,12 @@ public final class MailAcceptance {
                             o.door().label(), route.refusal(), envelope.senderPath());
                     return Decision.refusedByRoute(route.refusal());
                 }
+                if (route.rewritten() != null) {
+                    envelope = new Envelope(envelope.queueId(), route.rewritten().sender(),
+                            route.rewritten().recipients(), envelope.ret(), envelope.envid(), envelope.body(),
+                            envelope.smtputf8(), envelope.clientAddress(), envelope.clientHelo(), envelope.authUser(),
+                            envelope.arrival(), envelope.size());
+                }
                 if (!route.extraRecipients().isEmpty()) {
                     List<io.mailhub.model.Recipient> all = new ArrayList<>(envelope.recipients());
                     route.extraRecipients().stream().filter(r -> all.stream()

@@ -33,11 +33,16 @@ public interface PolicyRoute {
      * @param removeFields header field names (lower case) to remove from the message
      * @param addFields header fields to add at the top of the message ({@code Name: value}, without CRLF)
      * @param annotations message properties to store with the message (a hold, a chosen transport)
+     * @param rewritten the envelope's sender and recipients after the route's address rewrites, or {@code null}: as
+     *     they were
      */
     record Decision(SmtpReply refusal, List<Recipient> extraRecipients, Set<String> removeFields,
-            List<String> addFields, Map<String, String> annotations) {
+            List<String> addFields, Map<String, String> annotations, Rewritten rewritten) {
 
-        public static final Decision NONE = new Decision(null, List.of(), Set.of(), List.of(), Map.of());
+        public static final Decision NONE = new Decision(null, List.of(), Set.of(), List.of(), Map.of(), null);
+
+        /** The envelope after address rewrites. */
+        public record Rewritten(io.mailhub.model.MailAddress sender, List<Recipient> recipients) {}
 
         public Decision {
             extraRecipients = List.copyOf(extraRecipients);
@@ -47,7 +52,7 @@ public interface PolicyRoute {
         }
 
         public static Decision refuse(SmtpReply reply) {
-            return new Decision(reply, List.of(), Set.of(), List.of(), Map.of());
+            return new Decision(reply, List.of(), Set.of(), List.of(), Map.of(), null);
         }
 
         public boolean editsHeader() {

@@ -31,7 +31,7 @@ final class RoutesCommand {
 
     static final int EX_USAGE = 64;
     private static final String USAGE = "usage: mailhub routes check FILE|DIR | routes test FILE|DIR [--door DOOR]"
-            + " [--user NAME] MESSAGE.eml...";
+            + " [--user NAME] [--fact NAME=VALUE]... MESSAGE.eml...";
 
     private RoutesCommand() {}
 
@@ -79,14 +79,21 @@ final class RoutesCommand {
                 org.apache.logging.log4j.Level.WARN);
         String door = "smtp";
         String user = null;
+        java.util.Map<String, String> facts = new java.util.LinkedHashMap<>();
         List<Path> messages = new ArrayList<>();
         for (int i = 1; i < args.size(); i++) {
             String a = args.get(i);
-            if ((a.equals("--door") || a.equals("--user")) && i + 1 < args.size()) {
+            if ((a.equals("--door") || a.equals("--user") || a.equals("--fact")) && i + 1 < args.size()) {
+                String v = args.get(++i);
                 if (a.equals("--door")) {
-                    door = args.get(++i);
+                    door = v;
+                } else if (a.equals("--user")) {
+                    user = v;
+                } else if (v.indexOf('=') > 0) {
+                    facts.put(v.substring(0, v.indexOf('=')), v.substring(v.indexOf('=') + 1));
                 } else {
-                    user = args.get(++i);
+                    err.println("mailhub: routes test: --fact takes NAME=VALUE, such as MailhubDmarc=fail");
+                    return EX_USAGE;
                 }
             } else if (a.startsWith("--")) {
                 err.println("mailhub: routes test: unknown option " + a + "; " + USAGE);
@@ -127,7 +134,7 @@ final class RoutesCommand {
                     out.println(m + ": from=<" + (parsed.envelope().sender() == null ? "" : parsed.envelope().sender())
                             + "> to=" + parsed.envelope().recipients().stream().map(r -> "<" + r.address() + ">")
                                     .toList());
-                    for (String line : trial.run(parsed.envelope(), door, parsed.message())) {
+                    for (String line : trial.run(parsed.envelope(), door, facts, parsed.message())) {
                         out.println("  " + line);
                     }
                 } catch (IOException | io.mailhub.model.SyntaxException e) {
@@ -240,10 +247,10 @@ final class RoutesCommand {
         String fromUri = from == null ? "" : from.getEndpointUri();
         boolean isPolicy = RouteHooks.POLICY.equals(fromUri) || "direct://policy".equals(fromUri);
         if (isPolicy) {
-            policy.add(f + " (" + r.getRouteId() + ")");
+            policy.add(f + " (" + (r.getRouteId() == null ? "no id" : r.getRouteId()) + ")");
         }
         if (RouteHooks.ROUTING.equals(fromUri) || "direct://routing".equals(fromUri)) {
-            routing.add(f + " (" + r.getRouteId() + ")");
+            routing.add(f + " (" + (r.getRouteId() == null ? "no id" : r.getRouteId()) + ")");
         }
         Collection<SendDefinition> sends = ProcessorDefinitionHelper.filterTypeInOutputs(r.getOutputs(),
                 SendDefinition.class);

@@ -91,10 +91,22 @@ public final class CamelPolicyRoute implements PolicyRoute {
         if (v.nextHop() != null) {
             props.put(SmtpRelayConstants.NEXT_HOP, v.nextHop());
         }
-        if (v.takesOverDelivery() || !copies.isEmpty() || v.nextHop() != null || v.editsHeader()) {
+        Decision.Rewritten rewritten = null;
+        if (!v.rewrites().isEmpty()) {
+            try {
+                rewritten = new Decision.Rewritten(v.rewriteSender(envelope.sender()),
+                        v.rewriteRecipients(envelope.recipients()));
+            } catch (io.mailhub.model.SyntaxException e) {
+                LOG.error("{}: the policy route {} failed, answering {}: {}", envelope.queueId(), route.getRouteId(),
+                        ROUTE_FAILED, e.getMessage());
+                return Decision.refuse(ROUTE_FAILED);
+            }
+        }
+        if (v.takesOverDelivery() || !copies.isEmpty() || v.nextHop() != null || v.editsHeader()
+                || rewritten != null) {
             LOG.info("{}: policy route: {}", envelope.queueId(), v.summary());
         }
-        return new Decision(null, copies, remove, add, props);
+        return new Decision(null, copies, remove, add, props, rewritten);
     }
 
     private static InputStream open(MessageContent content) {

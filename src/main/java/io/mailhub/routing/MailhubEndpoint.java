@@ -26,11 +26,11 @@ public class MailhubEndpoint extends DefaultEndpoint {
 
     /** The actions, in the order docs/routing.md lists them. */
     public static final List<String> ACTIONS = List.of("reject", "hold", "discard", "bounce", "copy", "bcc",
-            "deliver", "header", "subject", "jms", "file", "webhook");
+            "deliver", "header", "subject", "rewrite", "jms", "file", "webhook");
     /** The actions that hand the message to another system: only after the queue. */
     public static final List<String> ROUTING_ONLY = List.of("bounce", "jms", "file", "webhook");
 
-    @UriPath(enums = "reject,hold,discard,bounce,copy,bcc,deliver,header,subject,jms,file,webhook",
+    @UriPath(enums = "reject,hold,discard,bounce,copy,bcc,deliver,header,subject,rewrite,jms,file,webhook",
             description = "The action.")
     @Metadata(required = true)
     private final String action;
@@ -71,6 +71,17 @@ public class MailhubEndpoint extends DefaultEndpoint {
     private String remove;
     @UriParam(description = "subject: the text to put before the Subject.")
     private String prefix;
+    @UriParam(description = "rewrite: a regular expression over the whole address (case-insensitive).")
+    private String regex;
+    @UriParam(description = "rewrite: the replacement of regex, with $1 for its groups.")
+    private String replacement;
+    @UriParam(description = "rewrite: a map file of 'OLD NEW' lines (an address or @domain each).")
+    private String map;
+    @UriParam(description = "rewrite: which addresses: sender, recipients or both.", defaultValue = "sender",
+            enums = "sender,recipients,both")
+    private String what = "sender";
+
+    private AddressRewrite rewrite;
 
     MailhubEndpoint(String uri, MailhubComponent component, String action) {
         super(uri, component);
@@ -147,6 +158,25 @@ public class MailhubEndpoint extends DefaultEndpoint {
                 }
             }
             case "subject" -> required("prefix", prefix);
+            case "rewrite" -> {
+                if (!List.of("sender", "recipients", "both").contains(what)) {
+                    throw new IllegalArgumentException("mailhub:rewrite: what=" + what + " must be sender, recipients"
+                            + " or both");
+                }
+                if ((regex == null) == (map == null) || regex != null && replacement == null) {
+                    throw new IllegalArgumentException("mailhub:rewrite needs regex= and replacement=, or map=FILE");
+                }
+                try {
+                    rewrite = regex != null ? AddressRewrite.regex(regex, replacement)
+                            : AddressRewrite.map(java.nio.file.Path.of(map));
+                } catch (java.util.regex.PatternSyntaxException e) {
+                    throw new IllegalArgumentException("mailhub:rewrite: regex=" + regex + " is not a regular"
+                            + " expression: " + e.getDescription());
+                } catch (java.io.IOException e) {
+                    throw new IllegalArgumentException("mailhub:rewrite: map=" + map + " cannot be read: "
+                            + e.getMessage());
+                }
+            }
             case "hold" -> {
                 if (queue != null && !queue.equals("mail.hold") && (!queue.matches("[A-Za-z0-9][A-Za-z0-9._-]{0,199}")
                         || queue.startsWith("mail.") || queue.startsWith("hub."))) {
@@ -304,6 +334,42 @@ public class MailhubEndpoint extends DefaultEndpoint {
 
     public void setRemove(String remove) {
         this.remove = remove;
+    }
+
+    AddressRewrite rewrite() {
+        return rewrite;
+    }
+
+    public String getRegex() {
+        return regex;
+    }
+
+    public void setRegex(String regex) {
+        this.regex = regex;
+    }
+
+    public String getReplacement() {
+        return replacement;
+    }
+
+    public void setReplacement(String replacement) {
+        this.replacement = replacement;
+    }
+
+    public String getMap() {
+        return map;
+    }
+
+    public void setMap(String map) {
+        this.map = map;
+    }
+
+    public String getWhat() {
+        return what;
+    }
+
+    public void setWhat(String what) {
+        this.what = what;
     }
 
     public String getPrefix() {

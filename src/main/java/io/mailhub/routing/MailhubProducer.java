@@ -78,6 +78,8 @@ final class MailhubProducer extends DefaultProducer {
                 }
             }
             case "subject" -> verdict.subjectPrefix(endpoint.getPrefix());
+            case "rewrite" -> verdict.rewrite(endpoint.rewrite(), !endpoint.getWhat().equals("recipients"),
+                    !endpoint.getWhat().equals("sender"));
             case "jms" -> verdict.handedOff(Egress.jms(exchange, sends(), endpoint.getQueue(),
                     endpoint.getFormat()));
             case "file" -> verdict.handedOff(Egress.file(exchange, endpoint.getDir()));

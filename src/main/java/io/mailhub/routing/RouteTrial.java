@@ -26,6 +26,14 @@ public final class RouteTrial {
 
     /** One line per route that ran, such as {@code policy: reject 550 5.7.1 ...} or {@code routing: egress jms q}. */
     public List<String> run(Envelope envelope, String door, byte[] message) throws IOException {
+        return run(envelope, door, java.util.Map.of(), message);
+    }
+
+    /**
+     * @param facts more facts to set, as the checks of a door would ({@code MailhubDmarc=fail})
+     */
+    public List<String> run(Envelope envelope, String door, java.util.Map<String, String> facts, byte[] message)
+            throws IOException {
         List<String> lines = new ArrayList<>();
         Envelope e = new Envelope(envelope.queueId(), envelope.sender(), envelope.recipients(), envelope.ret(),
                 envelope.envid(), envelope.body() == null ? BodyType.EIGHT_BIT_MIME : envelope.body(), envelope.smtputf8(),
@@ -38,6 +46,7 @@ public final class RouteTrial {
                 continue;
             }
             Exchange ex = new DefaultExchange(hooks.context());
+            ex.getMessage().getHeaders().putAll(facts);
             MessageFacts.envelope(e, door, ex.getMessage().getHeaders());
             ex.getMessage().setHeader(MailhubHeaders.STAGE, stage.keyword());
             MessageFacts.content(() -> new ByteArrayInputStream(message), hooks.readsAttachments(route),
@@ -56,6 +65,20 @@ public final class RouteTrial {
             lines.add(stage.keyword() + ": " + v.summary());
             if (v.rejection() != null || v.takesOverDelivery()) {
                 return lines; // refused or taken out of delivery: the routing route would not run or deliver
+            }
+            if (!v.rewrites().isEmpty() || !v.copies().isEmpty()) {
+                try {
+                    List<io.mailhub.model.Recipient> rcpts = new ArrayList<>(v.rewriteRecipients(e.recipients()));
+                    v.copies().stream().filter(c -> rcpts.stream().noneMatch(r -> r.address().equals(c)))
+                            .forEach(c -> rcpts.add(io.mailhub.model.Recipient.of(c)));
+                    e = new Envelope(e.queueId(), v.rewriteSender(e.sender()), rcpts, e.ret(), e.envid(), e.body(),
+                            e.smtputf8(), e.clientAddress(), e.clientHelo(), e.authUser(), e.arrival(), e.size());
+                } catch (io.mailhub.model.SyntaxException ex2) {
+                    lines.add(stage.keyword() + ": the route failed: " + ex2.getMessage());
+                    return lines;
+                }
+                lines.add("envelope: from=<" + (e.sender() == null ? "" : e.sender()) + "> to="
+                        + e.recipients().stream().map(r -> "<" + r.address() + ">").toList());
             }
         }
         return lines;

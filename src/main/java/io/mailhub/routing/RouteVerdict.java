@@ -38,6 +38,10 @@ public final class RouteVerdict {
     private final List<String> addFields = new ArrayList<>();
     private String subjectPrefix;
     private final List<String> handedOff = new ArrayList<>();
+    private final List<Rewrite> rewrites = new ArrayList<>();
+
+    /** An address rewrite and what it applies to. */
+    record Rewrite(AddressRewrite rule, boolean sender, boolean recipients) {}
 
     public RouteVerdict(Stage stage) {
         this(stage, false);
@@ -95,6 +99,44 @@ public final class RouteVerdict {
     void subjectPrefix(String prefix) {
         String p = prefix.strip() + " ";
         subjectPrefix = subjectPrefix == null ? p : p + subjectPrefix;
+    }
+
+    void rewrite(AddressRewrite rule, boolean sender, boolean recipients) {
+        rewrites.add(new Rewrite(rule, sender, recipients));
+    }
+
+    List<Rewrite> rewrites() {
+        return List.copyOf(rewrites);
+    }
+
+    /** The sender after the rewrites, in order. */
+    MailAddress rewriteSender(MailAddress sender) throws io.mailhub.model.SyntaxException {
+        MailAddress a = sender;
+        for (Rewrite r : rewrites) {
+            if (r.sender()) {
+                a = r.rule().apply(a);
+            }
+        }
+        return a;
+    }
+
+    /** The recipients after the rewrites, in order (each recipient keeps its DSN parameters; duplicates dropped). */
+    List<io.mailhub.model.Recipient> rewriteRecipients(List<io.mailhub.model.Recipient> recipients)
+            throws io.mailhub.model.SyntaxException {
+        List<io.mailhub.model.Recipient> out = new ArrayList<>();
+        for (io.mailhub.model.Recipient r : recipients) {
+            MailAddress a = r.address();
+            for (Rewrite w : rewrites) {
+                if (w.recipients()) {
+                    a = w.rule().apply(a);
+                }
+            }
+            MailAddress target = a;
+            if (out.stream().noneMatch(o -> o.address().equals(target))) {
+                out.add(new io.mailhub.model.Recipient(a, r.notifyOn(), r.orcpt()));
+            }
+        }
+        return out;
     }
 
     void handedOff(String where) {
@@ -176,6 +218,9 @@ public final class RouteVerdict {
         copies.forEach(c -> parts.add("copy to " + c));
         if (nextHop != null) {
             parts.add("deliver via " + nextHop);
+        }
+        if (!rewrites.isEmpty()) {
+            parts.add(rewrites.size() + " address rewrite(s)");
         }
         if (editsHeader()) {
             parts.add("header edits" + (subjectPrefix == null ? "" : " (subject prefix '" + subjectPrefix + "')"));

@@ -90,6 +90,12 @@ public final class RoutingStage implements Processor {
             LOG.info("{}: handed over by the routing route: {}", queueId, String.join(", ", v.handedOff()));
             return;
         }
+        if (!v.rewrites().isEmpty()) {
+            Envelope e = EnvelopeHeaders.read(m::getHeader);
+            io.mailhub.model.MailAddress sender = v.rewriteSender(e.sender());
+            m.setHeader(EnvelopeHeaders.SENDER, sender == null ? "" : sender.toString());
+            m.setHeader(EnvelopeHeaders.RECIPIENTS, EnvelopeHeaders.recipientLines(v.rewriteRecipients(e.recipients())));
+        }
         if (!v.copies().isEmpty()) {
             List<Recipient> all = new ArrayList<>(EnvelopeHeaders.parseRecipients(
                     m.getHeader(EnvelopeHeaders.RECIPIENTS, String.class)));
@@ -103,7 +109,8 @@ public final class RoutingStage implements Processor {
         if (v.editsHeader()) {
             m.setBody(edited(Egress.raw(exchange), v));
         }
-        if (v.takesOverDelivery() || !v.copies().isEmpty() || v.nextHop() != null || v.editsHeader()) {
+        if (v.takesOverDelivery() || !v.copies().isEmpty() || v.nextHop() != null || v.editsHeader()
+                || !v.rewrites().isEmpty()) {
             LOG.info("{}: routing route: {}", queueId, v.summary());
         }
         exchange.setProperty(DELIVER, true);

@@ -77,7 +77,7 @@ class RoutesCommandTest {
                 dir.resolve("policy.camel.yaml") + ":6: mailhub:jms?queue=erp.x: mailhub:jms works only after the queue"
                         + " (a route from direct:routing); a policy route rejects or holds instead",
                 dir.resolve("policy.camel.yaml") + ":7: mailhub:rejekt: mailhub:rejekt is not an action; the actions are"
-                        + " reject, hold, discard, bounce, copy, bcc, deliver, header, subject, jms, file, webhook",
+                        + " reject, hold, discard, bounce, copy, bcc, deliver, header, subject, rewrite, jms, file, webhook",
                 dir.resolve("policy.camel.yaml") + ":8: log:x?bogusOption=1: Failed to resolve endpoint:"
                         + " log://x?bogusOption=1 due to: There are 1 parameters that couldn't be set on the endpoint."
                         + " Check the uri if the parameters are spelt correctly and that they are properties of the"
@@ -143,7 +143,8 @@ class RoutesCommandTest {
                 "  routing: egress jms erp.inbox",
                 plain + ": from=<ann@client.test> to=[<bob@remote.test>, <carol@remote.test>]",
                 "  policy: deliver",
-                "  routing: copy to archive@example.test; deliver");
+                "  routing: copy to archive@example.test; deliver",
+                "  envelope: from=<ann@client.test> to=[<bob@remote.test>, <carol@remote.test>, <archive@example.test>]");
     }
 
     private Properties defaults() throws Exception {

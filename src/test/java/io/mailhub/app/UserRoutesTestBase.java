@@ -153,6 +153,16 @@ abstract class UserRoutesTestBase {
     }
 
     @Test
+    void theSenderIsRewrittenBeforeTheQueueAndTheRecipientsAfterIt() throws Exception {
+        send("joe@legacy.test", List.of("ann@old.test"), "Subject: rewritten\r\n\r\nbody\r\n");
+
+        await().atMost(Duration.ofSeconds(20)).until(() -> delivered("Subject: rewritten") != null);
+        FakeSmtpServer.Transaction t = delivered("Subject: rewritten");
+        assertThat(t.mailLine()).startsWith("MAIL FROM:<joe@client.test>");
+        assertThat(t.accepted()).containsExactly("ann@remote.test");
+    }
+
+    @Test
     void aMessageHeldByThePolicyRouteWaitsInTheHoldQueue() throws Exception {
         send("a@client.test", List.of("carol@held.test"), "Subject: to be held\r\n\r\nbody\r\n");
 

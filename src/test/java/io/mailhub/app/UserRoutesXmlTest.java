@@ -11,6 +11,7 @@ class UserRoutesXmlTest extends UserRoutesTestBase {
                 <routes xmlns="http://camel.apache.org/schema/xml-io">
                   <route id="policy">
                     <from uri="direct:policy"/>
+                    <to uri="mailhub:rewrite?regex=(.*)@legacy\\.test&amp;replacement=$1@client.test"/>
                     <choice>
                       <when>
                         <simple>${header.Subject} contains 'forbidden'</simple>
@@ -37,6 +38,7 @@ class UserRoutesXmlTest extends UserRoutesTestBase {
                 <routes xmlns="http://camel.apache.org/schema/xml-io">
                   <route id="routing">
                     <from uri="direct:routing"/>
+                    <to uri="mailhub:rewrite?regex=(.*)@old\\.test&amp;replacement=$1@remote.test&amp;what=recipients"/>
                     <choice>
                       <when>
                         <simple>${header.MailhubRcptDomains} == 'jms.test'</simple>

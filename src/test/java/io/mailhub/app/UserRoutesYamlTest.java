@@ -13,6 +13,7 @@ class UserRoutesYamlTest extends UserRoutesTestBase {
                     from:
                       uri: direct:policy
                       steps:
+                        - to: "mailhub:rewrite?regex=(.*)@legacy\\\\.test&replacement=$1@client.test"
                         - choice:
                             when:
                               - simple: "${header.Subject} contains 'forbidden'"
@@ -35,6 +36,7 @@ class UserRoutesYamlTest extends UserRoutesTestBase {
                     from:
                       uri: direct:routing
                       steps:
+                        - to: "mailhub:rewrite?regex=(.*)@old\\\\.test&replacement=$1@remote.test&what=recipients"
                         - choice:
                             when:
                               - simple: "${header.MailhubRcptDomains} == 'jms.test'"
