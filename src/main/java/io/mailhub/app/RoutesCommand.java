@@ -120,6 +120,8 @@ final class RoutesCommand {
         int status = 0;
         try (DefaultCamelContext ctx = new DefaultCamelContext()) {
             ctx.getPropertiesComponent().setInitialProperties(properties);
+            ctx.getRegistry().bind("mailLists", new io.mailhub.routing.MailLists(Path.of(properties.getProperty(
+                    "mailhub.config.dir", "config")).resolve("lists")));
             for (Path f : files) {
                 PluginHelper.getRoutesLoader(ctx).loadRoutes(ResourceHelper.resolveResource(ctx,
                         "file:" + f.toAbsolutePath()));
@@ -217,6 +219,8 @@ final class RoutesCommand {
             try (DefaultCamelContext ctx = new DefaultCamelContext()) {
                 ctx.setSourceLocationEnabled(true);
                 ctx.getPropertiesComponent().setInitialProperties(properties);
+                ctx.getRegistry().bind("mailLists", new io.mailhub.routing.MailLists(Path.of(properties.getProperty(
+                        "mailhub.config.dir", "config")).resolve("lists")));
                 ctx.build();
                 try {
                     PluginHelper.getRoutesLoader(ctx).loadRoutes(ResourceHelper.resolveResource(ctx,

@@ -69,6 +69,7 @@ abstract class UserRoutesTestBase {
         });
         webhook.start();
         Path routes = Files.createDirectories(dir.resolve("routes"));
+        Files.writeString(Files.createDirectories(dir.resolve("config/lists")).resolve("blocked"), "@blocked.test\n");
         for (Map.Entry<String, String> f : routeFiles().entrySet()) {
             Files.writeString(routes.resolve(f.getKey()), f.getValue().replace("FILES", files.toString())
                     .replace("HOP", "127.0.0.1:" + nextHop.port())
@@ -127,6 +128,12 @@ abstract class UserRoutesTestBase {
 
         assertThat(reply).isEqualTo("550 5.7.1 Forbidden words");
         assertThat(nextHop.transactions()).noneMatch(t -> t.data().contains("forbidden offer"));
+    }
+
+    @Test
+    void aSenderOnAnAddressListInAFileIsRejected() throws Exception {
+        assertThat(send("spammer@blocked.test", List.of("ann@remote.test"), "Subject: hi\r\n\r\nbody\r\n"))
+                .isEqualTo("550 5.7.1 Sender blocked");
     }
 
     @Test

@@ -14,6 +14,10 @@ class UserRoutesXmlTest extends UserRoutesTestBase {
                     <to uri="mailhub:rewrite?regex=(.*)@legacy\\.test&amp;replacement=$1@client.test"/>
                     <choice>
                       <when>
+                        <method ref="mailLists" method="contains('blocked', ${header.MailhubMailFrom})"/>
+                        <to uri="mailhub:reject?text=Sender blocked"/>
+                      </when>
+                      <when>
                         <simple>${header.Subject} contains 'forbidden'</simple>
                         <to uri="mailhub:reject?code=550&amp;enhanced=5.7.1&amp;text=Forbidden words"/>
                       </when>

@@ -16,6 +16,11 @@ class UserRoutesYamlTest extends UserRoutesTestBase {
                         - to: "mailhub:rewrite?regex=(.*)@legacy\\\\.test&replacement=$1@client.test"
                         - choice:
                             when:
+                              - method:
+                                  ref: mailLists
+                                  method: "contains('blocked', ${header.MailhubMailFrom})"
+                                steps:
+                                  - to: "mailhub:reject?text=Sender blocked"
                               - simple: "${header.Subject} contains 'forbidden'"
                                 steps:
                                   - to: "mailhub:reject?code=550&enhanced=5.7.1&text=Forbidden words"
