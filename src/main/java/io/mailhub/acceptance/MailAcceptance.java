@@ -52,6 +52,7 @@ public final class MailAcceptance {
     private final boolean dmarcReject;
     private final Clock clock;
     private volatile PolicyRoute policyRoute;
+    private volatile io.mailhub.filter.SpamCheck spamCheck;
 
     /**
      * @param inbound SPF, DKIM and DMARC checks of mail from other servers (the MX listener), or {@code null}: none
@@ -71,6 +72,11 @@ public final class MailAcceptance {
     /** The user's policy route ({@code direct:policy}), asked before every enqueue; {@code null}: none. */
     public void withPolicyRoute(PolicyRoute route) {
         this.policyRoute = route;
+    }
+
+    /** Spam scoring of mail from untrusted clients (before the policy route); {@code null}: none. */
+    public void withSpamCheck(io.mailhub.filter.SpamCheck check) {
+        this.spamCheck = check;
     }
 
     public AcceptanceSettings settings() {
@@ -150,6 +156,17 @@ public final class MailAcceptance {
                 }
             }
             Map<String, String> annotations = annotations(s, checks);
+            io.mailhub.filter.SpamCheck spam = spamCheck;
+            io.mailhub.filter.SpamCheck.Outcome spamOutcome = null;
+            if (spam != null && !o.isOutbound()) {
+                spamOutcome = spam.check(envelope, content);
+                if (spamOutcome.refusal() != null) {
+                    LOG.info("{}: reject: END-OF-MESSAGE from [{}] via {}: {} (spam filter); from={}", queueId, client,
+                            o.door().label(), spamOutcome.refusal(), envelope.senderPath());
+                    return Decision.refused(spamOutcome.refusal());
+                }
+                annotations.putAll(spamOutcome.annotations());
+            }
             PolicyRoute.Decision route = PolicyRoute.Decision.NONE;
             PolicyRoute pr = policyRoute;
             if (pr != null) {
@@ -173,7 +190,7 @@ public final class MailAcceptance {
                 }
                 annotations.putAll(route.annotations());
             }
-            MessageContent body = withoutUnwantedFields(content, s, checks != null);
+            MessageContent body = withoutUnwantedFields(content, s, checks != null, spamOutcome != null);
             if (route.editsHeader()) {
                 Set<String> remove = route.removeFields();
                 body = remove.isEmpty() ? body : HeaderFieldFilter.without(body,
@@ -190,6 +207,10 @@ public final class MailAcceptance {
             MessageContent composed = composer.compose(envelope, o.trace(), s.headers(), body, messageId);
             if (checks != null) {
                 composed = MessageContent.prefixed(checks.header().getBytes(StandardCharsets.UTF_8), composed);
+            }
+            if (spamOutcome != null && !spamOutcome.fields().isEmpty()) {
+                composed = MessageContent.prefixed((String.join("\r\n", spamOutcome.fields()) + "\r\n")
+                        .getBytes(StandardCharsets.UTF_8), composed);
             }
             if (o.isOutbound()) {
                 try {
@@ -234,15 +255,19 @@ public final class MailAcceptance {
      * Authentication-Results that claim to be ours (RFC 8601 section 5). Reads the header only when there is
      * something to remove.
      */
-    private MessageContent withoutUnwantedFields(MessageContent content, Submission s, boolean inboundChecked)
-            throws IOException {
+    private MessageContent withoutUnwantedFields(MessageContent content, Submission s, boolean inboundChecked,
+            boolean spamChecked) throws IOException {
         boolean internal = s.headers().hasInternalFields();
-        if (!internal && !inboundChecked) {
+        if (!internal && !inboundChecked && !spamChecked) {
             return content;
         }
         Predicate<String> drop = f -> internal && f.regionMatches(true, 0, "Mailhub", 0, 7);
         if (inboundChecked) {
             drop = drop.or(f -> InboundAuthentication.claimsToBe(f, settings.hostname()));
+        }
+        if (spamChecked) { // a sender's own verdict must not pass for ours
+            drop = drop.or(f -> f.regionMatches(true, 0, "X-Spam-Status:", 0, 14)
+                    || f.regionMatches(true, 0, "X-Spam-Action:", 0, 14));
         }
         return HeaderFieldFilter.without(content, drop);
     }

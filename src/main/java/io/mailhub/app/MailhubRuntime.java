@@ -197,6 +197,12 @@ public final class MailhubRuntime extends MainListenerSupport implements CamelCo
         acceptance = new MailAcceptance(settings.acceptance, policy, queue, composer, security.inbound(), security.dmarcReject(),
                 Clock.systemDefaultZone());
         acceptance.withPolicyRoute(new io.mailhub.routing.CamelPolicyRoute(hooks));
+        if (settings.spam.rspamd() != null) {
+            acceptance.withSpamCheck(new io.mailhub.filter.SpamCheck(new io.mailhub.filter.RspamdClient(
+                    settings.spam.rspamd(), settings.spam.timeout()), settings.spam));
+            LOG.info("spam scoring of mail from untrusted clients by rspamd at {} (at most {} ms)",
+                    settings.spam.rspamd(), settings.spam.timeout().toMillis());
+        }
         SmtpServer mx = new SmtpServer(smtpSettings(ListenerRole.MX), acceptance, security);
         if (!settings.dnsbl.zones().isEmpty()) {
             mx.withConnectCheck(new io.mailhub.policy.Dnsbl(settings.dnsbl, settings.policy.trustedNetworks(),

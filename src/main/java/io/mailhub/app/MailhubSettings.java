@@ -47,7 +47,8 @@ public final class MailhubSettings {
     public static final Map<String, String> KEYS = keys(HUB, ListenerSettings.KEYS, TlsSettings.KEYS, AuthSettings.KEYS,
             DkimSettings.KEYS, InboundSettings.KEYS, PolicySettings.KEYS, HttpSettings.KEYS, QueueSettings.KEYS,
             AcceptanceSettings.KEYS, DeliverySettings.KEYS, PickupSettings.KEYS, JmsSettings.KEYS,
-            io.mailhub.ingress.http.AlertSettings.KEYS, io.mailhub.policy.DnsblSettings.KEYS);
+            io.mailhub.ingress.http.AlertSettings.KEYS, io.mailhub.policy.DnsblSettings.KEYS,
+            io.mailhub.filter.SpamSettings.KEYS);
 
     @SafeVarargs
     private static Map<String, String> keys(Map<String, String>... groups) {
@@ -82,6 +83,7 @@ public final class MailhubSettings {
     public final PickupSettings pickup;
     public final JmsSettings jms;
     public final io.mailhub.policy.DnsblSettings dnsbl;
+    public final io.mailhub.filter.SpamSettings spam;
     public final io.mailhub.ingress.http.AlertSettings alerts;
     /** The sender notice texts: {@code bounce-templates.txt} in the config dir over the packaged ones. */
     public final DsnTemplates bounceTemplates;
@@ -112,6 +114,7 @@ public final class MailhubSettings {
         pickup = PickupSettings.read(reader);
         jms = JmsSettings.read(reader);
         dnsbl = io.mailhub.policy.DnsblSettings.read(reader);
+        spam = io.mailhub.filter.SpamSettings.read(reader);
         alerts = io.mailhub.ingress.http.AlertSettings.read(reader);
         bounceTemplates = bounceTemplates();
     }

@@ -56,6 +56,14 @@ public final class MailhubHeaders {
     @Metadata(description = "DMARC disposition of inbound mail: none, quarantine, reject.", javaType = "String")
     public static final String DMARC_DISPOSITION = "MailhubDmarcDisposition";
 
+    @Metadata(description = "The spam filter's score of mail from untrusted clients (mailhub.spam.*), such as 3.20.",
+            javaType = "String")
+    public static final String SPAM_SCORE = "MailhubSpamScore";
+
+    @Metadata(description = "The spam filter's action: no action, greylist, add header, rewrite subject, soft reject;"
+            + " unchecked when the filter did not answer.", javaType = "String")
+    public static final String SPAM_ACTION = "MailhubSpamAction";
+
     @Metadata(description = "Whether the message has an attachment (a part with a file name or disposition"
             + " attachment).", javaType = "boolean")
     public static final String HAS_ATTACHMENT = "MailhubHasAttachment";

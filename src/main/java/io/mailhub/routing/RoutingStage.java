@@ -60,7 +60,7 @@ public final class RoutingStage implements Processor {
         }
         String held = m.getHeader(CamelPolicyRoute.HOLD, String.class);
         if (held != null && !held.isEmpty()) {
-            hold(exchange, held, "policy route");
+            hold(exchange, held, "decided before the queue");
             return;
         }
         Route route = hooks.route(RouteHooks.ROUTING);
