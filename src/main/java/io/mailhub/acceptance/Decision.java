@@ -11,7 +11,8 @@ import io.mailhub.model.SmtpReply;
  * @param queueId the queue id when stored, else {@code null}
  * @param messageId the message's Message-ID (without angle brackets) when stored, else {@code null}
  * @param size the stored size in octets when stored, else -1
- * @param byRoute whether the refusal came from the user's policy route (the HTTP door answers 422 policy-rejected)
+ * @param byRoute whether the refusal is a content verdict: the user's policy route, the virus scanner or the spam
+ *     filter (the HTTP door answers 422 policy-rejected, not a sender or relay refusal)
  */
 public record Decision(SmtpReply reply, String queueId, String messageId, long size, boolean byRoute) {
 

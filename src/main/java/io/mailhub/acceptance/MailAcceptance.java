@@ -53,6 +53,7 @@ public final class MailAcceptance {
     private final Clock clock;
     private volatile PolicyRoute policyRoute;
     private volatile io.mailhub.filter.SpamCheck spamCheck;
+    private volatile io.mailhub.filter.VirusCheck virusCheck;
 
     /**
      * @param inbound SPF, DKIM and DMARC checks of mail from other servers (the MX listener), or {@code null}: none
@@ -72,6 +73,11 @@ public final class MailAcceptance {
     /** The user's policy route ({@code direct:policy}), asked before every enqueue; {@code null}: none. */
     public void withPolicyRoute(PolicyRoute route) {
         this.policyRoute = route;
+    }
+
+    /** Virus scanning of every message (before the spam check); {@code null}: none. */
+    public void withVirusCheck(io.mailhub.filter.VirusCheck check) {
+        this.virusCheck = check;
     }
 
     /** Spam scoring of mail from untrusted clients (before the policy route); {@code null}: none. */
@@ -156,6 +162,18 @@ public final class MailAcceptance {
                 }
             }
             Map<String, String> annotations = annotations(s, checks);
+            io.mailhub.filter.VirusCheck virus = virusCheck;
+            String virusField = null;
+            if (virus != null) {
+                io.mailhub.filter.VirusCheck.Outcome v = virus.check(queueId, content);
+                if (v.refusal() != null) {
+                    LOG.info("{}: reject: END-OF-MESSAGE from [{}] via {}: {} (virus scanner); from={}", queueId,
+                            client, o.door().label(), v.refusal(), envelope.senderPath());
+                    return v.refusal().code() / 100 == 5 ? Decision.refusedByRoute(v.refusal())
+                            : Decision.refused(v.refusal());
+                }
+                virusField = v.field();
+            }
             io.mailhub.filter.SpamCheck spam = spamCheck;
             io.mailhub.filter.SpamCheck.Outcome spamOutcome = null;
             if (spam != null && !o.isOutbound()) {
@@ -163,7 +181,8 @@ public final class MailAcceptance {
                 if (spamOutcome.refusal() != null) {
                     LOG.info("{}: reject: END-OF-MESSAGE from [{}] via {}: {} (spam filter); from={}", queueId, client,
                             o.door().label(), spamOutcome.refusal(), envelope.senderPath());
-                    return Decision.refused(spamOutcome.refusal());
+                    return spamOutcome.refusal().code() / 100 == 5 ? Decision.refusedByRoute(spamOutcome.refusal())
+                            : Decision.refused(spamOutcome.refusal());
                 }
                 annotations.putAll(spamOutcome.annotations());
             }
@@ -190,7 +209,8 @@ public final class MailAcceptance {
                 }
                 annotations.putAll(route.annotations());
             }
-            MessageContent body = withoutUnwantedFields(content, s, checks != null, spamOutcome != null);
+            MessageContent body = withoutUnwantedFields(content, s, checks != null, spamOutcome != null,
+                    virusField != null);
             if (route.editsHeader()) {
                 Set<String> remove = route.removeFields();
                 body = remove.isEmpty() ? body : HeaderFieldFilter.without(body,
@@ -207,6 +227,9 @@ public final class MailAcceptance {
             MessageContent composed = composer.compose(envelope, o.trace(), s.headers(), body, messageId);
             if (checks != null) {
                 composed = MessageContent.prefixed(checks.header().getBytes(StandardCharsets.UTF_8), composed);
+            }
+            if (virusField != null) {
+                composed = MessageContent.prefixed((virusField + "\r\n").getBytes(StandardCharsets.UTF_8), composed);
             }
             if (spamOutcome != null && !spamOutcome.fields().isEmpty()) {
                 composed = MessageContent.prefixed((String.join("\r\n", spamOutcome.fields()) + "\r\n")
@@ -256,10 +279,14 @@ public final class MailAcceptance {
      * something to remove.
      */
     private MessageContent withoutUnwantedFields(MessageContent content, Submission s, boolean inboundChecked,
-            boolean spamChecked) throws IOException {
+            boolean spamChecked, boolean virusScanned) throws IOException {
         boolean internal = s.headers().hasInternalFields();
-        if (!internal && !inboundChecked && !spamChecked) {
+        if (!internal && !inboundChecked && !spamChecked && !virusScanned) {
             return content;
+        }
+        if (virusScanned) {
+            Predicate<String> scanned = f -> f.regionMatches(true, 0, "X-Virus-Scanned:", 0, 16);
+            content = HeaderFieldFilter.without(content, scanned);
         }
         Predicate<String> drop = f -> internal && f.regionMatches(true, 0, "Mailhub", 0, 7);
         if (inboundChecked) {

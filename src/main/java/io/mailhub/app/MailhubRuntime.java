@@ -197,6 +197,11 @@ public final class MailhubRuntime extends MainListenerSupport implements CamelCo
         acceptance = new MailAcceptance(settings.acceptance, policy, queue, composer, security.inbound(), security.dmarcReject(),
                 Clock.systemDefaultZone());
         acceptance.withPolicyRoute(new io.mailhub.routing.CamelPolicyRoute(hooks));
+        if (settings.virus.clamd() != null) {
+            acceptance.withVirusCheck(io.mailhub.filter.VirusCheck.clamd(settings.virus));
+            LOG.info("virus scanning of every message by clamd at {} (at most {} ms)", settings.virus.clamd(),
+                    settings.virus.timeout().toMillis());
+        }
         if (settings.spam.rspamd() != null) {
             acceptance.withSpamCheck(new io.mailhub.filter.SpamCheck(new io.mailhub.filter.RspamdClient(
                     settings.spam.rspamd(), settings.spam.timeout()), settings.spam));

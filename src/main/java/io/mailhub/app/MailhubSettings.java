@@ -48,7 +48,7 @@ public final class MailhubSettings {
             DkimSettings.KEYS, InboundSettings.KEYS, PolicySettings.KEYS, HttpSettings.KEYS, QueueSettings.KEYS,
             AcceptanceSettings.KEYS, DeliverySettings.KEYS, PickupSettings.KEYS, JmsSettings.KEYS,
             io.mailhub.ingress.http.AlertSettings.KEYS, io.mailhub.policy.DnsblSettings.KEYS,
-            io.mailhub.filter.SpamSettings.KEYS);
+            io.mailhub.filter.SpamSettings.KEYS, io.mailhub.filter.VirusSettings.KEYS);
 
     @SafeVarargs
     private static Map<String, String> keys(Map<String, String>... groups) {
@@ -84,6 +84,7 @@ public final class MailhubSettings {
     public final JmsSettings jms;
     public final io.mailhub.policy.DnsblSettings dnsbl;
     public final io.mailhub.filter.SpamSettings spam;
+    public final io.mailhub.filter.VirusSettings virus;
     public final io.mailhub.ingress.http.AlertSettings alerts;
     /** The sender notice texts: {@code bounce-templates.txt} in the config dir over the packaged ones. */
     public final DsnTemplates bounceTemplates;
@@ -115,6 +116,7 @@ public final class MailhubSettings {
         jms = JmsSettings.read(reader);
         dnsbl = io.mailhub.policy.DnsblSettings.read(reader);
         spam = io.mailhub.filter.SpamSettings.read(reader);
+        virus = io.mailhub.filter.VirusSettings.read(reader);
         alerts = io.mailhub.ingress.http.AlertSettings.read(reader);
         bounceTemplates = bounceTemplates();
     }

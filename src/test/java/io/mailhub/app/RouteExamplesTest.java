@@ -57,6 +57,20 @@ class RouteExamplesTest {
     }
 
     @Test
+    void theBenchmarksPolicyRouteIsValidAndLetsTheBenchmarksMailThrough() throws Exception {
+        Path bench = Path.of("bench/policy-routes/policy.camel.yaml");
+        Properties props = MailhubMain.camelProperties(MailhubSettings.from(new ConfigSource(Map.of(
+                "mailhub.data.dir", dir.resolve("data").toString()), Map.of(), Map.of(), null)));
+        assertThat(RoutesCommand.check(List.of(bench), props)).isEmpty();
+        Path eml = Files.writeString(dir.resolve("bench.eml"), "From: bench@bench.test\nTo: sink@remote.test\n"
+                + "Subject: bench\n\naaaa\n");
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        assertThat(RoutesCommand.run(List.of("test", bench.toString(), eml.toString()), props,
+                new PrintStream(out, true, StandardCharsets.UTF_8), System.err)).isZero();
+        assertThat(out.toString(StandardCharsets.UTF_8)).contains("  policy: deliver\n");
+    }
+
+    @Test
     void mailForThePartnerGoesThroughItsTransport() throws Exception {
         assertThat(trial("partner-smarthost.camel.yaml", "From: a@example.test\nTo: bob@partner.example\n\nx\n"))
                 .containsExactly("  policy: no route from direct:policy", "  routing: deliver via transport:partner-tls");
