@@ -126,7 +126,12 @@ final class Egress {
             mac.update((t + ".").getBytes(StandardCharsets.US_ASCII));
             req.header("X-Mailhub-Signature", "t=" + t + ",v1=" + HexFormat.of().formatHex(mac.doFinal(body)));
         }
-        HttpResponse<String> r = HTTP.send(req.build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> r;
+        try {
+            r = HTTP.send(req.build(), HttpResponse.BodyHandlers.ofString());
+        } catch (IOException unreachable) {
+            throw new WebhookException("webhook " + url + " cannot be reached: " + unreachable, -1);
+        }
         int s = r.statusCode();
         if (s / 100 == 2) {
             return new WebhookResult(true, null);
@@ -137,14 +142,37 @@ final class Egress {
         if (s == 406 || s == 410) {
             return new WebhookResult(false, reason);
         }
-        throw new WebhookException(reason + r.headers().firstValue("Retry-After").map(v -> " (Retry-After " + v + ")")
-                .orElse(""));
+        long retryAfter = r.headers().firstValue("Retry-After").map(Egress::seconds).orElse(-1L);
+        throw new WebhookException(reason + (retryAfter >= 0 ? " (Retry-After " + retryAfter + " s)" : ""), retryAfter);
     }
 
-    /** A webhook failure to try again: the broker redelivers the message. */
+    /** A Retry-After value in seconds: delta-seconds or an HTTP date (RFC 9110 section 10.2.3); -1 when unreadable. */
+    static long seconds(String value) {
+        String v = value.strip();
+        try {
+            return Math.max(0, Long.parseLong(v));
+        } catch (NumberFormatException e) {
+            try {
+                java.time.ZonedDateTime at = java.time.ZonedDateTime.parse(v,
+                        java.time.format.DateTimeFormatter.RFC_1123_DATE_TIME);
+                return Math.max(0, java.time.Duration.between(java.time.Instant.now(), at.toInstant()).toSeconds());
+            } catch (java.time.format.DateTimeParseException e2) {
+                return -1;
+            }
+        }
+    }
+
+    /** A webhook failure to try again later: dispatch schedules the message again (honouring Retry-After). */
     static final class WebhookException extends IOException {
-        WebhookException(String message) {
+        private final long retryAfterSeconds;
+
+        WebhookException(String message, long retryAfterSeconds) {
             super(message);
+            this.retryAfterSeconds = retryAfterSeconds;
+        }
+
+        long retryAfterSeconds() {
+            return retryAfterSeconds;
         }
     }
 

@@ -37,6 +37,10 @@ public final class RoutingStage implements Processor {
     public static final String DELIVER = "MailhubDeliver";
     /** The message property of a message the policy route discarded: the reason. */
     public static final String DISCARD = "MailhubDiscard";
+    /** How often a webhook of the routing route has failed for this message. */
+    public static final String EGRESS_ATTEMPTS = "MailhubEgressAttempts";
+    /** After this many failed webhook attempts the message goes to mail.dead. */
+    static final int MAX_EGRESS_ATTEMPTS = 8;
 
     private final RouteHooks hooks;
     private final Processor deliveryOutcome;
@@ -68,7 +72,13 @@ public final class RoutingStage implements Processor {
             exchange.setProperty(DELIVER, true);
             return;
         }
-        RouteVerdict v = run(exchange, route);
+        RouteVerdict v;
+        try {
+            v = run(exchange, route);
+        } catch (Egress.WebhookException e) {
+            retryLater(exchange, queueId, e);
+            return;
+        }
         if (v.discardReason() != null) {
             LOG.info("{}: discarded (routing route): {}", queueId, v.discardReason());
             return;
@@ -130,9 +140,32 @@ public final class RoutingStage implements Processor {
         copy.setProperty(RouteVerdict.PROPERTY, v);
         hooks.template().send(RouteHooks.ROUTING, copy);
         if (copy.getException() != null) {
-            throw copy.getException(); // rolled back: the broker redelivers the message
+            throw copy.getException(); // a webhook: scheduled again; anything else rolls back for broker redelivery
         }
         return v;
+    }
+
+    /**
+     * A webhook failed for now: the message goes back to mail.incoming, scheduled after the webhook's Retry-After (at
+     * most 24 hours) or else after 5 s, 15 s, 45 s, ... (at most an hour), in this transaction; the routing route runs
+     * again then. After {@link #MAX_EGRESS_ATTEMPTS} it goes to mail.dead with the last reason.
+     */
+    private void retryLater(Exchange exchange, String queueId, Egress.WebhookException e) throws Exception {
+        Message m = exchange.getMessage();
+        int attempts = m.getHeader(EGRESS_ATTEMPTS, 0, Integer.class) + 1;
+        if (attempts >= MAX_EGRESS_ATTEMPTS) {
+            Egress.dead(exchange, sends, "webhook failed " + attempts + " times: " + e.getMessage());
+            LOG.warn("{}: moved to mail.dead after {} webhook attempts: {}", queueId, attempts, e.getMessage());
+            return;
+        }
+        long backoff = Math.min(3600, 5 * (long) Math.pow(3, attempts - 1));
+        long delay = e.retryAfterSeconds() >= 0 ? Math.min(86_400, e.retryAfterSeconds()) : backoff;
+        Exchange again = exchange.copy();
+        again.getMessage().setHeader(EGRESS_ATTEMPTS, attempts);
+        again.getMessage().setHeader("_AMQ_SCHED_DELIVERY", System.currentTimeMillis() + delay * 1000);
+        sends.send(exchange, "jms:queue:" + io.mailhub.queue.QueueNames.INCOMING, again);
+        LOG.info("{}: {}; routing again in {} s (attempt {} of {})", queueId, e.getMessage(), delay, attempts,
+                MAX_EGRESS_ATTEMPTS);
     }
 
     private void hold(Exchange exchange, String queue, String by) throws Exception {

@@ -5,7 +5,6 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.mailhub.model.EnvelopeHeaders;
 import io.mailhub.queue.QueueNames;
 import io.mailhub.testing.FakeSmtpServer;
 import jakarta.jms.BytesMessage;
@@ -40,6 +39,7 @@ abstract class UserRoutesTestBase {
     Path files;
     private com.sun.net.httpserver.HttpServer webhook;
     private final java.util.List<String> webhookCalls = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private final java.util.List<Long> webhookTimes = new java.util.concurrent.CopyOnWriteArrayList<>();
     private final java.util.concurrent.atomic.AtomicInteger webhookFailuresLeft =
             new java.util.concurrent.atomic.AtomicInteger(1);
     private FakeSmtpServer nextHop;
@@ -64,6 +64,10 @@ abstract class UserRoutesTestBase {
                     : webhookFailuresLeft.getAndDecrement() > 0 ? 503 : 200;
             webhookCalls.add(status + " " + x.getRequestHeaders().getFirst("X-Mailhub-Signature") + " "
                     + x.getRequestHeaders().getFirst("Content-Type") + " " + body);
+            webhookTimes.add(System.nanoTime());
+            if (status == 503) {
+                x.getResponseHeaders().add("Retry-After", "2");
+            }
             x.sendResponseHeaders(status, -1);
             x.close();
         });
@@ -97,15 +101,22 @@ abstract class UserRoutesTestBase {
     }
 
     @Test
-    void theRoutingRoutePostsToAWebhookWhichFailsFirstAndIsTriedAgainByTheBroker() throws Exception {
+    void theRoutingRoutePostsToAWebhookWhichFailsFirstAndIsTriedAgainAfterItsRetryAfter() throws Exception {
         send("a@client.test", List.of("crm@hook.test"), "Subject: to the crm\r\n\r\nbody\r\n");
 
-        // 503 first: the dispatch transaction rolls back and the broker redelivers after its delay (5 s)
+        // 503 with Retry-After: 2 first: dispatch schedules the message again in mail.incoming, 2 s later
         await().atMost(Duration.ofSeconds(30)).until(() -> webhookCalls.stream().anyMatch(c -> c.startsWith("200 ")
                 && c.contains("to the crm")));
         List<String> calls = webhookCalls.stream().filter(c -> c.contains("to the crm")).toList();
         assertThat(calls).hasSize(2);
         assertThat(calls.get(0)).startsWith("503 ");
+        List<Long> times = new java.util.ArrayList<>();
+        for (int i = 0; i < webhookCalls.size(); i++) {
+            if (webhookCalls.get(i).contains("to the crm")) {
+                times.add(webhookTimes.get(i));
+            }
+        }
+        assertThat((times.get(1) - times.get(0)) / 1_000_000).as("ms between the attempts").isBetween(1_900L, 15_000L);
         assertThat(calls.get(1)).matches("(?s)200 t=\\d+,v1=[0-9a-f]{64} application/json \\{.*")
                 .contains("\"rcpt_to\":[\"crm@hook.test\"]");
         assertThat(nextHop.transactions()).noneMatch(t -> t.data().contains("to the crm"));
@@ -170,13 +181,21 @@ abstract class UserRoutesTestBase {
     }
 
     @Test
-    void aMessageHeldByThePolicyRouteWaitsInTheHoldQueue() throws Exception {
-        send("a@client.test", List.of("carol@held.test"), "Subject: to be held\r\n\r\nbody\r\n");
+    void aMessageHeldByThePolicyRouteWaitsInTheHoldQueueUntilAnOperatorReleasesIt() throws Exception {
+        String reply = send("a@client.test", List.of("carol@held.test"), "Subject: to be held\r\n\r\nbody\r\n");
+        String queueId = reply.substring(reply.lastIndexOf(' ') + 1);
+        javax.management.MBeanServer jmx = java.lang.management.ManagementFactory.getPlatformMBeanServer();
+        javax.management.ObjectName admin = new javax.management.ObjectName("io.mailhub:type=MailQueue");
 
-        Message held = InProcessHub.receive(QueueNames.HOLD, 20_000);
-        assertThat(held).isNotNull();
-        assertThat(held.getStringProperty(EnvelopeHeaders.RECIPIENTS)).contains("carol@held.test");
-        assertThat(nextHop.transactions()).noneMatch(t -> t.data().contains("to be held"));
+        await().atMost(Duration.ofSeconds(20)).until(() -> String.join("\n", (String[]) jmx.invoke(admin, "list",
+                new Object[] {QueueNames.HOLD}, new String[] {String.class.getName()})).contains(queueId));
+        await().during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(5))
+                .until(() -> nextHop.transactions().stream().noneMatch(t -> t.data().contains("to be held")));
+
+        assertThat(jmx.invoke(admin, "release", new Object[] {queueId}, new String[] {String.class.getName()}))
+                .isEqualTo(1);
+        await().atMost(Duration.ofSeconds(20)).until(() -> delivered("to be held") != null);
+        assertThat(delivered("to be held").accepted()).containsExactly("carol@held.test");
     }
 
     @Test
