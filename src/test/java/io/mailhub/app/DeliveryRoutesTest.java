@@ -10,11 +10,6 @@ import io.mailhub.testing.FakeSmtpServer;
 import jakarta.jms.Connection;
 import jakarta.jms.Message;
 import jakarta.jms.Session;
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
-import java.io.OutputStream;
-import java.net.InetAddress;
-import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -208,22 +203,7 @@ class DeliveryRoutesTest {
     }
 
     private void send(String... recipients) throws Exception {
-        try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), smtpPort)) {
-            BufferedReader in = new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.US_ASCII));
-            OutputStream out = socket.getOutputStream();
-            StringBuilder cmds = new StringBuilder("EHLO client.test\r\nMAIL FROM:<a@client.test>\r\n");
-            for (String r : recipients) {
-                cmds.append("RCPT TO:<").append(r).append(">\r\n");
-            }
-            cmds.append("DATA\r\n");
-            assertThat(in.readLine()).startsWith("220");
-            out.write(cmds.toString().getBytes(StandardCharsets.US_ASCII));
-            String line;
-            do {
-                line = in.readLine();
-            } while (!line.startsWith("354"));
-            out.write("Subject: routes\r\n\r\nbody\r\n.\r\nQUIT\r\n".getBytes(StandardCharsets.US_ASCII));
-            assertThat(in.readLine()).startsWith("250 2.0.0 Ok: queued as");
-        }
+        assertThat(InProcessHub.smtp(smtpPort, "a@client.test", List.of(recipients), "Subject: routes\r\n\r\nbody\r\n"))
+                .startsWith("250 2.0.0 Ok: queued as");
     }
 }

@@ -70,6 +70,33 @@ final class InProcessHub {
         }
     }
 
+    /** One SMTP transaction on {@code port} from loopback; returns the reply to the end of DATA. */
+    static String smtp(int port, String from, java.util.List<String> recipients, String message) throws Exception {
+        try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), port)) {
+            java.io.BufferedReader in = new java.io.BufferedReader(new java.io.InputStreamReader(socket.getInputStream(),
+                    java.nio.charset.StandardCharsets.US_ASCII));
+            java.io.OutputStream out = socket.getOutputStream();
+            StringBuilder cmds = new StringBuilder("EHLO client.test\r\nMAIL FROM:<" + from + ">\r\n");
+            for (String r : recipients) {
+                cmds.append("RCPT TO:<").append(r).append(">\r\n");
+            }
+            cmds.append("DATA\r\n");
+            String greeting = in.readLine();
+            if (greeting == null || !greeting.startsWith("220")) {
+                throw new AssertionError("no greeting: " + greeting);
+            }
+            out.write(cmds.toString().getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            String line;
+            do {
+                line = in.readLine();
+            } while (line != null && !line.startsWith("354"));
+            out.write((message + ".\r\n").getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            String reply = in.readLine();
+            out.write("QUIT\r\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            return reply;
+        }
+    }
+
     static int freePort() throws Exception {
         try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             return s.getLocalPort();

@@ -6,11 +6,6 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.mailhub.testing.FakeSmtpServer;
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
-import java.io.OutputStream;
-import java.net.InetAddress;
-import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -144,20 +139,7 @@ class RouteReloadTest {
     }
 
     private static void send(int port, int n) throws Exception {
-        try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), port)) {
-            BufferedReader in = new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.US_ASCII));
-            OutputStream out = socket.getOutputStream();
-            assertThat(in.readLine()).startsWith("220");
-            out.write(("EHLO client.test\r\nMAIL FROM:<a@client.test>\r\nRCPT TO:<b@remote.test>\r\nDATA\r\n")
-                    .getBytes(StandardCharsets.US_ASCII));
-            String line;
-            do {
-                line = in.readLine();
-            } while (!line.startsWith("354"));
-            out.write(("Subject: reload " + n + "\r\n\r\nbody\r\n.\r\n").getBytes(StandardCharsets.US_ASCII));
-            String reply = in.readLine();
-            assertThat(reply).as("message %d", n).startsWith("250 2.0.0");
-            out.write("QUIT\r\n".getBytes(StandardCharsets.US_ASCII));
-        }
+        assertThat(InProcessHub.smtp(port, "a@client.test", List.of("b@remote.test"), "Subject: reload " + n
+                + "\r\n\r\nbody\r\n")).as("message %d", n).startsWith("250 2.0.0");
     }
 }

@@ -10,11 +10,7 @@ import io.mailhub.testing.FakeSmtpServer;
 import jakarta.jms.BytesMessage;
 import jakarta.jms.Message;
 import jakarta.jms.TextMessage;
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
-import java.io.OutputStream;
 import java.net.InetAddress;
-import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -275,24 +271,6 @@ abstract class UserRoutesTestBase {
 
     /** One SMTP transaction; returns the reply to the end of DATA. */
     private String send(String from, List<String> recipients, String message) throws Exception {
-        try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), smtpPort)) {
-            BufferedReader in = new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.US_ASCII));
-            OutputStream out = socket.getOutputStream();
-            StringBuilder cmds = new StringBuilder("EHLO client.test\r\nMAIL FROM:<" + from + ">\r\n");
-            for (String r : recipients) {
-                cmds.append("RCPT TO:<").append(r).append(">\r\n");
-            }
-            cmds.append("DATA\r\n");
-            assertThat(in.readLine()).startsWith("220");
-            out.write(cmds.toString().getBytes(StandardCharsets.US_ASCII));
-            String line;
-            do {
-                line = in.readLine();
-            } while (!line.startsWith("354"));
-            out.write((message + ".\r\n").getBytes(StandardCharsets.UTF_8));
-            String reply = in.readLine();
-            out.write("QUIT\r\n".getBytes(StandardCharsets.US_ASCII));
-            return reply;
-        }
+        return InProcessHub.smtp(smtpPort, from, recipients, message);
     }
 }
