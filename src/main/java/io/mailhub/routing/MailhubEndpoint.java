@@ -26,11 +26,11 @@ public class MailhubEndpoint extends DefaultEndpoint {
 
     /** The actions, in the order docs/routing.md lists them. */
     public static final List<String> ACTIONS = List.of("reject", "hold", "discard", "bounce", "copy", "bcc",
-            "deliver", "header", "subject", "rewrite", "jms", "file", "webhook");
+            "deliver", "header", "subject", "rewrite", "split", "jms", "file", "webhook");
     /** The actions that hand the message to another system: only after the queue. */
-    public static final List<String> ROUTING_ONLY = List.of("bounce", "jms", "file", "webhook");
+    public static final List<String> ROUTING_ONLY = List.of("bounce", "split", "jms", "file", "webhook");
 
-    @UriPath(enums = "reject,hold,discard,bounce,copy,bcc,deliver,header,subject,rewrite,jms,file,webhook",
+    @UriPath(enums = "reject,hold,discard,bounce,copy,bcc,deliver,header,subject,rewrite,split,jms,file,webhook",
             description = "The action.")
     @Metadata(required = true)
     private final String action;

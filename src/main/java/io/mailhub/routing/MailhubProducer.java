@@ -35,7 +35,8 @@ final class MailhubProducer extends DefaultProducer {
             throw new IllegalStateException("mailhub:" + action + " works only after the queue (direct:routing); before"
                     + " the 250 use mailhub:reject or mailhub:hold");
         }
-        if (verdict.isDryRun() && MailhubEndpoint.ROUTING_ONLY.contains(action) && !action.equals("bounce")) {
+        if (verdict.isDryRun() && MailhubEndpoint.ROUTING_ONLY.contains(action) && !action.equals("bounce")
+                && !action.equals("split")) {
             verdict.handedOff(action + " " + (action.equals("jms") ? endpoint.getQueue() : action.equals("file")
                     ? endpoint.getDir() : endpoint.getUrl()));
             return; // routes test: nothing leaves
@@ -78,6 +79,13 @@ final class MailhubProducer extends DefaultProducer {
                 }
             }
             case "subject" -> verdict.subjectPrefix(endpoint.getPrefix());
+            case "split" -> {
+                String domains = exchange.getMessage().getHeader(MailhubHeaders.RCPT_DOMAINS, "", String.class);
+                if (domains.contains(",") && exchange.getMessage().getHeader(RoutingStage.SPLIT_FROM) == null) {
+                    verdict.split(); // one message per recipient domain, each routed on its own
+                    exchange.setRouteStop(true);
+                }
+            }
             case "rewrite" -> verdict.rewrite(endpoint.rewrite(), !endpoint.getWhat().equals("recipients"),
                     !endpoint.getWhat().equals("sender"));
             case "jms" -> verdict.handedOff(Egress.jms(exchange, sends(), endpoint.getQueue(),

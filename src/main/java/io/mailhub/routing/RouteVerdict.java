@@ -37,6 +37,7 @@ public final class RouteVerdict {
     private final Set<String> removeFields = new LinkedHashSet<>();
     private final List<String> addFields = new ArrayList<>();
     private String subjectPrefix;
+    private boolean split;
     private final List<String> handedOff = new ArrayList<>();
     private final List<Rewrite> rewrites = new ArrayList<>();
 
@@ -139,6 +140,15 @@ public final class RouteVerdict {
         return out;
     }
 
+    void split() {
+        split = true;
+    }
+
+    /** Whether the message is to be split into one message per recipient domain, each routed again. */
+    public boolean isSplit() {
+        return split;
+    }
+
     void handedOff(String where) {
         handedOff.add(where);
     }
@@ -192,7 +202,7 @@ public final class RouteVerdict {
 
     /** Whether normal SMTP delivery is off: the message was held, discarded, bounced or handed elsewhere. */
     public boolean takesOverDelivery() {
-        return hold != null || discard != null || bounce != null || reject != null || !handedOff.isEmpty();
+        return hold != null || discard != null || bounce != null || reject != null || !handedOff.isEmpty() || split;
     }
 
     public boolean editsHeader() {
@@ -210,6 +220,9 @@ public final class RouteVerdict {
         }
         if (hold != null) {
             parts.add("hold in " + hold);
+        }
+        if (split) {
+            parts.add("split per recipient domain, each routed again");
         }
         if (discard != null) {
             parts.add("discard (" + discard + ")");

@@ -37,6 +37,8 @@ public final class RoutingStage implements Processor {
     public static final String DELIVER = "MailhubDeliver";
     /** The message property of a message the policy route discarded: the reason. */
     public static final String DISCARD = "MailhubDiscard";
+    /** On a message made by mailhub:split: the queue id of the message it was split from. */
+    public static final String SPLIT_FROM = "MailhubSplitFrom";
     /** How often a webhook of the routing route has failed for this message. */
     public static final String EGRESS_ATTEMPTS = "MailhubEgressAttempts";
     /** After this many failed webhook attempts the message goes to mail.dead. */
@@ -81,6 +83,10 @@ public final class RoutingStage implements Processor {
         }
         if (v.discardReason() != null) {
             LOG.info("{}: discarded (routing route): {}", queueId, v.discardReason());
+            return;
+        }
+        if (v.isSplit()) {
+            split(exchange, queueId);
             return;
         }
         if (v.holdQueue() != null) {
@@ -166,6 +172,31 @@ public final class RoutingStage implements Processor {
         sends.send(exchange, "jms:queue:" + io.mailhub.queue.QueueNames.INCOMING, again);
         LOG.info("{}: {}; routing again in {} s (attempt {} of {})", queueId, e.getMessage(), delay, attempts,
                 MAX_EGRESS_ATTEMPTS);
+    }
+
+    /**
+     * One message per recipient domain back into mail.incoming, in this transaction (so they replace this one
+     * atomically), each with only its recipients, a queue id derived from this one and the domain, and
+     * {@link #SPLIT_FROM}; the routing route then runs for each on its own.
+     */
+    private void split(Exchange exchange, String queueId) throws Exception {
+        Envelope e = EnvelopeHeaders.read(exchange.getMessage()::getHeader);
+        java.util.Map<String, List<Recipient>> byDomain = new java.util.LinkedHashMap<>();
+        for (Recipient r : e.recipients()) {
+            byDomain.computeIfAbsent(r.address().domainKey(), k -> new ArrayList<>()).add(r);
+        }
+        List<String> ids = new ArrayList<>();
+        for (java.util.Map.Entry<String, List<Recipient>> group : byDomain.entrySet()) {
+            Exchange part = exchange.copy();
+            Message pm = part.getMessage();
+            String id = io.mailhub.model.QueueIds.derived("split\0" + queueId + "\0" + group.getKey());
+            pm.setHeader(EnvelopeHeaders.QUEUE_ID, id);
+            pm.setHeader(EnvelopeHeaders.RECIPIENTS, EnvelopeHeaders.recipientLines(group.getValue()));
+            pm.setHeader(SPLIT_FROM, queueId);
+            sends.send(exchange, "jms:queue:" + io.mailhub.queue.QueueNames.INCOMING, part);
+            ids.add(id + " (" + group.getKey() + ")");
+        }
+        LOG.info("{}: split by the routing route into {}", queueId, String.join(", ", ids));
     }
 
     private void hold(Exchange exchange, String queue, String by) throws Exception {

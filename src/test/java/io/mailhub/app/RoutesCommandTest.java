@@ -77,7 +77,7 @@ class RoutesCommandTest {
                 dir.resolve("policy.camel.yaml") + ":6: mailhub:jms?queue=erp.x: mailhub:jms works only after the queue"
                         + " (a route from direct:routing); a policy route rejects or holds instead",
                 dir.resolve("policy.camel.yaml") + ":7: mailhub:rejekt: mailhub:rejekt is not an action; the actions are"
-                        + " reject, hold, discard, bounce, copy, bcc, deliver, header, subject, rewrite, jms, file, webhook",
+                        + " reject, hold, discard, bounce, copy, bcc, deliver, header, subject, rewrite, split, jms, file, webhook",
                 dir.resolve("policy.camel.yaml") + ":8: log:x?bogusOption=1: Failed to resolve endpoint:"
                         + " log://x?bogusOption=1 due to: There are 1 parameters that couldn't be set on the endpoint."
                         + " Check the uri if the parameters are spelt correctly and that they are properties of the"

@@ -235,6 +235,22 @@ abstract class UserRoutesTestBase {
     }
 
     @Test
+    void aMessageForTwoDomainsIsSplitAndEachPartRoutedOnItsOwn() throws Exception {
+        String reply = send("a@client.test", List.of("orders@jms.test", "dan@partner.test"),
+                "Subject: split me\r\n\r\nbody\r\n");
+        assertThat(reply).startsWith("250 2.0.0");
+
+        Message m = InProcessHub.receive("erp.inbox", 20_000);
+        assertThat(m).isNotNull();
+        assertThat(m.getStringProperty("MailhubRcptTo")).as("the JMS part has only its recipient")
+                .isEqualTo("orders@jms.test");
+        await().atMost(Duration.ofSeconds(20)).until(() -> delivered("split me") != null);
+        FakeSmtpServer.Transaction t = delivered("split me");
+        assertThat(t.accepted()).containsExactly("dan@partner.test");
+        assertThat(t.data()).contains("X-Routed: partner\r\n");
+    }
+
+    @Test
     void theRoutingRouteBouncesWithItsStatusAndDiscardsSilently() throws Exception {
         send("a@client.test", List.of("gone@bounce.test"), "Subject: to bounce\r\n\r\nbody\r\n");
         send("a@client.test", List.of("junk@drop.test"), "Subject: to drop\r\n\r\nbody\r\n");

@@ -43,6 +43,7 @@ class UserRoutesXmlTest extends UserRoutesTestBase {
                   <route id="routing">
                     <from uri="direct:routing"/>
                     <to uri="mailhub:rewrite?regex=(.*)@old\\.test&amp;replacement=$1@remote.test&amp;what=recipients"/>
+                    <to uri="mailhub:split"/>
                     <choice>
                       <when>
                         <simple>${header.MailhubRcptDomains} == 'jms.test'</simple>

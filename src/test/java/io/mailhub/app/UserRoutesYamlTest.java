@@ -42,6 +42,7 @@ class UserRoutesYamlTest extends UserRoutesTestBase {
                       uri: direct:routing
                       steps:
                         - to: "mailhub:rewrite?regex=(.*)@old\\\\.test&replacement=$1@remote.test&what=recipients"
+                        - to: "mailhub:split"
                         - choice:
                             when:
                               - simple: "${header.MailhubRcptDomains} == 'jms.test'"
