@@ -328,6 +328,9 @@ public final class MailAcceptance {
             a.put("MailhubDmarc", checks.dmarc().result().keyword());
             a.put("MailhubDmarcDisposition", checks.disposition());
             a.put("MailhubSpf", checks.spf().result().keyword());
+            // each signature's result with its domain, such as "pass:example.com,fail:other.example"; "none" unsigned
+            a.put("MailhubDkim", checks.dkim().isEmpty() ? "none" : String.join(",", checks.dkim().stream()
+                    .map(o -> o.result().keyword() + (o.domain() == null ? "" : ":" + o.domain())).toList()));
         }
         return a;
     }

@@ -50,6 +50,10 @@ public final class MailhubHeaders {
             javaType = "String")
     public static final String SPF = "MailhubSpf";
 
+    @Metadata(description = "DKIM results of inbound mail, one per signature with its domain (pass:example.com,"
+            + "fail:other.example), none when unsigned.", javaType = "String")
+    public static final String DKIM = "MailhubDkim";
+
     @Metadata(description = "DMARC result of inbound mail (pass, fail, none, ...).", javaType = "String")
     public static final String DMARC = "MailhubDmarc";
 

@@ -60,6 +60,7 @@ class InboundAuthenticationIT {
                 "      parameters:",
                 "        transacted: true",
                 "      steps:",
+                "        - log: \"inbound facts: ${header.MailhubQueueId} dkim=${header.MailhubDkim}\"",
                 "        - choice:",
                 "            when:",
                 "              - simple: \"${header.MailhubDmarcDisposition} == 'quarantine'\"",
@@ -131,6 +132,9 @@ class InboundAuthenticationIT {
         assertThat(authenticationResults(marker)).startsWith("hub.test; spf=pass smtp.mailfrom=alice@good.test;")
                 .contains("dkim=pass header.d=good.test header.s=sel header.a=rsa-sha256 header.b=")
                 .endsWith("dmarc=pass (p=reject dis=none) header.from=good.test");
+        String queueId = r.replyTo(".").replaceFirst(".* ", "");
+        assertThat(hub.log()).as("the routes see each signature's result").contains("inbound facts: " + queueId
+                + " dkim=pass:good.test");
     }
 
     @Test
