@@ -153,6 +153,7 @@ public final class MailhubRuntime extends MainListenerSupport implements CamelCo
         context.getRegistry().bind("deliveryOutcome", outcome);
         hooks = new io.mailhub.routing.RouteHooks(context);
         context.getRegistry().bind("mailLists", new io.mailhub.routing.MailLists(settings.configDir.resolve("lists")));
+        context.getRegistry().bind("mailHeaders", new io.mailhub.routing.MailHeaders());
         context.getRegistry().bind("routingStage", new io.mailhub.routing.RoutingStage(hooks, outcome));
         context.getRegistry().bind("bounceStage", new BounceStage(
                 new DsnComposer(settings.hostname, settings.acceptance.maxMessageSize(), settings.bounceTemplates, Clock.systemDefaultZone()),

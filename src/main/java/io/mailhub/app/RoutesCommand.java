@@ -122,6 +122,7 @@ final class RoutesCommand {
             ctx.getPropertiesComponent().setInitialProperties(properties);
             ctx.getRegistry().bind("mailLists", new io.mailhub.routing.MailLists(Path.of(properties.getProperty(
                     "mailhub.config.dir", "config")).resolve("lists")));
+            ctx.getRegistry().bind("mailHeaders", new io.mailhub.routing.MailHeaders());
             for (Path f : files) {
                 PluginHelper.getRoutesLoader(ctx).loadRoutes(ResourceHelper.resolveResource(ctx,
                         "file:" + f.toAbsolutePath()));
@@ -221,6 +222,7 @@ final class RoutesCommand {
                 ctx.getPropertiesComponent().setInitialProperties(properties);
                 ctx.getRegistry().bind("mailLists", new io.mailhub.routing.MailLists(Path.of(properties.getProperty(
                         "mailhub.config.dir", "config")).resolve("lists")));
+                ctx.getRegistry().bind("mailHeaders", new io.mailhub.routing.MailHeaders());
                 ctx.build();
                 try {
                     PluginHelper.getRoutesLoader(ctx).loadRoutes(ResourceHelper.resolveResource(ctx,

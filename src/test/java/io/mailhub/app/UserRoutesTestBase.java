@@ -138,6 +138,17 @@ abstract class UserRoutesTestBase {
     }
 
     @Test
+    void aRegexOverEveryReceivedFieldFindsABlockedHopThatIsNotTheFirst() throws Exception {
+        String header = "Received: from mx.good.test by mx2.good.test; Mon, 30 Nov 2026 00:00:01 +0000\r\n"
+                + "Received: from relay.evil.test\r\n\tby mx.good.test; Mon, 30 Nov 2026 00:00:00 +0000\r\n";
+
+        assertThat(send("a@client.test", List.of("ann@remote.test"), header + "Subject: hops\r\n\r\nbody\r\n"))
+                .isEqualTo("550 5.7.1 Relayed by a blocked host");
+        assertThat(send("a@client.test", List.of("ann@remote.test"), header.replace("evil", "fine")
+                + "Subject: hops\r\n\r\nbody\r\n")).startsWith("250 2.0.0");
+    }
+
+    @Test
     void aSenderOnAnAddressListInAFileIsRejected() throws Exception {
         assertThat(send("spammer@blocked.test", List.of("ann@remote.test"), "Subject: hi\r\n\r\nbody\r\n"))
                 .isEqualTo("550 5.7.1 Sender blocked");

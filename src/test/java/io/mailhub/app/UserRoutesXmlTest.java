@@ -18,6 +18,10 @@ class UserRoutesXmlTest extends UserRoutesTestBase {
                         <to uri="mailhub:reject?text=Sender blocked"/>
                       </when>
                       <when>
+                        <method ref="mailHeaders" method="matches(*, 'Received', '(?i).*from \\S*evil\\.test .*')"/>
+                        <to uri="mailhub:reject?text=Relayed by a blocked host"/>
+                      </when>
+                      <when>
                         <simple>${header.Subject} contains 'forbidden'</simple>
                         <to uri="mailhub:reject?code=550&amp;enhanced=5.7.1&amp;text=Forbidden words"/>
                       </when>

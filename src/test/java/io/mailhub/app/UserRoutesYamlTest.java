@@ -21,6 +21,11 @@ class UserRoutesYamlTest extends UserRoutesTestBase {
                                   method: "contains('blocked', ${header.MailhubMailFrom})"
                                 steps:
                                   - to: "mailhub:reject?text=Sender blocked"
+                              - method:
+                                  ref: mailHeaders
+                                  method: "matches(*, 'Received', '(?i).*from \\\\S*evil\\\\.test .*')"
+                                steps:
+                                  - to: "mailhub:reject?text=Relayed by a blocked host"
                               - simple: "${header.Subject} contains 'forbidden'"
                                 steps:
                                   - to: "mailhub:reject?code=550&enhanced=5.7.1&text=Forbidden words"
