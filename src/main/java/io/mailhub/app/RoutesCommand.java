@@ -31,7 +31,7 @@ final class RoutesCommand {
 
     static final int EX_USAGE = 64;
     private static final String USAGE = "usage: mailhub routes check FILE|DIR | routes test FILE|DIR [--door DOOR]"
-            + " [--user NAME] [--fact NAME=VALUE]... MESSAGE.eml...";
+            + " [--user NAME] [--fact NAME=VALUE]... MESSAGE.eml|MESSAGE.json...";
 
     private RoutesCommand() {}
 
@@ -133,7 +133,22 @@ final class RoutesCommand {
             for (Path m : messages) {
                 try {
                     byte[] raw = Files.readAllBytes(m);
-                    MessageFile parsed = MessageFile.read(raw, "TEST" + String.format("%010d", ++n), user);
+                    String queueId = "TEST" + String.format("%010d", ++n);
+                    MessageFile parsed;
+                    if (m.toString().endsWith(".json")) { // the send API's JSON, built as the API would build it
+                        java.io.ByteArrayOutputStream built = new java.io.ByteArrayOutputStream();
+                        try {
+                            io.mailhub.model.Envelope e = io.mailhub.ingress.http.LocalSubmissions.render(
+                                    new java.io.ByteArrayInputStream(raw), queueId, user, built);
+                            parsed = new MessageFile(e, built.toByteArray());
+                        } catch (io.mailhub.ingress.http.LocalSubmissions.Refused r) {
+                            err.println(m + ": not a message the API would take: " + r.reason());
+                            status = 1;
+                            continue;
+                        }
+                    } else {
+                        parsed = MessageFile.read(raw, queueId, user);
+                    }
                     out.println(m + ": from=<" + (parsed.envelope().sender() == null ? "" : parsed.envelope().sender())
                             + "> to=" + parsed.envelope().recipients().stream().map(r -> "<" + r.address() + ">")
                                     .toList());

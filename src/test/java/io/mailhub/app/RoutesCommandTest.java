@@ -130,11 +130,16 @@ class RoutesCommandTest {
         Path plain = Files.writeString(dir.resolve("plain.eml"), "From: Ann <ann@client.test>\n"
                 + "To: bob@remote.test, Carol <carol@remote.test>\nSubject: hello\n\nx\n");
 
+        Path json = Files.writeString(dir.resolve("order.json"), "{\"from\": \"Shop <shop@shop.test>\", \"to\":"
+                + " \"orders@erp.test\", \"subject\": \"order 9\", \"text\": \"x\"}");
+        Path badJson = Files.writeString(dir.resolve("bad.json"), "{\"from\": \"shop@shop.test\"}");
+
         int status = RoutesCommand.run(List.of("test", routes.toString(), "--user", "shop", refused.toString(),
-                toErp.toString(), plain.toString()), defaults(), new PrintStream(out, true, StandardCharsets.UTF_8),
+                toErp.toString(), plain.toString(), json.toString(), badJson.toString()), defaults(), new PrintStream(out, true, StandardCharsets.UTF_8),
                 new PrintStream(err, true, StandardCharsets.UTF_8));
 
-        assertThat(status).as(errors()).isZero();
+        assertThat(status).as("a message that cannot be read").isEqualTo(1);
+        assertThat(errors()).startsWith(badJson + ": not a message the API would take: 5.5.2 invalid-request");
         assertThat(out.toString(StandardCharsets.UTF_8).lines()).containsExactly(
                 refused + ": from=<a@client.test> to=[<b@remote.test>]",
                 "  policy: reject 550 5.7.1 Forbidden words",
@@ -144,7 +149,10 @@ class RoutesCommandTest {
                 plain + ": from=<ann@client.test> to=[<bob@remote.test>, <carol@remote.test>]",
                 "  policy: deliver",
                 "  routing: copy to archive@example.test; deliver",
-                "  envelope: from=<ann@client.test> to=[<bob@remote.test>, <carol@remote.test>, <archive@example.test>]");
+                "  envelope: from=<ann@client.test> to=[<bob@remote.test>, <carol@remote.test>, <archive@example.test>]",
+                json + ": from=<shop@shop.test> to=[<orders@erp.test>]",
+                "  policy: deliver",
+                "  routing: egress jms erp.inbox");
     }
 
     private Properties defaults() throws Exception {

@@ -162,6 +162,28 @@ final class ApiSender {
     }
 
     /** The envelope sender: {@code envelope.mail_from} when given ({@code null} for {@code <>}), else From. */
+    /**
+     * The message a JSON request (without a template or personalizations) would make, and its envelope, without
+     * sending it: for {@code routes test}.
+     */
+    static Rendered render(MessageRequest m, Path spoolDirectory) throws ApiProblem, IOException {
+        if (m.template() != null) {
+            throw ApiProblem.invalid("template", "routes test takes messages without templates");
+        }
+        List<Recipient> rcpts = recipients(m, m.to());
+        if (rcpts.isEmpty()) {
+            throw ApiProblem.invalid("to", "at least one recipient is needed");
+        }
+        BuiltMessage built = MimeBuilder.build(m, m.subject(), m.text(), m.html(), m.to(), List.of(), spoolDirectory,
+                Integer.MAX_VALUE);
+        try (io.mailhub.model.MessageContent c = built.content(); java.io.InputStream in = c.openStream()) {
+            return new Rendered(sender(m), rcpts, in.readAllBytes());
+        }
+    }
+
+    /** A rendered message: its envelope and its bytes. */
+    record Rendered(MailAddress sender, List<Recipient> recipients, byte[] message) {}
+
     private static MailAddress sender(MessageRequest m) {
         return m.envelope() != null && (m.envelope().mailFrom() != null || m.envelope().nullSender())
                 ? m.envelope().mailFrom() : m.from().email();

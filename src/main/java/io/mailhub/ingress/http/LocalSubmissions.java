@@ -22,6 +22,32 @@ import java.util.stream.Collectors;
  */
 public final class LocalSubmissions {
 
+    /**
+     * A JSON message of the send API as the hub would build it, with its envelope, without sending it ({@code routes
+     * test}).
+     *
+     * @throws Refused the JSON is not a message the API would take
+     */
+    public static io.mailhub.model.Envelope render(InputStream json, String queueId, String user,
+            java.io.ByteArrayOutputStream message) throws Refused, IOException {
+        try {
+            java.nio.file.Path spool = java.nio.file.Files.createTempDirectory("mailhub-render");
+            try {
+                ApiSender.Rendered r = ApiSender.render(MessageJson.parse(json, spool), spool);
+                message.writeBytes(r.message());
+                return new io.mailhub.model.Envelope(queueId, r.sender(), r.recipients(), null, null,
+                        io.mailhub.model.BodyType.EIGHT_BIT_MIME, false, "127.0.0.1", null, user,
+                        java.time.Instant.now(), r.message().length);
+            } finally {
+                try (var files = java.nio.file.Files.walk(spool)) {
+                    files.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+                }
+            }
+        } catch (ApiProblem p) {
+            throw new Refused(p);
+        }
+    }
+
     /** Why a message was not taken: one line, with its enhanced status code, for a {@code .reason} file or a log. */
     public static final class Refused extends Exception {
 
