@@ -19,6 +19,11 @@ import org.apache.activemq.artemis.core.transaction.Transaction;
  * a temporary failure (the door's 451/452, a retry left in its queue), and the broker keeps running.
  *
  * <p>The free space is read for every send (one {@code statfs}, microseconds), not from the broker's periodic scan.
+ *
+ * <p>A send inside a transaction (a route re-enqueueing a retry in the transaction of the message it consumed) is
+ * not answered one by one: the client learns of a failed send only at the commit. So the refusal also marks the
+ * transaction rollback-only; otherwise the commit would succeed without the refused message and the consumed one
+ * would be gone (seen in DiskFullIT under load: a deferred message vanished when its retry could not be stored).
  */
 final class LowDiskSendRefusal implements ActiveMQServerMessagePlugin {
 
@@ -35,8 +40,13 @@ final class LowDiskSendRefusal implements ActiveMQServerMessagePlugin {
             boolean noAutoCreateQueues) throws ActiveMQException {
         long free = free();
         if (free < minFree) {
-            throw new ActiveMQAddressFullException("data disk full: " + free + " octets free, less than " + minFree
-                    + "; " + message.getAddress() + " is refused until there is room");
+            ActiveMQAddressFullException refused = new ActiveMQAddressFullException("data disk full: " + free
+                    + " octets free, less than " + minFree + "; " + message.getAddress() + " is refused until there is"
+                    + " room");
+            if (tx != null) {
+                tx.markAsRollbackOnly(refused); // the commit fails, so the consumed message stays in its queue
+            }
+            throw refused;
         }
     }
 

@@ -34,4 +34,23 @@ class LowDiskSendRefusalTest {
         assertThatCode(() -> plugin.beforeSend(null, null, messageTo("mail.incoming"), false, false))
                 .doesNotThrowAnyException();
     }
+
+    @Test
+    void aRefusedSendInsideATransactionMakesItsCommitFailSoTheConsumedMessageStays() throws Exception {
+        java.util.List<Object> rollbackOnly = new java.util.ArrayList<>();
+        org.apache.activemq.artemis.core.transaction.Transaction tx = (org.apache.activemq.artemis.core.transaction
+                .Transaction) java.lang.reflect.Proxy.newProxyInstance(getClass().getClassLoader(), new Class<?>[] {
+                        org.apache.activemq.artemis.core.transaction.Transaction.class}, (proxy, method, args) -> {
+                            if (method.getName().equals("markAsRollbackOnly")) {
+                                rollbackOnly.add(args[0]);
+                            }
+                            return null;
+                        });
+        LowDiskSendRefusal plugin = new LowDiskSendRefusal(dir, Long.MAX_VALUE);
+
+        assertThatThrownBy(() -> plugin.beforeSend(null, tx, messageTo("mail.outbound"), false, false))
+                .isInstanceOf(ActiveMQAddressFullException.class);
+        org.assertj.core.api.Assertions.assertThat(rollbackOnly).singleElement()
+                .isInstanceOf(ActiveMQAddressFullException.class);
+    }
 }
