@@ -12,6 +12,7 @@ import io.mailhub.queue.IdempotencyRecords;
 import io.mailhub.queue.MailQueueAdmin;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -119,9 +120,29 @@ public final class ApiDoor {
      */
     static InputStream limited(HttpServletRequest req, InputStream body, long limit) throws ApiProblem {
         if (req.getContentLengthLong() > limit) {
+            drain(body, req.getContentLengthLong());
             throw LimitedInputStream.tooLarge(limit);
         }
         return new LimitedInputStream(body, limit);
+    }
+
+    /** The largest refused body the door still reads to its end before answering. */
+    static final long DRAIN_LIMIT = 64L * 1024 * 1024;
+
+    /**
+     * Reads a refused body to its end (up to {@link #DRAIN_LIMIT}) before the answer, so that a client still sending
+     * it reads our answer instead of losing the connection mid-send (curl: "Send failure: Broken pipe"). A larger
+     * body is not read: the connection closes after the answer.
+     */
+    private static void drain(InputStream body, long length) {
+        if (length > DRAIN_LIMIT) {
+            return;
+        }
+        try {
+            body.skipNBytes(length);
+        } catch (IOException e) {
+            // the client went away or sent less: the answer goes out (or not) all the same
+        }
     }
 
     /** Counts {@code n} messages against the key's rate; sets the RateLimit headers; 429 when over. */
