@@ -24,7 +24,7 @@ public final class SpamCheck {
     public static final String SCORE = "MailhubSpamScore";
     public static final String ACTION = "MailhubSpamAction";
     /** The message property of mail to hold (the dispatch stage moves it to mail.hold). */
-    public static final String HOLD = "MailhubHold";
+    public static final String HOLD = io.mailhub.model.EnvelopeHeaders.HOLD;
 
     static final SmtpReply SPAM = SmtpReply.of(550, "5.7.1", "Message refused as spam");
     static final SmtpReply UNCHECKED = SmtpReply.of(451, "4.7.1", "Spam filter unavailable, try again later");

@@ -33,6 +33,11 @@ public final class EnvelopeHeaders {
     public static final String TAGS = "MailhubTags";
     /** Set by the HTTP door from the request: metadata as a JSON object of strings. */
     public static final String METADATA = "MailhubMetadata";
+    /**
+     * Set before the queue (the policy route's hold, the spam quarantine): the queue dispatch moves the message to
+     * instead of delivering it.
+     */
+    public static final String HOLD = "MailhubHold";
     /** Set by the HTTP door from the request: the route the client asked for. */
     public static final String ROUTE = "MailhubRoute";
 

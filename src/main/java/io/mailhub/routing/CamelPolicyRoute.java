@@ -33,7 +33,7 @@ public final class CamelPolicyRoute implements PolicyRoute {
     private static final Logger LOG = LoggerFactory.getLogger("io.mailhub.routing");
 
     /** The message property a held message carries: the queue dispatch moves it to. */
-    public static final String HOLD = "MailhubHold";
+    public static final String HOLD = io.mailhub.model.EnvelopeHeaders.HOLD;
 
     static final SmtpReply ROUTE_FAILED = SmtpReply.of(451, "4.3.0", "Error: policy route failed, try again later");
 
