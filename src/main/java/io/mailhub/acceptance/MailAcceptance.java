@@ -136,8 +136,26 @@ public final class MailAcceptance {
         return sender != null && !sender.isAddressLiteral() ? sender.asciiForm().domain() : settings.hostname();
     }
 
+    private volatile AcceptanceMeters meters = AcceptanceMeters.none();
+
+    /** Counts what this stage decides in {@code meters}. */
+    public MailAcceptance withMeters(AcceptanceMeters meters) {
+        this.meters = meters;
+        return this;
+    }
+
     /** Decides about one message; always closes its content. */
     public Decision accept(Submission s) {
+        Decision d = decide(s);
+        if (d.isAccepted()) {
+            meters.accepted(s.origin().door(), d.size());
+        } else {
+            meters.refused(s.origin().door(), d.reply());
+        }
+        return d;
+    }
+
+    private Decision decide(Submission s) {
         String queueId = s.queueId() != null ? s.queueId() : QueueIds.next();
         Origin o = s.origin();
         String client = o.client().getHostAddress();
@@ -153,6 +171,7 @@ public final class MailAcceptance {
             InboundAuthentication.Report checks = null;
             if (!o.isOutbound() && o.door() == Door.SMTP && inbound != null) {
                 checks = inbound.check(o.client(), o.clientHelo(), s.sender(), content);
+                meters.checked(checks);
                 LOG.info("{}: spf={} dkim={} dmarc={} dis={} from=[{}]", queueId, checks.spf().result().keyword(),
                         checks.dkim().stream().map(r -> r.result().keyword()).toList(),
                         checks.dmarc().result().keyword(), checks.disposition(), client);
@@ -237,7 +256,11 @@ public final class MailAcceptance {
             }
             if (o.isOutbound()) {
                 try {
+                    MessageContent unsigned = composed;
                     composed = composer.sign(composed);
+                    if (composed != unsigned) {
+                        meters.signed();
+                    }
                 } catch (IOException e) {
                     LOG.error("{}: not queued, DKIM signing failed: {}", queueId, e.getMessage());
                     return Decision.refused(SIGNING_FAILED);

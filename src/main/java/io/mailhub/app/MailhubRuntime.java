@@ -94,6 +94,7 @@ public final class MailhubRuntime extends MainListenerSupport implements CamelCo
     private final List<SmtpServer> listeners = new ArrayList<>();
     private PolicyCounters counters;
     private java.util.concurrent.ScheduledExecutorService sweeper;
+    private io.mailhub.observe.Observability observability;
 
     public MailhubRuntime(MailhubSettings settings) {
         this.settings = settings;
@@ -102,6 +103,8 @@ public final class MailhubRuntime extends MainListenerSupport implements CamelCo
     @Override
     public void configure(CamelContext context) throws Exception {
         Files.createDirectories(settings.dataDir);
+        observability = new io.mailhub.observe.Observability(settings.metrics);
+        io.micrometer.core.instrument.MeterRegistry meters = observability.registry();
         storage = new StorageGuard(settings.dataDir, settings.queue.minFreeSpace());
         boolean embedded = settings.queue.brokerUrl().isEmpty();
         if (embedded) {
@@ -143,13 +146,14 @@ public final class MailhubRuntime extends MainListenerSupport implements CamelCo
         if (settings.delivery.transportMap() != null) {
             relay.getConfiguration().setTransportMap(settings.delivery.transportMap().toString());
         }
+        relay.getConfiguration().setMeterRegistry(meters);
         context.addComponent("smtp-relay", relay);
 
         events = new DeliveryEvents(settings.delivery.eventsFile().isEmpty() ? settings.dataDir.resolve("events.jsonl")
                 : Path.of(settings.delivery.eventsFile()).toAbsolutePath());
         DeliveryOutcome outcome = new DeliveryOutcome(settings.delivery.retrySchedule(),
                 settings.delivery.retryMaxLifetime(), settings.delivery.retryDelayWarning(), Clock.systemDefaultZone(),
-                events);
+                events).withMeters(new io.mailhub.delivery.DeliveryMeters(meters));
         context.getRegistry().bind("deliveryOutcome", outcome);
         hooks = new io.mailhub.routing.RouteHooks(context);
         context.getRegistry().bind("mailLists", new io.mailhub.routing.MailLists(settings.configDir.resolve("lists")));
@@ -157,7 +161,8 @@ public final class MailhubRuntime extends MainListenerSupport implements CamelCo
         context.getRegistry().bind("routingStage", new io.mailhub.routing.RoutingStage(hooks, outcome));
         context.getRegistry().bind("bounceStage", new BounceStage(
                 new DsnComposer(settings.hostname, settings.acceptance.maxMessageSize(), settings.bounceTemplates, Clock.systemDefaultZone()),
-                new NotifyRules(settings.delivery.retryDelayWarning() != null), Clock.systemDefaultZone()));
+                new NotifyRules(settings.delivery.retryDelayWarning() != null), Clock.systemDefaultZone())
+                .withMeters(meters));
 
         queue = new ArtemisMailQueue(cf, routeCf, storage,
                 LARGE_MESSAGE_THRESHOLD);
@@ -198,6 +203,7 @@ public final class MailhubRuntime extends MainListenerSupport implements CamelCo
         acceptance = new MailAcceptance(settings.acceptance, policy, queue, composer, security.inbound(), security.dmarcReject(),
                 Clock.systemDefaultZone());
         acceptance.withPolicyRoute(new io.mailhub.routing.CamelPolicyRoute(hooks));
+        acceptance.withMeters(new io.mailhub.acceptance.AcceptanceMeters(meters));
         if (settings.virus.clamd() != null) {
             acceptance.withVirusCheck(io.mailhub.filter.VirusCheck.clamd(settings.virus));
             LOG.info("virus scanning of every message by clamd at {} (at most {} ms)", settings.virus.clamd(),
@@ -225,7 +231,11 @@ public final class MailhubRuntime extends MainListenerSupport implements CamelCo
             listeners.add(new SmtpServer(smtpSettings(ListenerRole.SMTPS), acceptance, security));
         }
         http = new HttpListener(settings.http, security.tls(), settings.dataDir.resolve("spool"))
-                .serve("/observe/health/*", new HealthServlet(context));
+                .serve("/observe/health/*", new HealthServlet(context))
+                .serve("/observe/metrics/*", observability.servlet());
+        for (SmtpServer listener : listeners) {
+            listener.withMeters(meters);
+        }
         queueAdmin = broker == null ? null : new MailQueueAdmin(broker::server);
         ApiKeys apiKeys = settings.http.apiKeysFile() == null ? null : ApiKeys.load(settings.http.apiKeysFile());
         if (apiKeys == null) {
@@ -234,7 +244,7 @@ public final class MailhubRuntime extends MainListenerSupport implements CamelCo
         api = new ApiDoor(acceptance, apiKeys, security.failures(), settings.configDir.resolve("templates"),
                 settings.dataDir.resolve("spool"), SPOOL_MEMORY_THRESHOLD, settings.listeners.maxLineLength(),
                 queueAdmin, events, new IdempotencyRecords(cf), Clock.systemDefaultZone());
-        api.withAlerts(settings.alerts).serveOn(http);
+        api.withAlerts(settings.alerts).withMeters(meters).serveOn(http);
         if (settings.pickup.dir() != null) {
             pickup = new PickupDirectory(settings.pickup, api.localSubmissions(), Clock.systemDefaultZone());
         }
@@ -259,6 +269,15 @@ public final class MailhubRuntime extends MainListenerSupport implements CamelCo
         }
 
         supervisor = new QueueSupervisor(broker, storage, context);
+        if (observability.enabled()) {
+            EmbeddedBroker b = broker;
+            new io.mailhub.queue.QueueMeters(b == null ? null : b::server, b != null ? b::isActive
+                    : () -> queue.readiness(0) != io.mailhub.queue.MailQueue.Readiness.UNREACHABLE,
+                    Clock.systemUTC()).bindTo(meters);
+            if (b != null) {
+                b.withPlugin(new io.mailhub.queue.DeadLetterMeter(meters));
+            }
+        }
         HealthCheckRegistry health = HealthCheckRegistry.get(context);
         if (health != null) {
             for (SmtpServer listener : listeners) {
@@ -339,6 +358,7 @@ public final class MailhubRuntime extends MainListenerSupport implements CamelCo
         } catch (javax.management.JMException e) {
             LOG.warn("policy counters not visible over JMX: {}", e.toString());
         }
+        observability.watch(main.getCamelContext()); // the routes exist now
         supervisor.start();
         cleanSpool(); // before any door opens: later, a file there belongs to a transaction in progress
         api.start();
@@ -411,6 +431,7 @@ public final class MailhubRuntime extends MainListenerSupport implements CamelCo
         }
         queue.close();
         events.close();
+        observability.close();
         if (broker != null) {
             try {
                 broker.stop();

@@ -48,7 +48,8 @@ public final class MailhubSettings {
             DkimSettings.KEYS, InboundSettings.KEYS, PolicySettings.KEYS, HttpSettings.KEYS, QueueSettings.KEYS,
             AcceptanceSettings.KEYS, DeliverySettings.KEYS, PickupSettings.KEYS, JmsSettings.KEYS,
             io.mailhub.ingress.http.AlertSettings.KEYS, io.mailhub.policy.DnsblSettings.KEYS,
-            io.mailhub.filter.SpamSettings.KEYS, io.mailhub.filter.VirusSettings.KEYS);
+            io.mailhub.filter.SpamSettings.KEYS, io.mailhub.filter.VirusSettings.KEYS,
+            io.mailhub.observe.MetricsSettings.KEYS);
 
     @SafeVarargs
     private static Map<String, String> keys(Map<String, String>... groups) {
@@ -86,6 +87,7 @@ public final class MailhubSettings {
     public final io.mailhub.filter.SpamSettings spam;
     public final io.mailhub.filter.VirusSettings virus;
     public final io.mailhub.ingress.http.AlertSettings alerts;
+    public final io.mailhub.observe.MetricsSettings metrics;
     /** The sender notice texts: {@code bounce-templates.txt} in the config dir over the packaged ones. */
     public final DsnTemplates bounceTemplates;
 
@@ -118,6 +120,7 @@ public final class MailhubSettings {
         spam = io.mailhub.filter.SpamSettings.read(reader);
         virus = io.mailhub.filter.VirusSettings.read(reader);
         alerts = io.mailhub.ingress.http.AlertSettings.read(reader);
+        metrics = io.mailhub.observe.MetricsSettings.read(reader);
         bounceTemplates = bounceTemplates();
     }
 

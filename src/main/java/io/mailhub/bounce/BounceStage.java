@@ -47,6 +47,31 @@ public final class BounceStage implements Processor {
     private final Clock clock;
     private final JoinedSend sends = new JoinedSend();
 
+    private volatile java.util.Map<DsnKind, io.micrometer.core.instrument.Counter> meters =
+            counters(new io.micrometer.core.instrument.composite.CompositeMeterRegistry());
+
+    /** Counts the notices this stage queues as {@code mailhub_dsn_generated_total{action}} in {@code registry}. */
+    public BounceStage withMeters(io.micrometer.core.instrument.MeterRegistry registry) {
+        meters = counters(registry);
+        return this;
+    }
+
+    private static java.util.Map<DsnKind, io.micrometer.core.instrument.Counter> counters(
+            io.micrometer.core.instrument.MeterRegistry registry) {
+        java.util.Map<DsnKind, io.micrometer.core.instrument.Counter> m = new java.util.EnumMap<>(DsnKind.class);
+        for (DsnKind kind : DsnKind.values()) {
+            m.put(kind, io.micrometer.core.instrument.Counter.builder("mailhub.dsn.generated")
+                    .description("Delivery status notifications queued for senders, by action")
+                    .tag("action", switch (kind) {
+                        case FAILURE -> "failed";
+                        case DELAY -> "delayed";
+                        case SUCCESS -> "relayed";
+                    })
+                    .register(registry));
+        }
+        return m;
+    }
+
     public BounceStage(DsnComposer composer, NotifyRules rules, Clock clock) {
         this.composer = composer;
         this.rules = rules;
@@ -100,6 +125,7 @@ public final class BounceStage implements Processor {
         m.getHeaders().putAll(headers);
         m.setBody(notice);
         produce(exchange, INCOMING, copy);
+        meters.get(decision.kind()).increment();
         LOG.info("{}: sender notice {} ({}, {} octets, {}) queued as {} for {}", envelope.queueId(), result.messageId(),
                 decision.kind().templateName(), result.size(), result.returned(), queueId, describe(decision.reported()));
     }

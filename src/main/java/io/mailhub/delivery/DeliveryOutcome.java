@@ -65,6 +65,14 @@ public final class DeliveryOutcome implements Processor {
         this.events = events;
     }
 
+    private volatile DeliveryMeters meters = DeliveryMeters.none();
+
+    /** Counts recipients' outcomes and delivery delays in {@code meters}. */
+    public DeliveryOutcome withMeters(DeliveryMeters meters) {
+        this.meters = meters;
+        return this;
+    }
+
     private String expiryText(RecipientResult r) {
         return "delivery time expired after " + io.mailhub.model.DurationText.format(maxLifetime) + "; last error: "
                 + r.reply();
@@ -90,6 +98,7 @@ public final class DeliveryOutcome implements Processor {
         Instant now = clock.instant();
         Instant expiry = envelope.arrival().plus(maxLifetime);
         boolean expired = !report.with(RecipientStatus.DEFERRED).isEmpty() && !now.isBefore(expiry);
+        meters.record(report, envelope.arrival(), now, expired);
         if (events != null) { // recipients deferred past their lifetime have failed (5.4.7): the log says so
             events.record(envelope, expired ? expire(report) : report, attempts, now,
                     message.getHeader(EnvelopeHeaders.TAGS, String.class),

@@ -84,6 +84,9 @@ public class SmtpRelayConfiguration implements Cloneable {
     @Metadata(autowired = true, description = "The transport that opens connections; tests replace it.")
     private SmtpTransport transport = SmtpTransport.PLAIN;
 
+    @Metadata(description = "Where the relay counts attempts and connect failures (Micrometer); none: not counted.")
+    private io.micrometer.core.instrument.MeterRegistry meterRegistry;
+
     public SmtpRelayConfiguration copy() {
         try {
             return (SmtpRelayConfiguration) clone();
@@ -261,6 +264,15 @@ public class SmtpRelayConfiguration implements Cloneable {
     /** The MX resolver; by default dnsjava with {@link #setDnsServers}. */
     public void setMxResolver(io.mailhub.relay.dns.MxResolver mxResolver) {
         this.mxResolver = mxResolver;
+    }
+
+    public io.micrometer.core.instrument.MeterRegistry getMeterRegistry() {
+        return meterRegistry;
+    }
+
+    /** Where {@code mailhub_delivery_attempt_duration_seconds} and {@code mailhub_relay_connect_failures_total} go. */
+    public void setMeterRegistry(io.micrometer.core.instrument.MeterRegistry meterRegistry) {
+        this.meterRegistry = meterRegistry;
     }
 
     public SmtpTransport getTransport() {

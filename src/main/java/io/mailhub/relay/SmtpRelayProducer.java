@@ -35,6 +35,7 @@ public class SmtpRelayProducer extends DefaultProducer {
     private HostFallback hosts;
     private NextHopRouter router;
     private TlsPolicy defaultTls;
+    private io.micrometer.core.instrument.Timer attempts;
 
     SmtpRelayProducer(SmtpRelayEndpoint endpoint) {
         super(endpoint);
@@ -51,7 +52,30 @@ public class SmtpRelayProducer extends DefaultProducer {
         defaultTls = TlsPolicy.parse(config.getTlsPolicy());
         TlsClient tls = config.getTlsTrustAnchors().isEmpty() ? TlsClient.withDefaultTrust()
                 : TlsClient.withTrustAnchors(Path.of(config.getTlsTrustAnchors()));
-        relay = new SmtpRelay(config.getTransport(), new Myself(helo, config.ownPorts()), config.timeouts(), pool, tls);
+        io.micrometer.core.instrument.MeterRegistry meters = config.getMeterRegistry() != null
+                ? config.getMeterRegistry() : new io.micrometer.core.instrument.composite.CompositeMeterRegistry();
+        attempts = io.micrometer.core.instrument.Timer.builder("mailhub.delivery.attempt.duration")
+                .description("Time of one delivery attempt of a message (all its routes and hosts)")
+                .serviceLevelObjectives(java.time.Duration.ofMillis(10), java.time.Duration.ofMillis(50),
+                        java.time.Duration.ofMillis(100), java.time.Duration.ofMillis(250),
+                        java.time.Duration.ofMillis(500), java.time.Duration.ofSeconds(1), java.time.Duration.ofSeconds(5),
+                        java.time.Duration.ofSeconds(30), java.time.Duration.ofSeconds(120),
+                        java.time.Duration.ofSeconds(600))
+                .register(meters);
+        io.micrometer.core.instrument.Counter connectFailures = io.micrometer.core.instrument.Counter
+                .builder("mailhub.relay.connect.failures")
+                .description("TCP connections to next hops that could not be opened")
+                .register(meters);
+        SmtpTransport transport = config.getTransport();
+        SmtpTransport counted = (destination, timeoutMillis) -> {
+            try {
+                return transport.connect(destination, timeoutMillis);
+            } catch (java.io.IOException e) {
+                connectFailures.increment();
+                throw e;
+            }
+        };
+        relay = new SmtpRelay(counted, new Myself(helo, config.ownPorts()), config.timeouts(), pool, tls);
         hosts = new HostFallback(relay, new DeadDestinations(config.getDeadDestinationTime()));
         TransportMap map = config.getTransportMap().isEmpty() ? TransportMap.EMPTY
                 : TransportMap.load(Path.of(config.getTransportMap()), config.getPort());
@@ -82,8 +106,10 @@ public class SmtpRelayProducer extends DefaultProducer {
         } catch (SyntaxException e) {
             throw new InvalidPayloadException(exchange, Envelope.class, message, e);
         }
+        long start = System.nanoTime();
         DeliveryReport report = deliver(envelope, message.getHeader(SmtpRelayConstants.NEXT_HOP, String.class),
                 bodyOf(exchange));
+        attempts.record(System.nanoTime() - start, java.util.concurrent.TimeUnit.NANOSECONDS);
         message.setHeader(SmtpRelayConstants.REPORT, report);
         message.setHeader(SmtpRelayConstants.DELIVERED, report.count(RecipientStatus.DELIVERED));
         message.setHeader(SmtpRelayConstants.DEFERRED, report.count(RecipientStatus.DEFERRED));

@@ -179,7 +179,7 @@ final class Egress {
     /** Moves the message to mail.dead with the reason, in the dispatch transaction. */
     static void dead(Exchange exchange, JoinedSend sends, String reason) throws Exception {
         Exchange out = exchange.copy();
-        out.getMessage().setHeader(io.mailhub.bounce.BounceStage.DEAD_REASON, reason);
+        out.getMessage().setHeader(io.mailhub.bounce.BounceStage.DEAD_REASON, "egress failed: " + reason);
         sends.send(exchange, "jms:queue:" + io.mailhub.queue.QueueNames.DEAD, out);
     }
 

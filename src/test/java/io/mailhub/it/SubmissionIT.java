@@ -166,6 +166,42 @@ class SubmissionIT {
     }
 
     @Test
+    void theMetricsCountTheSubmissionTheTlsHandshakeTheFailedLoginAndTheDeliveryAndPassPromtool() throws Exception {
+        Scrape before = Scrape.of(hub);
+        String marker = UUID.randomUUID().toString();
+        Swaks.Result ok = Swaks.run(hub.submissionPort, "--tls", "-a", "PLAIN", "-au", "alice", "-ap", ALICE_PASSWORD,
+                "-f", "alice@hub.test", "-t", "carol@remote.test", "--header", "Subject: " + marker);
+        assertThat(ok.exitCode()).as(ok.transcript()).isZero();
+        awaitDelivery(marker);
+        Swaks.Result wrong = Swaks.run(hub.submissionPort, "--tls", "-a", "PLAIN", "-au", "alice", "-ap", "nope",
+                "-f", "alice@hub.test", "-t", "carol@remote.test", "--local-interface", "127.0.0.6");
+        assertThat(wrong.transcript()).contains("535 5.7.8");
+
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+            Scrape after = Scrape.of(hub);
+            assertThat(after.sum("mailhub_messages_received_total", "door", "submission")
+                    - before.sum("mailhub_messages_received_total", "door", "submission")).isGreaterThanOrEqualTo(1);
+            assertThat(after.sum("mailhub_tls_sessions_total", "listener", "submission")).isGreaterThanOrEqualTo(2);
+            assertThat(after.sum("mailhub_auth_failures_total", "door", "submission")
+                    - before.sum("mailhub_auth_failures_total", "door", "submission")).isGreaterThanOrEqualTo(1);
+            assertThat(after.sum("mailhub_rejections_total", "door", "submission", "code", "535", "reason", "5.7.8"))
+                    .isGreaterThanOrEqualTo(1);
+            assertThat(after.sum("mailhub_delivery_recipients_total", "outcome", "delivered", "dsn_class", "2")
+                    - before.sum("mailhub_delivery_recipients_total", "outcome", "delivered", "dsn_class", "2"))
+                    .isGreaterThanOrEqualTo(1);
+            assertThat(after.sum("mailhub_delivery_delay_seconds_count")).isGreaterThanOrEqualTo(1);
+            assertThat(after.sum("mailhub_message_size_bytes_bucket", "le", "+Inf")).isGreaterThanOrEqualTo(1);
+            assertThat(after.sum("mailhub_camel_route_exchanges_total", "route", "delivery")).isGreaterThanOrEqualTo(1);
+        });
+        Scrape now = Scrape.of(hub);
+        assertThat(now.sum("mailhub_queue_messages", "queue", "mail.outbound")).isGreaterThanOrEqualTo(0);
+        assertThat(now.sum("mailhub_broker_up")).isEqualTo(1);
+        assertThat(now.sum("mailhub_build_info")).isEqualTo(1);
+        assertThat(now.text()).doesNotContain(marker); // no per-message labels
+        assertThat(now.promtool()).isEqualTo("exit 0");
+    }
+
+    @Test
     void aUserAddedToTheFileCanLogInWithoutARestartAndTheBrokenLineWasReportedWithItsNumber() throws Exception {
         assertThat(hub.log()).containsPattern("users line 3: expected name:bcrypt-hash:addresses, found 1 field");
         Files.writeString(users, "bob:" + hashPassword("bobs password") + ":bob@hub.test\n",

@@ -24,11 +24,16 @@ final class ApiAuth {
 
     private final ApiKeys keys;
     private final AuthFailures failures;
+    private volatile io.micrometer.core.instrument.Counter failureCounter;
 
     /** @param keys the keys file, or {@code null}: every call is refused (no {@code mailhub.api.keys-file}) */
     ApiAuth(ApiKeys keys, AuthFailures failures) {
         this.keys = keys;
         this.failures = failures;
+    }
+
+    void countFailuresIn(io.micrometer.core.instrument.Counter counter) {
+        this.failureCounter = counter;
     }
 
     ApiKey authenticate(HttpServletRequest req) throws ApiProblem {
@@ -41,6 +46,10 @@ final class ApiAuth {
         String secret = secret(req);
         ApiKey key = secret == null || keys == null ? null : keys.find(secret);
         if (key == null) {
+            io.micrometer.core.instrument.Counter counted = failureCounter;
+            if (counted != null) {
+                counted.increment();
+            }
             if (secret != null && failures != null) {
                 failures.failed(client);
             }

@@ -64,6 +64,15 @@ public final class ApiDoor {
         this.templates = templates;
     }
 
+    /** Counts refused API keys as {@code mailhub_auth_failures_total{door="http"}} in {@code registry}. */
+    public ApiDoor withMeters(io.micrometer.core.instrument.MeterRegistry registry) {
+        auth.countFailuresIn(io.micrometer.core.instrument.Counter.builder("mailhub.auth.failures")
+                .description("Failed logins and refused credentials, by door")
+                .tag("door", "http")
+                .register(registry));
+        return this;
+    }
+
     /** The monitoring webhooks' recipients, senders and dedup window (before {@link #serveOn}). */
     public ApiDoor withAlerts(AlertSettings alerts) {
         this.alerts = alerts;

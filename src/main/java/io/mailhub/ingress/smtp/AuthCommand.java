@@ -107,6 +107,7 @@ final class AuthCommand implements SmtpCommand {
 
     private static SmtpReply failed(SmtpSession session, String mechanism, String name) throws IOException {
         session.logAuth("authentication failed", mechanism, name, null);
+        session.server().meters().authFailed();
         if (session.security().failures() != null && session.security().failures().failed(session.clientAddress())) {
             return session.refuseLockedOut();
         }

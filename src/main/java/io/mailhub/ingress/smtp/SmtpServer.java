@@ -53,6 +53,7 @@ public final class SmtpServer {
     private Thread acceptor;
     private ScheduledExecutorService watchdog;
     private volatile boolean stopping;
+    private volatile SmtpMeters meters;
 
     /** A listener without TLS and AUTH over its own acceptance stage (tests of the plain protocol). */
     public SmtpServer(SmtpSettings settings, PolicyChain policy, MailQueue queue, MessageComposer composer) {
@@ -74,6 +75,21 @@ public final class SmtpServer {
         this.settings = settings;
         this.acceptance = acceptance;
         this.security = security;
+    }
+
+    /** Counts this listener's connections, sessions, TLS handshakes, login failures and refusals in {@code registry}. */
+    public SmtpServer withMeters(io.micrometer.core.instrument.MeterRegistry registry) {
+        this.meters = new SmtpMeters(registry, settings.role().label(), sessions::size);
+        return this;
+    }
+
+    SmtpMeters meters() {
+        SmtpMeters m = meters;
+        if (m == null) {
+            m = SmtpMeters.none(settings.role().label());
+            meters = m;
+        }
+        return m;
     }
 
     /** Binds the port and starts accepting (the runtime has removed spool files of an earlier run before). */
@@ -134,6 +150,7 @@ public final class SmtpServer {
                 return;
             }
             InetAddress client = socket.getInetAddress();
+            meters().connected();
             if (sessions.size() >= settings.maxConnections()) {
                 refuse(socket, SmtpReplies.tooManyConnections(settings.hostname()), sessions.size()
                         + " sessions already open");
@@ -182,6 +199,7 @@ public final class SmtpServer {
         try (socket) {
             socket.setSoTimeout(1000);
             OutputStream out = socket.getOutputStream();
+            meters().replied(reply);
             out.write(reply.toWire().getBytes(StandardCharsets.US_ASCII));
             out.flush();
             LOG.warn("refused connection from [{}]: {}", socket.getInetAddress().getHostAddress(), why);

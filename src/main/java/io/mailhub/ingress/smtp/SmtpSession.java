@@ -250,6 +250,7 @@ final class SmtpSession implements SessionFacts, Runnable {
     }
 
     void reply(SmtpReply reply) throws IOException {
+        server.meters().replied(reply);
         out.write(reply.toWire().getBytes(StandardCharsets.UTF_8));
     }
 
@@ -297,6 +298,7 @@ final class SmtpSession implements SessionFacts, Runnable {
         try {
             tlsSocket = security().tls().handshake(socket);
             socket = tlsSocket;
+            server.meters().tls(tlsSocket.getSession().getProtocol());
             LOG.debug("TLS with [{}]: {} {}", clientAddress().getHostAddress(), tlsSocket.getSession().getProtocol(),
                     tlsSocket.getSession().getCipherSuite());
             return true;

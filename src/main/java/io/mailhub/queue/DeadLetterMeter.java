@@ -1,0 +1,86 @@
+package io.mailhub.queue;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import org.apache.activemq.artemis.api.core.Message;
+import org.apache.activemq.artemis.api.core.SimpleString;
+import org.apache.activemq.artemis.core.postoffice.RoutingStatus;
+import org.apache.activemq.artemis.core.server.MessageReference;
+import org.apache.activemq.artemis.core.server.ServerConsumer;
+import org.apache.activemq.artemis.core.server.ServerSession;
+import org.apache.activemq.artemis.core.server.impl.AckReason;
+import org.apache.activemq.artemis.core.server.plugin.ActiveMQServerMessagePlugin;
+import org.apache.activemq.artemis.core.transaction.Transaction;
+import org.apache.activemq.artemis.core.transaction.TransactionOperationAbstract;
+
+/**
+ * Counts messages that reach {@code mail.dead} as {@code mailhub_dead_letters_total{reason}}, in the broker, so every
+ * way in is seen: the broker's own moves ({@code redelivery_exhausted} after max-delivery-attempts, {@code expired}),
+ * and the hub's sends with a {@code MailhubDeadReason} header ({@code double_bounce}, {@code notice_too_large},
+ * {@code egress_failed}, else {@code other}). A transactional send is counted when its transaction commits.
+ */
+public final class DeadLetterMeter implements ActiveMQServerMessagePlugin {
+
+    static final String DEAD_REASON = "MailhubDeadReason";
+    private static final SimpleString DEAD = SimpleString.of(QueueNames.DEAD);
+
+    private final MeterRegistry registry;
+
+    public DeadLetterMeter(MeterRegistry registry) {
+        this.registry = registry;
+        for (String reason : new String[] {"redelivery_exhausted", "expired", "double_bounce", "notice_too_large",
+                "egress_failed", "other"}) {
+            counter(reason); // every reason shows from the start, at 0: rate() and increase() need a first sample
+        }
+    }
+
+    @Override
+    public void afterSend(ServerSession session, Transaction tx, Message message, boolean direct,
+            boolean noAutoCreateQueue, RoutingStatus result) {
+        if (result != RoutingStatus.OK || !DEAD.equals(message.getAddressSimpleString())) {
+            return;
+        }
+        Counter counter = counter(reason(message.getStringProperty(DEAD_REASON)));
+        if (tx == null) {
+            counter.increment();
+        } else {
+            tx.addOperation(new TransactionOperationAbstract() {
+                @Override
+                public void afterCommit(Transaction committed) {
+                    counter.increment();
+                }
+            });
+        }
+    }
+
+    @Override
+    public void messageMoved(Transaction tx, MessageReference ref, AckReason reason, SimpleString destAddress,
+            Long destQueueID, ServerConsumer consumer, Message newMessage, RoutingStatus result) {
+        if (DEAD.equals(destAddress) && result == RoutingStatus.OK) {
+            counter(reason == AckReason.EXPIRED ? "expired" : "redelivery_exhausted").increment();
+        }
+    }
+
+    static String reason(String text) {
+        if (text == null) {
+            return "other";
+        }
+        if (text.startsWith("double bounce")) {
+            return "double_bounce";
+        }
+        if (text.startsWith("notice too large")) {
+            return "notice_too_large";
+        }
+        if (text.contains("webhook") || text.contains("egress")) {
+            return "egress_failed";
+        }
+        return "other";
+    }
+
+    private Counter counter(String reason) {
+        return Counter.builder("mailhub.dead.letters")
+                .description("Messages moved to mail.dead, by why")
+                .tag("reason", reason)
+                .register(registry);
+    }
+}
