@@ -34,11 +34,14 @@ public final class MailhubMain {
             if (args[0].equals("routes")) {
                 return routes(java.util.List.of(args).subList(1, args.length));
             }
+            if (args[0].equals("queue")) {
+                return queue(java.util.List.of(args).subList(1, args.length));
+            }
             if (args[0].equals("api-key")) {
                 return ApiKeyCommand.run(java.util.List.of(args).subList(1, args.length), System.out, System.err);
             }
             System.err.println("mailhub: unknown command '" + String.join(" ", args) + "'; run without arguments to"
-                    + " start the hub; commands: hash-password, dkim-keygen, dkim-record, api-key create, sendmail, routes check");
+                    + " start the hub; commands: hash-password, dkim-keygen, dkim-record, api-key create, sendmail, routes check, queue");
             return 2;
         }
         MailhubSettings settings = settings("mailhub");
@@ -74,6 +77,18 @@ public final class MailhubMain {
         }
         return new Sendmail(settings.pickup.dir(), settings.pickup.sendmailWait(), settings.hostname, System.err)
                 .run(args, System.in);
+    }
+
+    /** {@code queue}: the admin API of the hub this configuration describes (or the one {@code --url} names). */
+    static int queue(java.util.List<String> args) {
+        String url = "http://127.0.0.1:8080";
+        try {
+            MailhubSettings s = MailhubSettings.from(ConfigSource.load(configDir()));
+            url = "http://127.0.0.1:" + s.http.port();
+        } catch (InvalidSettingsException | IOException e) {
+            // the hub's configuration is not readable here: the default port, or --url
+        }
+        return new io.mailhub.admin.QueueCommand(System.out, System.err, System::getenv).run(args, url);
     }
 
     /** {@code routes check}: placeholders resolve against the hub's configuration, as when the hub loads the routes. */

@@ -245,6 +245,7 @@ public final class MailhubRuntime extends MainListenerSupport implements CamelCo
                 settings.dataDir.resolve("spool"), SPOOL_MEMORY_THRESHOLD, settings.listeners.maxLineLength(),
                 queueAdmin, events, new IdempotencyRecords(cf), Clock.systemDefaultZone());
         api.withAlerts(settings.alerts).withMeters(meters).serveOn(http);
+        http.serve("/admin/v1/*", adminApi());
         if (settings.pickup.dir() != null) {
             pickup = new PickupDirectory(settings.pickup, api.localSubmissions(), Clock.systemDefaultZone());
         }
@@ -287,6 +288,33 @@ public final class MailhubRuntime extends MainListenerSupport implements CamelCo
             health.register(new BrokerLivenessCheck(supervisor::brokerDownFor));
             health.register(new RouteReloadCheck(() -> reloader));
         }
+    }
+
+    /** The admin API: over the embedded broker's queues; with an external broker it answers 503 for now. */
+    private jakarta.servlet.http.HttpServlet adminApi() throws java.io.IOException {
+        io.mailhub.admin.AdminUsers users = settings.admin.usersFile() == null ? null
+                : io.mailhub.admin.AdminUsers.load(settings.admin.usersFile());
+        if (users == null) {
+            LOG.info("no admin users file (mailhub.admin.users-file): the admin API refuses every call");
+        }
+        if (queueAdmin == null) {
+            return new jakarta.servlet.http.HttpServlet() {
+                private static final long serialVersionUID = 1L;
+
+                @Override
+                protected void service(jakarta.servlet.http.HttpServletRequest req,
+                        jakarta.servlet.http.HttpServletResponse resp) throws java.io.IOException {
+                    resp.setHeader("Retry-After", "3600");
+                    resp.sendError(503, "the admin API works with the embedded broker only (for now); use the"
+                            + " external broker's console");
+                }
+            };
+        }
+        io.mailhub.admin.QueueView view = new io.mailhub.admin.QueueView(queueAdmin, Clock.systemUTC());
+        Path auditFile = settings.admin.auditFile() != null ? settings.admin.auditFile()
+                : settings.dataDir.resolve("audit.jsonl");
+        return new io.mailhub.admin.AdminApiServlet(users, view, new io.mailhub.admin.QueueActions(queueAdmin, view),
+                new io.mailhub.admin.AuditLog(auditFile, Clock.systemUTC()), events);
     }
 
     /** Our listeners' ports, so that the relay never delivers to this hub itself. */

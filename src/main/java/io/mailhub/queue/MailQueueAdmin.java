@@ -20,7 +20,7 @@ public final class MailQueueAdmin implements MailQueueAdminMBean {
 
     public static final String OBJECT_NAME = "io.mailhub:type=MailQueue";
 
-    static final List<String> STAGES =
+    public static final List<String> STAGES =
             List.of(QueueNames.INCOMING, QueueNames.OUTBOUND, QueueNames.BOUNCE, QueueNames.HOLD, QueueNames.DEAD);
 
     private final Supplier<ActiveMQServer> server;
@@ -135,35 +135,132 @@ public final class MailQueueAdmin implements MailQueueAdminMBean {
 
     @Override
     public int retryNow(String queueId) throws Exception {
-        QueueControl q = control(QueueNames.OUTBOUND);
-        long before = q.getScheduledCount();
-        q.deliverScheduledMessages(filter(queueId));
-        return (int) Math.max(0, before - q.getScheduledCount());
+        return apply(QueueNames.OUTBOUND, Action.RETRY, List.of(queueId), null);
     }
 
     @Override
     public int hold(String queueId) throws Exception {
-        return control(QueueNames.INCOMING).moveMessages(filter(queueId), QueueNames.HOLD)
-                + control(QueueNames.OUTBOUND).moveMessages(filter(queueId), QueueNames.HOLD);
+        return apply(QueueNames.INCOMING, Action.MOVE, List.of(queueId), QueueNames.HOLD)
+                + apply(QueueNames.OUTBOUND, Action.MOVE, List.of(queueId), QueueNames.HOLD);
     }
 
     @Override
     public int release(String queueId) throws Exception {
-        return control(QueueNames.HOLD).moveMessages(filter(queueId), QueueNames.OUTBOUND);
+        int n = apply(QueueNames.HOLD, Action.MOVE, List.of(queueId), QueueNames.OUTBOUND);
+        for (String quarantine : quarantines()) {
+            n += apply(quarantine, Action.MOVE, List.of(queueId), QueueNames.OUTBOUND);
+        }
+        return n;
     }
 
     @Override
     public int delete(String queueId) throws Exception {
         int n = 0;
         for (String s : STAGES) {
-            n += control(s).removeMessages(filter(queueId));
+            n += apply(s, Action.REMOVE, List.of(queueId), null);
         }
         return n;
     }
 
+    // ---- for the admin API: whole queues, and actions on sets of queue ids ----
+
+    /** Whether {@code queue} is a queue the operators manage: a stage queue or a quarantine queue a route holds to. */
+    public boolean exists(String queue) {
+        ActiveMQServer s = server.get();
+        return s != null && isMailQueue(queue)
+                && s.getManagementService().getResource(ResourceNames.QUEUE + queue) instanceof QueueControl;
+    }
+
+    /** The quarantine queues on the broker (queues of {@code mailhub:hold?queue=...}: not mail.*, hub.* or internal). */
+    public List<String> quarantines() {
+        ActiveMQServer s = server.get();
+        if (s == null) {
+            return List.of();
+        }
+        List<String> names = new ArrayList<>();
+        for (Object o : s.getManagementService().getResources(QueueControl.class)) {
+            String name = ((QueueControl) o).getName();
+            if (isMailQueue(name) && !STAGES.contains(name)) {
+                names.add(name);
+            }
+        }
+        names.sort(null);
+        return names;
+    }
+
+    private static boolean isMailQueue(String name) {
+        return STAGES.contains(name) || (!name.startsWith("mail.") && !name.startsWith("hub.")
+                && !name.startsWith("activemq.") && !name.startsWith("$") && !name.contains("submit")
+                && name.matches("[A-Za-z0-9][A-Za-z0-9._-]{0,199}"));
+    }
+
+    /** Every message of {@code queue}, waiting ones in queue order, then the deferred ones. */
+    public List<QueuedMail> snapshot(String queue) throws Exception {
+        QueueControl q = control(queue);
+        List<QueuedMail> all = new ArrayList<>();
+        for (Map<String, Object> m : q.listMessages(null)) {
+            all.add(QueuedMail.of(queue, "waiting", m));
+        }
+        for (Map<String, Object> m : q.listScheduledMessages()) {
+            all.add(QueuedMail.of(queue, "deferred", m));
+        }
+        return all;
+    }
+
+    /** Message count and deferred count of {@code queue}. */
+    public long[] count(String queue) {
+        QueueControl q = control(queue);
+        return new long[] {q.getMessageCount(), q.getScheduledCount()};
+    }
+
+    /** What an action does to the messages it is given. */
+    public enum Action { RETRY, MOVE, REMOVE, REQUEUE_DEAD }
+
+    /**
+     * Applies {@code action} to the messages of {@code queue} with these queue ids ({@code null}: every message),
+     * in batches of 200 ids; returns how many messages the broker acted on.
+     *
+     * @param target the destination queue of {@link Action#MOVE}
+     */
+    public int apply(String queue, Action action, java.util.Collection<String> queueIds, String target)
+            throws Exception {
+        QueueControl q = control(queue);
+        if (queueIds == null) {
+            return apply(q, action, null, target);
+        }
+        int n = 0;
+        List<String> batch = new ArrayList<>();
+        for (String id : queueIds) {
+            filter(id); // refuses anything that is not a queue id
+            batch.add("'" + id + "'");
+            if (batch.size() == 200) {
+                n += apply(q, action, EnvelopeHeaders.QUEUE_ID + " IN (" + String.join(",", batch) + ")", target);
+                batch.clear();
+            }
+        }
+        if (!batch.isEmpty()) {
+            n += apply(q, action, EnvelopeHeaders.QUEUE_ID + " IN (" + String.join(",", batch) + ")", target);
+        }
+        return n;
+    }
+
+    private int apply(QueueControl q, Action action, String selector, String target) throws Exception {
+        return switch (action) {
+            case RETRY -> {
+                long before = q.getScheduledCount();
+                q.deliverScheduledMessages(selector);
+                yield (int) Math.max(0, before - q.getScheduledCount());
+            }
+            case MOVE -> q.moveMessages(selector, target);
+            case REMOVE -> q.removeMessages(selector);
+            case REQUEUE_DEAD -> q.retryMessages(selector);
+        };
+    }
+
     private QueueControl control(String queue) {
-        if (!STAGES.contains(queue)) {
-            throw new IllegalArgumentException("unknown queue '" + queue + "'; the stage queues are " + STAGES);
+        if (!STAGES.contains(queue) && !exists(queue)) {
+            throw new IllegalArgumentException("unknown queue '" + queue + "'; the stage queues are " + STAGES
+                    + ", the quarantine queues " + quarantines());
         }
         ActiveMQServer s = server.get();
         if (s == null) {

@@ -3,7 +3,7 @@ package io.mailhub.queue;
 /**
  * Operator actions on queued mail, Postfix's postqueue/postsuper over JMX ({@code io.mailhub:type=MailQueue}).
  * Messages are named by their queue id (the one in the "250 Ok: queued as" reply and the logs). Hawtio and the HTTP
- * API use these operations.
+ * API use these operations; the admin API ({@code /admin/v1}) acts through the same code, on whole filters.
  */
 public interface MailQueueAdminMBean {
 
@@ -22,7 +22,7 @@ public interface MailQueueAdminMBean {
     /** Moves a message (waiting or scheduled) to mail.hold, where nothing delivers it; returns messages moved. */
     int hold(String queueId) throws Exception;
 
-    /** Moves a held message back to mail.outbound for delivery; returns messages moved. */
+    /** Moves a held or quarantined message back to mail.outbound for delivery; returns messages moved. */
     int release(String queueId) throws Exception;
 
     /** Deletes a message from every stage queue, without a bounce; returns messages deleted. */

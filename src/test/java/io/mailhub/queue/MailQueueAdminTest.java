@@ -113,6 +113,35 @@ class MailQueueAdminTest {
     }
 
     @Test
+    void aMessageInAQuarantineQueueOfARouteIsReleasedToOutboundToo() throws Exception {
+        put("quarantine.dmarc", "0000000000000Q", 0);
+        MailQueueAdmin direct = new MailQueueAdmin(broker::server);
+        assertThat(direct.quarantines()).containsExactly("quarantine.dmarc");
+
+        assertThat(admin.release("0000000000000Q")).isEqualTo(1);
+
+        assertThat(direct.snapshot("quarantine.dmarc")).isEmpty();
+        assertThat(admin.inspect("0000000000000Q")).startsWith("mail.outbound:");
+    }
+
+    @Test
+    void aSnapshotHasEveryMessageBeyondArtemisDefaultPageOf200AndLongValuesUncut() throws Exception {
+        for (int i = 0; i < 230; i++) {
+            put(QueueNames.OUTBOUND, String.format("%014d", i), i % 2 == 0 ? 3_600_000 : 0);
+        }
+        MailQueueAdmin direct = new MailQueueAdmin(broker::server);
+
+        java.util.List<QueuedMail> all = direct.snapshot(QueueNames.OUTBOUND);
+
+        assertThat(all).hasSize(230);
+        assertThat(all.stream().filter(m -> m.state().equals("deferred"))).hasSize(115);
+        assertThat(all.get(0).recipients()).containsExactly("b@remote.test", "c@remote.test");
+        assertThat(direct.apply(QueueNames.OUTBOUND, MailQueueAdmin.Action.REMOVE,
+                all.stream().map(QueuedMail::queueId).limit(210).toList(), null)).isEqualTo(210);
+        assertThat(direct.count(QueueNames.OUTBOUND)[0]).isEqualTo(20);
+    }
+
+    @Test
     void deleteRemovesTheMessageFromEveryStage() throws Exception {
         put(QueueNames.INCOMING, "0000000000000A", 0);
         put(QueueNames.OUTBOUND, "0000000000000A", 3_600_000);

@@ -1,0 +1,49 @@
+package io.mailhub.admin;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class QueueCommandTest {
+
+    private final ByteArrayOutputStream out = new ByteArrayOutputStream();
+    private final ByteArrayOutputStream err = new ByteArrayOutputStream();
+
+    private int run(String... args) {
+        Map<String, String> env = Map.of("MAILHUB_ADMIN_PASSWORD", "pw");
+        return new QueueCommand(new PrintStream(out, true, StandardCharsets.UTF_8),
+                new PrintStream(err, true, StandardCharsets.UTF_8), env::get)
+                .run(List.of(args), "http://127.0.0.1:9"); // port 9 (discard): nothing listens there
+    }
+
+    private String err() {
+        return err.toString(StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void aBulkActionWithoutAReasonOrWithoutAFilterIsAUsageErrorBeforeAnyRequest() {
+        assertThat(run("hold", "--domain", "x.test")).isEqualTo(64);
+        assertThat(err()).contains("hold needs --reason TEXT");
+        assertThat(run("delete", "--reason", "cleanup")).isEqualTo(64);
+        assertThat(err()).contains("delete needs a filter, or --all for every message");
+    }
+
+    @Test
+    void anUnknownCommandOrAMissingValueIsAUsageError() {
+        assertThat(run("purge")).isEqualTo(64);
+        assertThat(err()).contains("unknown command purge").contains("usage: mailhub queue");
+        assertThat(run("list", "--sender")).isEqualTo(64);
+        assertThat(err()).contains("--sender needs a value");
+    }
+
+    @Test
+    void aHubThatCannotBeReachedEndsInTempfail() {
+        assertThat(run("summary")).isEqualTo(75);
+        assertThat(err()).contains("cannot reach the hub at http://127.0.0.1:9");
+    }
+}
