@@ -327,8 +327,9 @@ public final class MailAcceptance {
         try (MessageContent stored = composed) {
             Envelope queued = envelope.withSize(stored.size());
             queue.enqueue(queued, stored, annotations, s.deliverAt());
-            LOG.info("{}: from={}, size={}, nrcpt={}, client=[{}], helo={}, via={}{} (queued)", queued.queueId(),
-                    queued.senderPath(), queued.size(), queued.recipients().size(), queued.clientAddress(),
+            LOG.info("{}: message-id=<{}>, from={}, size={}, nrcpt={}, client=[{}], helo={}, via={}{} (queued)",
+                    queued.queueId(), messageId, queued.senderPath(), queued.size(), queued.recipients().size(),
+                    queued.clientAddress(),
                     queued.clientHelo(), s.origin().door().label(),
                     s.origin().authUser() == null ? "" : ", principal=" + s.origin().authUser());
             return new Decision(SmtpReply.of(250, "2.0.0", "Ok: queued as " + queued.queueId()), queued.queueId(),
