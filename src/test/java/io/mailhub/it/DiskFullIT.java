@@ -17,8 +17,8 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * The packaged hub with its data directory on a 64 MB tmpfs that the test fills up: new mail is refused with 452
- * 4.3.1, the hub heals by itself when space returns, and every message it acknowledged is delivered exactly once.
+ * The packaged hub with its data directory on a 64 MB tmpfs that the test fills up: new mail is refused (421 4.3.2 at
+ * connect, 452 4.3.1 at MAIL in a session opened before), the hub heals by itself when space returns, and every message it acknowledged is delivered exactly once.
  */
 class DiskFullIT {
 
@@ -32,6 +32,12 @@ class DiskFullIT {
         assumeTrue(Tmpfs.canMount(), "mounting a tmpfs needs root (.ci/run runs as root)");
         work = HubProcess.itDir("disk");
         bigMessage = Files.writeString(work.resolve("big.eml"), BIG, StandardCharsets.US_ASCII);
+    }
+
+    /** 421 4.3.2 at connect for a new session, or 452 4.3.1 at MAIL for one that began while there was room. */
+    private static boolean refusedForWantOfRoom(Swaks.Result r) {
+        return r.greeting().startsWith("421 4.3.2") && r.greeting().contains("insufficient system storage")
+                || r.replyTo("MAIL FROM").startsWith("452 4.3.1");
     }
 
     private static Swaks.Result send(HubProcess hub, String rcpt, String... extra) throws Exception {
@@ -91,14 +97,15 @@ class DiskFullIT {
                 if (queued(r)) {
                     acknowledged.add(rcpt); // within the guard's one-second reading: stored all the same
                 }
-                return r.replyTo("MAIL FROM").startsWith("452 4.3.1");
+                return refusedForWantOfRoom(r);
             });
             await().atMost(Duration.ofSeconds(5)).untilAsserted(() ->
                     assertThat(hub.health()).contains("452 4.3.1").contains("delivery is paused"));
             assertThat(hub.http("/observe/health/live")).contains("\"UP\"");
             // retries come due every 2 s while the disk stays full: the hub keeps running and answering
             await().during(Duration.ofSeconds(8)).atMost(Duration.ofSeconds(10)).until(hub::isAlive);
-            assertThat(send(hub, "still-full@remote.test").replyTo("MAIL FROM")).startsWith("452 4.3.1");
+            assertThat(send(hub, "still-full@remote.test").greeting()).startsWith("421 4.3.2")
+                    .contains("insufficient system storage");
 
             freeAndExpectRecovery(disk, sink, hub, acknowledged);
             assertThat(hub.log()).contains("delivery paused").contains("delivery resumes");

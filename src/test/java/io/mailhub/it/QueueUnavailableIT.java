@@ -5,14 +5,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import org.junit.jupiter.api.Test;
 
 /**
- * When mail cannot be stored the client hears why at MAIL time, never 250: 452 4.3.1 for a disk without room, 451 4.3.0
- * for an unreachable broker; the HTTP API answers 503 with Retry-After and the same enhanced status, never 202; the hub
- * keeps running.
+ * When mail cannot be stored a new SMTP session hears why at once, never 250: 421 4.3.2 naming a disk without room or an
+ * unavailable queue (a session already open hears 452 4.3.1 or 451 4.3.0 at MAIL); the HTTP API answers 503 with
+ * Retry-After and the enhanced status of the cause (4.3.1, 4.3.0), never 202; the hub keeps running.
  */
 class QueueUnavailableIT {
 
     @Test
-    void aNearlyFullDiskIsAnsweredWith452AtMail() throws Exception {
+    void aNearlyFullDiskIsAnsweredWith421AtConnectAnd503ByTheApi() throws Exception {
         HubProcess hub = new HubProcess(HubProcess.itDir("diskfull"));
         String key = HubProcess.createApiKey(hub.workDir().resolve("keys"), "shop", "--from", "@client.test");
         try (hub) {
@@ -21,7 +21,8 @@ class QueueUnavailableIT {
             assertThat(hub.health()).contains("DOWN");
 
             Swaks.Result r = Swaks.run(hub.smtpPort, "-f", "a@client.test", "-t", "b@remote.test");
-            assertThat(r.replyTo("MAIL FROM")).startsWith("452 4.3.1 Insufficient system storage");
+            assertThat(r.greeting()).isEqualTo("421 4.3.2 hub.test Service not available, insufficient system"
+                    + " storage; try again later");
             assertThat(r.transcript()).doesNotContain("queued as");
 
             Curl.Response api = send(hub, key);
@@ -33,7 +34,7 @@ class QueueUnavailableIT {
     }
 
     @Test
-    void anUnreachableExternalBrokerIsAnsweredWith451AndTheHubStaysUp() throws Exception {
+    void anUnreachableExternalBrokerIsAnsweredWith421AtConnectAndTheHubStaysUp() throws Exception {
         HubProcess hub = new HubProcess(HubProcess.itDir("nobroker"));
         String key = HubProcess.createApiKey(hub.workDir().resolve("keys"), "shop", "--from", "@client.test");
         try (hub) {
@@ -43,7 +44,8 @@ class QueueUnavailableIT {
 
             for (int i = 0; i < 2; i++) {
                 Swaks.Result r = Swaks.run(hub.smtpPort, "-f", "a@client.test", "-t", "b@remote.test");
-                assertThat(r.replyTo("MAIL FROM")).as(r.transcript()).startsWith("451 4.3.0");
+                assertThat(r.greeting()).as(r.transcript()).isEqualTo("421 4.3.2 hub.test Service not available,"
+                        + " mail queue unavailable; try again later");
                 assertThat(r.transcript()).doesNotContain("queued as");
 
                 Curl.Response api = send(hub, key);

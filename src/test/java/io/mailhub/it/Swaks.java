@@ -31,6 +31,17 @@ public final class Swaks {
         }
 
         /** The reply that follows the given command line (e.g. "RCPT TO:<x@y>"), or "". */
+        /** The server's greeting (or the refusal it sent instead), without swaks' prefix; "" if none. */
+        public String greeting() {
+            for (String line : transcript.split("\n")) {
+                String t = line.strip();
+                if (t.startsWith("<-") || t.startsWith("<~") || t.startsWith("<**")) {
+                    return t.replaceFirst("^<(-|~\\*|~|\\*\\*)\\s*", "");
+                }
+            }
+            return "";
+        }
+
         public String replyTo(String command) {
             String[] lines = transcript.split("\n");
             for (int i = 0; i < lines.length; i++) {

@@ -19,6 +19,7 @@ public final class FakeMailQueue implements MailQueue {
 
     private final List<Queued> queued = new ArrayList<>();
     private Readiness readiness = Readiness.READY;
+    private int readyChecksLeft; // while > 0, readiness() answers READY (a session that began while all was well)
     private QueueException failure;
 
     @Override
@@ -46,7 +47,17 @@ public final class FakeMailQueue implements MailQueue {
 
     @Override
     public synchronized Readiness readiness(long declaredSize) {
+        if (readyChecksLeft > 0) {
+            readyChecksLeft--;
+            return Readiness.READY;
+        }
         return readiness;
+    }
+
+    /** Answers READY to the next check (a session's greeting), then {@code later}: the queue fails mid-session. */
+    public synchronized void failsAfterTheGreeting(Readiness later) {
+        this.readiness = later;
+        this.readyChecksLeft = 1;
     }
 
     /** Makes {@link #isAvailable()} answer {@code available} (unreachable when not). */

@@ -103,6 +103,13 @@ final class SmtpReplies {
         return SmtpReply.of(421, "4.7.0", hostname + " Error: too many connections from [" + client + "]");
     }
 
+    /** A new session while mail cannot be stored (broker unavailable, disk low): RFC 3463 4.3.2, try later. */
+    static SmtpReply notReady(String hostname, io.mailhub.queue.MailQueue.Readiness readiness) {
+        return SmtpReply.of(421, "4.3.2", hostname + " Service not available, "
+                + (readiness == io.mailhub.queue.MailQueue.Readiness.NO_ROOM ? "insufficient system storage"
+                        : "mail queue unavailable") + "; try again later");
+    }
+
     static SmtpReply shuttingDown(String hostname) {
         return SmtpReply.of(421, "4.3.2", hostname + " Service shutting down, try again later");
     }

@@ -151,6 +151,14 @@ final class SmtpSession implements SessionFacts, Runnable {
             flush();
             return false;
         }
+        io.mailhub.queue.MailQueue.Readiness ready = server.acceptance().readiness(0);
+        if (ready != io.mailhub.queue.MailQueue.Readiness.READY) { // not ready: no session that could only fail
+            SmtpReply notReady = SmtpReplies.notReady(settings.hostname(), ready);
+            LOG.warn("refused connection from [{}]: {}", clientAddress().getHostAddress(), notReady);
+            reply(notReady);
+            flush();
+            return false;
+        }
         HookResult r = server.policy().connect(this);
         if (!r.isReject() && server.connectCheck() != null) {
             r = server.connectCheck().connect(this);

@@ -367,10 +367,18 @@ class SmtpSessionTest {
 
     @Test
     void unavailableQueueRefusesMailTemporarily() throws Exception {
-        queue.setAvailable(false);
+        queue.failsAfterTheGreeting(io.mailhub.queue.MailQueue.Readiness.UNREACHABLE);
 
         assertThat(converse("EHLO client.example", "MAIL FROM:<alice@example.test>"))
                 .containsExactly("220", "250", "451 4.3.0");
+    }
+
+    @Test
+    void aNewSessionWhileMailCannotBeStoredIsRefusedAtOnceWith421NamingWhy() throws Exception {
+        queue.setReadiness(io.mailhub.queue.MailQueue.Readiness.NO_ROOM);
+        assertThat(converse("EHLO c")).containsExactly("421 4.3.2");
+        queue.setReadiness(io.mailhub.queue.MailQueue.Readiness.UNREACHABLE);
+        assertThat(converse("EHLO c")).containsExactly("421 4.3.2");
     }
 
     // ---- DATA ----
@@ -777,10 +785,10 @@ class SmtpSessionTest {
 
     @Test
     void aFullDiskIsAnsweredWith452AtMailAndAnUnreachableBrokerWith451() throws Exception {
-        queue.setReadiness(io.mailhub.queue.MailQueue.Readiness.NO_ROOM);
+        queue.failsAfterTheGreeting(io.mailhub.queue.MailQueue.Readiness.NO_ROOM);
         assertThat(converse("EHLO c", "MAIL FROM:<a@remote.test>", "QUIT")).containsExactly("220", "250", "452 4.3.1",
                 "221 2.0.0");
-        queue.setReadiness(io.mailhub.queue.MailQueue.Readiness.UNREACHABLE);
+        queue.failsAfterTheGreeting(io.mailhub.queue.MailQueue.Readiness.UNREACHABLE);
         assertThat(converse("EHLO c", "MAIL FROM:<a@remote.test>", "QUIT")).containsExactly("220", "250", "451 4.3.0",
                 "221 2.0.0");
     }
