@@ -138,6 +138,14 @@ public final class MailAcceptance {
 
     private volatile AcceptanceMeters meters = AcceptanceMeters.none();
 
+    private volatile AcceptanceEvents events = AcceptanceEvents.NONE;
+
+    /** Reports every decision to {@code events} (the event log's received and rejected lines). */
+    public MailAcceptance withEvents(AcceptanceEvents events) {
+        this.events = events;
+        return this;
+    }
+
     /** Counts what this stage decides in {@code meters}. */
     public MailAcceptance withMeters(AcceptanceMeters meters) {
         this.meters = meters;
@@ -151,6 +159,11 @@ public final class MailAcceptance {
             meters.accepted(s.origin().door(), d.size());
         } else {
             meters.refused(s.origin().door(), d.reply());
+        }
+        try {
+            events.decided(s, d);
+        } catch (RuntimeException e) {
+            LOG.warn("{}: the event log refused the decision: {}", d.queueId(), e.toString());
         }
         return d;
     }

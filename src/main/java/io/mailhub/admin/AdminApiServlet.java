@@ -307,6 +307,22 @@ public final class AdminApiServlet extends HttpServlet {
             throw e;
         }
         record(user, req, kind, filter, dryRun, reason, "ok", r.matched(), r.affected());
+        if (events != null && !dryRun) {
+            events.note(view.now(), null, "admin_" + kind.label().replace('-', '_'), Map.of("user", user.name(),
+                    "filter", filter.describe(), "reason", reason, "count", r.matched(), "affected", r.affected()));
+            String perMessage = switch (kind) {
+                case HOLD -> "held";
+                case RELEASE -> "released";
+                case DELETE -> "deleted";
+                case REQUEUE_DEAD -> "requeued";
+                case FLUSH -> null;
+            };
+            if (perMessage != null) {
+                for (String id : r.allQueueIds()) {
+                    events.note(view.now(), id, perMessage, Map.of("by", user.name(), "reason", reason));
+                }
+            }
+        }
         LOG.info("admin {} by {}: {} matched, {} acted on{} (filter {}; reason: {})", kind.label(), user.name(),
                 r.matched(), r.affected(), dryRun ? " (dry run)" : "", filter.describe(), reason);
         ObjectNode out = JSON.createObjectNode();

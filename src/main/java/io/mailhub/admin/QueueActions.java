@@ -56,7 +56,7 @@ public final class QueueActions {
 
     /** What an action found and did: {@code queueIds} lists at most the first 100 matched. */
     public record Result(String action, int matched, int affected, boolean dryRun, List<String> queueIds,
-            Map<String, Integer> byQueue) {}
+            Map<String, Integer> byQueue, List<String> allQueueIds) {}
 
     private final MailQueueAdmin queues;
     private final QueueView view;
@@ -84,6 +84,7 @@ public final class QueueActions {
 
     public Result run(Kind kind, MailFilter filter, boolean dryRun) throws Exception {
         List<String> ids = new ArrayList<>();
+        List<String> all = new ArrayList<>();
         Map<String, Integer> byQueue = new LinkedHashMap<>();
         int matched = 0;
         int affected = 0;
@@ -95,6 +96,7 @@ public final class QueueActions {
                 }
             }
             matched += here.size();
+            all.addAll(here);
             here.stream().limit(Math.max(0, 100 - ids.size())).forEach(ids::add);
             if (!dryRun && !here.isEmpty()) {
                 int n = queues.apply(q, kind.action, here, kind.target);
@@ -102,6 +104,7 @@ public final class QueueActions {
                 byQueue.put(q, n);
             }
         }
-        return new Result(kind.label(), matched, dryRun ? 0 : affected, dryRun, List.copyOf(ids), byQueue);
+        return new Result(kind.label(), matched, dryRun ? 0 : affected, dryRun, List.copyOf(ids), byQueue,
+                List.copyOf(all));
     }
 }

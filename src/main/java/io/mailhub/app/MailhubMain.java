@@ -49,8 +49,9 @@ public final class MailhubMain {
             return 2;
         }
         Main main;
+        MailhubRuntime runtime = new MailhubRuntime(settings);
         try {
-            main = createMain(settings);
+            main = createMain(settings, runtime);
         } catch (IOException e) {
             System.err.println("mailhub: " + e.getMessage());
             return 2;
@@ -61,7 +62,8 @@ public final class MailhubMain {
             System.err.println("mailhub: " + e.getMessage());
             return 1;
         }
-        return main.getExitCode();
+        // Camel Main logs a failed start and returns normally: a hub that never started must not exit 0
+        return runtime.hasStarted() ? main.getExitCode() : 1;
     }
 
     /** {@code sendmail}: reads the hub's configuration to find the pickup directory, then acts as sendmail does. */
@@ -119,8 +121,11 @@ public final class MailhubMain {
 
     /** A Camel Main configured from the settings, not yet started. */
     public static Main createMain(MailhubSettings settings) throws IOException {
+        return createMain(settings, new MailhubRuntime(settings));
+    }
+
+    static Main createMain(MailhubSettings settings, MailhubRuntime runtime) throws IOException {
         Main main = new Main();
-        MailhubRuntime runtime = new MailhubRuntime(settings);
         main.setInitialProperties(camelProperties(settings));
         if (settings.configFile != null) {
             // the same file the settings came from, so Camel's own keys in it apply too

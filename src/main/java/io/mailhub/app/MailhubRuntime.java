@@ -158,11 +158,11 @@ public final class MailhubRuntime extends MainListenerSupport implements CamelCo
         hooks = new io.mailhub.routing.RouteHooks(context);
         context.getRegistry().bind("mailLists", new io.mailhub.routing.MailLists(settings.configDir.resolve("lists")));
         context.getRegistry().bind("mailHeaders", new io.mailhub.routing.MailHeaders());
-        context.getRegistry().bind("routingStage", new io.mailhub.routing.RoutingStage(hooks, outcome));
+        context.getRegistry().bind("routingStage", new io.mailhub.routing.RoutingStage(hooks, outcome).withEvents(events));
         context.getRegistry().bind("bounceStage", new BounceStage(
                 new DsnComposer(settings.hostname, settings.acceptance.maxMessageSize(), settings.bounceTemplates, Clock.systemDefaultZone()),
                 new NotifyRules(settings.delivery.retryDelayWarning() != null), Clock.systemDefaultZone())
-                .withMeters(meters));
+                .withMeters(meters).withEvents(events));
 
         queue = new ArtemisMailQueue(cf, routeCf, storage,
                 LARGE_MESSAGE_THRESHOLD);
@@ -204,6 +204,7 @@ public final class MailhubRuntime extends MainListenerSupport implements CamelCo
                 Clock.systemDefaultZone());
         acceptance.withPolicyRoute(new io.mailhub.routing.CamelPolicyRoute(hooks));
         acceptance.withMeters(new io.mailhub.acceptance.AcceptanceMeters(meters));
+        acceptance.withEvents(new EventLogWiring(events, Clock.systemUTC()));
         if (settings.virus.clamd() != null) {
             acceptance.withVirusCheck(io.mailhub.filter.VirusCheck.clamd(settings.virus));
             LOG.info("virus scanning of every message by clamd at {} (at most {} ms)", settings.virus.clamd(),
@@ -276,7 +277,8 @@ public final class MailhubRuntime extends MainListenerSupport implements CamelCo
                     : () -> queue.readiness(0) != io.mailhub.queue.MailQueue.Readiness.UNREACHABLE,
                     Clock.systemUTC()).bindTo(meters);
             if (b != null) {
-                b.withPlugin(new io.mailhub.queue.DeadLetterMeter(meters));
+                b.withPlugin(new io.mailhub.queue.DeadLetterMeter(meters, (queueId, reason) -> events.note(
+                        java.time.Instant.now(), queueId, "dead_lettered", java.util.Map.of("reason", reason))));
             }
         }
         HealthCheckRegistry health = HealthCheckRegistry.get(context);
@@ -387,6 +389,17 @@ public final class MailhubRuntime extends MainListenerSupport implements CamelCo
             LOG.warn("policy counters not visible over JMX: {}", e.toString());
         }
         observability.watch(main.getCamelContext()); // the routes exist now
+        if (!settings.delivery.eventsEndpoint().isEmpty()) {
+            String uri = settings.delivery.eventsEndpoint();
+            try {
+                main.getCamelContext().getEndpoint(uri); // an unknown scheme or a bad option fails the start here
+            } catch (RuntimeException e) {
+                throw new IllegalStateException("mailhub.events.endpoint=" + uri + ": " + e.getMessage(), e);
+            }
+            org.apache.camel.ProducerTemplate events = main.getCamelContext().createProducerTemplate();
+            this.events.withTap(line -> events.sendBody(uri, line));
+            LOG.info("every event line also goes to {}", uri);
+        }
         supervisor.start();
         cleanSpool(); // before any door opens: later, a file there belongs to a transaction in progress
         api.start();
@@ -416,6 +429,7 @@ public final class MailhubRuntime extends MainListenerSupport implements CamelCo
                         + e, e);
             }
         }
+        started = true;
     }
 
     @Override
@@ -467,6 +481,13 @@ public final class MailhubRuntime extends MainListenerSupport implements CamelCo
                 LOG.warn("stopping the embedded broker: {}", e.toString());
             }
         }
+    }
+
+    private volatile boolean started;
+
+    /** Whether the hub came up completely (every listener and door open). */
+    boolean hasStarted() {
+        return started;
     }
 
     /** The port-25-role SMTP listener, for tests that start the hub in-process. */

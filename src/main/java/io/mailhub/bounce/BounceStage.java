@@ -50,6 +50,14 @@ public final class BounceStage implements Processor {
     private volatile java.util.Map<DsnKind, io.micrometer.core.instrument.Counter> meters =
             counters(new io.micrometer.core.instrument.composite.CompositeMeterRegistry());
 
+    private volatile io.mailhub.delivery.DeliveryEvents events;
+
+    /** Records each notice it queues as a {@code bounced} line of the event log. */
+    public BounceStage withEvents(io.mailhub.delivery.DeliveryEvents events) {
+        this.events = events;
+        return this;
+    }
+
     /** Counts the notices this stage queues as {@code mailhub_dsn_generated_total{action}} in {@code registry}. */
     public BounceStage withMeters(io.micrometer.core.instrument.MeterRegistry registry) {
         meters = counters(registry);
@@ -126,6 +134,16 @@ public final class BounceStage implements Processor {
         m.setBody(notice);
         produce(exchange, INCOMING, copy);
         meters.get(decision.kind()).increment();
+        io.mailhub.delivery.DeliveryEvents log = events;
+        if (log != null) {
+            Map<String, Object> f = new java.util.LinkedHashMap<>();
+            f.put("notice_queue_id", queueId);
+            f.put("action", decision.kind().templateName().replace("_template", ""));
+            f.put("sender", envelope.senderPath());
+            f.put("recipients", decision.reported().stream().map(o -> o.recipient().address().toString()).toList());
+            f.put("size", result.size());
+            log.note(clock.instant(), envelope.queueId(), "bounced", f);
+        }
         LOG.info("{}: sender notice {} ({}, {} octets, {}) queued as {} for {}", envelope.queueId(), result.messageId(),
                 decision.kind().templateName(), result.size(), result.returned(), queueId, describe(decision.reported()));
     }

@@ -26,10 +26,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The delivery event log ({@code mailhub.events.file}, default {@code <data dir>/events.jsonl}): one JSON line per
- * recipient and attempt ({@code time, queue_id, event (delivered, deferred, failed), recipient, status, remote_mta,
+ * The event log ({@code mailhub.events.file}, default {@code <data dir>/events.jsonl}): one JSON line per recipient
+ * and attempt ({@code time, queue_id, event (delivered, deferred, failed, expired), recipient, status, remote_mta,
  * reply, attempt, principal}, and the {@code tags} and {@code metadata} an API request gave the message), appended as
- * attempts end, rotated at 100 MB (five old files kept). The most recent events are also kept in memory by queue id, so
+ * attempts end, and one per other event of a message's life ({@link #note}: received, rejected, bounced, held, ...);
+ * docs/events.schema.json describes every line. Rotated at 100 MB (five old files kept). The most recent events are also kept in memory by queue id, so
  * the API can say where a message is without reading the file.
  */
 public final class DeliveryEvents {
@@ -70,6 +71,12 @@ public final class DeliveryEvents {
      */
     public void record(Envelope envelope, DeliveryReport report, int attempt, Instant time, String tags,
             String metadata) {
+        record(envelope, report, attempt, time, tags, metadata, false);
+    }
+
+    /** As above; {@code expired}: the report's 5.4.7 failures are recipients whose lifetime ended ("expired"). */
+    public void record(Envelope envelope, DeliveryReport report, int attempt, Instant time, String tags,
+            String metadata, boolean expired) {
         List<String> tagList = tags == null || tags.isEmpty() ? List.of() : List.of(tags.split(","));
         String metadataJson = metadata == null || metadata.isEmpty() ? null : metadata;
         List<Event> events = new ArrayList<>();
@@ -77,16 +84,19 @@ public final class DeliveryEvents {
             String what = switch (r.status()) {
                 case DELIVERED -> "delivered";
                 case DEFERRED -> "deferred";
-                case FAILED -> "failed";
+                case FAILED -> expired && "5.4.7".equals(r.statusCode()) ? "expired" : "failed";
             };
             events.add(new Event(time, envelope.queueId(), what, r.recipient().address().toString(), r.statusCode(),
                     r.remoteMta(), r.reply().toWire().strip(), attempt, envelope.authUser(), tagList, metadataJson));
         }
+        List<String> lines = new ArrayList<>(events.size());
         synchronized (this) {
             recent.computeIfAbsent(envelope.queueId(), k -> new ArrayList<>()).addAll(events);
             try {
                 for (Event e : events) {
-                    write(line(e));
+                    String l = line(e);
+                    write(l);
+                    lines.add(l);
                 }
                 out.flush();
             } catch (IOException e) {
@@ -94,9 +104,71 @@ public final class DeliveryEvents {
                 close();
             }
         }
+        lines.forEach(this::tap);
     }
 
-    /** The events of a message: from memory when recent, else from the current log file; oldest first. */
+    private volatile java.util.function.Consumer<String> tap;
+
+    /** Also hands every line to {@code tap} (a Camel endpoint, {@code mailhub.events.endpoint}), after the file. */
+    public DeliveryEvents withTap(java.util.function.Consumer<String> tap) {
+        this.tap = tap;
+        return this;
+    }
+
+    /**
+     * Records an event that is not a delivery attempt ({@code received}, {@code rejected}, {@code bounced},
+     * {@code delay_warning}, {@code held}, {@code released}, {@code deleted}, {@code dead_lettered}, {@code admin_*}):
+     * {@code time}, {@code queue_id} (when there is one) and {@code event}, then {@code fields} in their order. Values
+     * may be strings, numbers, booleans, lists and maps; {@code null} values are left out.
+     */
+    public void note(Instant time, String queueId, String event, Map<String, ?> fields) {
+        String line;
+        try {
+            StringWriter w = new StringWriter(256);
+            try (JsonGenerator g = JSON.createGenerator(w)) {
+                g.writeStartObject();
+                g.writeStringField("time", time.toString());
+                if (queueId != null) {
+                    g.writeStringField("queue_id", queueId);
+                }
+                g.writeStringField("event", event);
+                for (Map.Entry<String, ?> f : fields.entrySet()) {
+                    if (f.getValue() != null) {
+                        g.writeFieldName(f.getKey());
+                        MAPPER.writeValue(g, f.getValue());
+                    }
+                }
+                g.writeEndObject();
+            }
+            line = w.toString();
+        } catch (IOException e) {
+            LOG.error("cannot write an event line for {}: {}", queueId, e.toString());
+            return;
+        }
+        synchronized (this) {
+            try {
+                write(line);
+                out.flush();
+            } catch (IOException e) {
+                LOG.error("cannot write the delivery event log {}: {}", file, e.toString());
+                close();
+            }
+        }
+        tap(line);
+    }
+
+    private void tap(String line) {
+        java.util.function.Consumer<String> t = tap;
+        if (t != null) {
+            try {
+                t.accept(line);
+            } catch (RuntimeException e) {
+                LOG.warn("the event endpoint refused an event: {}", e.toString());
+            }
+        }
+    }
+
+    /** The delivery attempts of a message: from memory when recent, else from the current log file; oldest first. */
     public List<Event> find(String queueId) {
         synchronized (this) {
             List<Event> r = recent.get(queueId);
@@ -111,7 +183,7 @@ public final class DeliveryEvents {
         String needle = "\"queue_id\":\"" + queueId + "\"";
         try (BufferedReader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
             for (String line = in.readLine(); line != null; line = in.readLine()) {
-                if (line.contains(needle)) {
+                if (line.contains(needle) && line.contains("\"recipient\":")) { // attempts, not other events
                     found.add(parse(MAPPER.readTree(line)));
                 }
             }

@@ -102,7 +102,7 @@ public final class DeliveryOutcome implements Processor {
         if (events != null) { // recipients deferred past their lifetime have failed (5.4.7): the log says so
             events.record(envelope, expired ? expire(report) : report, attempts, now,
                     message.getHeader(EnvelopeHeaders.TAGS, String.class),
-                    message.getHeader(EnvelopeHeaders.METADATA, String.class));
+                    message.getHeader(EnvelopeHeaders.METADATA, String.class), expired);
         }
 
         List<RecipientOutcome> bounce = new ArrayList<>();
@@ -148,6 +148,12 @@ public final class DeliveryOutcome implements Processor {
                 n.setHeader(RecipientOutcome.HEADER, RecipientOutcome.toLines(delayed));
                 n.setHeader(io.mailhub.bounce.BounceStage.WILL_RETRY_UNTIL, expiry.toEpochMilli());
                 send(exchange, BOUNCE, notice);
+                if (events != null) {
+                    events.note(now, envelope.queueId(), "delay_warning", java.util.Map.of(
+                            "recipients", pending.stream().map(r -> r.address().toString()).toList(),
+                            "delay_seconds", Duration.between(envelope.arrival(), now).toSeconds(),
+                            "attempt", attempts));
+                }
                 LOG.info("{}: delayed for {}; delay notice requested", envelope.queueId(),
                         io.mailhub.model.DurationText.format(Duration.between(envelope.arrival(), now)));
             }

@@ -22,11 +22,12 @@ import java.util.Map;
  * @param tlsTrustAnchors CA certificates for {@code tls=verify}, or {@code null} for the JDK's
  * @param retryDelayWarning after how long a still-pending message gets one "delayed" notice, {@code null}: never
  * @param eventsFile the delivery event log, "" for {@code <data dir>/events.jsonl}
+ * @param eventsEndpoint a Camel endpoint URI that also gets every event line, "" for none
  */
 public record DeliverySettings(String smarthost, int relayPort, Path transportMap, Duration deadDestinationTime,
         int destinationConcurrency, String relayTls, Path tlsTrustAnchors, String dnsServers, int deliveryConcurrency,
         int retryConcurrency, RetrySchedule retrySchedule, Duration retryMaxLifetime, Duration retryDelayWarning,
-        String eventsFile) {
+        String eventsFile, String eventsEndpoint) {
 
     public static final Map<String, String> KEYS = SettingsReader.defaults(
             "mailhub.relay.smarthost", "",
@@ -42,7 +43,8 @@ public record DeliverySettings(String smarthost, int relayPort, Path transportMa
             "mailhub.retry.schedule", "5m, 10m, 20m, 40m, 1h*4, 2h",
             "mailhub.retry.max-lifetime", "5d",
             "mailhub.retry.delay-warning", "",
-            "mailhub.events.file", "");
+            "mailhub.events.file", "",
+            "mailhub.events.endpoint", "");
 
     public static DeliverySettings read(SettingsReader r) {
         return new DeliverySettings(smarthost(r), r.intIn("mailhub.relay.port", 1, 65535), transportMap(r),
@@ -52,7 +54,7 @@ public record DeliverySettings(String smarthost, int relayPort, Path transportMa
                 r.intIn("mailhub.retry.concurrency", 1, 1000), r.parse("mailhub.retry.schedule", RetrySchedule::parse),
                 r.duration("mailhub.retry.max-lifetime", Duration.ofSeconds(1)),
                 r.optionalDuration("mailhub.retry.delay-warning", Duration.ofSeconds(1)),
-                r.value("mailhub.events.file").trim());
+                r.value("mailhub.events.file").trim(), r.value("mailhub.events.endpoint").trim());
     }
 
     private static String smarthost(SettingsReader r) {

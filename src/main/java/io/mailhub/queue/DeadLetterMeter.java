@@ -25,9 +25,16 @@ public final class DeadLetterMeter implements ActiveMQServerMessagePlugin {
     private static final SimpleString DEAD = SimpleString.of(QueueNames.DEAD);
 
     private final MeterRegistry registry;
+    private final java.util.function.BiConsumer<String, String> listener;
 
     public DeadLetterMeter(MeterRegistry registry) {
+        this(registry, (queueId, reason) -> { });
+    }
+
+    /** @param listener also told each dead letter's queue id and reason (the event log's dead_lettered line) */
+    public DeadLetterMeter(MeterRegistry registry, java.util.function.BiConsumer<String, String> listener) {
         this.registry = registry;
+        this.listener = listener;
         for (String reason : new String[] {"redelivery_exhausted", "expired", "double_bounce", "notice_too_large",
                 "egress_failed", "other"}) {
             counter(reason); // every reason shows from the start, at 0: rate() and increase() need a first sample
@@ -40,14 +47,15 @@ public final class DeadLetterMeter implements ActiveMQServerMessagePlugin {
         if (result != RoutingStatus.OK || !DEAD.equals(message.getAddressSimpleString())) {
             return;
         }
-        Counter counter = counter(reason(message.getStringProperty(DEAD_REASON)));
+        String reason = reason(message.getStringProperty(DEAD_REASON));
+        String queueId = message.getStringProperty("MailhubQueueId");
         if (tx == null) {
-            counter.increment();
+            dead(queueId, reason);
         } else {
             tx.addOperation(new TransactionOperationAbstract() {
                 @Override
                 public void afterCommit(Transaction committed) {
-                    counter.increment();
+                    dead(queueId, reason);
                 }
             });
         }
@@ -57,7 +65,17 @@ public final class DeadLetterMeter implements ActiveMQServerMessagePlugin {
     public void messageMoved(Transaction tx, MessageReference ref, AckReason reason, SimpleString destAddress,
             Long destQueueID, ServerConsumer consumer, Message newMessage, RoutingStatus result) {
         if (DEAD.equals(destAddress) && result == RoutingStatus.OK) {
-            counter(reason == AckReason.EXPIRED ? "expired" : "redelivery_exhausted").increment();
+            dead(ref.getMessage().getStringProperty("MailhubQueueId"),
+                    reason == AckReason.EXPIRED ? "expired" : "redelivery_exhausted");
+        }
+    }
+
+    private void dead(String queueId, String reason) {
+        counter(reason).increment();
+        try {
+            listener.accept(queueId, reason);
+        } catch (RuntimeException e) {
+            // the event log reports its own trouble; a dead letter is never refused because of it
         }
     }
 

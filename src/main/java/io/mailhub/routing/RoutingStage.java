@@ -54,6 +54,14 @@ public final class RoutingStage implements Processor {
         this.deliveryOutcome = deliveryOutcome;
     }
 
+    private volatile io.mailhub.delivery.DeliveryEvents events;
+
+    /** Records each message a route holds as a {@code held} line of the event log. */
+    public RoutingStage withEvents(io.mailhub.delivery.DeliveryEvents events) {
+        this.events = events;
+        return this;
+    }
+
     @Override
     public void process(Exchange exchange) throws Exception {
         Message m = exchange.getMessage();
@@ -204,6 +212,11 @@ public final class RoutingStage implements Processor {
         out.getMessage().removeHeader(CamelPolicyRoute.HOLD);
         sends.send(exchange, "jms:queue:" + queue, out);
         LOG.info("{}: held in {} ({})", exchange.getMessage().getHeader(EnvelopeHeaders.QUEUE_ID), queue, by);
+        io.mailhub.delivery.DeliveryEvents log = events;
+        if (log != null) {
+            log.note(java.time.Instant.now(), exchange.getMessage().getHeader(EnvelopeHeaders.QUEUE_ID, String.class),
+                    "held", java.util.Map.of("queue", queue, "by", by));
+        }
     }
 
     /** The message with the verdict's header edits: fields removed, fields added at the top, the Subject prefixed. */

@@ -44,10 +44,24 @@ class AdminApiIT {
         Path admins = dir.resolve("admins");
         Files.writeString(admins, "olga:" + SubmissionIT.hashPassword(OPERATOR_PASSWORD) + ":operator\n"
                 + "vic:" + SubmissionIT.hashPassword(VIEWER_PASSWORD) + ":viewer\n");
+        Path routes = Files.createDirectories(dir.resolve("routes"));
+        Files.writeString(routes.resolve("events.camel.yaml"), """
+                - route:
+                    id: events-tap
+                    from:
+                      uri: seda:events?size=100000
+                      steps:
+                        - filter:
+                            simple: "${body} contains '\\"event\\":\\"held\\"'"
+                            steps:
+                              - to: "log:events-tap?level=INFO&showExchangeId=false&showBodyType=false"
+                """);
         hub = new HubProcess(dir)
                 .set("mailhub.relay.smarthost", "127.0.0.1:" + Ports.free()) // nothing listens: every attempt defers
                 .set("mailhub.relay.trusted-networks", "127.0.0.0/8")
                 .set("mailhub.admin.users-file", admins)
+                .set("mailhub.routes.dir", routes)
+                .set("mailhub.events.endpoint", "seda:events?size=100000&blockWhenFull=false")
                 .start();
         Process load = new ProcessBuilder("smtp-source", "-s", "20", "-m", Integer.toString(LOAD), "-l", "1024",
                 "-f", "load@shop.test", "-t", "rcpt@far.test", "127.0.0.1:" + hub.smtpPort)
@@ -225,6 +239,31 @@ class AdminApiIT {
 
     @Test
     @Order(5)
+    void theEventLogHasEveryReceivedMessageAndEveryAdminMoveInLinesTheSchemaAcceptsAndTheEndpointGetsThemToo()
+            throws Exception {
+        List<String> lines = Files.readAllLines(hub.workDir().resolve("data").resolve("events.jsonl"));
+        var schema = com.networknt.schema.SchemaRegistry.withDefaultDialect(
+                        com.networknt.schema.SpecificationVersion.DRAFT_2020_12)
+                .getSchema(Files.readString(Path.of("docs/events.schema.json")), com.networknt.schema.InputFormat.JSON);
+        for (String line : lines) {
+            assertThat(schema.validate(line, com.networknt.schema.InputFormat.JSON)).as(line).isEmpty();
+        }
+        List<JsonNode> events = new ArrayList<>();
+        for (String line : lines) {
+            events.add(JSON.readTree(line));
+        }
+        assertThat(events.stream().filter(e -> e.path("event").asText().equals("received"))).hasSize(TOTAL);
+        assertThat(events.stream().filter(e -> e.path("event").asText().equals("deferred")).count())
+                .isGreaterThanOrEqualTo(TOTAL);
+        assertThat(events.stream().filter(e -> e.path("event").asText().equals("held"))).hasSize(5)
+                .allSatisfy(e -> assertThat(e.path("by").asText()).isEqualTo("olga"));
+        assertThat(events.stream().filter(e -> e.path("event").asText().equals("released"))).hasSize(5);
+        assertThat(events.stream().filter(e -> e.path("event").asText().equals("admin_hold"))).hasSize(1);
+        assertThat(hub.log()).contains("events-tap").containsPattern("events-tap.*\"event\":\"held\"");
+    }
+
+    @Test
+    @Order(6)
     void deleteAllEmptiesTheQueueWhenAskedForEverything() throws Exception {
         Cli delete = queue("delete", "--all", "--reason", "end of test");
         assertThat(delete.exit()).as(delete.err()).isZero();

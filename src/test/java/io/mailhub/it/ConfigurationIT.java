@@ -33,6 +33,14 @@ class ConfigurationIT {
     }
 
     @Test
+    void anEventsEndpointCamelCannotResolveStopsStartUpNamingTheSettingAndExitsNonZero() throws Exception {
+        HubProcess hub = new HubProcess(HubProcess.itDir("config")).set("mailhub.events.endpoint", "kafka:events");
+        Exit e = run(hub, java.util.Map.of());
+        assertThat(e.code()).isEqualTo(1);
+        assertThat(e.output()).contains("mailhub.events.endpoint=kafka:events").contains("kafka");
+    }
+
+    @Test
     void anUnparsableSizeFromTheEnvironmentStopsStartUpNamingTheVariable() throws Exception {
         HubProcess hub = new HubProcess(HubProcess.itDir("config"));
         Exit e = run(hub, java.util.Map.of("MAILHUB_MAX_MESSAGE_SIZE", "lots"));
