@@ -149,6 +149,11 @@ public final class MailhubMain {
         p.setProperty("camel.main.streamCachingSpoolEnabled", "true");
         p.setProperty("camel.main.streamCachingSpoolDirectory", settings.dataDir.resolve("tmp/stream-cache").toString());
         p.setProperty("camel.main.streamCachingSpoolThreshold", Integer.toString(MailhubRuntime.SPOOL_MEMORY_THRESHOLD));
+        if (settings.admin.hawtio()) { // what the Hawtio console's tabs need (Exchanges, Endpoints, Trace)
+            p.setProperty("camel.main.inflightRepositoryBrowseEnabled", "true");
+            p.setProperty("camel.main.endpointRuntimeStatisticsEnabled", "true");
+            p.setProperty("camel.trace.standby", "true");
+        }
         // health checks: the hub serves them itself (HealthServlet on mailhub.http.port)
         p.setProperty("camel.health.enabled", "true");
         p.setProperty("camel.health.routesEnabled", "true");

@@ -247,6 +247,7 @@ public final class MailhubRuntime extends MainListenerSupport implements CamelCo
                 queueAdmin, events, new IdempotencyRecords(cf), Clock.systemDefaultZone());
         api.withAlerts(settings.alerts).withMeters(meters).serveOn(http);
         http.serve("/admin/v1/*", adminApi());
+        serveConsole();
         if (settings.pickup.dir() != null) {
             pickup = new PickupDirectory(settings.pickup, api.localSubmissions(), Clock.systemDefaultZone());
         }
@@ -292,10 +293,38 @@ public final class MailhubRuntime extends MainListenerSupport implements CamelCo
         }
     }
 
+    private io.mailhub.admin.AdminUsers adminUsers;
+
+    /** The admin users file, read once and shared by the admin API and the console's login. */
+    private io.mailhub.admin.AdminUsers adminUsers() throws java.io.IOException {
+        if (adminUsers == null && settings.admin.usersFile() != null) {
+            adminUsers = io.mailhub.admin.AdminUsers.load(settings.admin.usersFile());
+        }
+        return adminUsers;
+    }
+
+    /** The Hawtio console at /hawtio, when on and packed into this jar. */
+    private void serveConsole() throws java.io.IOException {
+        if (!settings.admin.hawtio()) {
+            return;
+        }
+        List<String> origins = new ArrayList<>(settings.admin.hawtioOrigins());
+        for (String host : List.of(settings.hostname, "localhost", "127.0.0.1")) {
+            origins.add("http://" + host + ":" + settings.http.port());
+            if (settings.http.httpsPort() > 0) {
+                origins.add("https://" + host + ":" + settings.http.httpsPort());
+            }
+        }
+        org.eclipse.jetty.ee10.webapp.WebAppContext console = io.mailhub.admin.HawtioConsole.create(settings.dataDir,
+                adminUsers(), origins);
+        if (console != null) {
+            http.serveApp(console);
+        }
+    }
+
     /** The admin API: over the embedded broker's queues; with an external broker it answers 503 for now. */
     private jakarta.servlet.http.HttpServlet adminApi() throws java.io.IOException {
-        io.mailhub.admin.AdminUsers users = settings.admin.usersFile() == null ? null
-                : io.mailhub.admin.AdminUsers.load(settings.admin.usersFile());
+        io.mailhub.admin.AdminUsers users = adminUsers();
         if (users == null) {
             LOG.info("no admin users file (mailhub.admin.users-file): the admin API refuses every call");
         }

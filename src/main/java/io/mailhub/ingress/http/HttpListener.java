@@ -34,6 +34,7 @@ public final class HttpListener {
     private final ServerTls tls;
     private final Path spoolDirectory;
     private final ServletContextHandler context = new ServletContextHandler();
+    private final java.util.List<org.eclipse.jetty.server.Handler> apps = new java.util.ArrayList<>();
     private Server server;
     private ServerConnector http;
     private ServerConnector https;
@@ -66,6 +67,12 @@ public final class HttpListener {
         return this;
     }
 
+    /** Serves a whole web application (the Hawtio console at /hawtio) beside the hub's servlets. */
+    public HttpListener serveApp(org.eclipse.jetty.server.handler.ContextHandler app) {
+        apps.add(app);
+        return this;
+    }
+
     public synchronized void start() throws Exception {
         QueuedThreadPool threads = new QueuedThreadPool(settings.maxThreads(), 8, 60_000);
         threads.setName("http");
@@ -95,7 +102,15 @@ public final class HttpListener {
             });
             tlsReload.scheduleWithFixedDelay(this::reloadCertificate, 5, 5, TimeUnit.SECONDS);
         }
-        server.setHandler(context);
+        if (apps.isEmpty()) {
+            server.setHandler(context);
+        } else { // the longest context path wins: /hawtio goes to its web application, the rest to the servlets
+            org.eclipse.jetty.server.handler.ContextHandlerCollection all =
+                    new org.eclipse.jetty.server.handler.ContextHandlerCollection();
+            apps.forEach(all::addHandler);
+            all.addHandler(context);
+            server.setHandler(all);
+        }
         server.start();
         LOG.info("HTTP listening on port {}{}", http.getLocalPort(),
                 https == null ? "" : ", HTTPS on port " + https.getLocalPort() + " (" + tls.subject() + ")");
