@@ -38,7 +38,10 @@ public final class HawtioConsole {
      */
     public static WebAppContext create(Path dataDir, AdminUsers users, List<String> origins) throws IOException {
         Path dir = Files.createDirectories(dataDir.resolve("hawtio"));
-        Path war = dir.resolve("hawtio-default.war");
+        // the war and its unpacked files (about 25 MB) go to the temporary directory, not to the data disk the queue
+        // needs: one directory per data directory, used again by the next start
+        Path files = Files.createDirectories(filesOf(dataDir));
+        Path war = files.resolve("hawtio-default.war");
         try (InputStream in = HawtioConsole.class.getResourceAsStream(WAR)) {
             if (in == null) {
                 LOG.warn("no Hawtio console in this build ({} missing): /hawtio is not served", WAR);
@@ -61,11 +64,29 @@ public final class HawtioConsole {
         WebAppContext app = new WebAppContext();
         app.setContextPath("/hawtio"); // index.html has <base href="/hawtio/">
         app.setWar(war.toString());
-        app.setTempDirectory(Files.createDirectories(dir.resolve("work")).toFile());
+        app.setTempDirectory(Files.createDirectories(files.resolve("work")).toFile());
         // a file: location that cannot be read denies everything (a classpath: one would allow everything)
         app.setInitParameter("policyLocation", policy.toUri().toString());
         app.setThrowUnavailableOnStartupException(true);
         return app;
+    }
+
+    private static Path filesOf(Path dataDir) {
+        return Path.of(System.getProperty("java.io.tmpdir"),
+                "mailhub-hawtio-" + Integer.toHexString(dataDir.toAbsolutePath().toString().hashCode()));
+    }
+
+    /** Deletes the unpacked console of this data directory (after the HTTP server stopped). */
+    public static void removeFiles(Path dataDir) {
+        Path files = filesOf(dataDir);
+        if (!Files.isDirectory(files)) {
+            return;
+        }
+        try (var walk = Files.walk(files)) {
+            walk.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException e) {
+            LOG.debug("cannot remove {}: {}", files, e.toString());
+        }
     }
 
     static String policy(List<String> origins) throws IOException {

@@ -294,6 +294,33 @@ public final class MailhubRuntime extends MainListenerSupport implements CamelCo
     }
 
     private io.mailhub.admin.AdminUsers adminUsers;
+    private io.mailhub.admin.AuditLog audit;
+
+    /** The audit log of admin actions and configuration reloads. */
+    private io.mailhub.admin.AuditLog audit() throws java.io.IOException {
+        if (audit == null) {
+            audit = new io.mailhub.admin.AuditLog(settings.admin.auditFile() != null ? settings.admin.auditFile()
+                    : settings.dataDir.resolve("audit.jsonl"), Clock.systemUTC());
+        }
+        return audit;
+    }
+
+    /** A route change the reloader loaded or refused, in the audit log (who: the file system). */
+    private void auditReload(io.mailhub.routing.RouteReloader.Change change) {
+        java.util.Map<String, Object> a = new java.util.LinkedHashMap<>();
+        a.put("action", "config_reload");
+        a.put("user", "(file change)");
+        a.put("what", "routes");
+        a.put("changed", change.changed().stream().map(Path::toString).toList());
+        a.put("removed", change.removed().stream().map(Path::toString).toList());
+        a.put("result", change.problems().isEmpty() ? "loaded" : "refused: " + change.problems().get(0));
+        a.put("count", change.changed().size() + change.removed().size());
+        try {
+            audit().record(a);
+        } catch (java.io.IOException e) {
+            LOG.error("cannot write the audit log: {}", e.toString());
+        }
+    }
 
     /** The admin users file, read once and shared by the admin API and the console's login. */
     private io.mailhub.admin.AdminUsers adminUsers() throws java.io.IOException {
@@ -342,10 +369,8 @@ public final class MailhubRuntime extends MainListenerSupport implements CamelCo
             };
         }
         io.mailhub.admin.QueueView view = new io.mailhub.admin.QueueView(queueAdmin, Clock.systemUTC());
-        Path auditFile = settings.admin.auditFile() != null ? settings.admin.auditFile()
-                : settings.dataDir.resolve("audit.jsonl");
         return new io.mailhub.admin.AdminApiServlet(users, view, new io.mailhub.admin.QueueActions(queueAdmin, view),
-                new io.mailhub.admin.AuditLog(auditFile, Clock.systemUTC()), events);
+                audit(), events);
     }
 
     /** Our listeners' ports, so that the relay never delivers to this hub itself. */
@@ -407,7 +432,8 @@ public final class MailhubRuntime extends MainListenerSupport implements CamelCo
             try {
                 java.util.Properties placeholders = MailhubMain.camelProperties(settings);
                 reloader = new io.mailhub.routing.RouteReloader(main.getCamelContext(), hooks, settings.routesDir,
-                        files -> RoutesCommand.check(files, placeholders), Duration.ofSeconds(1)).start();
+                        files -> RoutesCommand.check(files, placeholders), Duration.ofSeconds(1))
+                        .onChange(this::auditReload).start();
             } catch (java.io.IOException e) {
                 LOG.error("route files in {} will not be reloaded on change: {}", settings.routesDir, e.toString());
             }
@@ -490,6 +516,9 @@ public final class MailhubRuntime extends MainListenerSupport implements CamelCo
             http.stop();
         } catch (Exception e) {
             LOG.warn("stopping the HTTP listener: {}", e.toString());
+        }
+        if (settings.admin.hawtio()) {
+            io.mailhub.admin.HawtioConsole.removeFiles(settings.dataDir);
         }
     }
 

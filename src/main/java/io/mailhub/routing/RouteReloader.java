@@ -70,6 +70,25 @@ public final class RouteReloader implements AutoCloseable {
         thread.setDaemon(true);
     }
 
+    /** What a scan did: the files changed and removed, and the problems that refused them (empty: loaded). */
+    public record Change(List<Path> changed, List<Path> removed, List<String> problems) {}
+
+    private volatile java.util.function.Consumer<Change> listener = c -> { };
+
+    /** Tells {@code listener} of every change it loads or refuses (the audit log records configuration reloads). */
+    public RouteReloader onChange(java.util.function.Consumer<Change> listener) {
+        this.listener = listener;
+        return this;
+    }
+
+    private void tell(Change change) {
+        try {
+            listener.accept(change);
+        } catch (RuntimeException e) {
+            LOG.warn("routes: could not record the change: {}", e.toString());
+        }
+    }
+
     public RouteReloader start() {
         thread.start();
         LOG.info("routes: watching {} for changed route files", dir);
@@ -125,6 +144,7 @@ public final class RouteReloader implements AutoCloseable {
             for (String p : problems) {
                 LOG.error("routes: change refused, the running routes stay as they were: {}", p);
             }
+            tell(new Change(List.copyOf(changed), List.copyOf(removed), List.copyOf(problems)));
             return;
         }
         for (Path f : changed) {
@@ -136,6 +156,7 @@ public final class RouteReloader implements AutoCloseable {
         }
         lastRefusal = null;
         reloads++;
+        tell(new Change(List.copyOf(changed), List.copyOf(removed), List.of()));
     }
 
     private void reload(Path f) throws IOException {

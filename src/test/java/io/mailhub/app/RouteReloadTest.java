@@ -96,6 +96,15 @@ class RouteReloadTest {
                 }
                 clients.shutdown();
 
+                Path audit = dir.resolve("data").resolve("audit.jsonl");
+                List<String> records = Files.readAllLines(audit);
+                assertThat(records).hasSize(2);
+                assertThat(records.get(0)).contains("\"action\":\"config_reload\"").contains("\"result\":\"refused: ")
+                        .contains("bogus");
+                assertThat(records.get(1)).contains("\"action\":\"config_reload\"").contains("\"result\":\"loaded\"")
+                        .contains("policy.camel.yaml");
+                assertThat(io.mailhub.admin.AuditLog.verify(audit)).isNull();
+
                 await().atMost(Duration.ofSeconds(120)).until(() -> nextHop.transactions().size() >= MESSAGES);
                 Map<String, String> versionBySubject = nextHop.transactions().stream().collect(Collectors.toMap(
                         t -> field(t.data(), "Subject"), t -> field(t.data(), "X-Version"), (a, b) -> "twice"));
