@@ -95,9 +95,11 @@ public final class MailhubRuntime extends MainListenerSupport implements CamelCo
     private PolicyCounters counters;
     private java.util.concurrent.ScheduledExecutorService sweeper;
     private io.mailhub.observe.Observability observability;
+    private final OperatorWiring operators;
 
     public MailhubRuntime(MailhubSettings settings) {
         this.settings = settings;
+        this.operators = new OperatorWiring(settings);
     }
 
     @Override
@@ -246,8 +248,8 @@ public final class MailhubRuntime extends MainListenerSupport implements CamelCo
                 settings.dataDir.resolve("spool"), SPOOL_MEMORY_THRESHOLD, settings.listeners.maxLineLength(),
                 queueAdmin, events, new IdempotencyRecords(cf), Clock.systemDefaultZone());
         api.withAlerts(settings.alerts).withMeters(meters).serveOn(http);
-        http.serve("/admin/v1/*", adminApi());
-        serveConsole();
+        http.serve("/admin/v1/*", operators.adminApi(queueAdmin, events));
+        operators.serveConsole(http);
         if (settings.pickup.dir() != null) {
             pickup = new PickupDirectory(settings.pickup, api.localSubmissions(), Clock.systemDefaultZone());
         }
@@ -291,86 +293,6 @@ public final class MailhubRuntime extends MainListenerSupport implements CamelCo
             health.register(new BrokerLivenessCheck(supervisor::brokerDownFor));
             health.register(new RouteReloadCheck(() -> reloader));
         }
-    }
-
-    private io.mailhub.admin.AdminUsers adminUsers;
-    private io.mailhub.admin.AuditLog audit;
-
-    /** The audit log of admin actions and configuration reloads. */
-    private io.mailhub.admin.AuditLog audit() throws java.io.IOException {
-        if (audit == null) {
-            audit = new io.mailhub.admin.AuditLog(settings.admin.auditFile() != null ? settings.admin.auditFile()
-                    : settings.dataDir.resolve("audit.jsonl"), Clock.systemUTC());
-        }
-        return audit;
-    }
-
-    /** A route change the reloader loaded or refused, in the audit log (who: the file system). */
-    private void auditReload(io.mailhub.routing.RouteReloader.Change change) {
-        java.util.Map<String, Object> a = new java.util.LinkedHashMap<>();
-        a.put("action", "config_reload");
-        a.put("user", "(file change)");
-        a.put("what", "routes");
-        a.put("changed", change.changed().stream().map(Path::toString).toList());
-        a.put("removed", change.removed().stream().map(Path::toString).toList());
-        a.put("result", change.problems().isEmpty() ? "loaded" : "refused: " + change.problems().get(0));
-        a.put("count", change.changed().size() + change.removed().size());
-        try {
-            audit().record(a);
-        } catch (java.io.IOException e) {
-            LOG.error("cannot write the audit log: {}", e.toString());
-        }
-    }
-
-    /** The admin users file, read once and shared by the admin API and the console's login. */
-    private io.mailhub.admin.AdminUsers adminUsers() throws java.io.IOException {
-        if (adminUsers == null && settings.admin.usersFile() != null) {
-            adminUsers = io.mailhub.admin.AdminUsers.load(settings.admin.usersFile());
-        }
-        return adminUsers;
-    }
-
-    /** The Hawtio console at /hawtio, when on and packed into this jar. */
-    private void serveConsole() throws java.io.IOException {
-        if (!settings.admin.hawtio()) {
-            return;
-        }
-        List<String> origins = new ArrayList<>(settings.admin.hawtioOrigins());
-        for (String host : List.of(settings.hostname, "localhost", "127.0.0.1")) {
-            origins.add("http://" + host + ":" + settings.http.port());
-            if (settings.http.httpsPort() > 0) {
-                origins.add("https://" + host + ":" + settings.http.httpsPort());
-            }
-        }
-        org.eclipse.jetty.ee10.webapp.WebAppContext console = io.mailhub.admin.HawtioConsole.create(settings.dataDir,
-                adminUsers(), origins);
-        if (console != null) {
-            http.serveApp(console);
-        }
-    }
-
-    /** The admin API: over the embedded broker's queues; with an external broker it answers 503 for now. */
-    private jakarta.servlet.http.HttpServlet adminApi() throws java.io.IOException {
-        io.mailhub.admin.AdminUsers users = adminUsers();
-        if (users == null) {
-            LOG.info("no admin users file (mailhub.admin.users-file): the admin API refuses every call");
-        }
-        if (queueAdmin == null) {
-            return new jakarta.servlet.http.HttpServlet() {
-                private static final long serialVersionUID = 1L;
-
-                @Override
-                protected void service(jakarta.servlet.http.HttpServletRequest req,
-                        jakarta.servlet.http.HttpServletResponse resp) throws java.io.IOException {
-                    resp.setHeader("Retry-After", "3600");
-                    resp.sendError(503, "the admin API works with the embedded broker only (for now); use the"
-                            + " external broker's console");
-                }
-            };
-        }
-        io.mailhub.admin.QueueView view = new io.mailhub.admin.QueueView(queueAdmin, Clock.systemUTC());
-        return new io.mailhub.admin.AdminApiServlet(users, view, new io.mailhub.admin.QueueActions(queueAdmin, view),
-                audit(), events);
     }
 
     /** Our listeners' ports, so that the relay never delivers to this hub itself. */
@@ -433,7 +355,7 @@ public final class MailhubRuntime extends MainListenerSupport implements CamelCo
                 java.util.Properties placeholders = MailhubMain.camelProperties(settings);
                 reloader = new io.mailhub.routing.RouteReloader(main.getCamelContext(), hooks, settings.routesDir,
                         files -> RoutesCommand.check(files, placeholders), Duration.ofSeconds(1))
-                        .onChange(this::auditReload).start();
+                        .onChange(operators::auditReload).start();
             } catch (java.io.IOException e) {
                 LOG.error("route files in {} will not be reloaded on change: {}", settings.routesDir, e.toString());
             }
@@ -517,9 +439,7 @@ public final class MailhubRuntime extends MainListenerSupport implements CamelCo
         } catch (Exception e) {
             LOG.warn("stopping the HTTP listener: {}", e.toString());
         }
-        if (settings.admin.hawtio()) {
-            io.mailhub.admin.HawtioConsole.removeFiles(settings.dataDir);
-        }
+        operators.stopped();
     }
 
     @Override

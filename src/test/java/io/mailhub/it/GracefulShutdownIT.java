@@ -30,13 +30,19 @@ class GracefulShutdownIT {
             List<String> acknowledged = new CopyOnWriteArrayList<>();
             List<String> refusals = new CopyOnWriteArrayList<>();
             AtomicBoolean sending = new AtomicBoolean(true);
+            AtomicBoolean stopped = new AtomicBoolean(false);
+            java.util.concurrent.atomic.AtomicInteger triedAfterStop = new java.util.concurrent.atomic.AtomicInteger();
             ExecutorService clients = Executors.newFixedThreadPool(6);
             for (int c = 0; c < 6; c++) {
                 int client = c;
                 clients.submit(() -> {
                     for (int i = 0; sending.get(); i++) {
                         String rcpt = "c" + client + "-" + i + "@remote.test";
+                        boolean afterStop = stopped.get();
                         Swaks.Result r = Swaks.run(hub.smtpPort, "-f", "load@shop.test", "-t", rcpt);
+                        if (afterStop) {
+                            triedAfterStop.incrementAndGet();
+                        }
                         if (r.transcript().contains("queued as")) {
                             acknowledged.add(rcpt);
                         } else { // swaks marks a refusing reply "<**"; a refused connection has none
@@ -51,7 +57,9 @@ class GracefulShutdownIT {
 
             hub.stop(); // SIGTERM, and wait for the orderly stop
             int atStop = acknowledged.size();
-            Thread.sleep(1000); // the clients keep trying against a stopped hub: connection refused, never a 250
+            stopped.set(true);
+            // the clients keep trying against the stopped hub: connection refused, never a 250
+            await().atMost(Duration.ofSeconds(30)).until(() -> triedAfterStop.get() >= 6);
             sending.set(false);
             clients.shutdown();
             assertThat(clients.awaitTermination(60, TimeUnit.SECONDS)).isTrue();

@@ -78,6 +78,7 @@ final class AlertmanagerServlet extends HttpServlet {
             JsonNode payload = read(new ByteArrayInputStream(body), grafana ? "1" : "4");
             send(req, resp, key, grafana ? "grafana" : "alertmanager", receiver, payload, body);
         } catch (ApiProblem p) {
+            ApiDoor.drainRest(req);
             ApiResponses.problem(resp, p, req.getRequestURI());
         } catch (LimitedInputStream.TooLarge e) {
             ApiResponses.problem(resp, LimitedInputStream.tooLarge(e.limit), req.getRequestURI());

@@ -14,6 +14,7 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.List;
@@ -151,6 +152,23 @@ public final class ApiDoor {
             body.skipNBytes(length);
         } catch (IOException e) {
             // the client went away or sent less: the answer goes out (or not) all the same
+        }
+    }
+
+    /**
+     * Before a refusal: reads what is left of a request body of known length (up to {@link #DRAIN_LIMIT}), so the
+     * connection stays usable. A refusal that leaves the body unread makes Jetty close the connection after the
+     * answer, and a client that reuses it for its next request (Java's HttpClient does) fails with an EOF.
+     */
+    static void drainRest(HttpServletRequest req) {
+        long length = req.getContentLengthLong();
+        if (length <= 0 || length > DRAIN_LIMIT) {
+            return;
+        }
+        try {
+            req.getInputStream().transferTo(OutputStream.nullOutputStream());
+        } catch (IOException | IllegalStateException e) {
+            // read already as characters, or the client went away: the answer goes out (or not) all the same
         }
     }
 

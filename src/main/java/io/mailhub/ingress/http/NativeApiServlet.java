@@ -75,6 +75,7 @@ final class NativeApiServlet extends HttpServlet {
             action.run(key);
         } catch (ApiProblem p) {
             if (!resp.isCommitted()) {
+                ApiDoor.drainRest(req);
                 ApiResponses.problem(resp, p, req.getRequestURI());
             }
         } catch (LimitedInputStream.TooLarge e) {
