@@ -52,6 +52,7 @@ final class PostmarkServlet extends HttpServlet {
                 default -> error(resp, 404, 404, "no such endpoint: " + path);
             }
         } catch (ApiProblem p) {
+            ApiDoor.drainRest(req);
             error(resp, p);
         } catch (RuntimeException e) {
             LOG.error("POST {} failed", path, e);

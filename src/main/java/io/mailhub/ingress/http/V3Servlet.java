@@ -45,6 +45,7 @@ final class V3Servlet extends HttpServlet {
                 mailgun.send(req, resp, key, mg.group(2) != null);
             }
         } catch (ApiProblem p) {
+            ApiDoor.drainRest(req);
             if (isSendGrid) {
                 SendGridServlet.error(resp, p);
             } else {
