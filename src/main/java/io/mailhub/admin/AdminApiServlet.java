@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.mailhub.delivery.DeliveryEvents;
+import io.mailhub.delivery.Suspensions;
 import io.mailhub.queue.QueuedMail;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
@@ -23,9 +24,12 @@ import org.slf4j.LoggerFactory;
 /**
  * {@code /admin/v1}: the queue administration API (HTTP Basic with the admin users file; roles viewer, operator,
  * admin). Reads: {@code GET /queues} (summary and qshape), {@code GET /messages} (filter and paging),
- * {@code GET /messages/{id}}. Actions (operator): {@code POST /actions/{flush|hold|release|delete|requeue-dead}} with
- * {@code {"filter":{...},"all":bool,"dry_run":bool,"reason":"..."}}, and {@code POST /messages/{id}/{action}}. Every
- * action is written to the audit log before the answer. Errors are RFC 9457 problem objects.
+ * {@code GET /messages/{id}}, {@code GET /messages/{id}/raw} (admin role, audited), {@code GET /suspensions}.
+ * Actions (operator): {@code POST /actions/{flush|hold|release|delete|requeue-dead|bounce|reroute}} with
+ * {@code {"filter":{...},"all":bool,"dry_run":bool,"reason":"...","next_hop":"..."}},
+ * {@code POST /messages/{id}/{action}}, {@code POST /suspensions} ({@code {"domain","duration","reason"}}) and
+ * {@code DELETE /suspensions/{domain}} (resume, and retry its deferred mail now). Every action is written to the audit
+ * log before the answer. Errors are RFC 9457 problem objects.
  */
 public final class AdminApiServlet extends HttpServlet {
 
@@ -39,15 +43,25 @@ public final class AdminApiServlet extends HttpServlet {
     private final transient QueueActions actions;
     private final transient AuditLog audit;
     private final transient DeliveryEvents events;
+    private final transient Suspensions suspensions;
 
-    /** @param users the admin users, or {@code null}: every call is refused (no {@code mailhub.admin.users-file}) */
+    /**
+     * @param users the admin users, or {@code null}: every call is refused (no {@code mailhub.admin.users-file})
+     * @param suspensions the suspended destinations, or {@code null}: suspend and resume are not offered
+     */
     public AdminApiServlet(AdminUsers users, QueueView view, QueueActions actions, AuditLog audit,
-            DeliveryEvents events) {
+            DeliveryEvents events, Suspensions suspensions) {
         this.users = users;
         this.view = view;
         this.actions = actions;
         this.audit = audit;
         this.events = events;
+        this.suspensions = suspensions;
+    }
+
+    public AdminApiServlet(AdminUsers users, QueueView view, QueueActions actions, AuditLog audit,
+            DeliveryEvents events) {
+        this(users, view, actions, audit, events, null);
     }
 
     /** A refusal with its HTTP status. */
@@ -69,6 +83,14 @@ public final class AdminApiServlet extends HttpServlet {
         try {
             AdminUsers.AdminUser user = authenticate(req);
             Object answer = route(req, path, user);
+            if (answer instanceof RawMessage raw) {
+                resp.setStatus(200);
+                resp.setContentType("message/rfc822");
+                resp.setHeader("Cache-Control", "no-store");
+                resp.setContentLength(raw.bytes().length);
+                resp.getOutputStream().write(raw.bytes());
+                return;
+            }
             send(resp, 200, answer);
         } catch (Problem p) {
             problem(resp, p, req.getRequestURI());
@@ -94,6 +116,13 @@ public final class AdminApiServlet extends HttpServlet {
         if (method.equals("GET") && p.length == 2 && p[0].equals("messages")) {
             return inspect(p[1]);
         }
+        if (method.equals("GET") && p.length == 3 && p[0].equals("messages") && p[2].equals("raw")) {
+            require(user, Role.ADMIN);
+            return raw(req, user, p[1]);
+        }
+        if (p[0].equals("suspensions")) {
+            return suspensions(req, user, method, p);
+        }
         if (method.equals("POST") && p.length == 2 && p[0].equals("actions")) {
             require(user, Role.OPERATOR);
             return bulk(req, user, p[1]);
@@ -103,7 +132,7 @@ public final class AdminApiServlet extends HttpServlet {
             return single(req, user, p[1], p[2]);
         }
         boolean known = path.equals("/queues") || path.equals("/messages") || p[0].equals("messages")
-                || p[0].equals("actions");
+                || p[0].equals("actions") || p[0].equals("suspensions");
         throw known ? new Problem(405, "method-not-allowed", method + " is not allowed on " + path)
                 : new Problem(404, "not-found", "no admin resource " + path);
     }
@@ -243,7 +272,7 @@ public final class AdminApiServlet extends HttpServlet {
         QueueActions.Kind kind = QueueActions.Kind.parse(name);
         if (kind == null) {
             throw new Problem(404, "not-found", "no action " + name + "; actions are flush, hold, release, delete,"
-                    + " requeue-dead");
+                    + " requeue-dead, bounce, reroute");
         }
         JsonNode body = body(req);
         String reason = body.path("reason").asText("").strip();
@@ -273,7 +302,16 @@ public final class AdminApiServlet extends HttpServlet {
                     + " mean it");
         }
         boolean dryRun = body.path("dry_run").asBoolean(false);
-        return act(user, req, kind, filter, dryRun, reason);
+        return act(user, req, kind, filter, dryRun, reason, argument(kind, body, reason));
+    }
+
+    /** The bounce's reason (it goes into the DSN) or the reroute's checked next hop; {@code null} for the others. */
+    private static String argument(QueueActions.Kind kind, JsonNode body, String reason) {
+        return switch (kind) {
+            case BOUNCE -> reason;
+            case REROUTE -> MessageEdits.checkNextHop(body.path("next_hop").asText(""));
+            default -> null;
+        };
     }
 
     private ObjectNode single(HttpServletRequest req, AdminUsers.AdminUser user, String queueId, String name)
@@ -282,15 +320,19 @@ public final class AdminApiServlet extends HttpServlet {
                 ? "requeue-dead" : name);
         if (kind == null) {
             throw new Problem(404, "not-found", "no action " + name + " on a message; actions are retry, hold,"
-                    + " release, delete, requeue");
+                    + " release, delete, requeue, bounce, reroute");
         }
         if (!queueId.matches("[0-9A-Z]{1,32}")) {
             throw new IllegalArgumentException("'" + queueId + "' is not a queue id");
         }
         JsonNode body = body(req);
         String reason = body.path("reason").asText("").strip();
+        if (kind == QueueActions.Kind.BOUNCE && reason.isEmpty()) {
+            throw new Problem(422, "reason-required", "a bounce needs a reason (\"reason\": \"...\"): the sender reads"
+                    + " it in the notice");
+        }
         ObjectNode out = act(user, req, kind, MailFilter.ALL.withQueueId(queueId), false,
-                reason.isEmpty() ? "(none given)" : reason);
+                reason.isEmpty() ? "(none given)" : reason, argument(kind, body, reason));
         if (out.path("matched").asInt() == 0) {
             throw new Problem(404, "not-found", queueId + " is not in a queue that " + kind.label() + " applies to");
         }
@@ -298,15 +340,17 @@ public final class AdminApiServlet extends HttpServlet {
     }
 
     private ObjectNode act(AdminUsers.AdminUser user, HttpServletRequest req, QueueActions.Kind kind,
-            MailFilter filter, boolean dryRun, String reason) throws Exception {
+            MailFilter filter, boolean dryRun, String reason, String argument) throws Exception {
         QueueActions.Result r;
+        String action = "admin_" + kind.label().replace('-', '_');
+        Map<String, Object> extra = kind == QueueActions.Kind.REROUTE ? Map.of("next_hop", argument) : Map.of();
         try {
-            r = actions.run(kind, filter, dryRun);
+            r = actions.run(kind, filter, dryRun, argument);
         } catch (Exception e) {
-            record(user, req, kind, filter, dryRun, reason, "failed: " + e.getMessage(), 0, 0);
+            record(user, req, action, filter.describe(), dryRun, reason, "failed: " + e.getMessage(), 0, 0, extra);
             throw e;
         }
-        record(user, req, kind, filter, dryRun, reason, "ok", r.matched(), r.affected());
+        record(user, req, action, filter.describe(), dryRun, reason, "ok", r.matched(), r.affected(), extra);
         if (events != null && !dryRun) {
             events.note(view.now(), null, "admin_" + kind.label().replace('-', '_'), Map.of("user", user.name(),
                     "filter", filter.describe(), "reason", reason, "count", r.matched(), "affected", r.affected()));
@@ -315,7 +359,8 @@ public final class AdminApiServlet extends HttpServlet {
                 case RELEASE -> "released";
                 case DELETE -> "deleted";
                 case REQUEUE_DEAD -> "requeued";
-                case FLUSH -> null;
+                case REROUTE -> "rerouted";
+                case FLUSH, BOUNCE -> null; // a bounce's notice is logged by the bounce stage ("bounced")
             };
             if (perMessage != null) {
                 for (String id : r.allQueueIds()) {
@@ -336,20 +381,106 @@ public final class AdminApiServlet extends HttpServlet {
         return out;
     }
 
-    private void record(AdminUsers.AdminUser user, HttpServletRequest req, QueueActions.Kind kind, MailFilter filter,
-            boolean dryRun, String reason, String result, int matched, int affected) throws IOException {
+    private void record(AdminUsers.AdminUser user, HttpServletRequest req, String action, Object filter,
+            boolean dryRun, String reason, String result, int matched, int affected, Map<String, Object> extra)
+            throws IOException {
         Map<String, Object> a = new LinkedHashMap<>();
-        a.put("action", "admin_" + kind.label().replace('-', '_'));
+        a.put("action", action);
         a.put("user", user.name());
         a.put("role", user.role().label());
         a.put("client", req.getRemoteAddr());
-        a.put("filter", filter.describe());
+        a.put("filter", filter);
         a.put("dry_run", dryRun);
         a.put("reason", reason);
         a.put("result", result);
         a.put("count", matched);
         a.put("affected", affected);
+        a.putAll(extra);
         audit.record(a);
+    }
+
+    // ---- the stored message (admin role; every read is audited) ----
+
+    private RawMessage raw(HttpServletRequest req, AdminUsers.AdminUser user, String queueId) throws Exception {
+        if (!queueId.matches("[0-9A-Z]{1,32}")) {
+            throw new IllegalArgumentException("'" + queueId + "' is not a queue id");
+        }
+        String reason = req.getParameter("reason") == null ? "(none given)" : req.getParameter("reason");
+        byte[] bytes;
+        try {
+            bytes = actions.raw(queueId);
+        } catch (Exception e) {
+            record(user, req, "admin_raw", Map.of("queue_id", queueId), false, reason, "failed: " + e.getMessage(), 0,
+                    0, Map.of());
+            throw e;
+        }
+        record(user, req, "admin_raw", Map.of("queue_id", queueId), false, reason, bytes == null ? "not queued" : "ok",
+                bytes == null ? 0 : 1, 0, Map.of());
+        if (bytes == null) {
+            throw new Problem(404, "not-found", queueId + " is not queued");
+        }
+        LOG.info("admin raw {} read by {} (reason: {})", queueId, user.name(), reason);
+        return new RawMessage(bytes);
+    }
+
+    /** An answer that is the message itself, not JSON. */
+    private record RawMessage(byte[] bytes) {}
+
+    // ---- suspended destinations ----
+
+    private Object suspensions(HttpServletRequest req, AdminUsers.AdminUser user, String method, String[] p)
+            throws Exception {
+        if (suspensions == null) {
+            throw new Problem(404, "not-found", "this hub does not suspend destinations");
+        }
+        if (method.equals("GET") && p.length == 1) {
+            ObjectNode out = JSON.createObjectNode();
+            ArrayNode list = out.putArray("suspensions");
+            for (Suspensions.Suspension s : suspensions.list()) {
+                list.addObject().put("domain", s.domain()).put("until", s.until().toString())
+                        .put("reason", s.reason()).put("by", s.by());
+            }
+            return out;
+        }
+        if (method.equals("POST") && p.length == 1) {
+            require(user, Role.OPERATOR);
+            JsonNode body = body(req);
+            String reason = body.path("reason").asText("").strip();
+            if (reason.isEmpty()) {
+                throw new Problem(422, "reason-required", "a suspension needs a reason (\"reason\": \"...\")");
+            }
+            java.time.Duration time;
+            try {
+                time = io.mailhub.model.DurationText.parse(body.path("duration").asText("1h"));
+            } catch (io.mailhub.model.SyntaxException e) {
+                throw new IllegalArgumentException("duration: " + e.getMessage());
+            }
+            Suspensions.Suspension s = suspensions.suspend(body.path("domain").asText(""), time, reason, user.name());
+            record(user, req, "admin_suspend", Map.of("domain", s.domain()), false, reason, "ok", 0, 0,
+                    Map.of("until", s.until().toString()));
+            LOG.info("admin suspend {} until {} by {} (reason: {})", s.domain(), s.until(), user.name(), reason);
+            return JSON.createObjectNode().put("domain", s.domain()).put("until", s.until().toString())
+                    .put("reason", reason).put("by", user.name());
+        }
+        if (method.equals("DELETE") && p.length == 2) {
+            require(user, Role.OPERATOR);
+            String reason = req.getParameter("reason") == null ? "(none given)" : req.getParameter("reason");
+            Suspensions.Suspension s = suspensions.resume(p[1]);
+            if (s == null) {
+                record(user, req, "admin_resume", Map.of("domain", p[1]), false, reason, "not suspended", 0, 0,
+                        Map.of());
+                throw new Problem(404, "not-found", p[1] + " is not suspended");
+            }
+            MailFilter domain = MailFilter.of(k -> k.equals("domain") ? s.domain() : null);
+            QueueActions.Result flushed = actions.run(QueueActions.Kind.FLUSH, domain, false);
+            record(user, req, "admin_resume", Map.of("domain", s.domain()), false, reason, "ok", flushed.matched(),
+                    flushed.affected(), Map.of());
+            LOG.info("admin resume {} by {}: {} deferred message(s) retried now", s.domain(), user.name(),
+                    flushed.affected());
+            return JSON.createObjectNode().put("domain", s.domain()).put("resumed", true)
+                    .put("retried", flushed.affected());
+        }
+        throw new Problem(405, "method-not-allowed", method + " is not allowed here");
     }
 
     // ---- plumbing ----

@@ -91,6 +91,8 @@ public final class MailhubRuntime extends MainListenerSupport implements CamelCo
     private JmsDoor jmsDoor;
     private DeliveryEvents events;
     private MailQueueAdmin queueAdmin;
+    private io.mailhub.queue.BrokerQueues brokerQueues;
+    private io.mailhub.delivery.Suspensions suspensions;
     private final List<SmtpServer> listeners = new ArrayList<>();
     private PolicyCounters counters;
     private java.util.concurrent.ScheduledExecutorService sweeper;
@@ -157,6 +159,9 @@ public final class MailhubRuntime extends MainListenerSupport implements CamelCo
                 settings.delivery.retryMaxLifetime(), settings.delivery.retryDelayWarning(), Clock.systemDefaultZone(),
                 events).withMeters(new io.mailhub.delivery.DeliveryMeters(meters));
         context.getRegistry().bind("deliveryOutcome", outcome);
+        suspensions = new io.mailhub.delivery.Suspensions(settings.dataDir.resolve("suspensions.json"),
+                Clock.systemUTC());
+        context.getRegistry().bind("suspensionGate", new io.mailhub.delivery.SuspensionGate(suspensions, events));
         hooks = new io.mailhub.routing.RouteHooks(context);
         context.getRegistry().bind("mailLists", new io.mailhub.routing.MailLists(settings.configDir.resolve("lists")));
         context.getRegistry().bind("mailHeaders", new io.mailhub.routing.MailHeaders());
@@ -239,7 +244,10 @@ public final class MailhubRuntime extends MainListenerSupport implements CamelCo
         for (SmtpServer listener : listeners) {
             listener.withMeters(meters);
         }
-        queueAdmin = broker == null ? null : new MailQueueAdmin(broker::server);
+        EmbeddedBroker embeddedBroker = broker;
+        brokerQueues = embeddedBroker != null ? new io.mailhub.queue.LocalQueues(embeddedBroker::server)
+                : new io.mailhub.queue.RemoteQueues(settings.queue.brokerUrl());
+        queueAdmin = new MailQueueAdmin(brokerQueues);
         ApiKeys apiKeys = settings.http.apiKeysFile() == null ? null : ApiKeys.load(settings.http.apiKeysFile());
         if (apiKeys == null) {
             LOG.warn("no API keys file (mailhub.api.keys-file): every API call gets 401");
@@ -248,7 +256,8 @@ public final class MailhubRuntime extends MainListenerSupport implements CamelCo
                 settings.dataDir.resolve("spool"), SPOOL_MEMORY_THRESHOLD, settings.listeners.maxLineLength(),
                 queueAdmin, events, new IdempotencyRecords(cf), Clock.systemDefaultZone());
         api.withAlerts(settings.alerts).withMeters(meters).serveOn(http);
-        http.serve("/admin/v1/*", operators.adminApi(queueAdmin, events));
+        http.serve("/admin/v1/*", operators.adminApi(queueAdmin, new io.mailhub.queue.MessageRework(brokerQueues, cf),
+                suspensions, events));
         operators.serveConsole(http);
         if (settings.pickup.dir() != null) {
             pickup = new PickupDirectory(settings.pickup, api.localSubmissions(), Clock.systemDefaultZone());
@@ -276,7 +285,7 @@ public final class MailhubRuntime extends MainListenerSupport implements CamelCo
         supervisor = new QueueSupervisor(broker, storage, context);
         if (observability.enabled()) {
             EmbeddedBroker b = broker;
-            new io.mailhub.queue.QueueMeters(b == null ? null : b::server, b != null ? b::isActive
+            new io.mailhub.queue.QueueMeters(brokerQueues, b != null ? b::isActive
                     : () -> queue.readiness(0) != io.mailhub.queue.MailQueue.Readiness.UNREACHABLE,
                     Clock.systemUTC()).bindTo(meters);
             if (b != null) {
@@ -324,10 +333,14 @@ public final class MailhubRuntime extends MainListenerSupport implements CamelCo
 
     @Override
     public void beforeStart(BaseMainSupport main) {
+        try {
+            queueAdmin.register();
+        } catch (Exception e) {
+            LOG.warn("cannot register the queue MBean: {}", e.toString());
+        }
         if (broker != null) {
             try {
                 broker.start();
-                queueAdmin.register();
             } catch (Exception e) {
                 throw new IllegalStateException("cannot start the embedded broker: " + e.getMessage(), e);
             }
@@ -450,6 +463,9 @@ public final class MailhubRuntime extends MainListenerSupport implements CamelCo
             sweeper.shutdownNow();
         }
         queue.close();
+        if (brokerQueues instanceof io.mailhub.queue.RemoteQueues remote) {
+            remote.close();
+        }
         events.close();
         observability.close();
         if (broker != null) {

@@ -7,12 +7,12 @@ import io.mailhub.admin.HawtioConsole;
 import io.mailhub.admin.QueueActions;
 import io.mailhub.admin.QueueView;
 import io.mailhub.delivery.DeliveryEvents;
+import io.mailhub.delivery.Suspensions;
 import io.mailhub.ingress.http.HttpListener;
 import io.mailhub.queue.MailQueueAdmin;
+import io.mailhub.queue.MessageRework;
 import io.mailhub.routing.RouteReloader;
 import jakarta.servlet.http.HttpServlet;
-import jakarta.servlet.http.HttpServletRequest;
-import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -75,27 +75,17 @@ final class OperatorWiring {
     }
 
     /**
-     * The admin API over the embedded broker's queues ({@code queues}); with an external broker ({@code null}) it
-     * answers 503 for now.
+     * The admin API over the broker's queues (embedded or external); {@code rework} edits messages (bounce, reroute,
+     * raw); {@code suspensions} are the suspended destinations the delivery stage honours.
      */
-    HttpServlet adminApi(MailQueueAdmin queues, DeliveryEvents events) throws IOException {
+    HttpServlet adminApi(MailQueueAdmin queues, MessageRework rework, Suspensions suspensions, DeliveryEvents events)
+            throws IOException {
         if (users() == null) {
             LOG.info("no admin users file (mailhub.admin.users-file): the admin API refuses every call");
         }
-        if (queues == null) {
-            return new HttpServlet() {
-                private static final long serialVersionUID = 1L;
-
-                @Override
-                protected void service(HttpServletRequest req, HttpServletResponse resp) throws IOException {
-                    resp.setHeader("Retry-After", "3600");
-                    resp.sendError(503, "the admin API works with the embedded broker only (for now); use the"
-                            + " external broker's console");
-                }
-            };
-        }
         QueueView view = new QueueView(queues, Clock.systemUTC());
-        return new AdminApiServlet(users(), view, new QueueActions(queues, view), audit(), events);
+        return new AdminApiServlet(users(), view, new QueueActions(queues, view, rework), audit(), events,
+                suspensions);
     }
 
     /** Serves the Hawtio console at /hawtio on {@code http}, when on and packed into this jar. */

@@ -8,13 +8,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
 import javax.management.ObjectName;
-import org.apache.activemq.artemis.api.core.management.QueueControl;
-import org.apache.activemq.artemis.api.core.management.ResourceNames;
 import org.apache.activemq.artemis.core.server.ActiveMQServer;
 
 /**
- * {@link MailQueueAdminMBean} on the embedded broker, through Artemis' own queue controls (which also reach
- * scheduled messages). With an external broker these operations are not available here; use that broker's console.
+ * {@link MailQueueAdminMBean}, and what the admin API reads and does, on the embedded or an external broker
+ * ({@link BrokerQueues}): Artemis' own queue controls, which also reach scheduled messages.
  */
 public final class MailQueueAdmin implements MailQueueAdminMBean {
 
@@ -23,11 +21,20 @@ public final class MailQueueAdmin implements MailQueueAdminMBean {
     public static final List<String> STAGES =
             List.of(QueueNames.INCOMING, QueueNames.OUTBOUND, QueueNames.BOUNCE, QueueNames.HOLD, QueueNames.DEAD);
 
-    private final Supplier<ActiveMQServer> server;
+    private final BrokerQueues broker;
 
-    /** @param server the running broker server (asked at every call: the hub may restart its broker) */
+    /** @param server the running embedded broker server (asked at every call: the hub may restart its broker) */
     public MailQueueAdmin(Supplier<ActiveMQServer> server) {
-        this.server = server;
+        this(new LocalQueues(server));
+    }
+
+    public MailQueueAdmin(BrokerQueues broker) {
+        this.broker = broker;
+    }
+
+    /** The broker operations underneath (for {@link MessageRework}). */
+    public BrokerQueues broker() {
+        return broker;
     }
 
     /** Registers this MBean with the platform MBean server. */
@@ -55,12 +62,12 @@ public final class MailQueueAdmin implements MailQueueAdminMBean {
 
     @Override
     public String[] list(String queue) throws Exception {
-        QueueControl q = control(queue);
+        control(queue);
         List<String> lines = new ArrayList<>();
-        for (Map<String, Object> m : q.listMessages(null)) {
+        for (Map<String, Object> m : broker.waiting(queue, null)) {
             lines.add(describe(m, "waiting"));
         }
-        for (Map<String, Object> m : q.listScheduledMessages()) {
+        for (Map<String, Object> m : broker.scheduled(queue)) {
             lines.add(describe(m, "scheduled"));
         }
         return lines.toArray(String[]::new);
@@ -70,7 +77,7 @@ public final class MailQueueAdmin implements MailQueueAdminMBean {
     public String[] counts() throws Exception {
         List<String> lines = new ArrayList<>();
         for (String s : STAGES) {
-            lines.add(s + " " + control(s).getMessageCount());
+            lines.add(s + " " + broker.messageCount(s));
         }
         return lines.toArray(String[]::new);
     }
@@ -80,11 +87,10 @@ public final class MailQueueAdmin implements MailQueueAdminMBean {
         String filter = filter(queueId);
         StringBuilder sb = new StringBuilder();
         for (String s : STAGES) {
-            QueueControl q = control(s);
-            for (Map<String, Object> m : q.listMessages(filter)) {
+            for (Map<String, Object> m : broker.waiting(s, filter)) {
                 sb.append(s).append(": ").append(details(m, "waiting")).append('\n');
             }
-            for (Map<String, Object> m : q.listScheduledMessages()) {
+            for (Map<String, Object> m : broker.scheduled(s)) {
                 if (queueId.equals(String.valueOf(m.get(EnvelopeHeaders.QUEUE_ID)))) {
                     sb.append(s).append(": ").append(details(m, "scheduled")).append('\n');
                 }
@@ -102,11 +108,10 @@ public final class MailQueueAdmin implements MailQueueAdminMBean {
         String filter = filter(queueId);
         List<Found> found = new ArrayList<>();
         for (String s : STAGES) {
-            QueueControl q = control(s);
-            for (Map<String, Object> m : q.listMessages(filter)) {
+            for (Map<String, Object> m : broker.waiting(s, filter)) {
                 found.add(found(s, "waiting", m));
             }
-            for (Map<String, Object> m : q.listScheduledMessages()) {
+            for (Map<String, Object> m : broker.scheduled(s)) {
                 if (queueId.equals(String.valueOf(m.get(EnvelopeHeaders.QUEUE_ID)))) {
                     found.add(found(s, "scheduled", m));
                 }
@@ -166,23 +171,28 @@ public final class MailQueueAdmin implements MailQueueAdminMBean {
 
     /** Whether {@code queue} is a queue the operators manage: a stage queue or a quarantine queue a route holds to. */
     public boolean exists(String queue) {
-        ActiveMQServer s = server.get();
-        return s != null && isMailQueue(queue)
-                && s.getManagementService().getResource(ResourceNames.QUEUE + queue) instanceof QueueControl;
+        try {
+            return isMailQueue(queue) && broker.names().contains(queue);
+        } catch (IllegalStateException e) {
+            return false;
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot list the broker's queues: " + e.getMessage(), e);
+        }
     }
 
     /** The quarantine queues on the broker (queues of {@code mailhub:hold?queue=...}: not mail.*, hub.* or internal). */
     public List<String> quarantines() {
-        ActiveMQServer s = server.get();
-        if (s == null) {
-            return List.of();
-        }
         List<String> names = new ArrayList<>();
-        for (Object o : s.getManagementService().getResources(QueueControl.class)) {
-            String name = ((QueueControl) o).getName();
-            if (isMailQueue(name) && !STAGES.contains(name)) {
-                names.add(name);
+        try {
+            for (String name : broker.names()) {
+                if (isMailQueue(name) && !STAGES.contains(name)) {
+                    names.add(name);
+                }
             }
+        } catch (IllegalStateException e) {
+            return List.of(); // no broker, no quarantine queues
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot list the broker's queues: " + e.getMessage(), e);
         }
         names.sort(null);
         return names;
@@ -196,21 +206,21 @@ public final class MailQueueAdmin implements MailQueueAdminMBean {
 
     /** Every message of {@code queue}, waiting ones in queue order, then the deferred ones. */
     public List<QueuedMail> snapshot(String queue) throws Exception {
-        QueueControl q = control(queue);
+        control(queue);
         List<QueuedMail> all = new ArrayList<>();
-        for (Map<String, Object> m : q.listMessages(null)) {
+        for (Map<String, Object> m : broker.waiting(queue, null)) {
             all.add(QueuedMail.of(queue, "waiting", m));
         }
-        for (Map<String, Object> m : q.listScheduledMessages()) {
+        for (Map<String, Object> m : broker.scheduled(queue)) {
             all.add(QueuedMail.of(queue, "deferred", m));
         }
         return all;
     }
 
     /** Message count and deferred count of {@code queue}. */
-    public long[] count(String queue) {
-        QueueControl q = control(queue);
-        return new long[] {q.getMessageCount(), q.getScheduledCount()};
+    public long[] count(String queue) throws Exception {
+        control(queue);
+        return new long[] {broker.messageCount(queue), broker.scheduledCount(queue)};
     }
 
     /** What an action does to the messages it is given. */
@@ -224,9 +234,10 @@ public final class MailQueueAdmin implements MailQueueAdminMBean {
      */
     public int apply(String queue, Action action, java.util.Collection<String> queueIds, String target)
             throws Exception {
-        QueueControl q = control(queue);
+        control(queue);
+        String q = queue;
         if (queueIds == null) {
-            return apply(q, action, null, target);
+            return applySelected(q, action, null, target);
         }
         int n = 0;
         List<String> batch = new ArrayList<>();
@@ -234,47 +245,39 @@ public final class MailQueueAdmin implements MailQueueAdminMBean {
             filter(id); // refuses anything that is not a queue id
             batch.add("'" + id + "'");
             if (batch.size() == 200) {
-                n += apply(q, action, EnvelopeHeaders.QUEUE_ID + " IN (" + String.join(",", batch) + ")", target);
+                n += applySelected(q, action, EnvelopeHeaders.QUEUE_ID + " IN (" + String.join(",", batch) + ")", target);
                 batch.clear();
             }
         }
         if (!batch.isEmpty()) {
-            n += apply(q, action, EnvelopeHeaders.QUEUE_ID + " IN (" + String.join(",", batch) + ")", target);
+            n += applySelected(q, action, EnvelopeHeaders.QUEUE_ID + " IN (" + String.join(",", batch) + ")", target);
         }
         return n;
     }
 
-    private int apply(QueueControl q, Action action, String selector, String target) throws Exception {
+    private int applySelected(String q, Action action, String selector, String target) throws Exception {
         return switch (action) {
             case RETRY -> {
-                long before = q.getScheduledCount();
-                q.deliverScheduledMessages(selector);
-                yield (int) Math.max(0, before - q.getScheduledCount());
+                long before = broker.scheduledCount(q);
+                broker.deliverScheduled(q, selector);
+                yield (int) Math.max(0, before - broker.scheduledCount(q));
             }
-            case MOVE -> q.moveMessages(selector, target);
-            case REMOVE -> q.removeMessages(selector);
-            case REQUEUE_DEAD -> q.retryMessages(selector);
+            case MOVE -> broker.move(q, selector, target);
+            case REMOVE -> broker.remove(q, selector);
+            case REQUEUE_DEAD -> broker.retry(q, selector);
         };
     }
 
-    private QueueControl control(String queue) {
+    /** Refuses a queue that is neither a stage queue nor a quarantine queue on the broker. */
+    private void control(String queue) {
         if (!STAGES.contains(queue) && !exists(queue)) {
             throw new IllegalArgumentException("unknown queue '" + queue + "'; the stage queues are " + STAGES
                     + ", the quarantine queues " + quarantines());
         }
-        ActiveMQServer s = server.get();
-        if (s == null) {
-            throw new IllegalStateException("the broker is not running");
-        }
-        Object c = s.getManagementService().getResource(ResourceNames.QUEUE + queue);
-        if (c == null) {
-            throw new IllegalStateException("queue " + queue + " does not exist on the broker");
-        }
-        return (QueueControl) c;
     }
 
     /** A selector for one queue id; ids are Crockford base32, anything else is refused. */
-    static String filter(String queueId) {
+    public static String filter(String queueId) {
         if (queueId == null || !queueId.matches("[0-9A-Z]{1,32}")) {
             throw new IllegalArgumentException("'" + queueId + "' is not a queue id");
         }

@@ -9,13 +9,9 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.BooleanSupplier;
-import java.util.function.Supplier;
-import org.apache.activemq.artemis.api.core.management.QueueControl;
-import org.apache.activemq.artemis.api.core.management.ResourceNames;
-import org.apache.activemq.artemis.core.server.ActiveMQServer;
 
 /**
- * The stage queues as meters, read from the embedded broker's queue controls when scraped:
+ * The stage queues as meters, read from the broker's queue controls (embedded or external) when scraped:
  * {@code mailhub_queue_messages{queue}} (scheduled ones included), {@code mailhub_queue_deferred_messages{queue}}
  * (waiting for their retry time) and {@code mailhub_queue_oldest_message_age_seconds{queue}} (since the oldest
  * message's arrival at the hub, as qshape counts, not since its last re-enqueue), plus {@code mailhub_broker_up}.
@@ -26,18 +22,17 @@ public final class QueueMeters implements MeterBinder {
 
     private static final Duration AGE_EVERY = Duration.ofSeconds(30);
 
-    private final Supplier<ActiveMQServer> server;
+    private final BrokerQueues broker;
     private final BooleanSupplier brokerUp;
     private final Clock clock;
     private final Map<String, double[]> ages = new ConcurrentHashMap<>(); // queue -> {computed at (ms), age (s)}
 
     /**
-     * @param server the embedded broker's server, asked at every scrape (the hub restarts its broker); {@code null}
-     *     with an external broker, whose queues its own metrics show: then only {@code mailhub_broker_up}
+     * @param broker the broker's queues; {@code null}: only {@code mailhub_broker_up}
      * @param brokerUp whether the broker is running and its queues can be used
      */
-    public QueueMeters(Supplier<ActiveMQServer> server, BooleanSupplier brokerUp, Clock clock) {
-        this.server = server;
+    public QueueMeters(BrokerQueues broker, BooleanSupplier brokerUp, Clock clock) {
+        this.broker = broker;
         this.brokerUp = brokerUp;
         this.clock = clock;
     }
@@ -47,19 +42,19 @@ public final class QueueMeters implements MeterBinder {
         Gauge.builder("mailhub.broker.up", () -> brokerUp.getAsBoolean() ? 1 : 0)
                 .description("Whether the message broker is running (1) or not (0)")
                 .register(registry);
-        if (server == null) {
+        if (broker == null) {
             return;
         }
         for (String queue : MailQueueAdmin.STAGES) {
-            Gauge.builder("mailhub.queue.messages", () -> read(queue, c -> (double) c.getMessageCount()))
+            Gauge.builder("mailhub.queue.messages", () -> read(() -> broker.messageCount(queue)))
                     .description("Messages in a stage queue, waiting and deferred")
                     .tag("queue", queue)
                     .register(registry);
-            Gauge.builder("mailhub.queue.deferred.messages", () -> read(queue, c -> (double) c.getScheduledCount()))
+            Gauge.builder("mailhub.queue.deferred.messages", () -> read(() -> broker.scheduledCount(queue)))
                     .description("Messages in a stage queue waiting for their next attempt")
                     .tag("queue", queue)
                     .register(registry);
-            Gauge.builder("mailhub.queue.oldest.message.age", () -> read(queue, c -> oldestAge(queue, c)))
+            Gauge.builder("mailhub.queue.oldest.message.age", () -> read(() -> oldestAge(queue)))
                     .description("Time since the oldest message in a stage queue arrived at the hub (0 when empty)")
                     .baseUnit("seconds")
                     .tag("queue", queue)
@@ -68,43 +63,34 @@ public final class QueueMeters implements MeterBinder {
     }
 
     private interface Reading {
-        double of(QueueControl control) throws Exception;
+        double value() throws Exception;
     }
 
-    private double read(String queue, Reading reading) {
-        ActiveMQServer s = server.get();
-        if (s == null || !brokerUp.getAsBoolean()) {
-            return Double.NaN;
-        }
-        Object control = s.getManagementService().getResource(ResourceNames.QUEUE + queue);
-        if (!(control instanceof QueueControl c)) {
+    private double read(Reading reading) {
+        if (!brokerUp.getAsBoolean()) {
             return Double.NaN;
         }
         try {
-            return reading.of(c);
+            return reading.value();
         } catch (Exception e) {
             return Double.NaN;
         }
     }
 
-    private double oldestAge(String queue, QueueControl control) throws Exception {
+    private double oldestAge(String queue) throws Exception {
         long now = clock.millis();
         double[] last = ages.get(queue);
         if (last != null && now - (long) last[0] < AGE_EVERY.toMillis()) {
             return last[1];
         }
         long oldest = Long.MAX_VALUE;
-        if (control.getMessageCount() > 0) {
-            Long first = control.getFirstMessageTimestamp(); // the oldest waiting message (not scheduled)
-            if (first != null && first > 0) {
-                oldest = first;
-            }
-            for (Map<String, Object> m : control.listScheduledMessages()) {
+        if (broker.messageCount(queue) > 0) {
+            for (Map<String, Object> m : broker.scheduled(queue)) {
                 oldest = Math.min(oldest, arrival(m, oldest));
             }
-            Map<String, Object>[] firstWaiting = control.listMessages(null);
-            if (firstWaiting.length > 0) {
-                oldest = Math.min(oldest, arrival(firstWaiting[0], oldest));
+            Map<String, Object> first = broker.first(queue); // the oldest waiting message, without listing the rest
+            if (first != null) {
+                oldest = Math.min(oldest, arrival(first, oldest));
             }
         }
         double age = oldest == Long.MAX_VALUE ? 0 : Math.max(0, now - oldest) / 1000.0;

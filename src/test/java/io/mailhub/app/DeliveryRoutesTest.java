@@ -199,6 +199,36 @@ class DeliveryRoutesTest {
                 .contains("delivery time expired");
     }
 
+    @Test
+    void mailForASuspendedDomainWaitsWithoutUsingAnAttemptAndGoesOutWhenRetriedAfterTheResume() throws Exception {
+        io.mailhub.delivery.Suspensions suspensions = hub.main().getCamelContext().getRegistry()
+                .lookupByNameAndType("suspensionGate", io.mailhub.delivery.SuspensionGate.class).suspensions();
+        java.time.Instant until = suspensions.suspend("Remote.TEST", Duration.ofHours(1), "their MX is down", "ops")
+                .until();
+
+        send("waits@remote.test", "goes@other.test");
+
+        await().atMost(Duration.ofSeconds(30)).until(() -> nextHop.transactions().size() == 1);
+        assertThat(nextHop.transactions().get(0).accepted()).as("the other domain is delivered at once")
+                .containsExactly("goes@other.test");
+        io.mailhub.queue.MailQueueAdmin queues = new io.mailhub.queue.MailQueueAdmin(
+                new io.mailhub.queue.RemoteQueues(EmbeddedBroker.IN_VM_URL));
+        await().atMost(Duration.ofSeconds(10)).until(() -> queues.snapshot(QueueNames.OUTBOUND).size() == 1);
+        io.mailhub.queue.QueuedMail waiting = queues.snapshot(QueueNames.OUTBOUND).get(0);
+        assertThat(waiting.recipients()).containsExactly("waits@remote.test");
+        assertThat(waiting.state()).isEqualTo("deferred");
+        assertThat(waiting.nextAttempt()).as("until the suspension ends").isEqualTo(until.truncatedTo(
+                java.time.temporal.ChronoUnit.MILLIS));
+        assertThat(waiting.attempt()).as("no attempt was used").isZero();
+
+        assertThat(suspensions.resume("remote.test")).isNotNull();
+        assertThat(queues.apply(QueueNames.OUTBOUND, io.mailhub.queue.MailQueueAdmin.Action.RETRY,
+                List.of(waiting.queueId()), null)).isEqualTo(1);
+
+        await().atMost(Duration.ofSeconds(30)).until(() -> nextHop.transactions().size() == 2);
+        assertThat(nextHop.transactions().get(1).accepted()).containsExactly("waits@remote.test");
+    }
+
     /** The n-th (from 0) transaction whose MAIL command starts with the given text. */
     private FakeSmtpServer.Transaction transactionFrom(String mailPrefix, int n) {
         return nextHop.transactions().stream().filter(t -> t.mailLine().startsWith(mailPrefix)).skip(n).findFirst()

@@ -1,0 +1,192 @@
+package io.mailhub.queue;
+
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import org.apache.activemq.artemis.api.core.client.ActiveMQClient;
+import org.apache.activemq.artemis.api.core.client.ClientMessage;
+import org.apache.activemq.artemis.api.core.client.ClientRequestor;
+import org.apache.activemq.artemis.api.core.client.ClientSession;
+import org.apache.activemq.artemis.api.core.client.ClientSessionFactory;
+import org.apache.activemq.artemis.api.core.client.ServerLocator;
+import org.apache.activemq.artemis.api.core.management.ManagementHelper;
+import org.apache.activemq.artemis.api.core.management.ResourceNames;
+
+/**
+ * {@link BrokerQueues} on an external broker ({@code mailhub.broker.url}): each operation is one Artemis management
+ * message to {@code activemq.management}, answered by the broker's own queue control, so paging, filters and
+ * scheduled messages behave exactly as on the embedded broker. One session, opened when first needed and again after
+ * the broker was away.
+ */
+public final class RemoteQueues implements BrokerQueues, AutoCloseable {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final TypeReference<List<Map<String, Object>>> LIST = new TypeReference<>() {};
+    private static final long TIMEOUT_MS = 30_000;
+
+    private final String url;
+    private ServerLocator locator;
+    private ClientSessionFactory factory;
+    private ClientSession session;
+    private ClientRequestor requestor;
+
+    /** @param url the broker's URL, as the hub's {@code mailhub.broker.url} */
+    public RemoteQueues(String url) {
+        this.url = url;
+    }
+
+    @Override
+    public List<String> names() throws Exception {
+        Object r = attribute(ResourceNames.BROKER, "queueNames");
+        List<String> names = new ArrayList<>();
+        if (r instanceof Object[] a) {
+            Arrays.stream(a).forEach(o -> names.add(String.valueOf(o)));
+        }
+        return names;
+    }
+
+    @Override
+    public List<Map<String, Object>> waiting(String queue, String selector) throws Exception {
+        return JSON.readValue(String.valueOf(invoke(queue, "listMessagesAsJSON", selector)), LIST);
+    }
+
+    @Override
+    public List<Map<String, Object>> scheduled(String queue) throws Exception {
+        return JSON.readValue(String.valueOf(invoke(queue, "listScheduledMessagesAsJSON")), LIST);
+    }
+
+    @Override
+    public long messageCount(String queue) throws Exception {
+        return ((Number) attribute(ResourceNames.QUEUE + queue, "messageCount")).longValue();
+    }
+
+    @Override
+    public long scheduledCount(String queue) throws Exception {
+        return ((Number) attribute(ResourceNames.QUEUE + queue, "scheduledCount")).longValue();
+    }
+
+    @Override
+    public Map<String, Object> first(String queue) throws Exception {
+        return firstOf(String.valueOf(invoke(queue, "peekFirstMessageAsJSON")));
+    }
+
+    @Override
+    public void deliverScheduled(String queue, String selector) throws Exception {
+        invoke(queue, "deliverScheduledMessages", selector);
+    }
+
+    @Override
+    public int move(String queue, String selector, String target) throws Exception {
+        return ((Number) invoke(queue, "moveMessages", selector, target)).intValue();
+    }
+
+    @Override
+    public int remove(String queue, String selector) throws Exception {
+        return ((Number) invoke(queue, "removeMessages", selector)).intValue();
+    }
+
+    @Override
+    public int retry(String queue, String selector) throws Exception {
+        return ((Number) invoke(queue, "retryMessages", selector)).intValue();
+    }
+
+    /** The properties of the message in a {@code peekFirstMessageAsJSON} answer, or {@code null} for none. */
+    static Map<String, Object> firstOf(String json) throws Exception {
+        if (json == null || json.isBlank() || json.strip().equals("null") || json.strip().equals("{}")) {
+            return null;
+        }
+        Object o = JSON.readValue(json, Object.class);
+        if (o instanceof List<?> l) {
+            o = l.isEmpty() ? null : l.get(0);
+        }
+        @SuppressWarnings("unchecked")
+        Map<String, Object> m = (Map<String, Object>) o;
+        return m == null || m.isEmpty() ? null : m;
+    }
+
+    private Object invoke(String queue, String operation, Object... args) throws Exception {
+        return request(m -> ManagementHelper.putOperationInvocation(m, ResourceNames.QUEUE + queue, operation, args),
+                ResourceNames.QUEUE + queue + "." + operation);
+    }
+
+    private Object attribute(String resource, String name) throws Exception {
+        return request(m -> ManagementHelper.putAttribute(m, resource, name), resource + "." + name);
+    }
+
+    private interface Filler {
+        void fill(ClientMessage m) throws Exception;
+    }
+
+    private synchronized Object request(Filler filler, String what) throws Exception {
+        try {
+            open();
+            ClientMessage m = session.createMessage(false);
+            filler.fill(m);
+            ClientMessage reply = requestor.request(m, TIMEOUT_MS);
+            if (reply == null) {
+                throw new IllegalStateException("the broker at " + url + " did not answer " + what + " within "
+                        + TIMEOUT_MS / 1000 + " s");
+            }
+            Object result = ManagementHelper.getResult(reply);
+            if (!ManagementHelper.hasOperationSucceeded(reply)) {
+                String detail = String.valueOf(result);
+                if (detail.contains("does not exist") || detail.contains("No resource")) {
+                    throw new IllegalStateException("the broker at " + url + " has no " + what + ": " + detail);
+                }
+                throw new IllegalArgumentException(what + " failed on the broker at " + url + ": " + detail);
+            }
+            return result;
+        } catch (org.apache.activemq.artemis.api.core.ActiveMQException e) {
+            closeQuietly();
+            throw new IllegalStateException("the broker at " + url + " cannot be reached: " + e.getMessage(), e);
+        }
+    }
+
+    private void open() throws Exception {
+        if (session != null && !session.isClosed()) {
+            return;
+        }
+        closeQuietly();
+        locator = ActiveMQClient.createServerLocator(url);
+        factory = locator.createSessionFactory();
+        session = factory.createSession();
+        requestor = new ClientRequestor(session,
+                org.apache.activemq.artemis.api.config.ActiveMQDefaultConfiguration.getDefaultManagementAddress());
+        session.start();
+    }
+
+    private void closeQuietly() {
+        try {
+            if (requestor != null) {
+                requestor.close();
+            }
+        } catch (Exception e) {
+            // closing a broken session
+        }
+        if (session != null) {
+            try {
+                session.close();
+            } catch (Exception e) {
+                // closing a broken session
+            }
+        }
+        if (factory != null) {
+            factory.close();
+        }
+        if (locator != null) {
+            locator.close();
+        }
+        requestor = null;
+        session = null;
+        factory = null;
+        locator = null;
+    }
+
+    @Override
+    public synchronized void close() {
+        closeQuietly();
+    }
+}
