@@ -5,6 +5,7 @@ import io.mailhub.cleanup.HeaderFieldFilter;
 import io.mailhub.cleanup.MessageComposer;
 import io.mailhub.dkim.MessageHeader;
 import io.mailhub.model.Envelope;
+import io.mailhub.model.EnvelopeHeaders;
 import io.mailhub.model.MailAddress;
 import io.mailhub.model.MessageContent;
 import io.mailhub.model.QueueIds;
@@ -267,12 +268,19 @@ public final class MailAcceptance {
                 composed = MessageContent.prefixed((String.join("\r\n", spamOutcome.fields()) + "\r\n")
                         .getBytes(StandardCharsets.UTF_8), composed);
             }
+            annotations.put(EnvelopeHeaders.MESSAGE_ID, messageId);
+            annotations.put(EnvelopeHeaders.DKIM_SIGNED, "false");
+            annotations.remove(EnvelopeHeaders.DKIM_DOMAIN);
+            annotations.remove(EnvelopeHeaders.DKIM_SELECTORS);
             if (o.isOutbound()) {
                 try {
-                    MessageContent unsigned = composed;
-                    composed = composer.sign(composed);
-                    if (composed != unsigned) {
+                    io.mailhub.dkim.DkimSigner.Signed signed = composer.signed(composed);
+                    composed = signed.content();
+                    if (signed.domain() != null) { // the event log names the signature of each delivery
                         meters.signed();
+                        annotations.put(EnvelopeHeaders.DKIM_SIGNED, "true");
+                        annotations.put(EnvelopeHeaders.DKIM_DOMAIN, signed.domain());
+                        annotations.put(EnvelopeHeaders.DKIM_SELECTORS, String.join(",", signed.selectors()));
                     }
                 } catch (IOException e) {
                     LOG.error("{}: not queued, DKIM signing failed: {}", queueId, e.getMessage());

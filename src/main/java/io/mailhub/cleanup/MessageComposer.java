@@ -43,7 +43,12 @@ public final class MessageComposer {
      * never signed (it is not ours).
      */
     public MessageContent sign(MessageContent composed) throws IOException {
-        return signer == null ? composed : signer.sign(composed);
+        return signed(composed).content();
+    }
+
+    /** As {@link #sign}, saying with which domain and selectors it signed, if it did. */
+    public DkimSigner.Signed signed(MessageContent composed) throws IOException {
+        return signer == null ? DkimSigner.Signed.not(composed) : signer.signed(composed);
     }
 
     public MessageContent compose(Envelope envelope, SessionTrace trace, HeaderScanner scan, MessageContent content) {

@@ -28,7 +28,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The event log ({@code mailhub.events.file}, default {@code <data dir>/events.jsonl}): one JSON line per recipient
  * and attempt ({@code time, queue_id, event (delivered, deferred, failed, expired), recipient, status, remote_mta,
- * reply, attempt, principal}, and the {@code tags} and {@code metadata} an API request gave the message), appended as
+ * reply, attempt, principal}, the {@code tags} and {@code metadata} an API request gave the message, and the
+ * message's origin, next hop, TLS, reply code, delays and DKIM signature: see {@link AttemptFields}), appended as
  * attempts end, and one per other event of a message's life ({@link #note}: received, rejected, bounced, held, ...);
  * docs/events.schema.json describes every line. Rotated at 100 MB (five old files kept). The most recent events are also kept in memory by queue id, so
  * the API can say where a message is without reading the file.
@@ -42,9 +43,20 @@ public final class DeliveryEvents {
     private static final int KEEP = 5;
     private static final int RECENT = 100_000;
 
-    /** One recipient's outcome of one attempt. */
+    /**
+     * One recipient's outcome of one attempt.
+     *
+     * @param details the line's other fields in their order ({@link AttemptFields}: message, next hop, TLS, reply
+     *     code, delays, DKIM); values are strings, numbers, booleans, lists and maps
+     */
     public record Event(Instant time, String queueId, String event, String recipient, String status, String remoteMta,
-            String reply, int attempt, String principal, List<String> tags, String metadata) {}
+            String reply, int attempt, String principal, List<String> tags, String metadata,
+            Map<String, Object> details) {
+
+        public Event {
+            details = details == null ? Map.of() : java.util.Collections.unmodifiableMap(new LinkedHashMap<>(details));
+        }
+    }
 
     private final Path file;
     private final Map<String, List<Event>> recent = new LinkedHashMap<>(1024, 0.75f, false) {
@@ -77,6 +89,12 @@ public final class DeliveryEvents {
     /** As above; {@code expired}: the report's 5.4.7 failures are recipients whose lifetime ended ("expired"). */
     public void record(Envelope envelope, DeliveryReport report, int attempt, Instant time, String tags,
             String metadata, boolean expired) {
+        record(envelope, report, attempt, time, tags, metadata, expired, MessageFacts.NONE);
+    }
+
+    /** As above, with what the exchange knows about the message and the route that made the attempt. */
+    public void record(Envelope envelope, DeliveryReport report, int attempt, Instant time, String tags,
+            String metadata, boolean expired, MessageFacts facts) {
         List<String> tagList = tags == null || tags.isEmpty() ? List.of() : List.of(tags.split(","));
         String metadataJson = metadata == null || metadata.isEmpty() ? null : metadata;
         List<Event> events = new ArrayList<>();
@@ -87,7 +105,8 @@ public final class DeliveryEvents {
                 case FAILED -> expired && "5.4.7".equals(r.statusCode()) ? "expired" : "failed";
             };
             events.add(new Event(time, envelope.queueId(), what, r.recipient().address().toString(), r.statusCode(),
-                    r.remoteMta(), r.reply().toWire().strip(), attempt, envelope.authUser(), tagList, metadataJson));
+                    r.remoteMta(), r.reply().toWire().strip(), attempt, envelope.authUser(), tagList, metadataJson,
+                    AttemptFields.of(envelope, r, time, facts)));
         }
         List<String> lines = new ArrayList<>(events.size());
         synchronized (this) {
@@ -249,6 +268,10 @@ public final class DeliveryEvents {
             if (e.principal() != null) {
                 g.writeStringField("principal", e.principal());
             }
+            for (Map.Entry<String, Object> f : e.details().entrySet()) {
+                g.writeFieldName(f.getKey());
+                MAPPER.writeValue(g, f.getValue());
+            }
             if (!e.tags().isEmpty()) {
                 g.writeArrayFieldStart("tags");
                 for (String t : e.tags()) {
@@ -275,7 +298,21 @@ public final class DeliveryEvents {
                 n.path("status").asText(), n.hasNonNull("remote_mta") ? n.get("remote_mta").asText() : null,
                 n.path("reply").asText(), n.path("attempt").asInt(),
                 n.hasNonNull("principal") ? n.get("principal").asText() : null, tags(n.path("tags")),
-                n.hasNonNull("metadata") ? n.get("metadata").toString() : null);
+                n.hasNonNull("metadata") ? n.get("metadata").toString() : null, details(n));
+    }
+
+    private static final java.util.Set<String> CORE = java.util.Set.of("time", "queue_id", "event", "recipient",
+            "status", "remote_mta", "reply", "attempt", "principal", "tags", "metadata");
+
+    /** The fields of a line beyond the core ones, as plain values. */
+    private static Map<String, Object> details(JsonNode n) {
+        Map<String, Object> details = new LinkedHashMap<>();
+        n.fields().forEachRemaining(f -> {
+            if (!CORE.contains(f.getKey())) {
+                details.put(f.getKey(), MAPPER.convertValue(f.getValue(), Object.class));
+            }
+        });
+        return details;
     }
 
     private static List<String> tags(JsonNode array) {

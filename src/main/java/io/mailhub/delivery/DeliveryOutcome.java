@@ -80,10 +80,8 @@ public final class DeliveryOutcome implements Processor {
 
     /** The report with its deferred recipients failed for good: their lifetime is over. */
     private DeliveryReport expire(DeliveryReport report) {
-        return new DeliveryReport(report.results().stream().map(r -> r.status() != RecipientStatus.DEFERRED ? r
-                : new RecipientResult(r.recipient(), RecipientStatus.FAILED,
-                        io.mailhub.model.SmtpReply.of(554, "5.4.7", expiryText(r)), r.remoteMta(), r.blame(),
-                        r.dsnRelayed())).toList());
+        return report.map(r -> r.status() != RecipientStatus.DEFERRED ? r
+                : r.failed(io.mailhub.model.SmtpReply.of(554, "5.4.7", expiryText(r))));
     }
 
     @Override
@@ -102,7 +100,7 @@ public final class DeliveryOutcome implements Processor {
         if (events != null) { // recipients deferred past their lifetime have failed (5.4.7): the log says so
             events.record(envelope, expired ? expire(report) : report, attempts, now,
                     message.getHeader(EnvelopeHeaders.TAGS, String.class),
-                    message.getHeader(EnvelopeHeaders.METADATA, String.class), expired);
+                    message.getHeader(EnvelopeHeaders.METADATA, String.class), expired, MessageFacts.of(exchange));
         }
 
         List<RecipientOutcome> bounce = new ArrayList<>();

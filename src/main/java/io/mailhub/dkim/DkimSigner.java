@@ -35,18 +35,42 @@ public final class DkimSigner {
         this.clock = clock;
     }
 
+    /**
+     * A message after signing.
+     *
+     * @param content the message with its DKIM-Signature fields in front, or unchanged when not signed
+     * @param domain the signing domain ({@code d=}), or {@code null} when not signed
+     * @param selectors the selectors ({@code s=}) of the signatures, in their order; empty when not signed
+     */
+    public record Signed(MessageContent content, String domain, List<String> selectors) {
+
+        public Signed {
+            selectors = List.copyOf(selectors);
+        }
+
+        /** Not signed. */
+        public static Signed not(MessageContent content) {
+            return new Signed(content, null, List.of());
+        }
+    }
+
     /** {@code content} with DKIM-Signature fields in front, or {@code content} itself when no key fits. */
     public MessageContent sign(MessageContent content) throws IOException {
+        return signed(content).content();
+    }
+
+    /** As {@link #sign}, saying with which domain and selectors. */
+    public Signed signed(MessageContent content) throws IOException {
         List<String> fields = new ArrayList<>();
         byte[] bodyHash;
         try (InputStream in = content.openStream()) {
             if (!MessageHeader.read(in, fields)) {
-                return content; // no header/body separator within the limit: not a message we can sign
+                return Signed.not(content); // no header/body separator within the limit: not a message we can sign
             }
             String domain = MessageHeader.fromDomain(fields);
             List<DkimKey> domainKeys = domain == null ? null : keys.get(domain);
             if (domainKeys == null) {
-                return content;
+                return Signed.not(content);
             }
             Canonical.Body body = new Canonical.Body(MessageDigest.getInstance("SHA-256"));
             in.transferTo(body);
@@ -56,7 +80,8 @@ public final class DkimSigner {
             for (DkimKey key : domainKeys) {
                 signatures.append(signature(key, fields, bodyHash, now));
             }
-            return MessageContent.prefixed(signatures.toString().getBytes(StandardCharsets.UTF_8), content);
+            return new Signed(MessageContent.prefixed(signatures.toString().getBytes(StandardCharsets.UTF_8), content),
+                    domainKeys.get(0).domain(), domainKeys.stream().map(DkimKey::selector).toList());
         } catch (GeneralSecurityException e) {
             throw new IOException("DKIM signing failed: " + e.getMessage(), e);
         }

@@ -40,6 +40,14 @@ public final class EnvelopeHeaders {
     public static final String HOLD = "MailhubHold";
     /** Set by the HTTP door from the request: the route the client asked for. */
     public static final String ROUTE = "MailhubRoute";
+    /** Set by the acceptance stage: the message's Message-ID, without angle brackets. */
+    public static final String MESSAGE_ID = "MailhubMessageId";
+    /** Set by the acceptance stage: {@code true} when it DKIM-signed the message, else {@code false}. */
+    public static final String DKIM_SIGNED = "MailhubDkimSigned";
+    /** Set by the acceptance stage when it signed: the signing domain ({@code d=}). */
+    public static final String DKIM_DOMAIN = "MailhubDkimDomain";
+    /** Set by the acceptance stage when it signed: the selectors ({@code s=}) of its signatures, comma-separated. */
+    public static final String DKIM_SELECTORS = "MailhubDkimSelectors";
 
     private EnvelopeHeaders() {}
 

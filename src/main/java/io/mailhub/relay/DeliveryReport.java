@@ -1,6 +1,7 @@
 package io.mailhub.relay;
 
 import java.util.List;
+import java.util.function.UnaryOperator;
 
 /** The outcome of one delivery attempt, one result per recipient, in the order of the envelope. */
 public record DeliveryReport(List<RecipientResult> results) {
@@ -21,5 +22,10 @@ public record DeliveryReport(List<RecipientResult> results) {
             }
         }
         return n;
+    }
+
+    /** This report with {@code change} applied to every result. */
+    public DeliveryReport map(UnaryOperator<RecipientResult> change) {
+        return new DeliveryReport(results.stream().map(change).toList());
     }
 }

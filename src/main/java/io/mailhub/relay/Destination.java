@@ -9,8 +9,11 @@ import java.net.InetAddress;
  * {@code host:port}, {@code [host]:port} or {@code [2001:db8::1]:port} (Postfix's relayhost notation).
  *
  * @param address the address to connect to, or {@code null} to resolve {@code host} with the system resolver
+ * @param mxPreference the MX preference when the host came from an MX lookup, else {@code null}: where the host came
+ *     from, for the event log, not where to connect, so it takes no part in {@link #equals} (pooled connections and
+ *     dead marks are shared by equal host, port and address)
  */
-public record Destination(String host, int port, InetAddress address) {
+public record Destination(String host, int port, InetAddress address, Integer mxPreference) {
 
     public Destination {
         if (host.isEmpty() || port < 1 || port > 65535) {
@@ -18,8 +21,23 @@ public record Destination(String host, int port, InetAddress address) {
         }
     }
 
+    public Destination(String host, int port, InetAddress address) {
+        this(host, port, address, null);
+    }
+
     public Destination(String host, int port) {
         this(host, port, null);
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof Destination d && host.equals(d.host) && port == d.port
+                && java.util.Objects.equals(address, d.address);
+    }
+
+    @Override
+    public int hashCode() {
+        return java.util.Objects.hash(host, port, address);
     }
 
     public static Destination parse(String text, int defaultPort) throws SyntaxException {

@@ -103,7 +103,7 @@ final class NextHopRouter {
             for (MxHost h : hosts.hosts()) {
                 for (InetAddress a : h.addresses()) {
                     if (list.size() < maxHosts) {
-                        list.add(new Destination(h.name(), port, a));
+                        list.add(new Destination(h.name(), port, a, h.preference()));
                     }
                 }
             }

@@ -13,9 +13,21 @@ import io.mailhub.model.SmtpReply;
  * @param blame who the failure is attributed to
  * @param dsnRelayed whether the next hop took the DSN request along (it offered DSN); when false and the recipient
  *     asked for NOTIFY=SUCCESS, the bounce stage reports "relayed" (RFC 3461 section 4.1)
+ * @param nextHop the host tried for the recipient, with address and TLS, or {@code null} when no host was tried
+ * @param times how long the parts of the attempt took; never {@code null}
  */
-public record RecipientResult(
-        Recipient recipient, RecipientStatus status, SmtpReply reply, String remoteMta, Blame blame, boolean dsnRelayed) {
+public record RecipientResult(Recipient recipient, RecipientStatus status, SmtpReply reply, String remoteMta,
+        Blame blame, boolean dsnRelayed, NextHop nextHop, AttemptTimes times) {
+
+    public RecipientResult {
+        times = times == null ? AttemptTimes.NONE : times;
+    }
+
+    /** A result without next hop or times (no host tried). */
+    public RecipientResult(
+            Recipient recipient, RecipientStatus status, SmtpReply reply, String remoteMta, Blame blame, boolean dsnRelayed) {
+        this(recipient, status, reply, remoteMta, blame, dsnRelayed, null, AttemptTimes.NONE);
+    }
 
     /** The enhanced status code: the reply's own, or one derived from its class. */
     public String statusCode() {
@@ -27,5 +39,19 @@ public record RecipientResult(
             case DEFERRED -> "4.0.0";
             case FAILED -> "5.0.0";
         };
+    }
+
+    /** The same recipient failed for good with {@code failure}, keeping where and how long the attempt went. */
+    public RecipientResult failed(SmtpReply failure) {
+        return new RecipientResult(recipient, RecipientStatus.FAILED, failure, remoteMta, blame, dsnRelayed, nextHop,
+                times);
+    }
+
+    public RecipientResult with(NextHop hop, AttemptTimes t) {
+        return new RecipientResult(recipient, status, reply, remoteMta, blame, dsnRelayed, hop, t);
+    }
+
+    public RecipientResult with(AttemptTimes t) {
+        return with(nextHop, t);
     }
 }

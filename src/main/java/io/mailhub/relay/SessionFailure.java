@@ -20,6 +20,7 @@ final class SessionFailure extends Exception {
     private final boolean site;
     private final boolean policy;
     private final boolean loop;
+    private java.net.InetAddress peer;
 
     /**
      * @param reply the reply to report
@@ -72,6 +73,19 @@ final class SessionFailure extends Exception {
         String text = (e instanceof SocketTimeoutException ? "conversation with " + who + " timed out"
                 : "lost connection with " + who) + " while " + phase;
         return new SessionFailure(SmtpReply.of(421, "4.4.2", text), null, text, true);
+    }
+
+    /** Records the address connected to before the failure ({@code null}: none); returns this failure. */
+    SessionFailure at(java.net.InetAddress connectedTo) {
+        if (connectedTo != null) {
+            this.peer = connectedTo;
+        }
+        return this;
+    }
+
+    /** The IP address connected to before the failure, or {@code null} when no TCP connection was made. */
+    java.net.InetAddress peer() {
+        return peer;
     }
 
     SmtpReply reply() {

@@ -32,7 +32,8 @@ final class SmtpClientConnection implements AutoCloseable {
     private Socket socket;
     private ReplyReader replies;
     private OutputStream out;
-    private String tlsDescription;
+    private final java.net.InetAddress peer;
+    private TlsSession tls;
     private int transactions;
     private boolean broken;
 
@@ -42,7 +43,8 @@ final class SmtpClientConnection implements AutoCloseable {
         this.profile = profile;
         this.tlsPolicy = profile.tls();
         InetSocketAddress remote = (InetSocketAddress) socket.getRemoteSocketAddress();
-        this.remoteMta = destination.host() + "[" + remote.getAddress().getHostAddress() + "]:" + remote.getPort();
+        this.peer = remote.getAddress();
+        this.remoteMta = destination.host() + "[" + peer.getHostAddress() + "]:" + remote.getPort();
         this.replies = new ReplyReader(socket.getInputStream());
         this.out = new BufferedOutputStream(socket.getOutputStream(), 65536);
     }
@@ -116,8 +118,11 @@ final class SmtpClientConnection implements AutoCloseable {
             return c;
         } catch (IOException e) {
             closeQuietly(c == null ? socket : c.socket);
-            throw SessionFailure.io(destination, c == null ? null : c.remoteMta, phase, e);
-        } catch (SessionFailure | PlaintextFallback f) {
+            throw SessionFailure.io(destination, c == null ? null : c.remoteMta, phase, e).at(c == null ? null : c.peer);
+        } catch (SessionFailure f) {
+            closeQuietly(c == null ? socket : c.socket);
+            throw f.at(c == null ? null : c.peer);
+        } catch (PlaintextFallback f) {
             closeQuietly(c == null ? socket : c.socket);
             throw f;
         }
@@ -162,9 +167,10 @@ final class SmtpClientConnection implements AutoCloseable {
         replies = new ReplyReader(ssl.getInputStream());
         out = new BufferedOutputStream(ssl.getOutputStream(), 65536);
         extensions.clear();
-        tlsDescription = TlsClient.describe(ssl.getSession());
-        LOG.info("{} TLS connection established to {}: {}", tls.trust(ssl.getSession(), tlsPolicy).word, remoteMta,
-                tlsDescription);
+        TlsClient.Trust trust = tls.trust(ssl.getSession(), tlsPolicy);
+        this.tls = new TlsSession(ssl.getSession().getProtocol(), ssl.getSession().getCipherSuite(),
+                trust == TlsClient.Trust.VERIFIED);
+        LOG.info("{} TLS connection established to {}: {}", trust.word, remoteMta, this.tls);
         ehlo(myself);
     }
 
@@ -174,7 +180,7 @@ final class SmtpClientConnection implements AutoCloseable {
      * other identities may still use it; the password never appears in a log line or reply text.
      */
     private void authenticate(Credentials auth) throws IOException, SessionFailure {
-        if (tlsDescription == null) {
+        if (tls == null) {
             throw authFailure("4.7.0", "credentials for " + remoteMta + " are never sent without TLS; "
                     + (supports("STARTTLS") ? "TLS could not be started" : "STARTTLS was not offered"));
         }
@@ -304,7 +310,17 @@ final class SmtpClientConnection implements AutoCloseable {
 
     /** Protocol and cipher, e.g. {@code TLSv1.3 with cipher TLS_AES_256_GCM_SHA384}, or {@code null} in plaintext. */
     String tlsDescription() {
-        return tlsDescription;
+        return tls == null ? null : tls.toString();
+    }
+
+    /** The session's TLS, or {@code null} in plaintext. */
+    TlsSession tls() {
+        return tls;
+    }
+
+    /** The IP address connected to. */
+    java.net.InetAddress peer() {
+        return peer;
     }
 
     Destination destination() {

@@ -48,12 +48,17 @@ public final class SmtpRelay implements AutoCloseable {
         return deliver(destination, SessionProfile.of(tlsPolicy), envelope, body);
     }
 
-    /** Delivers over a connection with this TLS policy and AUTH identity. */
+    /**
+     * Delivers over a connection with this TLS policy and AUTH identity. Every result names the destination as its
+     * {@link NextHop} and carries the connection setup and transmission times.
+     */
     public DeliveryReport deliver(Destination destination, SessionProfile profile, Envelope envelope, BodySource body)
             throws InterruptedException {
+        long start = System.nanoTime();
         if (!pool.acquire(destination, timeouts.connect())) {
             SmtpReply busy = SmtpReply.of(421, "4.4.5", "all connections to " + destination + " are busy");
-            return log(envelope, all(envelope, RecipientStatus.DEFERRED, busy, null, Blame.SESSION));
+            return log(envelope, stamped(all(envelope, RecipientStatus.DEFERRED, busy, null, Blame.SESSION),
+                    hop(destination, null, null), start));
         }
         try {
             SmtpClientConnection c = pool.takeIdle(destination, profile);
@@ -64,19 +69,20 @@ public final class SmtpRelay implements AutoCloseable {
                         c = SmtpClientConnection.open(transport, destination, myself, timeouts, profile, tls);
                     } catch (SessionFailure f) {
                         LOG.info("{}: {}", envelope.queueId(), f.getMessage());
-                        if (f.isLoop()) {
-                            return log(envelope, all(envelope, RecipientStatus.FAILED, f.reply(), f.remoteMta(),
-                                    Blame.MESSAGE));
-                        }
-                        return log(envelope, all(envelope, RecipientStatus.DEFERRED, f.reply(), f.remoteMta(),
-                                f.isPolicy() ? Blame.POLICY : f.isSite() ? Blame.SITE : Blame.SESSION));
+                        DeliveryReport failed = f.isLoop()
+                                ? all(envelope, RecipientStatus.FAILED, f.reply(), f.remoteMta(), Blame.MESSAGE)
+                                : all(envelope, RecipientStatus.DEFERRED, f.reply(), f.remoteMta(),
+                                        f.isPolicy() ? Blame.POLICY : f.isSite() ? Blame.SITE : Blame.SESSION);
+                        return log(envelope, stamped(failed, hop(destination, f.peer(), null), start));
                     }
                 }
+                long ready = System.nanoTime();
                 try {
                     List<RecipientResult> results = MailTransaction.run(c, envelope, body, timeouts, reused);
                     results = sendOverflow(c, envelope, body, results);
                     pool.giveBack(c);
-                    return log(envelope, new DeliveryReport(results));
+                    return log(envelope, stamped(new DeliveryReport(results), hop(destination, c.peer(), c.tls()),
+                            start, ready));
                 } catch (StaleConnectionException e) {
                     LOG.debug("{}: {}; reconnecting", envelope.queueId(), e.getMessage());
                     c.close();
@@ -138,6 +144,26 @@ public final class SmtpRelay implements AutoCloseable {
             results.add(new RecipientResult(r, status, reply, remoteMta, blame, false));
         }
         return new DeliveryReport(results);
+    }
+
+    private static NextHop hop(Destination d, java.net.InetAddress connectedTo, TlsSession tls) {
+        return new NextHop(d.host(), connectedTo == null ? null : connectedTo.getHostAddress(), d.mxPreference(), tls);
+    }
+
+    /**
+     * The report with its next hop and times: connection setup from {@code start} to {@code ready} (when the
+     * connection could take MAIL FROM) and transmission from then to now.
+     */
+    private static DeliveryReport stamped(DeliveryReport report, NextHop hop, long start, long ready) {
+        AttemptTimes times = new AttemptTimes(null, Duration.ofNanos(ready - start),
+                Duration.ofNanos(System.nanoTime() - ready));
+        return report.map(r -> r.with(hop, times));
+    }
+
+    /** The report of a session that never reached a transaction: all the time since {@code start} went to setup. */
+    private static DeliveryReport stamped(DeliveryReport report, NextHop hop, long start) {
+        AttemptTimes times = new AttemptTimes(null, Duration.ofNanos(System.nanoTime() - start), null);
+        return report.map(r -> r.with(hop, times));
     }
 
     private static DeliveryReport log(Envelope envelope, DeliveryReport report) {

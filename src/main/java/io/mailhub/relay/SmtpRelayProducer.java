@@ -107,9 +107,13 @@ public class SmtpRelayProducer extends DefaultProducer {
             throw new InvalidPayloadException(exchange, Envelope.class, message, e);
         }
         long start = System.nanoTime();
+        java.time.Duration inQueue = java.time.Duration.between(envelope.arrival(), java.time.Instant.now());
         DeliveryReport report = deliver(envelope, message.getHeader(SmtpRelayConstants.NEXT_HOP, String.class),
                 bodyOf(exchange));
         attempts.record(System.nanoTime() - start, java.util.concurrent.TimeUnit.NANOSECONDS);
+        if (!inQueue.isNegative()) { // negative: the arrival came from a clock ahead of ours, nothing measured
+            report = report.map(r -> r.with(r.times().withInQueue(inQueue)));
+        }
         message.setHeader(SmtpRelayConstants.REPORT, report);
         message.setHeader(SmtpRelayConstants.DELIVERED, report.count(RecipientStatus.DELIVERED));
         message.setHeader(SmtpRelayConstants.DEFERRED, report.count(RecipientStatus.DEFERRED));

@@ -157,11 +157,6 @@ public final class TlsClient {
         }
     }
 
-    /** Protocol and cipher, as Postfix logs them: {@code TLSv1.3 with cipher TLS_AES_256_GCM_SHA384}. */
-    static String describe(SSLSession session) {
-        return session.getProtocol() + " with cipher " + session.getCipherSuite();
-    }
-
     /** Why a handshake failed, in words for the delivery report. */
     static String reason(IOException e) {
         for (Throwable t = e; t != null; t = t.getCause()) {

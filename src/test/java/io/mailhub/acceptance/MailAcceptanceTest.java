@@ -7,7 +7,10 @@ import io.mailhub.auth.Principal;
 import io.mailhub.cleanup.HeaderScanner;
 import io.mailhub.cleanup.MessageComposer;
 import io.mailhub.cleanup.SessionTrace;
+import io.mailhub.dkim.DkimKey;
+import io.mailhub.dkim.DkimSigner;
 import io.mailhub.model.BodyType;
+import io.mailhub.model.EnvelopeHeaders;
 import io.mailhub.model.MailAddress;
 import io.mailhub.model.MessageContent;
 import io.mailhub.model.Recipient;
@@ -18,12 +21,17 @@ import io.mailhub.policy.RelayControl;
 import io.mailhub.policy.SenderLoginCheck;
 import io.mailhub.queue.FakeMailQueue;
 import java.net.InetAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.KeyPairGenerator;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** The stage every door shares, fed the way the HTTP door feeds it: a principal, a built message, no session. */
 class MailAcceptanceTest {
@@ -56,6 +64,10 @@ class MailAcceptanceTest {
     }
 
     private Decision submit(String message, String sender, Instant deliverAt) {
+        return submitTo(acceptance, message, sender, deliverAt);
+    }
+
+    private static Decision submitTo(MailAcceptance acceptance, String message, String sender, Instant deliverAt) {
         byte[] bytes = message.getBytes(UTF_8);
         HeaderScanner scan = new HeaderScanner(1 << 20);
         scan.update(bytes, 0, bytes.length);
@@ -72,10 +84,44 @@ class MailAcceptanceTest {
         assertThat(d.isAccepted()).isTrue();
         assertThat(d.messageId()).isEqualTo("abc@shop.test");
         FakeMailQueue.Queued q = queue.queued().get(0);
-        assertThat(q.annotations()).containsEntry(MailAcceptance.INGRESS, "http").containsEntry("MailhubTags", "invoice");
+        assertThat(q.annotations()).containsEntry(MailAcceptance.INGRESS, "http").containsEntry("MailhubTags", "invoice")
+                .containsEntry(EnvelopeHeaders.MESSAGE_ID, "abc@shop.test")
+                .containsEntry(EnvelopeHeaders.DKIM_SIGNED, "false").doesNotContainKey(EnvelopeHeaders.DKIM_DOMAIN);
         assertThat(q.envelope().authUser()).isEqualTo("billing-app");
         assertThat(new String(q.content(), UTF_8)).startsWith("Received: from unknown ([127.0.0.1])")
                 .contains("(Authenticated sender: billing-app)").contains("with HTTPS id " + d.queueId());
+    }
+
+    @Test
+    void aMessageTheHubSignsCarriesTheSigningDomainAndSelectorsToTheQueue(@TempDir Path dir) throws Exception {
+        List<DkimKey> keys = List.of(key(dir, "rsa2026", "RSA", 2048), key(dir, "ed2026", "Ed25519", 0));
+        FakeMailQueue signedQueue = new FakeMailQueue();
+        MailAcceptance signing = new MailAcceptance(new AcceptanceSettings("hub.test", 10_000, 50),
+                new PolicyChain(List.of(), List.of(), List.of(new SenderLoginCheck(name -> null)),
+                        new RelayControl(DomainList.parse(""), NetworkList.empty(), "hub.test"), List.of(), List.of()),
+                signedQueue, new MessageComposer("hub.test", CLOCK, new DkimSigner(Map.of("shop.test", keys), CLOCK)),
+                null, false, CLOCK);
+
+        Decision d = submitTo(signing, "From: billing@shop.test\r\nSubject: hi\r\n\r\nhi\r\n", "billing@shop.test",
+                null);
+
+        FakeMailQueue.Queued q = signedQueue.queued().get(0);
+        assertThat(new String(q.content(), UTF_8)).contains("d=shop.test; s=rsa2026;").contains("d=shop.test; s=ed2026;");
+        assertThat(q.annotations()).containsEntry(EnvelopeHeaders.DKIM_SIGNED, "true")
+                .containsEntry(EnvelopeHeaders.DKIM_DOMAIN, "shop.test")
+                .containsEntry(EnvelopeHeaders.DKIM_SELECTORS, "rsa2026,ed2026")
+                .containsEntry(EnvelopeHeaders.MESSAGE_ID, d.messageId());
+    }
+
+    private static DkimKey key(Path dir, String selector, String algorithm, int bits) throws Exception {
+        KeyPairGenerator g = KeyPairGenerator.getInstance(algorithm);
+        if (bits > 0) {
+            g.initialize(bits);
+        }
+        Path file = Files.writeString(dir.resolve(selector + ".pem"), "-----BEGIN PRIVATE KEY-----\n"
+                + Base64.getMimeEncoder().encodeToString(g.generateKeyPair().getPrivate().getEncoded())
+                + "\n-----END PRIVATE KEY-----\n");
+        return DkimKey.load("shop.test", selector, file);
     }
 
     @Test

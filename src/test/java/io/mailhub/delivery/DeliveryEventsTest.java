@@ -9,13 +9,16 @@ import io.mailhub.model.Envelope;
 import io.mailhub.model.MailAddress;
 import io.mailhub.model.Recipient;
 import io.mailhub.model.SmtpReply;
+import io.mailhub.relay.AttemptTimes;
 import io.mailhub.relay.Blame;
+import io.mailhub.relay.NextHop;
 import io.mailhub.relay.DeliveryReport;
 import io.mailhub.relay.RecipientResult;
 import io.mailhub.relay.RecipientStatus;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -59,6 +62,27 @@ class DeliveryEventsTest {
         assertThat(found.tags()).containsExactly("invoice", "eu");
         assertThat(found.metadata()).isEqualTo("{\"order\":\"4711\"}");
         assertThat(found.remoteMta()).isEqualTo("mx.remote.test[192.0.2.1]:25");
+    }
+
+    @Test
+    void theFieldsBeyondTheCoreOnesAreFoundAgainAfterARestart() throws Exception {
+        Path file = dir.resolve("events.jsonl");
+        DeliveryEvents events = new DeliveryEvents(file);
+        DeliveryReport report = delivered().map(r -> r.with(new NextHop("mx.remote.test", "192.0.2.1", 5, null),
+                new AttemptTimes(Duration.ofSeconds(3), Duration.ofMillis(120), Duration.ofMillis(80))));
+        events.record(envelope("Q4"), report, 1, NOW.plusSeconds(4), null, null, false,
+                new MessageFacts("dispatch", "smtp", "x@shop.test", false, null, List.of()));
+        events.close();
+
+        DeliveryEvents.Event found = new DeliveryEvents(file).find("Q4").get(0);
+        assertThat(found.details()).containsEntry("next_hop", "mx.remote.test").containsEntry("next_hop_ip", "192.0.2.1")
+                .containsEntry("mx_preference", 5).containsEntry("route_id", "dispatch").containsEntry("door", "smtp")
+                .containsEntry("message_id", "x@shop.test").containsEntry("dkim_signed", false)
+                .containsEntry("delay", 4.0).containsEntry("reply_code", 250).containsEntry("sender", "billing@shop.test")
+                .doesNotContainKeys("tls", "tls_cipher", "dkim_domain", "size");
+        assertThat(found.details().get("delays")).isEqualTo(java.util.Map.of("in_queue", 3.0, "connection_setup", 0.12,
+                "transmission", 0.08));
+        assertThat(found.details()).isEqualTo(events.find("Q4").get(0).details());
     }
 
     @Test

@@ -12,12 +12,16 @@ import io.mailhub.model.Envelope;
 import io.mailhub.model.MailAddress;
 import io.mailhub.model.Recipient;
 import io.mailhub.model.SmtpReply;
+import io.mailhub.relay.AttemptTimes;
 import io.mailhub.relay.Blame;
 import io.mailhub.relay.DeliveryReport;
+import io.mailhub.relay.NextHop;
 import io.mailhub.relay.RecipientResult;
 import io.mailhub.relay.RecipientStatus;
+import io.mailhub.relay.TlsSession;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -85,6 +89,49 @@ class EventSchemaTest {
         for (String line : lines) {
             assertThat(problems(line)).as(line).isEmpty();
         }
+    }
+
+    @Test
+    void anAttemptLineWithEveryFieldOfTheRelayAndTheAcceptanceValidates() throws Exception {
+        Path file = dir.resolve("events.jsonl");
+        DeliveryEvents events = new DeliveryEvents(file);
+        Envelope e = new Envelope("3F7K2M", null, List.of(Recipient.of(new MailAddress("ann", "remote.test"))), null,
+                null, BodyType.SEVEN_BIT, false, "192.0.2.7", "client.test", "erp", NOW.minusSeconds(75), 1200);
+        RecipientResult deferred = new RecipientResult(Recipient.of(new MailAddress("ann", "remote.test")),
+                RecipientStatus.DEFERRED, SmtpReply.of(451, "4.7.1", "greylisted"), "mx.remote.test[192.0.2.1]:25",
+                Blame.RECIPIENT, true, new NextHop("mx.remote.test", "192.0.2.1", 10,
+                        new TlsSession("TLSv1.3", "TLS_AES_256_GCM_SHA384", false)),
+                new AttemptTimes(Duration.ofMillis(74_200), Duration.ofMillis(310), Duration.ofMillis(45)));
+        events.record(e, new DeliveryReport(List.of(deferred)), 1, NOW, null, null, false,
+                new MessageFacts("dispatch", "http", "3F7K2M@shop.test", true, "shop.test", List.of("rsa", "ed")));
+        events.close();
+
+        String line = Files.readAllLines(file).get(0);
+        assertThat(problems(line)).as(line).isEmpty();
+        com.fasterxml.jackson.databind.JsonNode n = new ObjectMapper().readTree(line);
+        assertThat(n.get("sender").asText()).as("the null sender").isEmpty();
+        assertThat(n.get("reply_code").asInt()).isEqualTo(451);
+        assertThat(n.get("reply_enhanced").asText()).isEqualTo("4.7.1");
+        assertThat(n.get("delay").asDouble()).isEqualTo(75.0);
+        assertThat(n.get("delays").get("in_queue").asDouble()).isEqualTo(74.2);
+        assertThat(n.get("delays").get("connection_setup").asDouble()).isEqualTo(0.31);
+        assertThat(n.get("delays").get("transmission").asDouble()).isEqualTo(0.045);
+        assertThat(n.get("mx_preference").asInt()).isEqualTo(10);
+        assertThat(n.get("tls_verified").asBoolean()).isFalse();
+        assertThat(n.get("route_id").asText()).isEqualTo("dispatch");
+        assertThat(n.get("dkim_selectors")).extracting(com.fasterxml.jackson.databind.JsonNode::asText)
+                .containsExactly("rsa", "ed");
+    }
+
+    @Test
+    void anAttemptLineWithANewFieldOfTheWrongKindIsRefused() {
+        String attempt = "{\"time\":\"2026-11-30T10:00:00Z\",\"queue_id\":\"3F\",\"event\":\"delivered\","
+                + "\"recipient\":\"ann@remote.test\",\"status\":\"2.0.0\",\"reply\":\"250 ok\",\"attempt\":1";
+        assertThat(problems(attempt + "}")).isEmpty();
+        assertThat(problems(attempt + ",\"tls_verified\":\"yes\"}")).isNotEmpty();
+        assertThat(problems(attempt + ",\"reply_enhanced\":\"2.0\"}")).isNotEmpty();
+        assertThat(problems(attempt + ",\"delays\":{\"before_queue\":1.5}}")).isNotEmpty();
+        assertThat(problems(attempt + ",\"mx_preference\":70000}")).isNotEmpty();
     }
 
     @Test

@@ -56,6 +56,7 @@ public final class FakeSmtpServer implements AutoCloseable {
     private volatile String authUser;
     private volatile String authPassword;
     private final List<String> authenticated = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private final List<javax.net.ssl.SSLSession> tlsSessions = new CopyOnWriteArrayList<>();
 
     public FakeSmtpServer() throws IOException {
         server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
@@ -155,6 +156,11 @@ public final class FakeSmtpServer implements AutoCloseable {
         return List.copyOf(authenticated);
     }
 
+    /** The server side of each TLS session, in the order the handshakes completed. */
+    public List<javax.net.ssl.SSLSession> tlsSessions() {
+        return List.copyOf(tlsSessions);
+    }
+
     public List<Command> commands() {
         return List.copyOf(commands);
     }
@@ -228,6 +234,7 @@ public final class FakeSmtpServer implements AutoCloseable {
                             .createSocket(socket, null, socket.getPort(), false);
                     ssl.setUseClientMode(false);
                     ssl.startHandshake();
+                    tlsSessions.add(ssl.getSession());
                     socket = ssl;
                     in = ssl.getInputStream();
                     out = ssl.getOutputStream();
