@@ -44,8 +44,16 @@ public final class QueueCommand {
               summary                       counts, bytes and oldest age per queue; qshape of mail.outbound
               list [FILTER] [--json]        the messages (mailq); --json: one object per line, as postqueue -j
               inspect QUEUE_ID              envelope, state and delivery events of one message
-              flush|hold|release|delete|requeue-dead FILTER|--all --reason TEXT [--dry-run]
-              retry|hold|release|delete|requeue QUEUE_ID [--reason TEXT]
+              flush|hold|release|delete|requeue-dead|bounce FILTER|--all --reason TEXT [--dry-run]
+              reroute FILTER|--all --to NEXT_HOP --reason TEXT [--dry-run]
+                                            deliver now via host[:port], [address]:port, mx:domain or transport:NAME
+              retry|hold|release|delete|requeue|bounce QUEUE_ID [--reason TEXT]
+              reroute QUEUE_ID --to NEXT_HOP [--reason TEXT]
+              retry DOMAIN [--reason TEXT]  deliver the deferred mail for one destination now
+              raw QUEUE_ID [--reason TEXT]  the stored message on standard output (admin role; audited)
+              suspend DOMAIN --for 2h --reason TEXT   hold back delivery to a domain for a time (at most 30d)
+              resume DOMAIN [--reason TEXT] lift it, and retry the domain's deferred mail now
+              suspensions                   the suspended domains
             FILTER: --queue Q --sender A --recipient A --domain D --principal P --door D --next-hop H --status TEXT
                     --state waiting|deferred --min-age 30m --max-age 2h --min-attempts N
             The password comes from MAILHUB_ADMIN_PASSWORD or is asked for.""";
@@ -104,7 +112,24 @@ public final class QueueCommand {
                 String id = only(args, "inspect needs one queue id");
                 out.println(pretty(client.get("/admin/v1/messages/" + id)));
             }
-            case "flush", "hold", "release", "delete", "requeue-dead", "retry", "requeue" -> act(client, command, args);
+            case "flush", "hold", "release", "delete", "requeue-dead", "retry", "requeue", "bounce", "reroute" ->
+                act(client, command, args);
+            case "raw" -> raw(client, args);
+            case "suspend" -> suspend(client, args);
+            case "resume" -> resume(client, args);
+            case "suspensions" -> {
+                if (!args.isEmpty()) {
+                    throw new Failed(EX_USAGE, "suspensions takes no arguments");
+                }
+                JsonNode list = client.get("/admin/v1/suspensions").path("suspensions");
+                if (list.isEmpty()) {
+                    out.println("no destination is suspended");
+                }
+                for (JsonNode x : list) {
+                    out.println(x.path("domain").asText() + " until " + x.path("until").asText() + " by "
+                            + x.path("by").asText() + ": " + x.path("reason").asText());
+                }
+            }
             default -> throw new Failed(EX_USAGE, "unknown command " + command);
         }
         return 0;
@@ -189,14 +214,27 @@ public final class QueueCommand {
         boolean dryRun = args.remove("--dry-run");
         boolean all = args.remove("--all");
         String reason = option(args, "--reason", null);
+        String to = option(args, "--to", null);
+        if (command.equals("reroute") == (to == null)) {
+            throw new Failed(EX_USAGE, command.equals("reroute") ? "reroute needs --to NEXT_HOP"
+                    : "--to is for reroute only");
+        }
+        if (command.equals("retry") && args.size() == 1 && args.get(0).contains(".")) { // one destination
+            args.add(0, "--domain");
+            command = "flush";
+            reason = reason == null ? "retry " + args.get(1) + " now" : reason;
+        }
         if (!args.isEmpty() && args.get(0).matches("[0-9A-Z]{1,32}")) {
             String id = args.remove(0);
             if (!args.isEmpty() || all || dryRun) {
-                throw new Failed(EX_USAGE, command + " QUEUE_ID takes only --reason");
+                throw new Failed(EX_USAGE, command + " QUEUE_ID takes only --reason" + (to != null ? " and --to" : ""));
             }
             ObjectNode body = JSON.createObjectNode();
             if (reason != null) {
                 body.put("reason", reason);
+            }
+            if (to != null) {
+                body.put("next_hop", to);
             }
             String action = command.equals("flush") ? "retry" : command.equals("requeue-dead") ? "requeue" : command;
             report(client.post("/admin/v1/messages/" + id + "/" + action, body));
@@ -221,7 +259,39 @@ public final class QueueCommand {
         body.put("all", all);
         body.put("dry_run", dryRun);
         body.put("reason", reason);
+        if (to != null) {
+            body.put("next_hop", to);
+        }
         report(client.post("/admin/v1/actions/" + command, body));
+    }
+
+    private void raw(Client client, List<String> args) throws Failed, InterruptedException {
+        String reason = option(args, "--reason", null);
+        String id = only(args, "raw needs one queue id");
+        out.writeBytes(client.raw("/admin/v1/messages/" + id + "/raw"
+                + (reason == null ? "" : "?reason=" + URLEncoder.encode(reason, StandardCharsets.UTF_8))));
+        out.flush();
+    }
+
+    private void suspend(Client client, List<String> args) throws Failed, InterruptedException {
+        String time = option(args, "--for", null);
+        String reason = option(args, "--reason", null);
+        String domain = only(args, "suspend needs one domain");
+        if (time == null || reason == null || reason.isBlank()) {
+            throw new Failed(EX_USAGE, "suspend needs --for TIME (e.g. 2h) and --reason TEXT");
+        }
+        ObjectNode body = JSON.createObjectNode().put("domain", domain).put("duration", time).put("reason", reason);
+        JsonNode r = client.post("/admin/v1/suspensions", body);
+        out.println("suspended " + r.path("domain").asText() + " until " + r.path("until").asText());
+    }
+
+    private void resume(Client client, List<String> args) throws Failed, InterruptedException {
+        String reason = option(args, "--reason", null);
+        String domain = only(args, "resume needs one domain");
+        JsonNode r = client.delete("/admin/v1/suspensions/" + URLEncoder.encode(domain, StandardCharsets.UTF_8)
+                + (reason == null ? "" : "?reason=" + URLEncoder.encode(reason, StandardCharsets.UTF_8)));
+        out.println("resumed " + r.path("domain").asText() + ": " + r.path("retried").asInt()
+                + " deferred message(s) retried now");
     }
 
     private void report(JsonNode r) {
@@ -290,23 +360,43 @@ public final class QueueCommand {
                     .POST(HttpRequest.BodyPublishers.ofString(body.toString())));
         }
 
-        private JsonNode send(HttpRequest.Builder request) throws Failed, InterruptedException {
-            HttpResponse<String> r;
+        JsonNode delete(String path) throws Failed, InterruptedException {
+            return send(HttpRequest.newBuilder(URI.create(base + path)).DELETE());
+        }
+
+        /** A non-JSON answer (the raw message), or the problem as a failure. */
+        byte[] raw(String path) throws Failed, InterruptedException {
+            HttpResponse<byte[]> r = exchange(HttpRequest.newBuilder(URI.create(base + path)).GET());
+            if (r.statusCode() == 200) {
+                return r.body();
+            }
+            check(r.statusCode(), new String(r.body(), StandardCharsets.UTF_8));
+            return r.body();
+        }
+
+        private HttpResponse<byte[]> exchange(HttpRequest.Builder request) throws Failed, InterruptedException {
             try {
-                r = http.send(request.header("Authorization", authorization()).timeout(Duration.ofMinutes(2)).build(),
-                        HttpResponse.BodyHandlers.ofString());
+                return http.send(request.header("Authorization", authorization()).timeout(Duration.ofMinutes(2))
+                        .build(), HttpResponse.BodyHandlers.ofByteArray());
             } catch (IOException e) {
                 throw new Failed(EX_TEMPFAIL, "cannot reach the hub at " + base + ": " + e);
             }
+        }
+
+        private JsonNode send(HttpRequest.Builder request) throws Failed, InterruptedException {
+            HttpResponse<byte[]> r = exchange(request);
+            return check(r.statusCode(), new String(r.body(), StandardCharsets.UTF_8));
+        }
+
+        private JsonNode check(int status, String text) throws Failed {
             JsonNode body;
             try {
-                body = JSON.readTree(r.body());
+                body = JSON.readTree(text);
             } catch (IOException e) {
-                throw new Failed(r.statusCode() == 503 ? EX_TEMPFAIL : 1, "HTTP " + r.statusCode() + ": "
-                        + r.body().strip());
+                throw new Failed(status == 503 ? EX_TEMPFAIL : 1, "HTTP " + status + ": " + text.strip());
             }
-            if (r.statusCode() != 200) {
-                throw new Failed(r.statusCode() == 503 ? EX_TEMPFAIL : 1, "HTTP " + r.statusCode() + " "
+            if (status != 200) {
+                throw new Failed(status == 503 ? EX_TEMPFAIL : 1, "HTTP " + status + " "
                         + body.path("type").asText() + ": " + body.path("detail").asText());
             }
             return body;

@@ -46,4 +46,22 @@ class QueueCommandTest {
         assertThat(run("summary")).isEqualTo(75);
         assertThat(err()).contains("cannot reach the hub at http://127.0.0.1:9");
     }
+
+    @Test
+    void rerouteNeedsItsNextHopAndSuspendItsTimeAndReasonBeforeAnyRequest() {
+        assertThat(run("reroute", "--domain", "x.test", "--reason", "their MX moved")).isEqualTo(64);
+        assertThat(err()).contains("reroute needs --to NEXT_HOP");
+        assertThat(run("hold", "--domain", "x.test", "--to", "[10.0.0.1]:25", "--reason", "r")).isEqualTo(64);
+        assertThat(err()).contains("--to is for reroute only");
+        assertThat(run("suspend", "x.test", "--reason", "maintenance")).isEqualTo(64);
+        assertThat(err()).contains("suspend needs --for TIME");
+        assertThat(run("raw")).isEqualTo(64);
+        assertThat(err()).contains("raw needs one queue id");
+    }
+
+    @Test
+    void retryOfADomainIsAFlushOfThatDestinationSentToTheHub() {
+        assertThat(run("retry", "example.com")).as("a request was made, to a hub that is not there").isEqualTo(75);
+        assertThat(err()).contains("cannot reach the hub");
+    }
 }
