@@ -35,6 +35,11 @@ public final class AdminUsers {
         this.file = file;
     }
 
+    /** Who hears of each reload after the file changed (the audit log). */
+    public void onReload(java.util.function.Consumer<WatchedFile.Reload> listener) {
+        file.onReload(listener);
+    }
+
     public static AdminUsers load(Path path) throws IOException {
         return new AdminUsers(WatchedFile.load(path, "admin users", AdminUsers::parse));
     }

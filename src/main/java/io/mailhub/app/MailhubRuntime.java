@@ -249,6 +249,9 @@ public final class MailhubRuntime extends MainListenerSupport implements CamelCo
                 : new io.mailhub.queue.RemoteQueues(settings.queue.brokerUrl());
         queueAdmin = new MailQueueAdmin(brokerQueues);
         ApiKeys apiKeys = settings.http.apiKeysFile() == null ? null : ApiKeys.load(settings.http.apiKeysFile());
+        if (apiKeys != null) {
+            apiKeys.onReload(operators::auditFileReload);
+        }
         if (apiKeys == null) {
             LOG.warn("no API keys file (mailhub.api.keys-file): every API call gets 401");
         }
@@ -315,8 +318,11 @@ public final class MailhubRuntime extends MainListenerSupport implements CamelCo
         ServerTls tls = settings.tls.cert() != null
                 ? ServerTls.fromPem(settings.tls.cert(), settings.tls.key())
                 : ServerTls.selfSigned(settings.dataDir.resolve("tls"), settings.hostname);
-        Authenticator authenticator = settings.auth.usersFile() == null ? null
-                : new Authenticator(UsersFile.load(settings.auth.usersFile()), Clock.systemDefaultZone());
+        UsersFile users = settings.auth.usersFile() == null ? null : UsersFile.load(settings.auth.usersFile());
+        if (users != null) {
+            users.onReload(operators::auditFileReload);
+        }
+        Authenticator authenticator = users == null ? null : new Authenticator(users, Clock.systemDefaultZone());
         AuthFailures failures = new AuthFailures(settings.auth.maxFailures(), settings.auth.failureWindow(),
                 settings.auth.lockout(), Clock.systemDefaultZone());
         InboundAuthentication inbound = settings.inbound.checks() ? new InboundAuthentication(settings.hostname,

@@ -45,6 +45,7 @@ final class OperatorWiring {
     synchronized AdminUsers users() throws IOException {
         if (users == null && settings.admin.usersFile() != null) {
             users = AdminUsers.load(settings.admin.usersFile());
+            users.onReload(this::auditFileReload);
         }
         return users;
     }
@@ -55,6 +56,24 @@ final class OperatorWiring {
                     : settings.dataDir.resolve("audit.jsonl"), Clock.systemUTC());
         }
         return audit;
+    }
+
+    /** A users, admin users or API keys file the hub reread after it changed, as a {@code config_reload} record. */
+    void auditFileReload(io.mailhub.auth.WatchedFile.Reload reload) {
+        Map<String, Object> a = new LinkedHashMap<>();
+        a.put("action", "config_reload");
+        a.put("user", "(file change)");
+        a.put("what", reload.what());
+        a.put("changed", List.of(reload.file().toString()));
+        a.put("result", reload.error() != null ? "kept the previous contents: " + reload.error()
+                : reload.problems().isEmpty() ? "loaded"
+                : "loaded, " + reload.problems().size() + " line(s) skipped: " + reload.problems().get(0));
+        a.put("count", 1);
+        try {
+            audit().record(a);
+        } catch (IOException e) {
+            LOG.error("cannot write the audit log: {}", e.toString());
+        }
     }
 
     /** A route change the reloader loaded or refused, as a {@code config_reload} record (who: the file system). */

@@ -43,6 +43,11 @@ public final class ApiKeys {
         this.byHash = byHash;
     }
 
+    /** Who hears of each reload after the file changed (the audit log). */
+    public void onReload(java.util.function.Consumer<WatchedFile.Reload> listener) {
+        byHash.onReload(listener);
+    }
+
     public static ApiKeys load(Path file) throws IOException {
         return new ApiKeys(WatchedFile.load(file, "API keys", ApiKeys::parse));
     }

@@ -26,6 +26,11 @@ public final class UsersFile {
         this.file = file;
     }
 
+    /** Who hears of each reload after the file changed (the audit log). */
+    public void onReload(java.util.function.Consumer<WatchedFile.Reload> listener) {
+        file.onReload(listener);
+    }
+
     /** Reads the file; bad lines are logged (with their line numbers) and skipped. Fails only if it cannot be read. */
     public static UsersFile load(Path path) throws IOException {
         return new UsersFile(WatchedFile.load(path, "users", (f, lines) -> {

@@ -25,12 +25,24 @@ public final class WatchedFile<T> {
     /** What one reading gave: the value and one message per unusable line. */
     public record Parsed<T>(T value, List<String> problems) {}
 
+    /**
+     * One reload after a change of the file, for the audit log.
+     *
+     * @param what what the file holds ("users", "API keys", "admin users")
+     * @param problems the unusable lines, skipped
+     * @param error why the file could not be read (what was loaded before stays), or {@code null}
+     */
+    public record Reload(String what, Path file, List<String> problems, String error) {}
+
+    private volatile java.util.function.Consumer<Reload> listener = r -> { };
+
     private final Path file;
     private final String what;
     private final BiFunction<Path, List<String>, Parsed<T>> parser;
     private volatile T value;
     private volatile FileTime loadedTime;
     private volatile long checkedAt;
+    private volatile String lastError;
 
     private WatchedFile(Path file, String what, BiFunction<Path, List<String>, Parsed<T>> parser) {
         this.file = file;
@@ -47,7 +59,7 @@ public final class WatchedFile<T> {
             throws IOException {
         WatchedFile<T> w = new WatchedFile<>(file, what, parser);
         FileTime time = Files.getLastModifiedTime(file);
-        w.value = w.read();
+        w.value = w.read().value();
         w.loadedTime = time;
         w.checkedAt = System.nanoTime();
         LOG.info("{} loaded from {}", what, file);
@@ -64,10 +76,15 @@ public final class WatchedFile<T> {
         return file;
     }
 
-    private T read() throws IOException {
+    /** Who hears of every reload after a change (the audit log); one listener. */
+    public void onReload(java.util.function.Consumer<Reload> listener) {
+        this.listener = listener;
+    }
+
+    private Parsed<T> read() throws IOException {
         Parsed<T> parsed = parser.apply(file, Files.readAllLines(file, StandardCharsets.UTF_8));
         parsed.problems().forEach(p -> LOG.error("{}", p));
-        return parsed.value();
+        return parsed;
     }
 
     private void reloadIfChanged() {
@@ -82,11 +99,18 @@ public final class WatchedFile<T> {
                 if (time.equals(loadedTime)) {
                     return;
                 }
-                value = read();
+                Parsed<T> parsed = read();
+                value = parsed.value();
                 loadedTime = time;
                 LOG.info("{} reloaded from {}", what, file);
+                lastError = null;
+                listener.accept(new Reload(what, file, parsed.problems(), null));
             } catch (IOException e) {
-                LOG.error("cannot reread {} from {}: {}; keeping what was loaded before", what, file, e.toString());
+                if (!e.toString().equals(lastError)) { // once per cause, not at every check
+                    lastError = e.toString();
+                    LOG.error("cannot reread {} from {}: {}; keeping what was loaded before", what, file, lastError);
+                    listener.accept(new Reload(what, file, List.of(), lastError));
+                }
             }
         }
     }

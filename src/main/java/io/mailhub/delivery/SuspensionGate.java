@@ -42,7 +42,7 @@ public final class SuspensionGate implements Processor {
 
     @Override
     public void process(Exchange exchange) throws Exception {
-        if (suspensions.list().isEmpty()) {
+        if (!suspensions.any()) {
             return;
         }
         Message message = exchange.getMessage();

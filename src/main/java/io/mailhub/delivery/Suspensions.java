@@ -85,6 +85,11 @@ public final class Suspensions {
         return s;
     }
 
+    /** Whether any destination is (or was until lately) suspended: the cheap check before each attempt. */
+    public boolean any() {
+        return !byDomain.isEmpty();
+    }
+
     /** The suspensions in force, by domain. */
     public List<Suspension> list() {
         List<Suspension> list = new ArrayList<>();

@@ -80,4 +80,30 @@ class UsersFileTest {
         Awaitility.await().during(java.time.Duration.ofMillis(1500)).atMost(java.time.Duration.ofSeconds(3))
                 .until(() -> users.find("alice") != null);
     }
+
+    @Test
+    void eachReloadIsReportedWithItsSkippedLinesOrWhyTheOldUsersStayed() throws Exception {
+        Path file = dir.resolve("users");
+        Files.writeString(file, "alice:" + HASH + ":alice@example.test\n");
+        UsersFile users = UsersFile.load(file);
+        java.util.List<WatchedFile.Reload> reloads = new java.util.concurrent.CopyOnWriteArrayList<>();
+        users.onReload(reloads::add);
+
+        Files.writeString(file, "alice:" + HASH + ":alice@example.test\nbroken line\n");
+        Files.setLastModifiedTime(file, FileTime.from(Instant.now().plusSeconds(5)));
+        Awaitility.await().atMost(java.time.Duration.ofSeconds(5)).until(() -> users.find("alice") != null
+                && !reloads.isEmpty());
+        assertThat(reloads.get(0).what()).isEqualTo("users");
+        assertThat(reloads.get(0).file()).isEqualTo(file);
+        assertThat(reloads.get(0).problems()).singleElement().asString().contains("line 2");
+        assertThat(reloads.get(0).error()).isNull();
+
+        Files.delete(file);
+        Awaitility.await().atMost(java.time.Duration.ofSeconds(5)).until(() -> users.find("alice") != null
+                && reloads.size() == 2);
+        assertThat(reloads.get(1).error()).contains("NoSuchFileException");
+        Awaitility.await().during(java.time.Duration.ofMillis(1500)).atMost(java.time.Duration.ofSeconds(3))
+                .until(() -> users.find("alice") != null);
+        assertThat(reloads).as("a file still missing is reported once").hasSize(2);
+    }
 }

@@ -316,6 +316,22 @@ class AdminApiIT {
 
     @Test
     @Order(7)
+    void aUserAddedToTheAdminUsersFileCanLogInWithoutARestartAndTheReloadIsAudited() throws Exception {
+        Path admins = hub.workDir().resolve("admins");
+        Files.writeString(admins, "zed:" + SubmissionIT.hashPassword("zed pass") + ":viewer\n",
+                java.nio.file.StandardOpenOption.APPEND);
+        Files.setLastModifiedTime(admins, java.nio.file.attribute.FileTime.from(java.time.Instant.now()
+                .plusSeconds(2)));
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(get("zed", "zed pass",
+                "/admin/v1/queues").status()).isEqualTo(200));
+        Path audit = hub.workDir().resolve("data").resolve("audit.jsonl");
+        assertThat(Files.readAllLines(audit)).anyMatch(l -> l.contains("\"action\":\"config_reload\"")
+                && l.contains("\"what\":\"admin users\"") && l.contains("\"result\":\"loaded\""));
+        assertThat(AuditLog.verify(audit)).isNull();
+    }
+
+    @Test
+    @Order(8)
     void aSuspendedDomainWaitsWithoutAttemptsUntilResumedAndTheCliListsTheSuspension() throws Exception {
         Cli suspend = queue("suspend", "partner.test", "--for", "2h", "--reason", "partner maintenance window");
         assertThat(suspend.exit()).as(suspend.err()).isZero();
@@ -360,7 +376,7 @@ class AdminApiIT {
     }
 
     @Test
-    @Order(8)
+    @Order(9)
     void deleteAllEmptiesTheQueueWhenAskedForEverything() throws Exception {
         Cli delete = queue("delete", "--all", "--reason", "end of test");
         assertThat(delete.exit()).as(delete.err()).isZero();
