@@ -85,11 +85,18 @@ public final class AcceptanceMeters {
 
     /** Counts one refusal of any door: {@code mailhub_rejections_total{door,code,reason}}. */
     public static void rejection(MeterRegistry registry, String door, SmtpReply reply) {
-        String enhanced = reply.status();
+        rejection(registry, door, reply.code(), reply.status());
+    }
+
+    /**
+     * Counts one refusal: {@code code} is the SMTP reply code, or for an HTTP door's refusal that has no SMTP
+     * equivalent (a malformed request, a bad key) the HTTP status; {@code enhanced} the enhanced status code.
+     */
+    public static void rejection(MeterRegistry registry, String door, int code, String enhanced) {
         Counter.builder("mailhub.rejections")
                 .description("Refusals by door, reply code and enhanced status code (why)")
                 .tag("door", door)
-                .tag("code", Integer.toString(reply.code()))
+                .tag("code", Integer.toString(code))
                 .tag("reason", enhanced == null || enhanced.isEmpty() ? "none" : enhanced)
                 .register(registry)
                 .increment();

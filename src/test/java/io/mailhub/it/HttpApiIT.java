@@ -326,6 +326,30 @@ class HttpApiIT {
     }
 
     @Test
+    void refusalsBeforeTheAcceptanceStageAreCountedOnceInTheRejectionsMetric() throws Exception {
+        Scrape before = Scrape.of(hub);
+        assertThat(post("/api/v1/messages", shop).json("{\"from\": ").send().status()).isEqualTo(400);
+        assertThat(post("/api/v1/messages", shop + "x").json("{}").send().status()).isEqualTo(401);
+        assertThat(post("/api/v1/messages", shop).json("""
+                {"from": "someone@elsewhere.test", "to": "a@remote.test", "text": "x"}
+                """).send().status()).isEqualTo(403);
+
+        Scrape after = Scrape.of(hub);
+        assertThat(after.sumOrZero("mailhub_rejections_total", "door", "http", "code", "400", "reason", "5.5.2")
+                - before.sumOrZero("mailhub_rejections_total", "door", "http", "code", "400", "reason", "5.5.2"))
+                .as("malformed JSON").isEqualTo(1);
+        assertThat(after.sumOrZero("mailhub_rejections_total", "door", "http", "code", "401")
+                - before.sumOrZero("mailhub_rejections_total", "door", "http", "code", "401"))
+                .as("a wrong key").isEqualTo(1);
+        assertThat(after.sumOrZero("mailhub_rejections_total", "door", "http", "reason", "5.7.1")
+                - before.sumOrZero("mailhub_rejections_total", "door", "http", "reason", "5.7.1"))
+                .as("a sender the key may not use").isEqualTo(1);
+        assertThat(after.sumOrZero("mailhub_rejections_total", "door", "http", "code", "403", "reason", "5.7.1")
+                - before.sumOrZero("mailhub_rejections_total", "door", "http", "code", "403", "reason", "5.7.1"))
+                .as("counted with the SMTP door's reply code, not the HTTP status").isZero();
+    }
+
+    @Test
     void aMissingOrWrongKeyIs401AndNeverSends() throws Exception {
         String m = marker();
         String json = """

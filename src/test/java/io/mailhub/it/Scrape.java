@@ -18,6 +18,18 @@ record Scrape(String text) {
         return new Scrape(hub.http("/observe/metrics"));
     }
 
+    /** As {@link #sum}, but 0 when there is no such sample (a counter not counted yet). */
+    double sumOrZero(String name, String... labels) {
+        double total = 0;
+        for (String line : text.split("\n")) {
+            Matcher m = SAMPLE.matcher(line);
+            if (m.matches() && m.group(1).equals(name) && hasLabels(m.group(3), labels)) {
+                total += Double.parseDouble(m.group(4));
+            }
+        }
+        return total;
+    }
+
     /** The sum of the samples named {@code name} whose labels include {@code labels} (name=value pairs). */
     double sum(String name, String... labels) {
         double total = 0;

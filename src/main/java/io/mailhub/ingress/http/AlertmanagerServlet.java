@@ -78,10 +78,13 @@ final class AlertmanagerServlet extends HttpServlet {
             JsonNode payload = read(new ByteArrayInputStream(body), grafana ? "1" : "4");
             send(req, resp, key, grafana ? "grafana" : "alertmanager", receiver, payload, body);
         } catch (ApiProblem p) {
+            door.refused(Door.WEBHOOK.label(), p);
             ApiDoor.drainRest(req);
             ApiResponses.problem(resp, p, req.getRequestURI());
         } catch (LimitedInputStream.TooLarge e) {
-            ApiResponses.problem(resp, LimitedInputStream.tooLarge(e.limit), req.getRequestURI());
+            ApiProblem p = LimitedInputStream.tooLarge(e.limit);
+            door.refused(Door.WEBHOOK.label(), p);
+            ApiResponses.problem(resp, p, req.getRequestURI());
         } catch (RuntimeException e) { // as the native API does: a problem, never a bare 500 page
             LOG.error("{} {} failed", req.getMethod(), req.getRequestURI(), e);
             if (!resp.isCommitted()) {

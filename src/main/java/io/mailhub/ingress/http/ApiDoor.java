@@ -65,8 +65,27 @@ public final class ApiDoor {
         this.templates = templates;
     }
 
-    /** Counts refused API keys as {@code mailhub_auth_failures_total{door="http"}} in {@code registry}. */
+    private io.micrometer.core.instrument.MeterRegistry registry;
+
+    /**
+     * Counts a refusal the acceptance stage did not count (bad key, malformed request, too large, sender or recipient
+     * refused before acceptance) as {@code mailhub_rejections_total{door,code,reason}}: code is the SMTP code the
+     * SMTP door gives for the same reason, or the HTTP status when there is none.
+     */
+    void refused(String doorLabel, ApiProblem p) {
+        if (registry != null && !p.counted && p.status >= 400) {
+            p.counted = true;
+            io.mailhub.acceptance.AcceptanceMeters.rejection(registry, doorLabel,
+                    p.replyCode > 0 ? p.replyCode : p.status, p.enhancedStatus);
+        }
+    }
+
+    /**
+     * Counts refused API keys as {@code mailhub_auth_failures_total{door="http"}} and refusals before the acceptance
+     * stage in {@code mailhub_rejections_total} in {@code registry}.
+     */
     public ApiDoor withMeters(io.micrometer.core.instrument.MeterRegistry registry) {
+        this.registry = registry;
         auth.countFailuresIn(io.micrometer.core.instrument.Counter.builder("mailhub.auth.failures")
                 .description("Failed logins and refused credentials, by door")
                 .tag("door", "http")

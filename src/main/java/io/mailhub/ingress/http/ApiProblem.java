@@ -21,6 +21,10 @@ final class ApiProblem extends Exception {
     final String enhancedStatus;
     /** Seconds a client should wait (Retry-After), or 0. */
     final long retryAfter;
+    /** The SMTP reply code the SMTP door gives for the same reason, when the problem comes from one, else 0. */
+    int replyCode;
+    /** Whether the acceptance stage counted this refusal already (mailhub_rejections_total). */
+    boolean counted;
 
     ApiProblem(int status, String type, String title, String detail, List<FieldError> errors, String enhancedStatus,
             long retryAfter) {

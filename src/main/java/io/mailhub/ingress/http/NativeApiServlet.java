@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParseException;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
+import io.mailhub.acceptance.Door;
 import io.mailhub.acceptance.Decision;
 import io.mailhub.acceptance.EnvelopeCheck;
 import io.mailhub.acceptance.Origin;
@@ -74,12 +75,15 @@ final class NativeApiServlet extends HttpServlet {
             ApiKey key = door.auth.authenticateSender(req);
             action.run(key);
         } catch (ApiProblem p) {
+            door.refused(Door.HTTP.label(), p);
             if (!resp.isCommitted()) {
                 ApiDoor.drainRest(req);
                 ApiResponses.problem(resp, p, req.getRequestURI());
             }
         } catch (LimitedInputStream.TooLarge e) {
-            ApiResponses.problem(resp, LimitedInputStream.tooLarge(e.limit), req.getRequestURI());
+            ApiProblem p = LimitedInputStream.tooLarge(e.limit);
+            door.refused(Door.HTTP.label(), p);
+            ApiResponses.problem(resp, p, req.getRequestURI());
         } catch (RuntimeException e) {
             LOG.error("{} {} failed", req.getMethod(), req.getRequestURI(), e);
             if (!resp.isCommitted()) {
@@ -165,6 +169,7 @@ final class NativeApiServlet extends HttpServlet {
             try (InputStream in = content.openStream()) {
                 endpoint.run(key, in, captured, n -> begin.queueId(n));
             } catch (ApiProblem p) {
+                door.refused(Door.HTTP.label(), p);
                 ApiResponses.problem(captured, p, req.getRequestURI());
             } catch (IOException | RuntimeException e) {
                 door.idempotency.complete(begin.scope(), body.hash(), 500, null, null);
@@ -264,6 +269,7 @@ final class NativeApiServlet extends HttpServlet {
                 int item0 = index++;
                 g.writeStartObject();
                 if (item instanceof ApiProblem problem) {
+                    door.refused(Door.HTTP.label(), problem);
                     g.writeNumberField("status", problem.status);
                     g.writeFieldName("error");
                     ApiResponses.writeProblem(g, problem, null);
@@ -281,6 +287,7 @@ final class NativeApiServlet extends HttpServlet {
                         g.writeEndArray();
                     } catch (ApiProblem problem) {
                         m.discard();
+                        door.refused(Door.HTTP.label(), problem);
                         g.writeNumberField("status", problem.status);
                         g.writeFieldName("error");
                         ApiResponses.writeProblem(g, problem, null);

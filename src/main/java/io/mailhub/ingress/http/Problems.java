@@ -12,6 +12,12 @@ final class Problems {
     private Problems() {}
 
     static ApiProblem fromReply(SmtpReply reply, String field) {
+        ApiProblem p = mapped(reply, field);
+        p.replyCode = reply.code();
+        return p;
+    }
+
+    private static ApiProblem mapped(SmtpReply reply, String field) {
         String status = reply.status() == null ? (reply.code() / 100 == 4 ? "4.0.0" : "5.0.0") : reply.status();
         String text = String.join(" ", reply.lines());
         List<ApiProblem.FieldError> errors = field == null ? List.of() : List.of(new ApiProblem.FieldError(field, text));
@@ -53,13 +59,17 @@ final class Problems {
         if (reply.code() / 100 == 4) {
             return fromReply(reply, null);
         }
-        return ApiProblem.unprocessable("policy-rejected", "The message was refused by policy",
+        ApiProblem p = ApiProblem.unprocessable("policy-rejected", "The message was refused by policy",
                 String.join(" ", reply.lines()), List.of(), reply.status() == null ? "5.7.1" : reply.status());
+        p.replyCode = reply.code();
+        return p;
     }
 
     /** The problem for a refused decision of the acceptance stage. */
     static ApiProblem fromDecision(io.mailhub.acceptance.Decision d) {
-        return d.byRoute() ? fromRoute(d.reply()) : fromReply(d.reply(), null);
+        ApiProblem p = d.byRoute() ? fromRoute(d.reply()) : fromReply(d.reply(), null);
+        p.counted = true; // MailAcceptance counted its decision
+        return p;
     }
 
     static ApiProblem unavailable(SmtpReply reply) {
