@@ -102,20 +102,9 @@ class AdminApiIT {
     }
 
     /** Runs {@code java -jar mailhub.jar queue --url ... --user olga ARGS} with the password in the environment. */
-    static Cli queue(String... args) throws Exception {
-        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-jar", HubProcess.jar().toString(), "queue", "--url", hub.url(""), "--user", "olga"));
-        cmd.addAll(List.of(args));
-        ProcessBuilder pb = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.PIPE);
-        pb.environment().put("MAILHUB_ADMIN_PASSWORD", OPERATOR_PASSWORD);
-        Process p = pb.start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        String err = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertThat(p.waitFor(2, TimeUnit.MINUTES)).isTrue();
-        return new Cli(p.exitValue(), out, err);
+    static QueueCli queue(String... args) throws Exception {
+        return QueueCli.run(hub, "olga", OPERATOR_PASSWORD, args);
     }
-
-    record Cli(int exit, String out, String err) {}
 
     @Test
     @Order(1)
@@ -184,11 +173,11 @@ class AdminApiIT {
         assertThat(dry.path("matched").asInt()).isEqualTo(5);
         assertThat(dry.path("affected").asInt()).isZero();
 
-        Cli hold = queue("hold", "--domain", "partner.test", "--reason", "partner asked us to wait");
+        QueueCli hold = queue("hold", "--domain", "partner.test", "--reason", "partner asked us to wait");
         assertThat(hold.exit()).as(hold.err()).isZero();
         assertThat(hold.out()).startsWith("hold: 5 matched, 5 acted on");
 
-        Cli held = queue("list", "--json", "--queue", "mail.hold");
+        QueueCli held = queue("list", "--json", "--queue", "mail.hold");
         assertThat(held.exit()).as(held.err()).isZero();
         List<JsonNode> lines = new ArrayList<>();
         for (String line : held.out().strip().split("\n")) {
@@ -203,17 +192,17 @@ class AdminApiIT {
         });
         assertThat(deferredInOutbound()).isEqualTo(LOAD);
 
-        Cli mailq = queue("list", "--queue", "mail.hold");
+        QueueCli mailq = queue("list", "--queue", "mail.hold");
         assertThat(mailq.out()).contains("billing@erp.test").contains("-- ").contains("in 5 Requests.");
 
         String first = lines.get(0).path("queue_id").asText();
-        Cli releaseOne = queue("release", first, "--reason", "checked by hand");
+        QueueCli releaseOne = queue("release", first, "--reason", "checked by hand");
         assertThat(releaseOne.out()).startsWith("release: 1 matched, 1 acted on");
-        Cli releaseRest = queue("release", "--queue", "mail.hold", "--all", "--reason", "partner is back");
+        QueueCli releaseRest = queue("release", "--queue", "mail.hold", "--all", "--reason", "partner is back");
         assertThat(releaseRest.exit()).as(releaseRest.err()).isZero();
         assertThat(releaseRest.out()).startsWith("release: 4 matched, 4 acted on");
 
-        Cli summary = queue("summary");
+        QueueCli summary = queue("summary");
         assertThat(summary.out()).containsPattern("mail\\.hold\\s+0\\s").contains("qshape mail.outbound")
                 .containsPattern("far\\.test\\s+" + LOAD + "\\s");
     }
@@ -223,7 +212,7 @@ class AdminApiIT {
     void flushRetriesADeferredMessageNowAndTheAuditLogHasEveryActionInAnIntactChain() throws Exception {
         String id = get("vic", VIEWER_PASSWORD, "/admin/v1/messages?sender=load@shop.test&limit=1").json()
                 .path("messages").get(0).path("queue_id").asText();
-        Cli retry = queue("retry", id, "--reason", "smart host fixed?");
+        QueueCli retry = queue("retry", id, "--reason", "smart host fixed?");
         assertThat(retry.out()).startsWith("flush: 1 matched, 1 acted on");
         await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
             JsonNode m = get("vic", VIEWER_PASSWORD, "/admin/v1/messages/" + id).json();
@@ -278,7 +267,7 @@ class AdminApiIT {
         assertThat(after.path("state").asText()).as("reading it leaves it deferred").isEqualTo("deferred");
         assertThat(after.path("queue_name").asText()).isEqualTo("mail.outbound");
 
-        Cli bounce = queue("bounce", id, "--reason", "the recipient left the company");
+        QueueCli bounce = queue("bounce", id, "--reason", "the recipient left the company");
         assertThat(bounce.exit()).as(bounce.err()).isZero();
         assertThat(bounce.out()).startsWith("bounce: 1 matched, 1 acted on");
         // the notice to billing@erp.test waits like all mail here (nothing listens at the smart host) ...
@@ -286,7 +275,7 @@ class AdminApiIT {
                 "/admin/v1/messages?recipient=billing@erp.test").json().path("total").asInt()).isEqualTo(1));
         try (SmtpSink sink = SmtpSink.onFreePort().start()) {
             // ... until an operator sends it through another host: Postfix' transport change plus postqueue -f
-            Cli reroute = queue("reroute", "--recipient", "billing@erp.test", "--to", "[127.0.0.1]:" + sink.port,
+            QueueCli reroute = queue("reroute", "--recipient", "billing@erp.test", "--to", "[127.0.0.1]:" + sink.port,
                     "--reason", "deliver the notice through the test sink");
             assertThat(reroute.exit()).as(reroute.err()).isZero();
             assertThat(reroute.out()).startsWith("reroute: 1 matched, 1 acted on");
@@ -300,7 +289,7 @@ class AdminApiIT {
                             + " left the company");
         }
         assertThat(get("vic", VIEWER_PASSWORD, "/admin/v1/messages/" + id).json().path("queued")).isEmpty();
-        Cli badHop = queue("reroute", "--domain", "far.test", "--to", "no such host!", "--reason", "typo");
+        QueueCli badHop = queue("reroute", "--domain", "far.test", "--to", "no such host!", "--reason", "typo");
         assertThat(badHop.exit()).isEqualTo(1);
         assertThat(badHop.err()).contains("HTTP 400").contains("is not a host");
 
@@ -333,7 +322,7 @@ class AdminApiIT {
     @Test
     @Order(8)
     void aSuspendedDomainWaitsWithoutAttemptsUntilResumedAndTheCliListsTheSuspension() throws Exception {
-        Cli suspend = queue("suspend", "partner.test", "--for", "2h", "--reason", "partner maintenance window");
+        QueueCli suspend = queue("suspend", "partner.test", "--for", "2h", "--reason", "partner maintenance window");
         assertThat(suspend.exit()).as(suspend.err()).isZero();
         assertThat(suspend.out()).startsWith("suspended partner.test until");
         assertThat(queue("suspensions").out()).contains("partner.test until").contains("partner maintenance window");
@@ -342,7 +331,7 @@ class AdminApiIT {
         assertThat(count).isEqualTo(4);
         int attempts = before.path("messages").get(0).path("attempts").asInt();
 
-        Cli retry = queue("retry", "partner.test");
+        QueueCli retry = queue("retry", "partner.test");
         assertThat(retry.out()).startsWith("flush: 4 matched, 4 acted on");
         await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
             JsonNode now = get("vic", VIEWER_PASSWORD, "/admin/v1/messages?domain=partner.test").json();
@@ -355,7 +344,7 @@ class AdminApiIT {
         assertThat(get("vic", VIEWER_PASSWORD, "/admin/v1/messages?domain=partner.test").json().path("messages")
                 .get(0).path("attempts").asInt()).as("no attempt used").isEqualTo(attempts);
 
-        Cli resume = queue("resume", "partner.test", "--reason", "window over");
+        QueueCli resume = queue("resume", "partner.test", "--reason", "window over");
         assertThat(resume.exit()).as(resume.err()).isZero();
         assertThat(resume.out()).isEqualTo("resumed partner.test: 4 deferred message(s) retried now\n");
         await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(get("vic", VIEWER_PASSWORD,
@@ -378,7 +367,7 @@ class AdminApiIT {
     @Test
     @Order(9)
     void deleteAllEmptiesTheQueueWhenAskedForEverything() throws Exception {
-        Cli delete = queue("delete", "--all", "--reason", "end of test");
+        QueueCli delete = queue("delete", "--all", "--reason", "end of test");
         assertThat(delete.exit()).as(delete.err()).isZero();
         assertThat(delete.out()).startsWith("delete: " + (TOTAL - 1) + " matched, " + (TOTAL - 1) + " acted on");
         assertThat(get("vic", VIEWER_PASSWORD, "/admin/v1/messages").json().path("total").asInt()).isZero();

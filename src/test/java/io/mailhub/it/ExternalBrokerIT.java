@@ -9,8 +9,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -83,17 +81,8 @@ class ExternalBrokerIT {
         return r.json();
     }
 
-    static AdminApiIT.Cli queue(String... args) throws Exception {
-        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-jar", HubProcess.jar().toString(), "queue", "--url", hub.url(""), "--user", "olga"));
-        cmd.addAll(List.of(args));
-        ProcessBuilder pb = new ProcessBuilder(cmd);
-        pb.environment().put("MAILHUB_ADMIN_PASSWORD", PASSWORD);
-        Process p = pb.start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        String err = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertThat(p.waitFor(2, TimeUnit.MINUTES)).isTrue();
-        return new AdminApiIT.Cli(p.exitValue(), out, err);
+    static QueueCli queue(String... args) throws Exception {
+        return QueueCli.run(hub, "olga", PASSWORD, args);
     }
 
     @Test
@@ -107,7 +96,7 @@ class ExternalBrokerIT {
         });
         String id = list("recipient=user1@partner.test").path("messages").get(0).path("queue_id").asText();
 
-        AdminApiIT.Cli hold = queue("hold", id, "--reason", "check it first");
+        QueueCli hold = queue("hold", id, "--reason", "check it first");
         assertThat(hold.exit()).as(hold.err()).isZero();
         assertThat(hold.out()).startsWith("hold: 1 matched, 1 acted on");
         assertThat(list("queue=mail.hold").path("messages").get(0).path("queue_id").asText()).isEqualTo(id);
@@ -117,7 +106,7 @@ class ExternalBrokerIT {
 
         assertThat(queue("release", id, "--reason", "checked").out()).startsWith("release: 1 matched, 1 acted on");
         try (SmtpSink sink = SmtpSink.onFreePort().start()) {
-            AdminApiIT.Cli reroute = queue("reroute", "--all", "--to", "[127.0.0.1]:" + sink.port, "--reason",
+            QueueCli reroute = queue("reroute", "--all", "--to", "[127.0.0.1]:" + sink.port, "--reason",
                     "the partner's relay moved");
             assertThat(reroute.exit()).as(reroute.err()).isZero();
             assertThat(reroute.out()).startsWith("reroute: 3 matched, 3 acted on");
