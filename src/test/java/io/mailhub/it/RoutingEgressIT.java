@@ -16,10 +16,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -136,21 +134,11 @@ class RoutingEgressIT {
         return sink.messages().stream().filter(m -> m.content().contains(marker)).count();
     }
 
-    /** Runs {@code java -jar mailhub.jar queue --url ... --user olga ARGS} with the password in the environment. */
-    private static Cli queue(String... args) throws Exception {
-        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-jar", HubProcess.jar().toString(), "queue", "--url", hub.url(""), "--user", "olga"));
-        cmd.addAll(List.of(args));
-        ProcessBuilder pb = new ProcessBuilder(cmd);
-        pb.environment().put("MAILHUB_ADMIN_PASSWORD", OPERATOR_PASSWORD);
-        Process p = pb.start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        String err = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertThat(p.waitFor(2, TimeUnit.MINUTES)).isTrue();
-        return new Cli(p.exitValue(), out, err);
-    }
 
-    record Cli(int exit, String out, String err) {}
+    /** {@code mailhub queue ARGS} as the operator olga. */
+    private static QueueCli queue(String... args) throws Exception {
+        return QueueCli.run(hub, "olga", OPERATOR_PASSWORD, args);
+    }
 
     /** The queues in which the admin API still finds {@code queueId}: empty once it has left the hub. */
     private static JsonNode queued(String queueId) throws Exception {
@@ -164,7 +152,7 @@ class RoutingEgressIT {
         String id = send("ann@quarantine.test", "egress-held-1");
         awaitLog(id + ": held in quarantine.review (routing route)");
 
-        Cli held = queue("list", "--json", "--queue", "quarantine.review");
+        QueueCli held = queue("list", "--json", "--queue", "quarantine.review");
         assertThat(held.exit()).as(held.err()).isZero();
         List<String> lines = held.out().strip().lines().toList();
         assertThat(lines).hasSize(1);
@@ -178,7 +166,7 @@ class RoutingEgressIT {
         sink.awaitMessage("egress-control-1");
         assertThat(delivered("egress-held-1")).isZero();
 
-        Cli release = queue("release", "--queue", "quarantine.review", "--all", "--reason",
+        QueueCli release = queue("release", "--queue", "quarantine.review", "--all", "--reason",
                 "checked by hand");
         assertThat(release.exit()).as(release.err()).isZero();
         assertThat(release.out()).startsWith("release: 1 matched, 1 acted on");
