@@ -241,6 +241,13 @@ public final class MailhubRuntime extends MainListenerSupport implements CamelCo
         http = new HttpListener(settings.http, security.tls(), settings.dataDir.resolve("spool"))
                 .serve("/observe/health/*", new HealthServlet(context))
                 .serve("/observe/metrics/*", observability.servlet());
+        io.mailhub.routing.AttachmentStore attachments = io.mailhub.routing.AttachmentStore.open(
+                settings.dataDir.resolve("attachments"), settings.webhook.attachmentLifetime(),
+                () -> settings.webhook.attachmentBase(settings.hostname, http.port(), http.httpsPort()),
+                Clock.systemUTC());
+        context.getRegistry().bind(io.mailhub.routing.AttachmentStore.BEAN, attachments);
+        http.serve("/api/v1/attachments/*", new io.mailhub.ingress.http.AttachmentServlet(attachments));
+        sweeper.scheduleWithFixedDelay(attachments::sweep, 0, 10, java.util.concurrent.TimeUnit.MINUTES);
         for (SmtpServer listener : listeners) {
             listener.withMeters(meters);
         }

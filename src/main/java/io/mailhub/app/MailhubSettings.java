@@ -49,7 +49,8 @@ public final class MailhubSettings {
             AcceptanceSettings.KEYS, DeliverySettings.KEYS, PickupSettings.KEYS, JmsSettings.KEYS,
             io.mailhub.ingress.http.AlertSettings.KEYS, io.mailhub.policy.DnsblSettings.KEYS,
             io.mailhub.filter.SpamSettings.KEYS, io.mailhub.filter.VirusSettings.KEYS,
-            io.mailhub.observe.MetricsSettings.KEYS, io.mailhub.admin.AdminSettings.KEYS);
+            io.mailhub.observe.MetricsSettings.KEYS, io.mailhub.admin.AdminSettings.KEYS,
+            io.mailhub.routing.WebhookSettings.KEYS);
 
     @SafeVarargs
     private static Map<String, String> keys(Map<String, String>... groups) {
@@ -89,6 +90,7 @@ public final class MailhubSettings {
     public final io.mailhub.ingress.http.AlertSettings alerts;
     public final io.mailhub.observe.MetricsSettings metrics;
     public final io.mailhub.admin.AdminSettings admin;
+    public final io.mailhub.routing.WebhookSettings webhook;
     /** The sender notice texts: {@code bounce-templates.txt} in the config dir over the packaged ones. */
     public final DsnTemplates bounceTemplates;
 
@@ -123,6 +125,7 @@ public final class MailhubSettings {
         alerts = io.mailhub.ingress.http.AlertSettings.read(reader);
         metrics = io.mailhub.observe.MetricsSettings.read(reader);
         admin = io.mailhub.admin.AdminSettings.read(reader);
+        webhook = io.mailhub.routing.WebhookSettings.read(reader);
         bounceTemplates = bounceTemplates();
     }
 

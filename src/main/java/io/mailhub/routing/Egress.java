@@ -57,6 +57,12 @@ final class Egress {
     /** A webhook's answer: handed over, or refused for good (406, 410) with the reason. */
     record WebhookResult(boolean delivered, String reason) {}
 
+    /**
+     * Attachments larger than {@code over} octets go into {@code store} and the JSON carries a link to them instead of
+     * their content.
+     */
+    record ByReference(AttachmentStore store, long over) {}
+
     private Egress() {}
 
     /** The message on a JMS queue: the raw bytes (a BytesMessage) or the parsed JSON (a TextMessage), with the envelope. */
@@ -106,10 +112,11 @@ final class Egress {
      * POSTs the message. 2xx: done. 406 or 410: refused for good. Anything else (429, 5xx, no connection, a
      * redirect): an exception, so the transaction rolls back and the broker tries again later.
      */
-    static WebhookResult webhook(Exchange exchange, String url, String format, String secret) throws Exception {
+    static WebhookResult webhook(Exchange exchange, String url, String format, String secret, ByReference byReference)
+            throws Exception {
         Envelope e = envelope(exchange);
         byte[] raw = raw(exchange);
-        byte[] body = format.equals("raw") ? raw : parsed(e, exchange, raw);
+        byte[] body = format.equals("raw") ? raw : parsed(e, exchange, raw, byReference);
         HttpRequest.Builder req = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(30))
                 .header("Content-Type", format.equals("raw") ? "message/rfc822" : "application/json")
                 .header("X-Mailhub-Queue-Id", e.queueId())
@@ -197,6 +204,15 @@ final class Egress {
      * words decoded), the text and HTML bodies, and the attachments (base64).
      */
     static byte[] parsed(Envelope e, Exchange exchange, byte[] raw) throws IOException {
+        return parsed(e, exchange, raw, null);
+    }
+
+    /**
+     * As {@link #parsed(Envelope, Exchange, byte[])}; with {@code byReference}, an attachment larger than its threshold
+     * is stored (before this returns) and described by {@code url}, {@code size}, {@code sha256} and {@code expires_at}
+     * instead of its {@code content}.
+     */
+    static byte[] parsed(Envelope e, Exchange exchange, byte[] raw, ByReference byReference) throws IOException {
         ByteArrayOutputStream out = new ByteArrayOutputStream(raw.length * 2);
         try (JsonGenerator g = JSON.createGenerator(out)) {
             g.writeStartObject();
@@ -225,7 +241,7 @@ final class Egress {
             }
             g.writeEndArray();
             g.writeStringField("subject", mime.getSubject());
-            Bodies b = new Bodies();
+            Bodies b = new Bodies(e.queueId(), byReference);
             g.writeArrayFieldStart("attachments");
             walk(mime, b, g);
             g.writeEndArray();
@@ -238,9 +254,18 @@ final class Egress {
         return out.toByteArray();
     }
 
+    /** What the walk over the MIME parts finds and needs: the bodies, and how attachments are written. */
     private static final class Bodies {
+        final String queueId;
+        final ByReference byReference;
         String text;
         String html;
+        int attachments;
+
+        Bodies(String queueId, ByReference byReference) {
+            this.queueId = queueId;
+            this.byReference = byReference;
+        }
     }
 
     private static void walk(Part part, Bodies b, JsonGenerator g) throws MessagingException, IOException {
@@ -258,20 +283,37 @@ final class Egress {
         } else if (!attachment && part.isMimeType("text/html") && b.html == null) {
             b.html = String.valueOf(part.getContent());
         } else {
-            byte[] data;
-            try (InputStream in = part.getInputStream()) {
-                data = in.readAllBytes();
-            }
-            String type = part.getContentType() == null ? "application/octet-stream" : part.getContentType();
-            int semi = type.indexOf(';');
-            g.writeStartObject();
-            g.writeStringField("filename", part.getFileName() == null ? null : decode(part.getFileName()));
-            g.writeStringField("content_type", (semi < 0 ? type : type.substring(0, semi)).strip().toLowerCase(
-                    java.util.Locale.ROOT));
-            g.writeNumberField("size", data.length);
-            g.writeStringField("content", Base64.getEncoder().encodeToString(data));
-            g.writeEndObject();
+            attachment(part, b, g);
         }
+    }
+
+    /** One attachment: inline (base64), or stored and linked when it is larger than the threshold. */
+    private static void attachment(Part part, Bodies b, JsonGenerator g) throws MessagingException, IOException {
+        String type = part.getContentType() == null ? "application/octet-stream" : part.getContentType();
+        int semi = type.indexOf(';');
+        String contentType = (semi < 0 ? type : type.substring(0, semi)).strip().toLowerCase(java.util.Locale.ROOT);
+        String filename = part.getFileName() == null ? null : decode(part.getFileName());
+        int index = b.attachments++;
+        g.writeStartObject();
+        g.writeStringField("filename", filename);
+        g.writeStringField("content_type", contentType);
+        try (InputStream in = part.getInputStream()) {
+            ByReference r = b.byReference;
+            byte[] head = r == null ? in.readAllBytes() : in.readNBytes((int) Math.min(r.over() + 1,
+                    Integer.MAX_VALUE - 16));
+            if (r == null || head.length <= r.over()) {
+                g.writeNumberField("size", head.length);
+                g.writeStringField("content", Base64.getEncoder().encodeToString(head));
+            } else {
+                AttachmentStore.Stored s = r.store().store(b.queueId, index, filename, contentType,
+                        new java.io.SequenceInputStream(new ByteArrayInputStream(head), in));
+                g.writeNumberField("size", s.size());
+                g.writeStringField("sha256", s.sha256());
+                g.writeStringField("url", r.store().url(s));
+                g.writeStringField("expires_at", s.expiresAt().toString());
+            }
+        }
+        g.writeEndObject();
     }
 
     private static String decode(String value) {

@@ -20,6 +20,17 @@ public class MailhubComponent extends DefaultComponent {
         return sends;
     }
 
+    /** The hub's store of attachments sent by reference (bound by the runtime; absent in {@code routes check}). */
+    AttachmentStore attachments() {
+        AttachmentStore store = getCamelContext().getRegistry().lookupByNameAndType(AttachmentStore.BEAN,
+                AttachmentStore.class);
+        if (store == null) {
+            throw new IllegalStateException("mailhub:webhook?attachmentsByReferenceOver needs the hub's attachment"
+                    + " store, which only the running hub has");
+        }
+        return store;
+    }
+
     @Override
     protected Endpoint createEndpoint(String uri, String remaining, Map<String, Object> parameters) throws Exception {
         MailhubEndpoint endpoint = new MailhubEndpoint(uri, this, remaining);

@@ -59,6 +59,13 @@ public class MailhubEndpoint extends DefaultEndpoint {
     @UriParam(description = "webhook: what a final refusal (406, 410) does: bounce (a DSN to the sender) or dead"
             + " (to mail.dead).", defaultValue = "bounce", enums = "bounce,dead")
     private String onFinal = "bounce";
+    @UriParam(description = "webhook (format=parsed): attachments larger than this size (512KB, 10MB) are not put in"
+            + " the JSON but stored by the hub and linked: url (signed, expiring after"
+            + " mailhub.webhook.attachment-lifetime), size, sha256, expires_at. off: every attachment inline (base64).",
+            defaultValue = "off")
+    private String attachmentsByReferenceOver = "off";
+    /** {@link #attachmentsByReferenceOver} in octets, or -1 when off. */
+    private long referenceOver = -1;
     @UriParam(description = "deliver: a named entry of the transport map (mailhub.relay.transport-map).")
     private String transport;
     @UriParam(description = "deliver: the next hop, [host]:port, host:port or mx:domain.")
@@ -135,6 +142,7 @@ public class MailhubEndpoint extends DefaultEndpoint {
                 if (!onFinal.equals("bounce") && !onFinal.equals("dead")) {
                     throw new IllegalArgumentException("mailhub:webhook: onFinal=" + onFinal + " must be bounce or dead");
                 }
+                referenceOver = parseReferenceOver();
             }
             case "deliver" -> {
                 if ((transport == null) == (nextHop == null)) {
@@ -186,6 +194,29 @@ public class MailhubEndpoint extends DefaultEndpoint {
             }
             default -> { } // discard: nothing to check
         }
+    }
+
+    /** Parses attachmentsByReferenceOver: off, or a size up to 1 GiB, with parsed JSON only. */
+    private long parseReferenceOver() {
+        String v = attachmentsByReferenceOver == null ? "off" : attachmentsByReferenceOver.strip();
+        if (v.equalsIgnoreCase("off")) {
+            return -1;
+        }
+        long over;
+        try {
+            over = io.mailhub.model.DataSize.parse(v);
+        } catch (io.mailhub.model.SyntaxException e) {
+            over = -1;
+        }
+        if (over < 0 || over > 1L << 30) {
+            throw new IllegalArgumentException("mailhub:webhook: attachmentsByReferenceOver=" + v + " must be off or a"
+                    + " size up to 1GB, such as 512KB or 10MB");
+        }
+        if (!format.equals("parsed")) {
+            throw new IllegalArgumentException("mailhub:webhook: attachmentsByReferenceOver works with format=parsed"
+                    + " only (format=raw posts the message as it is)");
+        }
+        return over;
     }
 
     private void format() {
@@ -294,6 +325,23 @@ public class MailhubEndpoint extends DefaultEndpoint {
 
     public void setOnFinal(String onFinal) {
         this.onFinal = onFinal;
+    }
+
+    public String getAttachmentsByReferenceOver() {
+        return attachmentsByReferenceOver;
+    }
+
+    /**
+     * webhook (format=parsed): attachments larger than this size are stored by the hub and linked from the JSON
+     * instead of inlined; {@code off} (the default) inlines every attachment.
+     */
+    public void setAttachmentsByReferenceOver(String attachmentsByReferenceOver) {
+        this.attachmentsByReferenceOver = attachmentsByReferenceOver;
+    }
+
+    /** The threshold of attachments by reference in octets, or -1 when off (after {@link #validate}). */
+    long referenceOver() {
+        return referenceOver;
     }
 
     public String getTransport() {

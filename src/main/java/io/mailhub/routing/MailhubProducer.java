@@ -93,7 +93,8 @@ final class MailhubProducer extends DefaultProducer {
             case "file" -> verdict.handedOff(Egress.file(exchange, endpoint.getDir()));
             case "webhook" -> {
                 Egress.WebhookResult r = Egress.webhook(exchange, endpoint.getUrl(), endpoint.getFormat(),
-                        endpoint.getSecret());
+                        endpoint.getSecret(), endpoint.referenceOver() < 0 ? null : new Egress.ByReference(
+                                ((MailhubComponent) endpoint.getComponent()).attachments(), endpoint.referenceOver()));
                 if (r.delivered()) {
                     verdict.handedOff("webhook " + endpoint.getUrl());
                 } else if (endpoint.getOnFinal().equals("dead")) {

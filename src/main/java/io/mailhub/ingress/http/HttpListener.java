@@ -146,13 +146,18 @@ public final class HttpListener {
         }
     }
 
-    /** The bound HTTP port (useful when started with port 0). */
+    /** The bound HTTP port (useful when started with port 0); before the start, the configured one. */
     public int port() {
-        return http.getLocalPort();
+        ServerConnector c = http;
+        return c == null ? settings.port() : c.getLocalPort();
     }
 
-    /** The bound HTTPS port, or -1 when HTTPS is off. */
+    /** The bound HTTPS port, or -1 when HTTPS is off; before the start, the configured one. */
     public int httpsPort() {
-        return https == null ? -1 : https.getLocalPort();
+        ServerConnector c = https;
+        if (c == null) {
+            return server == null && tls != null && settings.httpsPort() > 0 ? settings.httpsPort() : -1;
+        }
+        return c.getLocalPort();
     }
 }

@@ -41,6 +41,9 @@ final class ProblemTypesServlet extends HttpServlet {
             Map.entry("idempotency-in-flight", "A request with this Idempotency-Key is still being processed."),
             Map.entry("batch-too-large", "A batch holds more than 500 messages."),
             Map.entry("not-found", "There is no such resource."),
+            Map.entry("link-invalid", "An attachment link whose signature does not match its token and expiry (5.7.0):"
+                    + " use the url of the webhook's JSON unchanged."),
+            Map.entry("link-expired", "An attachment link past its expires_at (5.4.7); the attachment is deleted."),
             Map.entry("method-not-allowed", "The resource does not take this method."),
             Map.entry("unsupported-media-type", "The body must be of the media type the endpoint takes."),
             Map.entry("internal-error", "The hub failed; nothing was queued. The log has the details."));
