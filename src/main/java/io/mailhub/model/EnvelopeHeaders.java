@@ -38,6 +38,12 @@ public final class EnvelopeHeaders {
      * instead of delivering it.
      */
     public static final String HOLD = "MailhubHold";
+    /**
+     * Set on a message a route held in a named quarantine queue: who held it ("policy route", "routing route"). The
+     * operators' tools take from such a queue only the messages that carry it, never what other systems put there
+     * (a JMS egress queue is not a quarantine queue).
+     */
+    public static final String HELD_BY = "MailhubHeldBy";
     /** Set by the HTTP door from the request: the route the client asked for. */
     public static final String ROUTE = "MailhubRoute";
     /** Set by the acceptance stage: the message's Message-ID, without angle brackets. */

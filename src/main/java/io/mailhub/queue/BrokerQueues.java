@@ -22,6 +22,9 @@ public interface BrokerQueues {
 
     long messageCount(String queue) throws Exception;
 
+    /** The messages of {@code queue} (waiting and scheduled) that match {@code selector}. */
+    long count(String queue, String selector) throws Exception;
+
     long scheduledCount(String queue) throws Exception;
 
     /** The first waiting message of {@code queue} (its properties), or {@code null} when none waits. */

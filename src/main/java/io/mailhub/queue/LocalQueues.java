@@ -48,6 +48,11 @@ public final class LocalQueues implements BrokerQueues {
     }
 
     @Override
+    public long count(String queue, String selector) throws Exception {
+        return control(queue).countMessages(selector);
+    }
+
+    @Override
     public long scheduledCount(String queue) {
         return control(queue).getScheduledCount();
     }

@@ -180,12 +180,34 @@ public final class MailQueueAdmin implements MailQueueAdminMBean {
         }
     }
 
-    /** The quarantine queues on the broker (queues of {@code mailhub:hold?queue=...}: not mail.*, hub.* or internal). */
+    /** What marks a message a route held in a quarantine queue; other messages there are not the operators' mail. */
+    static final String HELD = EnvelopeHeaders.HELD_BY + " IS NOT NULL";
+
+    /**
+     * The selector for the operators' messages of {@code queue}: {@code selector} itself in a stage queue; in any other
+     * queue only the messages a route held there ({@link EnvelopeHeaders#HELD_BY}), never what another system put in a
+     * queue of that name (a JMS egress queue, a client's queue).
+     */
+    public static String selectorFor(String queue, String selector) {
+        if (STAGES.contains(queue)) {
+            return selector;
+        }
+        return selector == null ? HELD : "(" + selector + ") AND " + HELD;
+    }
+
+    private static boolean held(String queue, Map<String, Object> message) {
+        return STAGES.contains(queue) || message.get(EnvelopeHeaders.HELD_BY) != null;
+    }
+
+    /**
+     * The quarantine queues on the broker: queues of {@code mailhub:hold?queue=...} that hold mail a route held (not
+     * mail.*, hub.* or internal ones, and not queues without held mail such as JMS egress queues).
+     */
     public List<String> quarantines() {
         List<String> names = new ArrayList<>();
         try {
             for (String name : broker.names()) {
-                if (isMailQueue(name) && !STAGES.contains(name)) {
+                if (isMailQueue(name) && !STAGES.contains(name) && broker.count(name, HELD) > 0) {
                     names.add(name);
                 }
             }
@@ -208,11 +230,13 @@ public final class MailQueueAdmin implements MailQueueAdminMBean {
     public List<QueuedMail> snapshot(String queue) throws Exception {
         control(queue);
         List<QueuedMail> all = new ArrayList<>();
-        for (Map<String, Object> m : broker.waiting(queue, null)) {
+        for (Map<String, Object> m : broker.waiting(queue, selectorFor(queue, null))) {
             all.add(QueuedMail.of(queue, "waiting", m));
         }
         for (Map<String, Object> m : broker.scheduled(queue)) {
-            all.add(QueuedMail.of(queue, "deferred", m));
+            if (held(queue, m)) {
+                all.add(QueuedMail.of(queue, "deferred", m));
+            }
         }
         return all;
     }
@@ -220,7 +244,11 @@ public final class MailQueueAdmin implements MailQueueAdminMBean {
     /** Message count and deferred count of {@code queue}. */
     public long[] count(String queue) throws Exception {
         control(queue);
-        return new long[] {broker.messageCount(queue), broker.scheduledCount(queue)};
+        if (STAGES.contains(queue)) {
+            return new long[] {broker.messageCount(queue), broker.scheduledCount(queue)};
+        }
+        long scheduled = broker.scheduled(queue).stream().filter(m -> held(queue, m)).count();
+        return new long[] {broker.count(queue, HELD) + scheduled, scheduled};
     }
 
     /** What an action does to the messages it is given. */
@@ -255,7 +283,8 @@ public final class MailQueueAdmin implements MailQueueAdminMBean {
         return n;
     }
 
-    private int applySelected(String q, Action action, String selector, String target) throws Exception {
+    private int applySelected(String q, Action action, String given, String target) throws Exception {
+        String selector = selectorFor(q, given);
         return switch (action) {
             case RETRY -> {
                 long before = broker.scheduledCount(q);

@@ -102,7 +102,8 @@ public final class MessageRework {
     }
 
     private int batch(String queue, List<String> ids, Edit edit) throws Exception {
-        String selector = EnvelopeHeaders.QUEUE_ID + " IN ('" + String.join("','", ids) + "')";
+        String selector = MailQueueAdmin.selectorFor(queue,
+                EnvelopeHeaders.QUEUE_ID + " IN ('" + String.join("','", ids) + "')");
         Map<String, Map<String, Object>> kept = new HashMap<>(); // what the move to WORK changes or loses
         List<Map<String, Object>> listed = new ArrayList<>(broker.waiting(queue, selector));
         listed.addAll(broker.scheduled(queue));

@@ -64,6 +64,11 @@ public final class RemoteQueues implements BrokerQueues, AutoCloseable {
     }
 
     @Override
+    public long count(String queue, String selector) throws Exception {
+        return ((Number) invoke(queue, "countMessages", selector)).longValue();
+    }
+
+    @Override
     public long scheduledCount(String queue) throws Exception {
         return ((Number) attribute(ResourceNames.QUEUE + queue, "scheduledCount")).longValue();
     }

@@ -210,6 +210,7 @@ public final class RoutingStage implements Processor {
     private void hold(Exchange exchange, String queue, String by) throws Exception {
         Exchange out = exchange.copy();
         out.getMessage().removeHeader(CamelPolicyRoute.HOLD);
+        out.getMessage().setHeader(EnvelopeHeaders.HELD_BY, by);
         sends.send(exchange, "jms:queue:" + queue, out);
         LOG.info("{}: held in {} ({})", exchange.getMessage().getHeader(EnvelopeHeaders.QUEUE_ID), queue, by);
         io.mailhub.delivery.DeliveryEvents log = events;

@@ -51,6 +51,12 @@ class MailQueueAdminTest {
     }
 
     private void put(String queue, String queueId, long scheduledInMillis) throws Exception {
+        put(queue, queueId, scheduledInMillis, !QueueNames.OUTBOUND.equals(queue) && !queue.startsWith("mail.")
+                ? "routing route" : null);
+    }
+
+    /** @param heldBy who held it, as a route marks what it holds in a quarantine queue; {@code null}: not held */
+    private void put(String queue, String queueId, long scheduledInMillis, String heldBy) throws Exception {
         try (Session s = connection.createSession(false, Session.AUTO_ACKNOWLEDGE)) {
             MessageProducer p = s.createProducer(s.createQueue(queue));
             BytesMessage m = s.createBytesMessage();
@@ -60,6 +66,9 @@ class MailQueueAdminTest {
             m.setStringProperty(EnvelopeHeaders.RECIPIENTS, "<b@remote.test>\n<c@remote.test>");
             if (scheduledInMillis > 0) {
                 m.setLongProperty("_AMQ_SCHED_DELIVERY", System.currentTimeMillis() + scheduledInMillis);
+            }
+            if (heldBy != null) {
+                m.setStringProperty(EnvelopeHeaders.HELD_BY, heldBy);
             }
             p.send(m);
         }
@@ -122,6 +131,26 @@ class MailQueueAdminTest {
 
         assertThat(direct.snapshot("quarantine.dmarc")).isEmpty();
         assertThat(admin.inspect("0000000000000Q")).startsWith("mail.outbound:");
+    }
+
+    @Test
+    void aQueueOfAnotherSystemIsNoQuarantineAndItsMessagesAreNeverListedOrActedOn() throws Exception {
+        put("erp.inbox", "0000000000000E", 0, null); // what a mailhub:jms egress (or anyone) put there
+        put("quarantine.dmarc", "0000000000000Q", 0, "policy route");
+        put("quarantine.dmarc", "0000000000000F", 0, null); // not held by a route
+        MailQueueAdmin direct = new MailQueueAdmin(broker::server);
+
+        assertThat(direct.quarantines()).containsExactly("quarantine.dmarc");
+        assertThat(direct.snapshot("quarantine.dmarc")).extracting(QueuedMail::queueId).containsExactly("0000000000000Q");
+        assertThat(direct.count("quarantine.dmarc")).containsExactly(1, 0);
+        assertThat(direct.snapshot("erp.inbox")).isEmpty();
+        assertThat(direct.apply("erp.inbox", MailQueueAdmin.Action.REMOVE, null, null)).isZero();
+        assertThat(direct.apply("quarantine.dmarc", MailQueueAdmin.Action.MOVE, null, QueueNames.OUTBOUND)).isEqualTo(1);
+
+        Message left = take("erp.inbox");
+        assertThat(left).as("the other system's message is still there").isNotNull();
+        assertThat(left.getStringProperty(EnvelopeHeaders.QUEUE_ID)).isEqualTo("0000000000000E");
+        assertThat(take("quarantine.dmarc").getStringProperty(EnvelopeHeaders.QUEUE_ID)).isEqualTo("0000000000000F");
     }
 
     @Test
