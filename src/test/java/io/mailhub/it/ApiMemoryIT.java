@@ -55,15 +55,17 @@ class ApiMemoryIT {
                     assertThat(r.statusCode()).as(r.body()).isEqualTo(202);
                 }
 
-                await().atMost(Duration.ofSeconds(300)).pollInterval(Duration.ofSeconds(1))
-                        .until(() -> sink.count() == 2 * EACH);
-                // smtp-sink stores lines with LF endings: compare line counts, not octets
-                assertThat(sink.messages().stream().filter(m -> m.content().contains("Subject: raw upload"))
-                        .map(m -> m.body().lines().filter(l -> l.startsWith("raw-line ")).count()))
-                        .hasSize(EACH).containsOnly((long) RAW_LINES);
-                assertThat(sink.messages().stream().filter(m -> m.content().contains("Subject: json upload"))
-                        .map(m -> m.body().lines().filter(l -> l.length() == 76 && !l.contains(" ")).count()))
-                        .hasSize(EACH).allMatch(n -> n >= ATTACHMENT_SIZE * 4L / 3 / 76);
+                // smtp-sink writes each dump file while the message arrives: a file can be there before its end, so
+                // wait for the whole content, not for the number of files. Lines end in LF there: count lines.
+                await().atMost(Duration.ofSeconds(300)).pollInterval(Duration.ofSeconds(1)).untilAsserted(() -> {
+                    assertThat(sink.messages().stream().filter(m -> m.content().contains("Subject: raw upload"))
+                            .map(m -> m.body().lines().filter(l -> l.startsWith("raw-line ")).count()))
+                            .hasSize(EACH).containsOnly((long) RAW_LINES);
+                    assertThat(sink.messages().stream().filter(m -> m.content().contains("Subject: json upload"))
+                            .map(m -> m.body().lines().filter(l -> l.length() == 76 && !l.contains(" ")).count()))
+                            .hasSize(EACH).allMatch(n -> n >= ATTACHMENT_SIZE * 4L / 3 / 76);
+                });
+                assertThat(sink.count()).as("each message once").isEqualTo(2 * EACH);
                 assertThat(hub.health()).contains("UP");
                 assertThat(hub.log()).doesNotContain("OutOfMemoryError");
             }

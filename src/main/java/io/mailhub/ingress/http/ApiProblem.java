@@ -51,6 +51,16 @@ final class ApiProblem extends Exception {
         return new ApiProblem(422, type, title, detail, errors, enhanced, 0);
     }
 
+    /**
+     * The key may not send as this address (403, 5.7.1); counted as the SMTP door's {@code 553 5.7.1} for a login
+     * that does not own the sender.
+     */
+    static ApiProblem senderNotAllowed(String detail, List<FieldError> errors) {
+        ApiProblem p = new ApiProblem(403, "sender-not-allowed", "The sender is not allowed", detail, errors, "5.7.1", 0);
+        p.replyCode = 553;
+        return p;
+    }
+
     String detail() {
         return getMessage();
     }

@@ -194,10 +194,9 @@ final class ApiSender {
         MailAddress sender = sender(m);
         if (!key.maySendAs(m.from().email()) || !key.maySendAs(sender)) {
             MailAddress wrong = key.maySendAs(m.from().email()) ? sender : m.from().email();
-            throw new ApiProblem(403, "sender-not-allowed", "The sender is not allowed", "<" + wrong
-                    + "> is not an address API key " + key.name() + " may send as",
-                    List.of(new ApiProblem.FieldError(wrong == sender && m.envelope() != null ? "envelope.mail_from"
-                            : "from", "<" + wrong + "> is not allowed for this key")), "5.7.1", 0);
+            throw ApiProblem.senderNotAllowed("<" + wrong + "> is not an address API key " + key.name()
+                    + " may send as", List.of(new ApiProblem.FieldError(wrong == sender && m.envelope() != null
+                            ? "envelope.mail_from" : "from", "<" + wrong + "> is not allowed for this key")));
         }
     }
 

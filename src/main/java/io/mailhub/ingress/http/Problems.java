@@ -33,7 +33,7 @@ final class Problems {
                     "Try again later", text, errors, status, 30);
         }
         if (status.startsWith("5.7.")) {
-            return new ApiProblem(403, "sender-not-allowed", "The sender is not allowed", text, errors, status, 0);
+            return new ApiProblem(403, "sender-not-allowed", "The sender is not allowed", text, errors, status, 0); // replyCode set by fromReply
         }
         if (status.equals("5.3.4")) {
             return new ApiProblem(413, "message-too-big", "The message is too big", text, errors, status, 0);

@@ -135,9 +135,9 @@ final class RawSend {
 
     private static void checkSendAs(ApiKey key, MailAddress address, String field) throws ApiProblem {
         if (address != null && !key.maySendAs(address)) {
-            throw new ApiProblem(403, "sender-not-allowed", "The sender is not allowed", "<" + address
-                    + "> is not an address API key " + key.name() + " may send as", List.of(new ApiProblem.FieldError(
-                            field, "<" + address + "> is not allowed for this key")), "5.7.1", 0);
+            throw ApiProblem.senderNotAllowed("<" + address + "> is not an address API key " + key.name()
+                    + " may send as", List.of(new ApiProblem.FieldError(field, "<" + address
+                            + "> is not allowed for this key")));
         }
     }
 
