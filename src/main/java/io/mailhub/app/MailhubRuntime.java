@@ -7,12 +7,6 @@ import io.mailhub.auth.Authenticator;
 import io.mailhub.auth.UsersFile;
 import io.mailhub.authres.DnsjavaDns;
 import io.mailhub.authres.InboundAuthentication;
-import io.mailhub.cleanup.MessageComposer;
-import io.mailhub.bounce.BounceStage;
-import io.mailhub.bounce.DsnComposer;
-import io.mailhub.bounce.NotifyRules;
-import io.mailhub.delivery.DeliveryOutcome;
-import io.mailhub.dkim.DkimSigner;
 import io.mailhub.auth.ApiKeys;
 import io.mailhub.delivery.DeliveryEvents;
 import io.mailhub.ingress.http.ApiDoor;
@@ -25,11 +19,8 @@ import io.mailhub.ingress.smtp.ListenerSecurity;
 import io.mailhub.ingress.smtp.SmtpServer;
 import io.mailhub.ingress.smtp.SmtpSettings;
 import io.mailhub.ingress.tls.ServerTls;
-import io.mailhub.policy.MailHook;
 import io.mailhub.policy.PolicyChain;
-import io.mailhub.policy.RelayControl;
 import io.mailhub.policy.RateLimits;
-import io.mailhub.policy.SenderLoginCheck;
 import io.mailhub.queue.ArtemisMailQueue;
 import io.mailhub.queue.EmbeddedBroker;
 import io.mailhub.queue.MailQueueAdmin;
@@ -37,7 +28,6 @@ import io.mailhub.queue.IdempotencyRecords;
 import io.mailhub.queue.MailJmsComponent;
 import io.mailhub.queue.QueueSupervisor;
 import io.mailhub.queue.StorageGuard;
-import io.mailhub.relay.SmtpRelayComponent;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -136,40 +126,10 @@ public final class MailhubRuntime extends MainListenerSupport implements CamelCo
         jms.setLazyCreateTransactionManager(false);
         context.addComponent("jms", jms);
 
-        SmtpRelayComponent relay = new SmtpRelayComponent();
-        relay.getConfiguration().setHeloName(settings.hostname);
-        relay.getConfiguration().setOwnPorts(ownPorts());
-        relay.getConfiguration().setPort(settings.delivery.relayPort());
-        relay.getConfiguration().setDnsServers(settings.delivery.dnsServers());
-        relay.getConfiguration().setDeadDestinationTime(settings.delivery.deadDestinationTime());
-        relay.getConfiguration().setTlsPolicy(settings.delivery.relayTls());
-        relay.getConfiguration().setMaxConnectionsPerDestination(settings.delivery.destinationConcurrency());
-        if (settings.delivery.tlsTrustAnchors() != null) {
-            relay.getConfiguration().setTlsTrustAnchors(settings.delivery.tlsTrustAnchors().toString());
-        }
-        if (settings.delivery.transportMap() != null) {
-            relay.getConfiguration().setTransportMap(settings.delivery.transportMap().toString());
-        }
-        relay.getConfiguration().setMeterRegistry(meters);
-        context.addComponent("smtp-relay", relay);
-
-        events = new DeliveryEvents(settings.delivery.eventsFile().isEmpty() ? settings.dataDir.resolve("events.jsonl")
-                : Path.of(settings.delivery.eventsFile()).toAbsolutePath());
-        DeliveryOutcome outcome = new DeliveryOutcome(settings.delivery.retrySchedule(),
-                settings.delivery.retryMaxLifetime(), settings.delivery.retryDelayWarning(), Clock.systemDefaultZone(),
-                events).withMeters(new io.mailhub.delivery.DeliveryMeters(meters));
-        context.getRegistry().bind("deliveryOutcome", outcome);
-        suspensions = new io.mailhub.delivery.Suspensions(settings.dataDir.resolve("suspensions.json"),
-                Clock.systemUTC());
-        context.getRegistry().bind("suspensionGate", new io.mailhub.delivery.SuspensionGate(suspensions, events));
-        hooks = new io.mailhub.routing.RouteHooks(context);
-        context.getRegistry().bind("mailLists", new io.mailhub.routing.MailLists(settings.configDir.resolve("lists")));
-        context.getRegistry().bind("mailHeaders", new io.mailhub.routing.MailHeaders());
-        context.getRegistry().bind("routingStage", new io.mailhub.routing.RoutingStage(hooks, outcome).withEvents(events));
-        context.getRegistry().bind("bounceStage", new BounceStage(
-                new DsnComposer(settings.hostname, settings.acceptance.maxMessageSize(), settings.bounceTemplates, Clock.systemDefaultZone()),
-                new NotifyRules(settings.delivery.retryDelayWarning() != null), Clock.systemDefaultZone())
-                .withMeters(meters).withEvents(events));
+        DeliveryWiring delivery = new DeliveryWiring(context, settings, meters, ownPorts());
+        events = delivery.events;
+        suspensions = delivery.suspensions;
+        hooks = delivery.hooks;
 
         queue = new ArtemisMailQueue(cf, routeCf, storage,
                 LARGE_MESSAGE_THRESHOLD);
@@ -177,19 +137,7 @@ public final class MailhubRuntime extends MainListenerSupport implements CamelCo
         RateLimits limits = new RateLimits(settings.policy.connectionsPerMinute(), settings.policy.messagesPerHour(),
                 settings.policy.recipientsPerHour(), settings.policy.trustedNetworks(), Clock.systemDefaultZone());
         counters = new PolicyCounters(limits, security.failures());
-        List<MailHook> mailHooks = new ArrayList<>();
-        SenderLoginCheck senderCheck = security.authenticator() == null ? null
-                : new SenderLoginCheck(security.authenticator()::user);
-        if (senderCheck != null) {
-            mailHooks.add(senderCheck);
-        }
-        mailHooks.add(limits);
-        PolicyChain policy = new PolicyChain(List.of(limits), List.of(), mailHooks,
-                new RelayControl(settings.policy.localDomains(), settings.policy.trustedNetworks(), settings.hostname), List.of(limits),
-                List.of());
-        if (senderCheck != null && settings.auth.checkHeaderFrom()) {
-            policy = policy.withHeaderFrom(List.of(senderCheck));
-        }
+        PolicyChain policy = AcceptanceWiring.smtpPolicy(settings, limits, security);
         context.getRegistry().bind("policyCheck", new PolicyCheck(policy));
         sweeper = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "mailhub-policy-sweeper");
@@ -200,29 +148,7 @@ public final class MailhubRuntime extends MainListenerSupport implements CamelCo
             limits.sweep();
             security.failures().sweep();
         }, 1, 1, java.util.concurrent.TimeUnit.MINUTES);
-        DkimSigner signer = null;
-        if (!settings.dkim.keys().isEmpty()) {
-            signer = new DkimSigner(settings.dkim.keys(), Clock.systemDefaultZone());
-            LOG.info("DKIM signing outbound mail from {}", settings.dkim.keys().values().stream().flatMap(List::stream)
-                    .map(k -> k.recordName() + " (" + k.algorithm().tag() + ")").toList());
-        }
-        MessageComposer composer = new MessageComposer(settings.hostname, Clock.systemDefaultZone(), signer);
-        acceptance = new MailAcceptance(settings.acceptance, policy, queue, composer, security.inbound(), security.dmarcReject(),
-                Clock.systemDefaultZone());
-        acceptance.withPolicyRoute(new io.mailhub.routing.CamelPolicyRoute(hooks));
-        acceptance.withMeters(new io.mailhub.acceptance.AcceptanceMeters(meters));
-        acceptance.withEvents(new EventLogWiring(events, Clock.systemUTC()));
-        if (settings.virus.clamd() != null) {
-            acceptance.withVirusCheck(io.mailhub.filter.VirusCheck.clamd(settings.virus));
-            LOG.info("virus scanning of every message by clamd at {} (at most {} ms)", settings.virus.clamd(),
-                    settings.virus.timeout().toMillis());
-        }
-        if (settings.spam.rspamd() != null) {
-            acceptance.withSpamCheck(new io.mailhub.filter.SpamCheck(new io.mailhub.filter.RspamdClient(
-                    settings.spam.rspamd(), settings.spam.timeout()), settings.spam));
-            LOG.info("spam scoring of mail from untrusted clients by rspamd at {} (at most {} ms)",
-                    settings.spam.rspamd(), settings.spam.timeout().toMillis());
-        }
+        acceptance = AcceptanceWiring.acceptance(settings, policy, queue, security, hooks, meters, events);
         SmtpServer mx = new SmtpServer(smtpSettings(ListenerRole.MX), acceptance, security);
         if (!settings.dnsbl.zones().isEmpty()) {
             mx.withConnectCheck(new io.mailhub.policy.Dnsbl(settings.dnsbl, settings.policy.trustedNetworks(),

@@ -18,7 +18,7 @@ final class AttemptFields {
 
     private AttemptFields() {}
 
-    static Map<String, Object> of(Envelope envelope, RecipientResult r, Instant time, MessageFacts facts) {
+    static Map<String, Object> of(Envelope envelope, RecipientResult r, Instant time, AttemptFacts facts) {
         Map<String, Object> f = new LinkedHashMap<>();
         put(f, "message_id", facts.messageId());
         put(f, "door", facts.door());

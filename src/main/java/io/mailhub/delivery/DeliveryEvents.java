@@ -89,12 +89,12 @@ public final class DeliveryEvents {
     /** As above; {@code expired}: the report's 5.4.7 failures are recipients whose lifetime ended ("expired"). */
     public void record(Envelope envelope, DeliveryReport report, int attempt, Instant time, String tags,
             String metadata, boolean expired) {
-        record(envelope, report, attempt, time, tags, metadata, expired, MessageFacts.NONE);
+        record(envelope, report, attempt, time, tags, metadata, expired, AttemptFacts.NONE);
     }
 
     /** As above, with what the exchange knows about the message and the route that made the attempt. */
     public void record(Envelope envelope, DeliveryReport report, int attempt, Instant time, String tags,
-            String metadata, boolean expired, MessageFacts facts) {
+            String metadata, boolean expired, AttemptFacts facts) {
         List<String> tagList = tags == null || tags.isEmpty() ? List.of() : List.of(tags.split(","));
         String metadataJson = metadata == null || metadata.isEmpty() ? null : metadata;
         List<Event> events = new ArrayList<>();

@@ -100,7 +100,7 @@ public final class DeliveryOutcome implements Processor {
         if (events != null) { // recipients deferred past their lifetime have failed (5.4.7): the log says so
             events.record(envelope, expired ? expire(report) : report, attempts, now,
                     message.getHeader(EnvelopeHeaders.TAGS, String.class),
-                    message.getHeader(EnvelopeHeaders.METADATA, String.class), expired, MessageFacts.of(exchange));
+                    message.getHeader(EnvelopeHeaders.METADATA, String.class), expired, AttemptFacts.of(exchange));
         }
 
         List<RecipientOutcome> bounce = new ArrayList<>();

@@ -58,12 +58,7 @@ class DeliveryRoutesTest {
         }
         if (test.getTags().contains("fast-redelivery")) {
             // the shipped broker.xml, with redeliveries 100 ms apart instead of 5 s, 15 s, 45 s, ...
-            String xml = java.nio.file.Files.readString(Path.of("artemis/broker.xml"))
-                    .replace("<redelivery-delay>5000</redelivery-delay>", "<redelivery-delay>100</redelivery-delay>")
-                    .replace("<redelivery-delay-multiplier>3</redelivery-delay-multiplier>",
-                            "<redelivery-delay-multiplier>1</redelivery-delay-multiplier>");
-            Path config = dir.resolve("broker.xml");
-            java.nio.file.Files.writeString(config, xml);
+            Path config = InProcessHub.fastRedelivery(dir, 100, 5);
             values.put("mailhub.broker.config", config.toString());
         }
         hub = InProcessHub.start(values);

@@ -47,14 +47,7 @@ class FileEgressRedeliveryTest {
                       steps:
                         - to: "mailhub:file?dir=%s"
                 """.formatted(out));
-        String xml = Files.readString(Path.of("artemis/broker.xml"))
-                .replace("<redelivery-delay>5000</redelivery-delay>", "<redelivery-delay>300</redelivery-delay>")
-                .replace("<redelivery-delay-multiplier>3</redelivery-delay-multiplier>",
-                        "<redelivery-delay-multiplier>1</redelivery-delay-multiplier>")
-                .replace("<max-delivery-attempts>5</max-delivery-attempts>",
-                        "<max-delivery-attempts>50</max-delivery-attempts>");
-        Path config = dir.resolve("broker.xml");
-        Files.writeString(config, xml);
+        Path config = InProcessHub.fastRedelivery(dir, 300, 50);
         Map<String, String> values = new HashMap<>(Map.of(
                 "mailhub.smtp.port", Integer.toString(smtpPort),
                 "mailhub.submission.port", "off",

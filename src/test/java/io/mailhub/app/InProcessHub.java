@@ -48,6 +48,24 @@ final class InProcessHub {
         return main;
     }
 
+    /**
+     * The shipped broker.xml with redeliveries {@code delayMillis} apart (instead of 5 s, 15 s, 45 s, ...) and
+     * {@code attempts} deliveries before mail.dead, written into {@code dir}: for {@code mailhub.broker.config}.
+     */
+    static java.nio.file.Path fastRedelivery(java.nio.file.Path dir, int delayMillis, int attempts)
+            throws java.io.IOException {
+        String xml = java.nio.file.Files.readString(java.nio.file.Path.of("artemis/broker.xml"))
+                .replace("<redelivery-delay>5000</redelivery-delay>",
+                        "<redelivery-delay>" + delayMillis + "</redelivery-delay>")
+                .replace("<redelivery-delay-multiplier>3</redelivery-delay-multiplier>",
+                        "<redelivery-delay-multiplier>1</redelivery-delay-multiplier>")
+                .replace("<max-delivery-attempts>5</max-delivery-attempts>",
+                        "<max-delivery-attempts>" + attempts + "</max-delivery-attempts>");
+        java.nio.file.Path config = dir.resolve("broker.xml");
+        java.nio.file.Files.writeString(config, xml);
+        return config;
+    }
+
     void stop() throws InterruptedException {
         main.completed();
         thread.join(60_000);

@@ -71,7 +71,7 @@ class DeliveryEventsTest {
         DeliveryReport report = delivered().map(r -> r.with(new NextHop("mx.remote.test", "192.0.2.1", 5, null),
                 new AttemptTimes(Duration.ofSeconds(3), Duration.ofMillis(120), Duration.ofMillis(80))));
         events.record(envelope("Q4"), report, 1, NOW.plusSeconds(4), null, null, false,
-                new MessageFacts("dispatch", "smtp", "x@shop.test", false, null, List.of()));
+                new AttemptFacts("dispatch", "smtp", "x@shop.test", false, null, List.of()));
         events.close();
 
         DeliveryEvents.Event found = new DeliveryEvents(file).find("Q4").get(0);

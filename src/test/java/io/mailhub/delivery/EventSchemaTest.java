@@ -108,7 +108,7 @@ class EventSchemaTest {
                         new TlsSession("TLSv1.3", "TLS_AES_256_GCM_SHA384", false)),
                 new AttemptTimes(Duration.ofMillis(74_200), Duration.ofMillis(310), Duration.ofMillis(45)));
         events.record(e, new DeliveryReport(List.of(deferred)), 1, NOW, null, null, false,
-                new MessageFacts("dispatch", "http", "3F7K2M@shop.test", true, "shop.test", List.of("rsa", "ed")));
+                new AttemptFacts("dispatch", "http", "3F7K2M@shop.test", true, "shop.test", List.of("rsa", "ed")));
         events.close();
 
         String line = Files.readAllLines(file).get(0);

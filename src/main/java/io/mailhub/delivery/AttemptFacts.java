@@ -18,22 +18,22 @@ import org.apache.camel.Message;
  * @param dkimDomain the signing domain ({@code d=}) when signed
  * @param dkimSelectors the selectors ({@code s=}) of its signatures when signed, else empty
  */
-public record MessageFacts(String routeId, String door, String messageId, Boolean dkimSigned, String dkimDomain,
+public record AttemptFacts(String routeId, String door, String messageId, Boolean dkimSigned, String dkimDomain,
         List<String> dkimSelectors) {
 
     /** Nothing known. */
-    public static final MessageFacts NONE = new MessageFacts(null, null, null, null, null, List.of());
+    public static final AttemptFacts NONE = new AttemptFacts(null, null, null, null, null, List.of());
 
-    public MessageFacts {
+    public AttemptFacts {
         dkimSelectors = dkimSelectors == null ? List.of() : List.copyOf(dkimSelectors);
     }
 
     /** The facts of a delivery exchange: its route and the properties the acceptance stage set. */
-    public static MessageFacts of(Exchange exchange) {
+    public static AttemptFacts of(Exchange exchange) {
         Message m = exchange.getMessage();
         String signed = m.getHeader(EnvelopeHeaders.DKIM_SIGNED, String.class);
         String selectors = m.getHeader(EnvelopeHeaders.DKIM_SELECTORS, String.class);
-        return new MessageFacts(exchange.getFromRouteId(), m.getHeader(MailAcceptance.INGRESS, String.class),
+        return new AttemptFacts(exchange.getFromRouteId(), m.getHeader(MailAcceptance.INGRESS, String.class),
                 m.getHeader(EnvelopeHeaders.MESSAGE_ID, String.class), signed == null ? null : Boolean.valueOf(signed),
                 m.getHeader(EnvelopeHeaders.DKIM_DOMAIN, String.class),
                 selectors == null || selectors.isEmpty() ? List.of() : List.of(selectors.split(",")));

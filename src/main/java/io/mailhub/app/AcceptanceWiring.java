@@ -1,0 +1,82 @@
+package io.mailhub.app;
+
+import io.mailhub.acceptance.AcceptanceMeters;
+import io.mailhub.acceptance.MailAcceptance;
+import io.mailhub.cleanup.MessageComposer;
+import io.mailhub.delivery.DeliveryEvents;
+import io.mailhub.dkim.DkimSigner;
+import io.mailhub.filter.RspamdClient;
+import io.mailhub.filter.SpamCheck;
+import io.mailhub.filter.VirusCheck;
+import io.mailhub.ingress.smtp.ListenerSecurity;
+import io.mailhub.policy.MailHook;
+import io.mailhub.policy.PolicyChain;
+import io.mailhub.policy.RateLimits;
+import io.mailhub.policy.RelayControl;
+import io.mailhub.policy.SenderLoginCheck;
+import io.mailhub.queue.MailQueue;
+import io.mailhub.routing.CamelPolicyRoute;
+import io.mailhub.routing.RouteHooks;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * What happens before the queue, put together from the settings: the SMTP policy chain (rate limits, sender login,
+ * relay control, header From) and the one acceptance stage every door hands its mail to (cleanup, DKIM signing, the
+ * policy route, virus and spam checks, meters and the event log).
+ */
+final class AcceptanceWiring {
+
+    private static final Logger LOG = LoggerFactory.getLogger(MailhubRuntime.class);
+
+    private AcceptanceWiring() {}
+
+    static PolicyChain smtpPolicy(MailhubSettings settings, RateLimits limits, ListenerSecurity security) {
+        List<MailHook> mailHooks = new ArrayList<>();
+        SenderLoginCheck senderCheck = security.authenticator() == null ? null
+                : new SenderLoginCheck(security.authenticator()::user);
+        if (senderCheck != null) {
+            mailHooks.add(senderCheck);
+        }
+        mailHooks.add(limits);
+        PolicyChain policy = new PolicyChain(List.of(limits), List.of(), mailHooks,
+                new RelayControl(settings.policy.localDomains(), settings.policy.trustedNetworks(), settings.hostname),
+                List.of(limits), List.of());
+        if (senderCheck != null && settings.auth.checkHeaderFrom()) {
+            policy = policy.withHeaderFrom(List.of(senderCheck));
+        }
+        return policy;
+    }
+
+    static MailAcceptance acceptance(MailhubSettings settings, PolicyChain policy, MailQueue queue,
+            ListenerSecurity security, RouteHooks hooks, MeterRegistry meters, DeliveryEvents events) {
+        DkimSigner signer = null;
+        if (!settings.dkim.keys().isEmpty()) {
+            signer = new DkimSigner(settings.dkim.keys(), Clock.systemDefaultZone());
+            LOG.info("DKIM signing outbound mail from {}", settings.dkim.keys().values().stream().flatMap(List::stream)
+                    .map(k -> k.recordName() + " (" + k.algorithm().tag() + ")").toList());
+        }
+        MessageComposer composer = new MessageComposer(settings.hostname, Clock.systemDefaultZone(), signer);
+        MailAcceptance acceptance = new MailAcceptance(settings.acceptance, policy, queue, composer, security.inbound(),
+                security.dmarcReject(), Clock.systemDefaultZone());
+        acceptance.withPolicyRoute(new CamelPolicyRoute(hooks));
+        acceptance.withMeters(new AcceptanceMeters(meters));
+        acceptance.withEvents(new EventLogWiring(events, Clock.systemUTC()));
+        if (settings.virus.clamd() != null) {
+            acceptance.withVirusCheck(VirusCheck.clamd(settings.virus));
+            LOG.info("virus scanning of every message by clamd at {} (at most {} ms)", settings.virus.clamd(),
+                    settings.virus.timeout().toMillis());
+        }
+        if (settings.spam.rspamd() != null) {
+            acceptance.withSpamCheck(new SpamCheck(new RspamdClient(settings.spam.rspamd(), settings.spam.timeout()),
+                    settings.spam));
+            LOG.info("spam scoring of mail from untrusted clients by rspamd at {} (at most {} ms)",
+                    settings.spam.rspamd(), settings.spam.timeout().toMillis());
+        }
+        return acceptance;
+    }
+}

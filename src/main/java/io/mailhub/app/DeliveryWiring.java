@@ -1,0 +1,76 @@
+package io.mailhub.app;
+
+import io.mailhub.bounce.BounceStage;
+import io.mailhub.bounce.DsnComposer;
+import io.mailhub.bounce.NotifyRules;
+import io.mailhub.delivery.DeliveryEvents;
+import io.mailhub.delivery.DeliveryMeters;
+import io.mailhub.delivery.DeliveryOutcome;
+import io.mailhub.delivery.SuspensionGate;
+import io.mailhub.delivery.Suspensions;
+import io.mailhub.relay.SmtpRelayComponent;
+import io.mailhub.routing.MailHeaders;
+import io.mailhub.routing.MailLists;
+import io.mailhub.routing.RouteHooks;
+import io.mailhub.routing.RoutingStage;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Clock;
+import org.apache.camel.CamelContext;
+
+/**
+ * What happens after the queue, put together from the settings of {@code mailhub.relay.*}, {@code mailhub.delivery.*},
+ * {@code mailhub.retry.*} and {@code mailhub.events.*}: the {@code smtp-relay} component and the beans the route files
+ * name ({@code deliveryOutcome}, {@code suspensionGate}, {@code routingStage}, {@code bounceStage}, {@code mailLists},
+ * {@code mailHeaders}), with the event log and the suspended destinations they share.
+ */
+final class DeliveryWiring {
+
+    final DeliveryEvents events;
+    final Suspensions suspensions;
+    final RouteHooks hooks;
+
+    /** @param ownPorts this hub's SMTP ports, which the relay never delivers to on itself */
+    DeliveryWiring(CamelContext context, MailhubSettings settings, MeterRegistry meters, String ownPorts)
+            throws IOException {
+        context.addComponent("smtp-relay", relay(settings, meters, ownPorts));
+        events = new DeliveryEvents(settings.delivery.eventsFile().isEmpty() ? settings.dataDir.resolve("events.jsonl")
+                : Path.of(settings.delivery.eventsFile()).toAbsolutePath());
+        DeliveryOutcome outcome = new DeliveryOutcome(settings.delivery.retrySchedule(),
+                settings.delivery.retryMaxLifetime(), settings.delivery.retryDelayWarning(), Clock.systemDefaultZone(),
+                events).withMeters(new DeliveryMeters(meters));
+        context.getRegistry().bind("deliveryOutcome", outcome);
+        suspensions = new Suspensions(settings.dataDir.resolve("suspensions.json"), Clock.systemUTC());
+        context.getRegistry().bind("suspensionGate", new SuspensionGate(suspensions, events));
+        hooks = new RouteHooks(context);
+        context.getRegistry().bind("mailLists", new MailLists(settings.configDir.resolve("lists")));
+        context.getRegistry().bind("mailHeaders", new MailHeaders());
+        context.getRegistry().bind("routingStage", new RoutingStage(hooks, outcome).withEvents(events));
+        context.getRegistry().bind("bounceStage", new BounceStage(
+                new DsnComposer(settings.hostname, settings.acceptance.maxMessageSize(), settings.bounceTemplates,
+                        Clock.systemDefaultZone()),
+                new NotifyRules(settings.delivery.retryDelayWarning() != null), Clock.systemDefaultZone())
+                .withMeters(meters).withEvents(events));
+    }
+
+    private static SmtpRelayComponent relay(MailhubSettings settings, MeterRegistry meters, String ownPorts) {
+        SmtpRelayComponent relay = new SmtpRelayComponent();
+        var c = relay.getConfiguration();
+        c.setHeloName(settings.hostname);
+        c.setOwnPorts(ownPorts);
+        c.setPort(settings.delivery.relayPort());
+        c.setDnsServers(settings.delivery.dnsServers());
+        c.setDeadDestinationTime(settings.delivery.deadDestinationTime());
+        c.setTlsPolicy(settings.delivery.relayTls());
+        c.setMaxConnectionsPerDestination(settings.delivery.destinationConcurrency());
+        if (settings.delivery.tlsTrustAnchors() != null) {
+            c.setTlsTrustAnchors(settings.delivery.tlsTrustAnchors().toString());
+        }
+        if (settings.delivery.transportMap() != null) {
+            c.setTransportMap(settings.delivery.transportMap().toString());
+        }
+        c.setMeterRegistry(meters);
+        return relay;
+    }
+}
