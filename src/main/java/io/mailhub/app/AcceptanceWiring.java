@@ -52,14 +52,19 @@ final class AcceptanceWiring {
         return policy;
     }
 
-    static MailAcceptance acceptance(MailhubSettings settings, PolicyChain policy, MailQueue queue,
-            ListenerSecurity security, RouteHooks hooks, MeterRegistry meters, DeliveryEvents events) {
-        DkimSigner signer = null;
-        if (!settings.dkim.keys().isEmpty()) {
-            signer = new DkimSigner(settings.dkim.keys(), Clock.systemDefaultZone());
-            LOG.info("DKIM signing outbound mail from {}", settings.dkim.keys().values().stream().flatMap(List::stream)
-                    .map(k -> k.recordName() + " (" + k.algorithm().tag() + ")").toList());
+    /** The DKIM signer of {@code mailhub.dkim.*}, or {@code null} without keys. */
+    static DkimSigner signer(MailhubSettings settings) {
+        if (settings.dkim.keys().isEmpty()) {
+            return null;
         }
+        LOG.info("DKIM signing outbound mail from {}", settings.dkim.keys().values().stream().flatMap(List::stream)
+                .map(k -> k.recordName() + " (" + k.algorithm().tag() + ")").toList());
+        return new DkimSigner(settings.dkim.keys(), Clock.systemDefaultZone());
+    }
+
+    static MailAcceptance acceptance(MailhubSettings settings, PolicyChain policy, MailQueue queue,
+            ListenerSecurity security, RouteHooks hooks, MeterRegistry meters, DeliveryEvents events,
+            DkimSigner signer) {
         MessageComposer composer = new MessageComposer(settings.hostname, Clock.systemDefaultZone(), signer);
         MailAcceptance acceptance = new MailAcceptance(settings.acceptance, policy, queue, composer, security.inbound(),
                 security.dmarcReject(), Clock.systemDefaultZone());

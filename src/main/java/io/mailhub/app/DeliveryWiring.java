@@ -31,9 +31,12 @@ final class DeliveryWiring {
     final Suspensions suspensions;
     final RouteHooks hooks;
 
-    /** @param ownPorts this hub's SMTP ports, which the relay never delivers to on itself */
-    DeliveryWiring(CamelContext context, MailhubSettings settings, MeterRegistry meters, String ownPorts)
-            throws IOException {
+    /**
+     * @param ownPorts this hub's SMTP ports, which the relay never delivers to on itself
+     * @param signer signs again what a routing route edited after the acceptance stage signed it, or {@code null}
+     */
+    DeliveryWiring(CamelContext context, MailhubSettings settings, MeterRegistry meters, String ownPorts,
+            io.mailhub.dkim.DkimSigner signer) throws IOException {
         context.addComponent("smtp-relay", relay(settings, meters, ownPorts));
         events = new DeliveryEvents(settings.delivery.eventsFile().isEmpty() ? settings.dataDir.resolve("events.jsonl")
                 : Path.of(settings.delivery.eventsFile()).toAbsolutePath());
@@ -46,7 +49,8 @@ final class DeliveryWiring {
         hooks = new RouteHooks(context);
         context.getRegistry().bind("mailLists", new MailLists(settings.configDir.resolve("lists")));
         context.getRegistry().bind("mailHeaders", new MailHeaders());
-        context.getRegistry().bind("routingStage", new RoutingStage(hooks, outcome).withEvents(events));
+        context.getRegistry().bind("routingStage", new RoutingStage(hooks, outcome).withEvents(events)
+                .withSigner(signer));
         context.getRegistry().bind("bounceStage", new BounceStage(
                 new DsnComposer(settings.hostname, settings.acceptance.maxMessageSize(), settings.bounceTemplates,
                         Clock.systemDefaultZone()),

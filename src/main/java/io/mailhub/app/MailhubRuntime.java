@@ -126,7 +126,8 @@ public final class MailhubRuntime extends MainListenerSupport implements CamelCo
         jms.setLazyCreateTransactionManager(false);
         context.addComponent("jms", jms);
 
-        DeliveryWiring delivery = new DeliveryWiring(context, settings, meters, ownPorts());
+        io.mailhub.dkim.DkimSigner signer = AcceptanceWiring.signer(settings);
+        DeliveryWiring delivery = new DeliveryWiring(context, settings, meters, ownPorts(), signer);
         events = delivery.events;
         suspensions = delivery.suspensions;
         hooks = delivery.hooks;
@@ -148,7 +149,7 @@ public final class MailhubRuntime extends MainListenerSupport implements CamelCo
             limits.sweep();
             security.failures().sweep();
         }, 1, 1, java.util.concurrent.TimeUnit.MINUTES);
-        acceptance = AcceptanceWiring.acceptance(settings, policy, queue, security, hooks, meters, events);
+        acceptance = AcceptanceWiring.acceptance(settings, policy, queue, security, hooks, meters, events, signer);
         SmtpServer mx = new SmtpServer(smtpSettings(ListenerRole.MX), acceptance, security);
         if (!settings.dnsbl.zones().isEmpty()) {
             mx.withConnectCheck(new io.mailhub.policy.Dnsbl(settings.dnsbl, settings.policy.trustedNetworks(),

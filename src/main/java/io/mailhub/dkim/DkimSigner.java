@@ -87,6 +87,56 @@ public final class DkimSigner {
         }
     }
 
+    /**
+     * A message this signer signed once and a route changed since (a field added or removed, the Subject prefixed):
+     * its own DKIM-Signature fields (those of {@code domain} with one of {@code selectors}) are taken out, then it is
+     * signed again. Other signatures (an original sender's) stay as they are.
+     */
+    public byte[] resigned(byte[] message, String domain, java.util.Collection<String> selectors) throws IOException {
+        int end = headerEnd(message);
+        String header = new String(message, 0, end, StandardCharsets.ISO_8859_1);
+        StringBuilder kept = new StringBuilder();
+        for (String field : header.split("\r\n(?![ \t])")) {
+            if (!field.isEmpty() && !ours(field, domain, selectors)) {
+                kept.append(field).append("\r\n");
+            }
+        }
+        java.io.ByteArrayOutputStream unsigned = new java.io.ByteArrayOutputStream(message.length);
+        unsigned.writeBytes(kept.toString().getBytes(StandardCharsets.ISO_8859_1));
+        unsigned.write(message, end, message.length - end);
+        try (InputStream in = sign(MessageContent.of(unsigned.toByteArray())).openStream()) {
+            return in.readAllBytes();
+        }
+    }
+
+    /** Whether {@code field} is a DKIM-Signature of {@code domain} with one of {@code selectors}. */
+    static boolean ours(String field, String domain, java.util.Collection<String> selectors) {
+        int colon = field.indexOf(':');
+        if (colon < 0 || !field.substring(0, colon).strip().equalsIgnoreCase("DKIM-Signature") || domain == null) {
+            return false;
+        }
+        String d = null;
+        String sel = null;
+        for (String tag : field.substring(colon + 1).replaceAll("[ \t\r\n]", "").split(";")) {
+            if (tag.startsWith("d=")) {
+                d = tag.substring(2);
+            } else if (tag.startsWith("s=")) {
+                sel = tag.substring(2);
+            }
+        }
+        return domain.equalsIgnoreCase(d) && selectors.contains(sel);
+    }
+
+    /** Where the header ends: just after the CRLF of its last field (the empty line and the body follow). */
+    private static int headerEnd(byte[] raw) {
+        for (int i = 0; i + 3 < raw.length; i++) {
+            if (raw[i] == '\r' && raw[i + 1] == '\n' && raw[i + 2] == '\r' && raw[i + 3] == '\n') {
+                return i + 2;
+            }
+        }
+        return raw.length;
+    }
+
     /** One DKIM-Signature field, folded, ending in CRLF. */
     static String signature(DkimKey key, List<String> fields, byte[] bodyHash, long timestamp)
             throws GeneralSecurityException {

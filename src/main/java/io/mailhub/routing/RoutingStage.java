@@ -55,6 +55,27 @@ public final class RoutingStage implements Processor {
     }
 
     private volatile io.mailhub.delivery.DeliveryEvents events;
+    private volatile io.mailhub.dkim.DkimSigner signer;
+
+    /**
+     * Signs again what the acceptance stage signed and the routing route then edited (a header field added or removed,
+     * the Subject prefixed), so the edit does not break the signature; {@code null}: no DKIM keys.
+     */
+    public RoutingStage withSigner(io.mailhub.dkim.DkimSigner signer) {
+        this.signer = signer;
+        return this;
+    }
+
+    /** {@code edited} signed again when the acceptance stage had signed the message and a signer is there. */
+    private byte[] resigned(byte[] edited, Message m) throws java.io.IOException {
+        io.mailhub.dkim.DkimSigner s = signer;
+        String selectors = m.getHeader(EnvelopeHeaders.DKIM_SELECTORS, String.class);
+        if (s == null || !"true".equals(m.getHeader(EnvelopeHeaders.DKIM_SIGNED, String.class)) || selectors == null) {
+            return edited;
+        }
+        return s.resigned(edited, m.getHeader(EnvelopeHeaders.DKIM_DOMAIN, String.class),
+                List.of(selectors.split(",")));
+    }
 
     /** Records each message a route holds as a {@code held} line of the event log. */
     public RoutingStage withEvents(io.mailhub.delivery.DeliveryEvents events) {
@@ -131,7 +152,7 @@ public final class RoutingStage implements Processor {
             m.setHeader(SmtpRelayConstants.NEXT_HOP, v.nextHop());
         }
         if (v.editsHeader()) {
-            m.setBody(edited(Egress.raw(exchange), v));
+            m.setBody(resigned(edited(Egress.raw(exchange), v), m));
         }
         if (v.takesOverDelivery() || !v.copies().isEmpty() || v.nextHop() != null || v.editsHeader()
                 || !v.rewrites().isEmpty()) {

@@ -61,6 +61,23 @@ class DkimVerifierTest {
     }
 
     @Test
+    void aMessageARouteEditedAfterSigningIsSignedAgainWhileAnotherDomainsSignatureStays() throws Exception {
+        String foreign = "DKIM-Signature: v=1; a=rsa-sha256; d=origin.test; s=x;\r\n\th=from; bh=AAAA; b=BBBB\r\n";
+        String message = signed(foreign + "From: Alice <alice@example.test>\r\nTo: bob@remote.test\r\n"
+                + "Subject: hi\r\n\r\nHello Bob\r\n");
+        String edited = "X-Routed: yes\r\n" + message.replace("Subject: hi", "Subject: [EXT] hi");
+        assertThat(results(edited)).as("the route's edit breaks the first signatures")
+                .contains("rsa-sha256 fail", "ed25519-sha256 fail");
+
+        String again = new String(signer.resigned(edited.getBytes(StandardCharsets.UTF_8), "example.test",
+                List.of("rsa", "ed")), StandardCharsets.UTF_8);
+
+        assertThat(results(again)).startsWith("rsa-sha256 pass", "ed25519-sha256 pass");
+        assertThat(again.split("DKIM-Signature:", -1)).as("two of ours and the foreign one").hasSize(4);
+        assertThat(again).contains(foreign).contains("X-Routed: yes\r\n").contains("Subject: [EXT] hi\r\n");
+    }
+
+    @Test
     void whatWeSignWeVerifyAndAnyChangeFails() throws Exception {
         String message = signed("From: Alice <alice@example.test>\r\nTo: bob@remote.test\r\nSubject: hi\r\n\r\n"
                 + "Hello  Bob \r\n\r\n");

@@ -42,10 +42,25 @@ class DkimSigningIT {
                 .start();
         Files.writeString(dir.resolve("keys"), "# DKIM keys\nsigned.test rsa2026 rsa.pem\nsigned.test ed2026 ed.pem\n");
         sink = SmtpSink.onFreePort().start();
+        // a routing route that edits the header after the queue, that is after the acceptance stage signed
+        Path routes = Files.createDirectories(dir.resolve("routes"));
+        Files.writeString(routes.resolve("routing.camel.yaml"), """
+                - route:
+                    id: routing
+                    from:
+                      uri: direct:routing
+                      steps:
+                        - filter:
+                            simple: "${header.MailhubRcptTo} contains 'tagged@'"
+                            steps:
+                              - to: "mailhub:subject?prefix=[EXT]"
+                              - to: "mailhub:header?name=X-Routed&value=yes"
+                """);
         hub = new HubProcess(dir)
                 .set("mailhub.relay.smarthost", "127.0.0.1:" + sink.port)
                 .set("mailhub.relay.trusted-networks", "127.0.0.1/32")
                 .set("mailhub.dkim.key-table", dir.resolve("keys"))
+                .set("mailhub.routes.dir", routes)
                 .start();
     }
 
@@ -135,6 +150,21 @@ class DkimSigningIT {
         // a second From added on the way: the oversigned From makes both signatures fail
         assertThat(verify(message.replace("From: Alice", "From: mallory@evil.test\nFrom: Alice")).lines())
                 .allMatch(l -> l.contains(" fail")).hasSize(2);
+    }
+
+    @Test
+    void aMessageTheRoutingRouteEditsAfterSigningIsSignedAgainAndStillVerifies() throws Exception {
+        String marker = UUID.randomUUID().toString();
+        Swaks.Result r = Swaks.run(hub.smtpPort, "-f", "alice@signed.test", "-t", "tagged@remote.test",
+                "--header", "From: Alice <alice@signed.test>", "--header", "Subject: " + marker);
+        assertThat(r.exitCode()).as(r.transcript()).isZero();
+        SinkMessage m = sink.awaitMessage(marker);
+
+        assertThat(m.header("Subject")).isEqualTo("[EXT] " + marker);
+        assertThat(m.header("X-Routed")).isEqualTo("yes");
+        assertThat(m.headers("DKIM-Signature")).as("the old signatures replaced, not added to").hasSize(2);
+        assertThat(verify(m.content()).lines()).containsExactly("a=rsa-sha256 d=signed.test pass",
+                "a=ed25519-sha256 d=signed.test pass");
     }
 
     @Test
