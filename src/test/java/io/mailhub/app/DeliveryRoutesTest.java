@@ -40,16 +40,9 @@ class DeliveryRoutesTest {
     void startHub(org.junit.jupiter.api.TestInfo test) throws Exception {
         nextHop = new FakeSmtpServer();
         smtpPort = InProcessHub.freePort();
-        Map<String, String> values = new java.util.HashMap<>(Map.of(
-                "mailhub.smtp.port", Integer.toString(smtpPort),
-                "mailhub.submission.port", "off",
-                "mailhub.smtps.port", "off",
-                "mailhub.http.port", Integer.toString(InProcessHub.freePort()),
-                "mailhub.hostname", "hub.test",
-                "mailhub.data.dir", dir.resolve("data").toString(),
-                "mailhub.config.dir", dir.resolve("config").toString(),
-                "mailhub.relay.smarthost", "127.0.0.1:" + nextHop.port(),
-                "mailhub.retry.schedule", "1s"));
+        Map<String, String> values = InProcessHub.settings(dir, smtpPort, InProcessHub.freePort());
+        values.put("mailhub.relay.smarthost", "127.0.0.1:" + nextHop.port());
+        values.put("mailhub.retry.schedule", "1s");
         if (test.getTags().contains("short-lifetime")) {
             values.put("mailhub.retry.max-lifetime", "3s");
         }

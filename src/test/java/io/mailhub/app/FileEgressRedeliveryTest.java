@@ -48,17 +48,10 @@ class FileEgressRedeliveryTest {
                         - to: "mailhub:file?dir=%s"
                 """.formatted(out));
         Path config = InProcessHub.fastRedelivery(dir, 300, 50);
-        Map<String, String> values = new HashMap<>(Map.of(
-                "mailhub.smtp.port", Integer.toString(smtpPort),
-                "mailhub.submission.port", "off",
-                "mailhub.smtps.port", "off",
-                "mailhub.http.port", Integer.toString(InProcessHub.freePort()),
-                "mailhub.hostname", "hub.test",
-                "mailhub.data.dir", dir.resolve("data").toString(),
-                "mailhub.config.dir", dir.resolve("config").toString(),
-                "mailhub.relay.smarthost", "127.0.0.1:" + nextHop.port(),
-                "mailhub.routes.dir", routes.toString(),
-                "mailhub.broker.config", config.toString()));
+        Map<String, String> values = InProcessHub.settings(dir, smtpPort, InProcessHub.freePort());
+        values.put("mailhub.relay.smarthost", "127.0.0.1:" + nextHop.port());
+        values.put("mailhub.routes.dir", routes.toString());
+        values.put("mailhub.broker.config", config.toString());
         hub = InProcessHub.start(values);
     }
 

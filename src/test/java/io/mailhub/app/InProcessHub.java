@@ -27,6 +27,22 @@ final class InProcessHub {
         this.thread = thread;
     }
 
+    /**
+     * The settings every in-process hub of the tests starts from: SMTP on {@code smtpPort} (submission and SMTPS
+     * off), HTTP on {@code httpPort}, hostname {@code hub.test}, data and config under {@code dir}; a mutable map for
+     * each test's own additions.
+     */
+    static Map<String, String> settings(java.nio.file.Path dir, int smtpPort, int httpPort) {
+        return new java.util.HashMap<>(Map.of(
+                "mailhub.smtp.port", Integer.toString(smtpPort),
+                "mailhub.submission.port", "off",
+                "mailhub.smtps.port", "off",
+                "mailhub.http.port", Integer.toString(httpPort),
+                "mailhub.hostname", "hub.test",
+                "mailhub.data.dir", dir.resolve("data").toString(),
+                "mailhub.config.dir", dir.resolve("config").toString()));
+    }
+
     /** Starts the hub with these settings and waits until its SMTP port listens. */
     static InProcessHub start(Map<String, String> values) throws Exception {
         MailhubSettings settings = MailhubSettings.from(new ConfigSource(values, Map.of(), Map.of(), null));

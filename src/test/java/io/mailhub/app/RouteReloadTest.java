@@ -57,16 +57,9 @@ class RouteReloadTest {
         int smtpPort = InProcessHub.freePort();
         int httpPort = InProcessHub.freePort();
         try (FakeSmtpServer nextHop = new FakeSmtpServer()) {
-            Map<String, String> values = new HashMap<>(Map.of(
-                    "mailhub.smtp.port", Integer.toString(smtpPort),
-                    "mailhub.submission.port", "off",
-                    "mailhub.smtps.port", "off",
-                    "mailhub.http.port", Integer.toString(httpPort),
-                    "mailhub.hostname", "hub.test",
-                    "mailhub.data.dir", dir.resolve("data").toString(),
-                    "mailhub.config.dir", dir.resolve("config").toString(),
-                    "mailhub.relay.smarthost", "127.0.0.1:" + nextHop.port(),
-                    "mailhub.routes.dir", routes.toString()));
+            Map<String, String> values = InProcessHub.settings(dir, smtpPort, httpPort);
+            values.put("mailhub.relay.smarthost", "127.0.0.1:" + nextHop.port());
+            values.put("mailhub.routes.dir", routes.toString());
             InProcessHub hub = InProcessHub.start(values);
             try {
                 AtomicInteger sent = new AtomicInteger();

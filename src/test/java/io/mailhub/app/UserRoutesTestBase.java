@@ -75,17 +75,10 @@ abstract class UserRoutesTestBase {
                     .replace("HOP", "127.0.0.1:" + nextHop.port())
                     .replace("WEBHOOK", "http://127.0.0.1:" + webhook.getAddress().getPort() + "/hook"));
         }
-        Map<String, String> values = new HashMap<>(Map.of(
-                "mailhub.smtp.port", Integer.toString(smtpPort),
-                "mailhub.submission.port", "off",
-                "mailhub.smtps.port", "off",
-                "mailhub.http.port", Integer.toString(InProcessHub.freePort()),
-                "mailhub.hostname", "hub.test",
-                "mailhub.data.dir", dir.resolve("data").toString(),
-                "mailhub.config.dir", dir.resolve("config").toString(),
-                "mailhub.relay.smarthost", "127.0.0.1:" + nextHop.port(),
-                "mailhub.routes.dir", routes.toString(),
-                "mailhub.retry.schedule", "1s"));
+        Map<String, String> values = InProcessHub.settings(dir, smtpPort, InProcessHub.freePort());
+        values.put("mailhub.relay.smarthost", "127.0.0.1:" + nextHop.port());
+        values.put("mailhub.routes.dir", routes.toString());
+        values.put("mailhub.retry.schedule", "1s");
         hub = InProcessHub.start(values);
     }
 

@@ -75,17 +75,10 @@ class WebhookAttachmentsByReferenceTest {
                 """.formatted(webhook.getAddress().getPort()));
         smtpPort = InProcessHub.freePort();
         int httpPort = InProcessHub.freePort();
-        Map<String, String> values = new HashMap<>(Map.of(
-                "mailhub.smtp.port", Integer.toString(smtpPort),
-                "mailhub.submission.port", "off",
-                "mailhub.smtps.port", "off",
-                "mailhub.http.port", Integer.toString(httpPort),
-                "mailhub.hostname", "hub.test",
-                "mailhub.data.dir", dir.resolve("data").toString(),
-                "mailhub.config.dir", dir.resolve("config").toString(),
-                "mailhub.routes.dir", routes.toString(),
-                "mailhub.webhook.attachment-url", "http://127.0.0.1:" + httpPort,
-                "mailhub.webhook.attachment-lifetime", LIFETIME.toSeconds() + "s"));
+        Map<String, String> values = InProcessHub.settings(dir, smtpPort, httpPort);
+        values.put("mailhub.routes.dir", routes.toString());
+        values.put("mailhub.webhook.attachment-url", "http://127.0.0.1:" + httpPort);
+        values.put("mailhub.webhook.attachment-lifetime", LIFETIME.toSeconds() + "s");
         hub = InProcessHub.start(values);
     }
 
