@@ -85,40 +85,32 @@ public final class MessageRework {
      */
     public synchronized int rework(String queue, Collection<String> queueIds, Edit edit) throws Exception {
         recover();
+        // the deferred messages' retry times and origins, listed once (Artemis lists scheduled messages only in full)
+        java.util.Set<String> wanted = new java.util.HashSet<>(queueIds);
+        Map<String, Map<String, Object>> scheduled = kept(broker.scheduled(queue), wanted);
         int done = 0;
         List<String> batch = new ArrayList<>();
         for (String id : queueIds) {
             MailQueueAdmin.filter(id); // refuses anything that is not a queue id
             batch.add(id);
             if (batch.size() == 200) {
-                done += batch(queue, batch, edit);
+                done += batch(queue, batch, edit, scheduled);
                 batch.clear();
             }
         }
         if (!batch.isEmpty()) {
-            done += batch(queue, batch, edit);
+            done += batch(queue, batch, edit, scheduled);
         }
         return done;
     }
 
-    private int batch(String queue, List<String> ids, Edit edit) throws Exception {
+    private int batch(String queue, List<String> ids, Edit edit, Map<String, Map<String, Object>> scheduled)
+            throws Exception {
         String selector = MailQueueAdmin.selectorFor(queue,
                 EnvelopeHeaders.QUEUE_ID + " IN ('" + String.join("','", ids) + "')");
-        Map<String, Map<String, Object>> kept = new HashMap<>(); // what the move to WORK changes or loses
-        List<Map<String, Object>> listed = new ArrayList<>(broker.waiting(queue, selector));
-        listed.addAll(broker.scheduled(queue));
-        for (Map<String, Object> m : listed) {
-            Object id = m.get(EnvelopeHeaders.QUEUE_ID);
-            if (id != null && ids.contains(id.toString())) {
-                Map<String, Object> k = new HashMap<>();
-                for (String name : KEPT) {
-                    if (m.get(name) != null) {
-                        k.put(name, m.get(name));
-                    }
-                }
-                kept.put(id.toString(), k);
-            }
-        }
+        // what the move to WORK changes or loses: of the waiting ones listed now, of the deferred ones listed before
+        Map<String, Map<String, Object>> kept = kept(broker.waiting(queue, selector), new java.util.HashSet<>(ids));
+        scheduled.forEach(kept::putIfAbsent);
         int moved = broker.move(queue, selector, WORK);
         if (moved == 0) {
             return 0;
@@ -160,6 +152,24 @@ public final class MessageRework {
             }
         }
         return done;
+    }
+
+    /** Per queue id in {@code ids}: the {@link #KEPT} properties the listed messages have. */
+    private static Map<String, Map<String, Object>> kept(List<Map<String, Object>> listed, java.util.Set<String> ids) {
+        Map<String, Map<String, Object>> kept = new HashMap<>();
+        for (Map<String, Object> m : listed) {
+            Object id = m.get(EnvelopeHeaders.QUEUE_ID);
+            if (id != null && ids.contains(id.toString())) {
+                Map<String, Object> k = new HashMap<>();
+                for (String name : KEPT) {
+                    if (m.get(name) != null) {
+                        k.put(name, m.get(name));
+                    }
+                }
+                kept.put(id.toString(), k);
+            }
+        }
+        return kept;
     }
 
     private static MessageProducer producer(Session s, String queue) {
