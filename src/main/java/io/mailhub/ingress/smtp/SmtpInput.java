@@ -235,12 +235,15 @@ final class SmtpInput {
         if (remaining <= 0) {
             throw deadlineExceeded();
         }
-        socket.set((int) Math.max(1, Math.min(remaining, timeoutNanos) / 1_000_000));
+        // the socket's timer and ours disagree by up to a millisecond: a read bounded by the deadline that times out
+        // has met the deadline, whatever our clock says a moment later
+        boolean boundedByDeadline = remaining <= timeoutNanos;
+        socket.set((int) Math.max(1, (Math.min(remaining, timeoutNanos) + 999_999) / 1_000_000));
         int n;
         try {
             n = in.read(buf, 0, buf.length);
         } catch (SocketTimeoutException e) {
-            throw deadline - clock.getAsLong() <= 0 ? deadlineExceeded() : e;
+            throw boundedByDeadline || deadline - clock.getAsLong() <= 0 ? deadlineExceeded() : e;
         }
         if (n <= 0) {
             return false;

@@ -67,6 +67,58 @@ class SmtpInputTest {
     }
 
     @Test
+    void aReadThatTimesOutJustBeforeTheDeadlineByOurClockStillReportsTheDeadline() {
+        // the socket's timer fires in whole milliseconds and may end a little before our nanosecond clock's deadline
+        InputStream timesOutEarly = new InputStream() {
+            @Override
+            public int read() {
+                throw new UnsupportedOperationException();
+            }
+
+            @Override
+            public int read(byte[] dst, int off, int len) throws SocketTimeoutException {
+                now += 10 * SECOND - 300_000;
+                throw new SocketTimeoutException("Read timed out");
+            }
+        };
+        SmtpInput in = input(timesOutEarly, Duration.ofSeconds(10), 0);
+        in.expectCommand();
+
+        assertThatThrownBy(() -> in.readLine(512)).isInstanceOf(SocketTimeoutException.class)
+                .hasMessage("command deadline exceeded");
+    }
+
+    @Test
+    void aSlowReadWithinContentWhoseDeadlineIsFarStillReportsAPlainReadTimeout() {
+        InputStream silent = new InputStream() {
+            @Override
+            public int read() {
+                throw new UnsupportedOperationException();
+            }
+
+            @Override
+            public int read(byte[] dst, int off, int len) throws SocketTimeoutException {
+                if (len > 0 && now == 0) {
+                    now += SECOND / 100;
+                    java.util.Arrays.fill(dst, off, off + len, (byte) 'x');
+                    return len;
+                }
+                now += 5 * SECOND;
+                throw new SocketTimeoutException("Read timed out");
+            }
+        };
+        // 64 octets at 1 octet per second earn 64 s: the second read is bounded by the 5 s timeout, not the deadline
+        SmtpInput in = input(silent, Duration.ofSeconds(5), 1);
+        in.expectContent();
+        byte[] buf = new byte[64];
+
+        assertThatThrownBy(() -> {
+            in.read(buf, 0, 64);
+            in.read(buf, 0, 64);
+        }).isInstanceOf(SocketTimeoutException.class).hasMessage("Read timed out");
+    }
+
+    @Test
     void aCommandInTimeResetsTheDeadlineForTheNext() throws Exception {
         SmtpInput in = input(slowClient("NOOP\r\nNOOP\r\nNOOP\r\n", 1), Duration.ofSeconds(10), 0);
         for (int i = 0; i < 3; i++) {
