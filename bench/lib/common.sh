@@ -99,6 +99,7 @@ machine_facts() {
   echo "- java: $java_v"
   echo "- postfix: $(postconf -h mail_version 2>/dev/null)"
   echo "- storage: $(df -PT "$BENCH_ROOT" | awk 'NR == 2 {print $2 " (" $1 ")"}') under $BENCH_ROOT"
+  [[ -n ${HUB_JOURNAL:-} ]] && echo "- Mailhub's broker journal: $HUB_JOURNAL"
   echo "- CPU busy before start (1 s sample): ${CPU_BUSY_AT_START}%"
 }
 

@@ -2,15 +2,29 @@
 # bench/lib/hub.sh - start and stop the hub under test (sourced).
 #
 #   hub_start RUNDIR SMTP_PORT HTTP_PORT [-Dkey=value...]
-#                     java -Xmx1g $HUB_JAVA_OPTS -Dmailhub.smtp.port=... -Dmailhub.http.port=... OPTIONS
+#                     java -Xmx1g [NATIVE] $HUB_JAVA_OPTS -Dmailhub.smtp.port=... -Dmailhub.http.port=... OPTIONS
 #                     -Dmailhub.data.dir=RUNDIR/hub-data -jar $MAILHUB_JAR, log in RUNDIR/hub.log; returns when
-#                     /observe/health answers 200 (sets HUB_PID, HUB_DATA)
+#                     /observe/health answers 200 (sets HUB_PID, HUB_DATA, HUB_JOURNAL); NATIVE puts the Artemis
+#                     native library on java.library.path when libaio is installed (ASYNCIO journal)
 #   hub_stop          TERM (KILL after 30 s), then remove its data directory
 #
 # Uses REPO_ROOT, MAILHUB_JAR, HUB_START_TIMEOUT (seconds) and HUB_JAVA_OPTS. Requires bench/lib/common.sh.
 
 HUB_PID=""
 HUB_DATA=""
+HUB_JOURNAL="" # the journal type the last hub reported (ASYNCIO or NIO)
+
+# The broker's ASYNCIO journal, as in production (docs/operations.md, "The journal"): when libaio is installed, the
+# hub's JVM gets the Artemis native library from the jar on its java.library.path; without libaio it runs on NIO.
+hub_native_opts() {
+  ldconfig -p 2>/dev/null | grep -q 'libaio\.so\.1' || return 0
+  local dir=$BENCH_ROOT/native
+  if [[ ! -f $dir/libartemis-native-64.so ]]; then
+    mkdir -p "$dir"
+    unzip -o -j -q "$MAILHUB_JAR" 'lib/linux-x86_64/libartemis-native-64.so' -d "$dir" || return 0
+  fi
+  echo "-Djava.library.path=$dir"
+}
 
 hub_start() {
   local rundir=$1 smtp_port=$2 http_port=$3 started banner_at=-1 elapsed
@@ -18,7 +32,7 @@ hub_start() {
   HUB_DATA=$rundir/hub-data
   mkdir -p "$HUB_DATA"
   # shellcheck disable=SC2086 # HUB_JAVA_OPTS is a list of options
-  (cd "$REPO_ROOT" && exec java -Xmx1g ${HUB_JAVA_OPTS:-} \
+  (cd "$REPO_ROOT" && exec java -Xmx1g $(hub_native_opts) ${HUB_JAVA_OPTS:-} \
     -Dmailhub.smtp.port="$smtp_port" \
     -Dmailhub.http.port="$http_port" \
     "$@" \
@@ -53,6 +67,8 @@ hub_start() {
     sleep 0.1
   done
   smtp_banner_ok "$smtp_port" || die "Mailhub is healthy but 127.0.0.1:$smtp_port does not answer 220"
+  HUB_JOURNAL=$(sed -n 's/.*embedded Artemis broker started (journal \([A-Z]*\).*/\1/p' "$rundir/hub.log" | head -n 1)
+  log "hub journal: ${HUB_JOURNAL:-unknown}"
 }
 
 hub_stop() {

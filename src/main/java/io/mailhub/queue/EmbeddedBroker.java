@@ -5,7 +5,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import org.apache.activemq.artemis.core.config.FileDeploymentManager;
 import org.apache.activemq.artemis.core.config.impl.FileConfiguration;
+import org.apache.activemq.artemis.core.server.JournalType;
 import org.apache.activemq.artemis.core.server.embedded.EmbeddedActiveMQ;
+import org.apache.activemq.artemis.nativo.jlibaio.LibaioContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -157,6 +159,36 @@ public final class EmbeddedBroker {
                 minDiskFree >= 0 ? ", refuses producers below " + minDiskFree + " octets free" : "",
                 acceptor == null ? "" : ", external producers on " + acceptor.replaceAll("\\?.*", "")
                         + (wantsTls(acceptor) ? " (TLS)" : ""));
+        String advice = journalAdvice(config.getJournalType(), System.getProperty("os.name", ""),
+                config.getJournalType() == JournalType.NIO && linux() && LibaioContext.isLoaded());
+        if (advice != null) {
+            LOG.info(advice);
+        }
+    }
+
+    private static boolean linux() {
+        return System.getProperty("os.name", "").startsWith("Linux");
+    }
+
+    /**
+     * What to do about a journal that fell back to NIO on Linux, where broker.xml asks for ASYNCIO (Artemis falls back
+     * when it cannot load its native library, or when the file system has no O_DIRECT, such as tmpfs); {@code null}
+     * when there is nothing to do.
+     *
+     * @param nativeLoaded whether Artemis' native library (and so libaio) is loaded
+     */
+    static String journalAdvice(JournalType type, String osName, boolean nativeLoaded) {
+        if (type != JournalType.NIO || !osName.startsWith("Linux")) {
+            return null;
+        }
+        if (nativeLoaded) {
+            return "the broker journal is NIO because its file system does not support ASYNCIO (O_DIRECT; tmpfs does"
+                    + " not): put mailhub.data.dir on ext4 or xfs for the faster journal";
+        }
+        return "the broker journal is NIO: for the faster ASYNCIO journal install libaio (Debian: libaio1) and start"
+                + " Java with -Djava.library.path=DIR, DIR holding libartemis-native-64.so from the jar (unzip -j"
+                + " mailhub.jar lib/linux-x86_64/libartemis-native-64.so -d DIR); see docs/operations.md, \"The"
+                + " broker journal\"";
     }
 
     /**

@@ -57,6 +57,25 @@ public final class HubProcess implements AutoCloseable {
         return this;
     }
 
+    /**
+     * Runs the hub with the broker's ASYNCIO journal, as production does (docs/operations.md, "The broker journal"):
+     * Artemis' native library, taken from the jar, on {@code java.library.path}. Needs libaio, which .ci/run installs.
+     */
+    public HubProcess withAsyncIoJournal() throws IOException {
+        Path dir = Files.createDirectories(workDir.resolve("native"));
+        try (java.util.zip.ZipFile zip = new java.util.zip.ZipFile(jar().toFile())) {
+            java.util.zip.ZipEntry lib = zip.getEntry("lib/linux-x86_64/libartemis-native-64.so");
+            if (lib == null) {
+                throw new IOException(jar() + " holds no lib/linux-x86_64/libartemis-native-64.so");
+            }
+            try (java.io.InputStream in = zip.getInputStream(lib)) {
+                Files.copy(in, dir.resolve("libartemis-native-64.so"),
+                        java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            }
+        }
+        return jvm("-Djava.library.path=" + dir);
+    }
+
     public static Path jar() {
         return Path.of(System.getProperty("mailhub.jar", "target/mailhub.jar")).toAbsolutePath();
     }
