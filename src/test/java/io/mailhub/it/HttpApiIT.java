@@ -408,6 +408,22 @@ class HttpApiIT {
     }
 
     @Test
+    void aRequestOfMoreMessagesThanTheKeysHourlyRateIsA422NotAnEndless429() throws Exception {
+        String json = """
+                {"from": "billing@shop.test", "subject": "rate", "text": "x", "sandbox": true,
+                 "recipients": [{"email": "a@remote.test"}, {"email": "b@remote.test"}, {"email": "c@remote.test"}]}
+                """;
+
+        Curl.Response r = post("/api/v1/messages", limited).json(json).send();
+
+        assertThat(r.status()).as(r.toString()).isEqualTo(422);
+        assertThat(r.header("Retry-After")).isNull();
+        assertThat(r.json().get("type").asText()).isEqualTo("/problems/over-rate-limit");
+        assertThat(r.json().get("enhanced_status").asText()).isEqualTo("5.5.3");
+        assertThat(r.json().get("detail").asText()).contains("3 messages").contains("2 per hour");
+    }
+
+    @Test
     void anUnknownPathIsAProblem404() throws Exception {
         Curl.Response r = post("/api/v1/letters", shop).json("{}").send();
 

@@ -199,6 +199,13 @@ public final class ApiDoor {
             resp.setHeader("RateLimit-Remaining", Integer.toString(d.remaining()));
             resp.setHeader("RateLimit-Reset", Long.toString(d.resetSeconds()));
         }
+        if (d.never()) { // a 429 would make the client retry for ever
+            LOG.info("API key {}: a request of {} messages is more than its rate of {} per hour", key.name(), n,
+                    d.limit());
+            throw ApiProblem.unprocessable("over-rate-limit", "More messages than the key's rate", "the request makes "
+                    + n + " messages, more than the " + d.limit() + " per hour API key " + key.name() + " may send:"
+                    + " split it, or raise the key's rate", List.of(), "5.5.3");
+        }
         if (!d.allowed()) {
             LOG.info("API key {} over its rate of {} messages per hour", key.name(), d.limit());
             throw new ApiProblem(429, "rate-limited", "Too many messages", "API key " + key.name() + " may send "

@@ -11,8 +11,15 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 final class KeyRates {
 
-    /** Whether the messages may go, and what the RateLimit headers say. */
-    record Decision(boolean allowed, int limit, int remaining, long resetSeconds) {}
+    /**
+     * Whether the messages may go, and what the RateLimit headers say. {@code never}: more messages at once than the
+     * key's limit, which no wait lets through.
+     */
+    record Decision(boolean allowed, int limit, int remaining, long resetSeconds, boolean never) {
+        Decision(boolean allowed, int limit, int remaining, long resetSeconds) {
+            this(allowed, limit, remaining, resetSeconds, false);
+        }
+    }
 
     private static final long HOUR = 3_600_000L;
 
@@ -33,10 +40,8 @@ final class KeyRates {
         double fits;
         if (current + n <= limit) {
             fits = start + HOUR * (1.0 - (double) (limit - current - n) / previous); // previous > 0 here
-        } else if (n <= limit && current > 0) {
-            fits = start + HOUR + HOUR * (1.0 - (double) (limit - n) / current);
         } else {
-            fits = now + HOUR; // more than the limit at once: never within the window
+            fits = start + HOUR + HOUR * (1.0 - (double) (limit - n) / current); // n <= limit, current > 0 here
         }
         return Math.max(1, ((long) Math.ceil(fits) - now + 999) / 1000);
     }
@@ -59,6 +64,9 @@ final class KeyRates {
             double previousWeight = 1.0 - (double) (now - start) / HOUR;
             long used = (long) Math.ceil(w[1] * previousWeight) + w[2];
             long reset = (start + HOUR - now + 999) / 1000;
+            if (n > limit) { // never within the window: not counted, and not worth a retry
+                return new Decision(false, limit, (int) Math.max(0, limit - used), reset, true);
+            }
             if (used + n > limit) {
                 return new Decision(false, limit, (int) Math.max(0, limit - used), wait(now, start, w, n, limit));
             }

@@ -234,6 +234,26 @@ class KeyRatesTest {
     }
 
     @Test
+    void aRequestOfMoreMessagesThanTheKeysRateIsRefusedForGoodNotAskedToWait() throws Exception {
+        ApiDoor door = door();
+        ApiKey key = key("billing", LIMIT);
+
+        try {
+            door.takeRate(key, LIMIT + 1, response(new LinkedHashMap<>()));
+            fail("allowed over the limit");
+        } catch (ApiProblem p) {
+            assertThat(p.status).isEqualTo(422);
+            assertThat(p.type).isEqualTo("over-rate-limit");
+            assertThat(p.enhancedStatus).isEqualTo("5.5.3");
+            assertThat(p.retryAfter).isZero();
+            assertThat(p.detail()).contains(Integer.toString(LIMIT + 1)).contains("billing").contains("split it");
+        }
+        Map<String, String> headers = new LinkedHashMap<>();
+        door.takeRate(key, LIMIT, response(headers)); // the refused request used none of the key's share
+        assertThat(headers).containsEntry("RateLimit-Remaining", "0");
+    }
+
+    @Test
     void aKeyWithoutALimitGetsNoRateLimitHeaders() throws Exception {
         Map<String, String> headers = new LinkedHashMap<>();
 
