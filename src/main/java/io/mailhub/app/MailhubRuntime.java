@@ -166,6 +166,7 @@ public final class MailhubRuntime extends MainListenerSupport implements CamelCo
             listeners.add(new SmtpServer(smtpSettings(ListenerRole.SMTPS), acceptance, security));
         }
         http = new HttpListener(settings.http, security.tls(), settings.dataDir.resolve("spool"))
+                .trusting(settings.policy.trustedNetworks()::contains)
                 .serve("/observe/health/*", new HealthServlet(context))
                 .serve("/observe/metrics/*", observability.servlet());
         io.mailhub.routing.AttachmentStore attachments = io.mailhub.routing.AttachmentStore.open(

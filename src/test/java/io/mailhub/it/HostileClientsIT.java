@@ -20,7 +20,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Clients that try to hold sessions: too many at once from one address, never reading, sending a byte now and then,
- * or stopping in the middle of a line. The packaged hub with a 3 s idle timeout, loopback untrusted.
+ * or stopping in the middle of a line; on the HTTP port too. The packaged hub with 3 s idle timeouts, loopback
+ * untrusted.
  */
 class HostileClientsIT {
 
@@ -38,6 +39,8 @@ class HostileClientsIT {
                 .set("mailhub.limits.connections-per-client", "4")
                 .set("mailhub.limits.connections-per-minute", "0")
                 .set("mailhub.smtp.idle-timeout", "3s")
+                .set("mailhub.http.connections-per-client", "3")
+                .set("mailhub.http.idle-timeout", "3s")
                 .start();
     }
 
@@ -130,6 +133,55 @@ class HostileClientsIT {
             return false;
         } catch (java.net.SocketException reset) {
             return true;
+        }
+    }
+
+    @Test
+    void oneAddressCannotHoldEveryHttpConnectionCurlFromAnotherStillGetsIn() throws Exception {
+        List<Socket> held = new ArrayList<>();
+        try {
+            for (int i = 0; i < 3; i++) { // idle connections, never a request
+                Socket s = new Socket();
+                s.bind(new InetSocketAddress(InetAddress.getByName("127.0.0.8"), 0));
+                s.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), hub.httpPort), 5000);
+                held.add(s);
+            }
+            // the hub counts a connection when its selector opens it, a moment after the accept: ask until it has
+            String[] refusal = {null};
+            await().atMost(Duration.ofSeconds(5)).until(() -> {
+                try {
+                    Curl.request("GET", hub.url("/observe/health/live")).option("--interface", "127.0.0.8").send();
+                    return false;
+                } catch (IOException closed) {
+                    refusal[0] = closed.getMessage();
+                    return true;
+                }
+            });
+            assertThat(refusal[0]).as("closed before it was read").containsAnyOf("exit 52", "exit 56");
+
+            Curl.Response other = Curl.request("GET", hub.url("/observe/health/live"))
+                    .option("--interface", "127.0.0.9").send();
+            assertThat(other.status()).isEqualTo(200);
+            assertThat(hub.log()).contains("refused HTTP connection from [127.0.0.8]: 3 connections from this address"
+                    + " already open");
+        } finally {
+            for (Socket s : held) {
+                s.close();
+            }
+        }
+    }
+
+    @Test
+    void anIdleHttpConnectionIsClosedAfterTheIdleTimeout() throws Exception {
+        try (Socket s = new Socket()) {
+            s.bind(new InetSocketAddress(InetAddress.getByName("127.0.0.10"), 0));
+            s.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), hub.httpPort), 5000);
+            s.setSoTimeout(15_000);
+            long started = System.nanoTime();
+
+            assertThat(s.getInputStream().read()).as("closed by the hub, no answer").isEqualTo(-1);
+            assertThat(Duration.ofNanos(System.nanoTime() - started)).isBetween(Duration.ofSeconds(2),
+                    Duration.ofSeconds(10));
         }
     }
 

@@ -40,6 +40,7 @@ public final class HttpListener {
     private ServerConnector https;
     private SslContextFactory.Server sslFactory;
     private ScheduledExecutorService tlsReload;
+    private java.util.function.Predicate<java.net.InetAddress> trusted = a -> false;
 
     /**
      * @param tls the certificate for HTTPS, or {@code null} when {@code mailhub.https.port} is off
@@ -67,6 +68,12 @@ public final class HttpListener {
         return this;
     }
 
+    /** Clients without a connection limit ({@code mailhub.relay.trusted-networks}); call before {@link #start}. */
+    public HttpListener trusting(java.util.function.Predicate<java.net.InetAddress> trusted) {
+        this.trusted = trusted;
+        return this;
+    }
+
     /** Serves a whole web application (the Hawtio console at /hawtio) beside the hub's servlets. */
     public HttpListener serveApp(org.eclipse.jetty.server.handler.ContextHandler app) {
         apps.add(app);
@@ -83,6 +90,11 @@ public final class HttpListener {
         http = new ServerConnector(server, new HttpConnectionFactory(config));
         http.setPort(settings.port());
         http.setIdleTimeout(settings.idleTimeout().toMillis());
+        ClientConnectionLimit limit = settings.connectionsPerClient() > 0
+                ? new ClientConnectionLimit(settings.connectionsPerClient(), trusted) : null;
+        if (limit != null) {
+            http.addBean(limit);
+        }
         server.addConnector(http);
         if (tls != null && settings.httpsPort() >= 0) {
             sslFactory = new SslContextFactory.Server();
@@ -94,6 +106,9 @@ public final class HttpListener {
             https = new ServerConnector(server, sslFactory, new HttpConnectionFactory(secure));
             https.setPort(settings.httpsPort());
             https.setIdleTimeout(settings.idleTimeout().toMillis());
+            if (limit != null) {
+                https.addBean(limit); // one count per address over both ports
+            }
             server.addConnector(https);
             tlsReload = Executors.newSingleThreadScheduledExecutor(r -> {
                 Thread t = new Thread(r, "https-certificate");

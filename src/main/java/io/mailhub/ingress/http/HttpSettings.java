@@ -14,16 +14,27 @@ import java.util.Map;
  * @param apiKeysFile the API keys, or {@code null}: every API call gets 401
  * @param maxThreads request threads (each may wait for the broker's synced write)
  * @param idleTimeout how long a connection may stay idle, and the longest pause while a request is read
+ * @param connectionsPerClient open connections from one client address outside the trusted networks, 0: no limit
  */
-public record HttpSettings(int port, int httpsPort, Path apiKeysFile, int maxThreads, Duration idleTimeout) {
+public record HttpSettings(int port, int httpsPort, Path apiKeysFile, int maxThreads, Duration idleTimeout,
+        int connectionsPerClient) {
+
+    public HttpSettings(int port, int httpsPort, Path apiKeysFile, int maxThreads, Duration idleTimeout) {
+        this(port, httpsPort, apiKeysFile, maxThreads, idleTimeout, 0);
+    }
 
     public static final Map<String, String> KEYS = SettingsReader.defaults(
             "mailhub.http.port", "8080",
             "mailhub.https.port", "off",
-            "mailhub.api.keys-file", "");
+            "mailhub.api.keys-file", "",
+            "mailhub.http.max-threads", "200",
+            "mailhub.http.idle-timeout", "60s",
+            "mailhub.http.connections-per-client", "100");
 
     public static HttpSettings read(SettingsReader r) {
         return new HttpSettings(r.port("mailhub.http.port"), r.optionalPort("mailhub.https.port"),
-                r.readableFile("mailhub.api.keys-file"), 200, Duration.ofSeconds(60));
+                r.readableFile("mailhub.api.keys-file"), r.intIn("mailhub.http.max-threads", 16, 10_000),
+                r.duration("mailhub.http.idle-timeout", Duration.ofSeconds(1)),
+                r.intIn("mailhub.http.connections-per-client", 0, 1_000_000));
     }
 }

@@ -1,0 +1,124 @@
+package io.mailhub.ingress.http;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import jakarta.servlet.http.HttpServlet;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The HTTP listener's per-address connection limit and idle timeout, on a real Jetty with raw sockets. */
+class ClientConnectionLimitTest {
+
+    @TempDir
+    Path dir;
+
+    private HttpListener listener;
+    private final List<Socket> sockets = new ArrayList<>();
+
+    @BeforeEach
+    void start() throws Exception {
+        listener = new HttpListener(new HttpSettings(0, -1, null, 16, Duration.ofSeconds(2), 2), null, dir)
+                .trusting(a -> a.getHostAddress().equals("127.0.0.9"))
+                .serve("/ping", new HttpServlet() {
+                    @Override
+                    protected void doGet(HttpServletRequest req, HttpServletResponse resp) throws IOException {
+                        resp.getWriter().print("pong");
+                    }
+                });
+        listener.start();
+    }
+
+    @AfterEach
+    void stop() throws Exception {
+        for (Socket s : sockets) {
+            s.close();
+        }
+        listener.stop();
+    }
+
+    private Socket connect(String from) throws IOException {
+        Socket s = new Socket();
+        sockets.add(s);
+        s.bind(new InetSocketAddress(InetAddress.getByName(from), 0));
+        s.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), listener.port()), 5000);
+        s.setSoTimeout(10_000);
+        return s;
+    }
+
+    private static String ping(Socket s) throws IOException {
+        s.getOutputStream().write("GET /ping HTTP/1.1\r\nHost: hub.test\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+        byte[] b = new byte[512];
+        int n = s.getInputStream().read(b);
+        return n < 0 ? "" : new String(b, 0, n, StandardCharsets.US_ASCII);
+    }
+
+    /** Whether the server closed the connection: the next read ends (or is reset). */
+    private static boolean closedByServer(Socket s) {
+        try {
+            return s.getInputStream().read() < 0;
+        } catch (IOException reset) {
+            return true;
+        }
+    }
+
+    @Test
+    void theConnectionOverTheLimitIsClosedUnreadWhileOtherAddressesAreServed() throws Exception {
+        assertThat(ping(connect("127.0.0.5"))).startsWith("HTTP/1.1 200");
+        assertThat(ping(connect("127.0.0.5"))).startsWith("HTTP/1.1 200");
+
+        Socket third = connect("127.0.0.5");
+        assertThat(closedByServer(third)).isTrue();
+        assertThat(ping(connect("127.0.0.6"))).as("another address").startsWith("HTTP/1.1 200");
+    }
+
+    @Test
+    void aClosedConnectionGivesItsPlaceBack() throws Exception {
+        Socket first = connect("127.0.0.5");
+        assertThat(ping(first)).startsWith("HTTP/1.1 200");
+        assertThat(ping(connect("127.0.0.5"))).startsWith("HTTP/1.1 200");
+        first.close();
+
+        await().atMost(Duration.ofSeconds(5)).until(() -> {
+            Socket next = connect("127.0.0.5");
+            try {
+                return ping(next).startsWith("HTTP/1.1 200");
+            } catch (IOException refused) {
+                return false;
+            }
+        });
+    }
+
+    @Test
+    void trustedNetworksHaveNoLimit() throws Exception {
+        for (int i = 0; i < 4; i++) {
+            assertThat(ping(connect("127.0.0.9"))).startsWith("HTTP/1.1 200");
+        }
+    }
+
+    @Test
+    void anIdleConnectionIsClosedAfterTheIdleTimeout() throws Exception {
+        Socket idle = connect("127.0.0.7");
+        long start = System.nanoTime();
+        InputStream in = idle.getInputStream();
+
+        assertThat(closedByServer(idle)).isTrue();
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).isBetween(Duration.ofMillis(1500),
+                Duration.ofSeconds(8));
+        assertThat(in.available()).isZero();
+    }
+}
