@@ -91,13 +91,9 @@ public final class AdminUsers {
     static WatchedFile.Parsed<Map<String, AdminUser>> parse(Path file, List<String> lines) {
         Map<String, AdminUser> users = new LinkedHashMap<>();
         List<String> problems = new ArrayList<>();
-        for (int i = 0; i < lines.size(); i++) {
-            String line = lines.get(i).strip();
-            if (line.isEmpty() || line.startsWith("#")) {
-                continue;
-            }
-            String where = file + " line " + (i + 1) + ": ";
-            String[] f = line.split(":", -1);
+        for (WatchedFile.Entry entry : WatchedFile.entries(file, lines)) {
+            String where = entry.where();
+            String[] f = entry.text().split(":", -1);
             if (f.length != 3) {
                 problems.add(where + "expected name:bcrypt-hash:role, found " + f.length + " field(s)");
             } else if (f[0].isEmpty()) {

@@ -98,21 +98,16 @@ public final class ApiKeys {
         Map<String, ApiKey> keys = new LinkedHashMap<>();
         List<String> names = new ArrayList<>();
         List<String> problems = new ArrayList<>();
-        for (int i = 0; i < lines.size(); i++) {
-            String line = lines.get(i).strip();
-            if (line.isEmpty() || line.startsWith("#")) {
-                continue;
-            }
-            String where = file + " line " + (i + 1) + ": ";
+        for (WatchedFile.Entry entry : WatchedFile.entries(file, lines)) {
             try {
-                ApiKey k = parseLine(line);
+                ApiKey k = parseLine(entry.text());
                 if (names.contains(k.name())) {
                     throw new SyntaxException("key " + k.name() + " is defined twice; the first definition counts");
                 }
                 names.add(k.name());
                 keys.put(k.hash(), k);
             } catch (SyntaxException e) {
-                problems.add(where + e.getMessage());
+                problems.add(entry.where() + e.getMessage());
             }
         }
         return new WatchedFile.Parsed<>(Map.copyOf(keys), List.copyOf(problems));

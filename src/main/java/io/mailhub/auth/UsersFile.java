@@ -52,13 +52,9 @@ public final class UsersFile {
     public static Contents parse(Path file, List<String> lines) {
         Map<String, User> users = new LinkedHashMap<>();
         List<String> problems = new ArrayList<>();
-        for (int i = 0; i < lines.size(); i++) {
-            String line = lines.get(i).strip();
-            if (line.isEmpty() || line.startsWith("#")) {
-                continue;
-            }
-            String where = file + " line " + (i + 1) + ": ";
-            String[] fields = line.split(":", -1);
+        for (WatchedFile.Entry entry : WatchedFile.entries(file, lines)) {
+            String where = entry.where();
+            String[] fields = entry.text().split(":", -1);
             if (fields.length != 3) {
                 problems.add(where + "expected name:bcrypt-hash:addresses, found " + fields.length + " field(s)");
                 continue;

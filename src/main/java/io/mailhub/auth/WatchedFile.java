@@ -26,6 +26,24 @@ public final class WatchedFile<T> {
     public record Parsed<T>(T value, List<String> problems) {}
 
     /**
+     * A line of a file that holds an entry: its text, stripped, and {@code where}, the prefix of a problem found in it
+     * ({@code FILE line N: }).
+     */
+    public record Entry(String text, String where) {}
+
+    /** The entries of {@code lines}: every line but blank ones and {@code #} comments, with where each is. */
+    public static List<Entry> entries(Path file, List<String> lines) {
+        List<Entry> entries = new java.util.ArrayList<>();
+        for (int i = 0; i < lines.size(); i++) {
+            String line = lines.get(i).strip();
+            if (!line.isEmpty() && !line.startsWith("#")) {
+                entries.add(new Entry(line, file + " line " + (i + 1) + ": "));
+            }
+        }
+        return entries;
+    }
+
+    /**
      * One reload after a change of the file, for the audit log.
      *
      * @param what what the file holds ("users", "API keys", "admin users")
