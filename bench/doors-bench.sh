@@ -148,12 +148,15 @@ for ((run = 1; run <= RUNS; run++)); do
       rm -rf "$dir/staging"
     fi
     cpu0=$(busy_ticks)
+    hub0=$(process_ticks "$HUB_PID")
     read -r acc e2e < <(run_load "$system" "$count" "$dir" "$smtp_port" "$broker_port" "$CUR_SINK_DIR")
     cpu=$(($(busy_ticks) - cpu0))
+    hub_cpu=$(($(process_ticks "$HUB_PID") - hub0))
     cpu_ms=$(awk -v t="$cpu" -v hz="$(getconf CLK_TCK)" -v n="$count" 'BEGIN { printf "%.2f", t / hz * 1000 / n }')
-    log "accept $(secs "$acc") s = $(rate "$count" "$acc") msg/s; end-to-end $(secs "$e2e") s = $(rate "$count" "$e2e") msg/s; machine CPU $cpu_ms ms/msg"
-    printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$system" "$run" "$(rate "$count" "$acc")" "$(rate "$count" "$e2e")" \
-      "$(secs "$acc")" "$(secs "$e2e")" "$cpu_ms" >>"$RESULTS"
+    hub_ms=$(awk -v t="$hub_cpu" -v hz="$(getconf CLK_TCK)" -v n="$count" 'BEGIN { printf "%.2f", t / hz * 1000 / n }')
+    log "accept $(secs "$acc") s = $(rate "$count" "$acc") msg/s; end-to-end $(secs "$e2e") s = $(rate "$count" "$e2e") msg/s; machine CPU $cpu_ms ms/msg, of which the hub $hub_ms"
+    printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$system" "$run" "$(rate "$count" "$acc")" "$(rate "$count" "$e2e")" \
+      "$(secs "$acc")" "$(secs "$e2e")" "$cpu_ms" "$hub_ms" >>"$RESULTS"
     hub_stop
     sink_stop "$CUR_SINK_DIR"
     CUR_SINK_DIR=""
@@ -186,8 +189,8 @@ ran() { cut -f1 "$RESULTS" | grep -qx "$1"; }
   ran hub-jms && echo "| JMS door / hub SMTP (target >= 2) | $(ratio "$jms_acc" "$smtp_acc") | $(ratio "$jms_e2e" "$smtp_e2e") |"
   ran hub-pickup && echo "| pickup / hub SMTP | $(ratio "$pick_acc" "$smtp_acc") | $(ratio "$pick_e2e" "$smtp_e2e") |"
   echo
-  echo "Runs (door, run, accept msg/s, end-to-end msg/s, accept s, end-to-end s, machine CPU ms per message):"
+  echo "Runs (door, run, accept msg/s, end-to-end msg/s, accept s, end-to-end s, machine CPU ms per message, of which the hub's JVM):"
   echo
-  awk -F'\t' '{ printf "- %s #%s: %s / %s msg/s (%s s / %s s) CPU %s ms/msg\n", $1, $2, $3, $4, $5, $6, $7 }' "$RESULTS"
+  awk -F'\t' '{ printf "- %s #%s: %s / %s msg/s (%s s / %s s) CPU %s ms/msg (hub %s)\n", $1, $2, $3, $4, $5, $6, $7, $8 }' "$RESULTS"
 } | tee "$RUN_ROOT/snippet.md"
 if [[ -n $MARKDOWN_OUT ]]; then cat "$RUN_ROOT/snippet.md" >>"$MARKDOWN_OUT"; fi

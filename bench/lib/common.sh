@@ -23,6 +23,8 @@ now_ns() { date +%s%N; }
 now_us() { echo "${EPOCHREALTIME/./}"; }
 CLK_TCK=$(getconf CLK_TCK)
 busy_ticks() { awk '/^cpu / { print $2 + $3 + $4 + $7 + $8; exit }' /proc/stat; }
+# CPU ticks (user + system) a process has used so far; 0 when it is gone.
+process_ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat" 2>/dev/null || echo 0; }
 rate() { awk -v n="$1" -v us="$2" 'BEGIN { printf "%.0f", (us > 0 ? n / (us / 1e6) : 0) }'; }
 secs() { awk -v us="$1" 'BEGIN { printf "%.2f", us / 1e6 }'; }
 
