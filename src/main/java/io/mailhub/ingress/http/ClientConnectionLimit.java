@@ -49,7 +49,7 @@ final class ClientConnectionLimit implements Connection.Listener {
             if (last == null || now - last > LOG_EVERY_NANOS) {
                 lastLogged.put(client, now);
                 LOG.warn("refused HTTP connection from [{}]: {} connections from this address already open"
-                        + " (mailhub.http.connections-per-client; logged once a minute per address)",
+                        + " (mailhub.http.connections-per-client; logged at most once a minute per address)",
                         client.getHostAddress(), limit);
             }
             connection.getEndPoint().close();
@@ -59,8 +59,8 @@ final class ClientConnectionLimit implements Connection.Listener {
     @Override
     public void onClosed(Connection connection) {
         InetAddress client = counted.remove(connection);
-        if (client != null) {
-            open.computeIfPresent(client, (k, n) -> n <= 1 ? null : n - 1);
+        if (client != null && open.computeIfPresent(client, (k, n) -> n <= 1 ? null : n - 1) == null) {
+            lastLogged.remove(client); // the maps hold only addresses with connections open
         }
     }
 
