@@ -19,8 +19,13 @@
 # At the end it prints medians, the ratios the targets name (API / hub SMTP, batch / Postfix SMTP) and a markdown
 # snippet for docs/benchmarks.md.
 #
+# Warm-up: rounds of W messages through the same door (default 20000) until the hub's JIT compiler threads took
+# less than --jit-quiet percent (default 3) of its CPU in a round, at most --warmup-rounds rounds (default 8); Postfix
+# gets one round. The timed run reports the hub's own CPU per message and the JIT's share of it.
+#
 # Usage: bench/api-bench.sh [--messages N] [--clients C] [--size BYTES] [--batch B] [--runs R] [--warmup W]
-#          [--systems postfix,hub-smtp,hub-api,hub-batch] [--timeout SECS] [--markdown-out FILE] [--keep]
+#          [--warmup-rounds R] [--jit-quiet PCT] [--systems postfix,hub-smtp,hub-api,hub-batch] [--timeout SECS]
+#          [--markdown-out FILE] [--keep]
 #
 # Must run as root (smtp-sink and postfix need it). Needs Debian's postfix (smtp-source, smtp-sink, postconf),
 # nghttp2-client (h2load), iproute2 (ss), curl, java and a built target/mailhub.jar.
@@ -40,7 +45,9 @@ CLIENTS=50
 SIZE=1024
 BATCH=100
 RUNS=2
-WARMUP=5000
+WARMUP=20000
+WARMUP_ROUNDS=8
+JIT_QUIET=3
 TIMEOUT=600
 SYSTEMS=(postfix hub-smtp hub-api hub-batch)
 MARKDOWN_OUT=""
@@ -59,6 +66,8 @@ while (($#)); do
     --batch) need_int "$1" "${2:-}"; BATCH=$2; shift 2 ;;
     --runs) need_int "$1" "${2:-}"; RUNS=$2; shift 2 ;;
     --warmup) [[ ${2:-} =~ ^[0-9]+$ ]] || die "--warmup needs a number"; WARMUP=$2; shift 2 ;;
+    --warmup-rounds) need_int "$1" "${2:-}"; WARMUP_ROUNDS=$2; shift 2 ;;
+    --jit-quiet) need_int "$1" "${2:-}"; JIT_QUIET=$2; shift 2 ;;
     --timeout) need_int "$1" "${2:-}"; TIMEOUT=$2; shift 2 ;;
     --systems) IFS=, read -r -a SYSTEMS <<<"${2:-}"; shift 2 ;;
     --markdown-out) [[ -n ${2:-} ]] || die "--markdown-out needs a file"; MARKDOWN_OUT=$2; shift 2 ;;
@@ -164,9 +173,11 @@ load() {
 }
 
 # timed SYSTEM PORT COUNT BASELINE OUTPREFIX: load, then wait until the sink counted BASELINE + COUNT; sets
-# ACCEPT_US, E2E_US, DELIVERED, CPU_MS (busy CPU of the whole machine per message over the span).
+# ACCEPT_US, E2E_US, DELIVERED, CPU_MS (busy CPU of the whole machine per message over the span), HUB_CPU_MS and
+# JIT_PCT (the hub JVM's own CPU per message and its compiler threads' share of it; NA for Postfix).
 timed() {
-  local system=$1 port=$2 count=$3 baseline=$4 out=$5 t0 c0 got deadline
+  local system=$1 port=$2 count=$3 baseline=$4 out=$5 t0 c0 got deadline h0=0 j0=0
+  if [[ $system != postfix ]]; then h0=$(process_ticks "$HUB_PID"); j0=$(jit_ticks "$HUB_PID"); fi
   c0=$(busy_ticks)
   t0=$(now_us)
   load "$system" "$port" "$count" "$out"
@@ -180,9 +191,21 @@ timed() {
   E2E_US=$(($(now_us) - t0))
   DELIVERED=$((got - baseline))
   CPU_MS=$(awk -v t="$(($(busy_ticks) - c0))" -v hz="$CLK_TCK" -v n="$count" 'BEGIN { printf "%.2f", 1000 * t / hz / n }')
+  HUB_CPU_MS=NA JIT_PCT=NA
+  if [[ $system != postfix ]]; then
+    JIT_PCT=$(jit_share "$HUB_PID" "$h0" "$j0")
+    HUB_CPU_MS=$(awk -v t="$(($(process_ticks "$HUB_PID") - h0))" -v hz="$CLK_TCK" -v n="$count" \
+      'BEGIN { printf "%.2f", 1000 * t / hz / n }')
+  fi
 }
 
-RESULTS=$RUN_ROOT/results.tsv   # system run accept_rate e2e_rate accept_s e2e_s status cpu_ms_per_msg
+# warm_round SYSTEM PORT RUNDIR: one warm-up round, WARMUP messages through the door, all delivered.
+warm_round() {
+  timed "$1" "$2" "$WARMUP" "$(sink_count "$CUR_SINK_DIR")" "$3/warmup"
+  ((LOAD_RC == 0 && DELIVERED >= WARMUP)) || { log "warm-up failed (rc $LOAD_RC, $DELIVERED/$WARMUP delivered; $3)"; return 1; }
+}
+
+RESULTS=$RUN_ROOT/results.tsv   # system run accept_rate e2e_rate accept_s e2e_s status cpu_ms hub_cpu_ms jit_pct warm_rounds
 : >"$RESULTS"
 
 run_one() {
@@ -206,23 +229,22 @@ run_one() {
       -Dmailhub.api.keys-file="$API_KEYS"
     port=$([[ $system == hub-smtp ]] && echo "$smtp_port" || echo "$http_port")
   fi
-  local baseline=0
+  WARM_ROUNDS=0
   if ((WARMUP > 0)); then
-    log "warm-up: $WARMUP messages"
-    timed "$system" "$port" "$WARMUP" 0 "$rundir/warmup"
-    ((LOAD_RC == 0 && DELIVERED >= WARMUP)) || die "warm-up failed (rc $LOAD_RC, $DELIVERED/$WARMUP delivered; $rundir)"
-    baseline=$(sink_count "$CUR_SINK_DIR")
+    log "warm-up: rounds of $WARMUP messages"
+    warm_up "$([[ $system == postfix ]] || echo "$HUB_PID")" "$WARMUP_ROUNDS" "$JIT_QUIET" \
+      warm_round "$system" "$port" "$rundir" || die "warm-up failed ($rundir)"
   fi
-  timed "$system" "$port" "$MESSAGES" "$baseline" "$rundir/load"
+  timed "$system" "$port" "$MESSAGES" "$(sink_count "$CUR_SINK_DIR")" "$rundir/load"
   local accept_rate e2e_rate
   accept_rate=$(rate "$MESSAGES" "$ACCEPT_US")
   e2e_rate=$(rate "$MESSAGES" "$E2E_US")
   ((LOAD_RC == 0)) || { status="load-rc=$LOAD_RC"; accept_rate=NA; }
   ((DELIVERED >= MESSAGES)) || { status="$status,timeout:$DELIVERED/$MESSAGES"; e2e_rate=NA; }
   log "accept $(secs "$ACCEPT_US") s = $accept_rate msg/s; end-to-end $(secs "$E2E_US") s = $e2e_rate msg/s;" \
-    "machine CPU $CPU_MS ms/msg [$status]"
-  printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$system" "$idx" "$accept_rate" "$e2e_rate" "$(secs "$ACCEPT_US")" \
-    "$(secs "$E2E_US")" "$status" "$CPU_MS" >>"$RESULTS"
+    "machine CPU $CPU_MS ms/msg, hub $HUB_CPU_MS ms/msg, JIT $JIT_PCT% [$status]"
+  printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$system" "$idx" "$accept_rate" "$e2e_rate" \
+    "$(secs "$ACCEPT_US")" "$(secs "$E2E_US")" "$status" "$CPU_MS" "$HUB_CPU_MS" "$JIT_PCT" "$WARM_ROUNDS" >>"$RESULTS"
   if [[ $system == postfix ]]; then pf_destroy "$PF_DIR"; else hub_stop; fi
   sink_stop "$CUR_SINK_DIR"
   CUR_SINK_DIR=""
@@ -258,8 +280,10 @@ markdown() {
   echo "#### HTTP send API beside SMTP intake, $SIZE B, $START_DATE"
   echo
   echo "$MESSAGES messages of $SIZE B per run, $CLIENTS concurrent clients, relayed to a smart host smtp-sink on" \
-    "loopback; median of $RUNS run(s) per system, runs alternated, after a $WARMUP-message warm-up per run" \
-    "through the same door. Accept = the load generator's wall time; end-to-end = until the sink counted every message."
+    "loopback; median of $RUNS run(s) per system, runs alternated. Each run first warms up through the same door in" \
+    "rounds of $WARMUP messages until the hub's JIT compiler threads took less than $JIT_QUIET% of its CPU in a round" \
+    "(at most $WARMUP_ROUNDS rounds; Postfix: one round). Accept = the load generator's wall time; end-to-end = until" \
+    "the sink counted every message."
   echo
   echo "| Door | Accept msg/s | End-to-end msg/s |"
   echo "| --- | ---: | ---: |"
@@ -274,10 +298,15 @@ markdown() {
   echo "| API (one per request) / Postfix SMTP | $(ratio "${ACC[hub-api]}" "${ACC[postfix]}") | $(ratio "${E2E[hub-api]}" "${E2E[postfix]}") |"
   echo "| hub SMTP / Postfix SMTP | $(ratio "${ACC[hub-smtp]}" "${ACC[postfix]}") | $(ratio "${E2E[hub-smtp]}" "${E2E[postfix]}") |"
   echo
-  echo "Runs (system, run, accept msg/s, end-to-end msg/s, accept s, end-to-end s, machine CPU per message, status):"
+  echo "Runs (system, run, accept msg/s, end-to-end msg/s, accept s, end-to-end s, machine CPU per message, the hub" \
+    "JVM's own CPU per message and the JIT's share of it, warm-up rounds, status):"
   echo
-  while IFS=$'\t' read -r s r a e as es st cpu; do
-    echo "- $s #$r: $a / $e msg/s ($as s / $es s) CPU $cpu ms/msg $st"
+  while IFS=$'\t' read -r s r a e as es st cpu hub jit warm; do
+    if [[ $s == postfix ]]; then
+      echo "- $s #$r: $a / $e msg/s ($as s / $es s) CPU $cpu ms/msg, $warm warm-up round(s) $st"
+    else
+      echo "- $s #$r: $a / $e msg/s ($as s / $es s) CPU $cpu ms/msg (hub $hub, JIT $jit%), $warm warm-up round(s) $st"
+    fi
   done <"$RESULTS"
   echo
   echo "Machine:"

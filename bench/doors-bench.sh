@@ -10,10 +10,13 @@
 #   hub-pickup: N NAME.eml files of SIZE bytes, written beforehand beside the pickup directory, are renamed into it
 #               at once; accept = from the first rename until the hub has removed the last file (each removed only
 #               after its message is stored)
-# end-to-end = from the same start until the sink has counted N messages. A warm-up through the same door first.
+# end-to-end = from the same start until the sink has counted N messages. A warm-up through the same door first, in
+# rounds of W messages (default 20000; pickup: at most F files) until the hub's JIT compiler threads took less than
+# --jit-quiet percent (default 3) of its CPU in a round, at most --warmup-rounds rounds (default 8).
 #
 # Usage: bench/doors-bench.sh [--messages N] [--files F] [--producers P] [--size BYTES] [--runs R] [--warmup W]
-#          [--systems hub-smtp,hub-jms,hub-pickup,hub-policy,hub-nometrics] [--markdown-out FILE] [--keep]
+#          [--warmup-rounds R] [--jit-quiet PCT] [--systems hub-smtp,hub-jms,hub-pickup,hub-policy,hub-nometrics]
+#          [--markdown-out FILE] [--keep]
 #   hub-policy: as hub-smtp, with the policy route of bench/policy-routes (10 conditions) in mailhub.routes.dir
 #   hub-nometrics: as hub-smtp, with mailhub.metrics.enabled=off (hub-smtp has metrics on, the default)
 # Must run as root (smtp-sink). Needs Postfix's smtp-source and smtp-sink, iproute2 (ss), curl, java, javac and a
@@ -30,7 +33,8 @@ REPO_ROOT=$(cd "$BENCH_DIR/.." && pwd)
 # shellcheck source=lib/hub.sh
 . "$BENCH_DIR/lib/hub.sh"
 
-MESSAGES=20000 FILES=10000 PRODUCERS=20 SIZE=1024 RUNS=2 WARMUP=4000 KEEP=0 MARKDOWN_OUT=""
+MESSAGES=20000 FILES=10000 PRODUCERS=20 SIZE=1024 RUNS=2 WARMUP=20000 WARMUP_ROUNDS=8 JIT_QUIET=3 KEEP=0
+MARKDOWN_OUT=""
 SYSTEMS=(hub-smtp hub-jms hub-pickup)
 SENDER=bench@bench.test RECIPIENT=rcpt@bench.test
 while (($#)); do
@@ -41,10 +45,12 @@ while (($#)); do
     --size) SIZE=$2; shift 2 ;;
     --runs) RUNS=$2; shift 2 ;;
     --warmup) WARMUP=$2; shift 2 ;;
+    --warmup-rounds) WARMUP_ROUNDS=$2; shift 2 ;;
+    --jit-quiet) JIT_QUIET=$2; shift 2 ;;
     --systems) IFS=, read -r -a SYSTEMS <<<"$2"; shift 2 ;;
     --markdown-out) MARKDOWN_OUT=$2; shift 2 ;;
     --keep) KEEP=1; shift ;;
-    -h | --help) sed -n '2,20p' "$0"; exit 0 ;;
+    -h | --help) sed -n '2,23p' "$0"; exit 0 ;;
     *) die "unknown argument: $1" ;;
   esac
 done
@@ -121,6 +127,12 @@ run_load() {
   echo "$accept $(($(now_us) - start))"
 }
 
+# warm_round SYSTEM COUNT ROUNDDIR SMTPPORT BROKERPORT SINKDIR: one warm-up round through the door
+warm_round() {
+  run_load "$@" >/dev/null
+  rm -rf "$3/staging"
+}
+
 RESULTS=$RUN_ROOT/results.tsv
 : >"$RESULTS"
 for ((run = 1; run <= RUNS; run++)); do
@@ -140,23 +152,26 @@ for ((run = 1; run <= RUNS; run++)); do
       -Dmailhub.pickup.senders="$SENDER" -Dmailhub.pickup.stable-time=0s -Dmailhub.pickup.poll-interval=100ms \
       $([[ $system == hub-policy ]] && echo "-Dmailhub.routes.dir=$BENCH_DIR/policy-routes") \
       $([[ $system == hub-nometrics ]] && echo "-Dmailhub.metrics.enabled=off")
+    WARM_ROUNDS=0
     if ((WARMUP > 0)); then
       warm=$WARMUP
       [[ $system == hub-pickup ]] && warm=$((WARMUP < FILES ? WARMUP : FILES))
-      log "warm-up: $warm messages"
-      run_load "$system" "$warm" "$dir" "$smtp_port" "$broker_port" "$CUR_SINK_DIR" >/dev/null
-      rm -rf "$dir/staging"
+      log "warm-up: rounds of $warm messages"
+      warm_up "$HUB_PID" "$WARMUP_ROUNDS" "$JIT_QUIET" \
+        warm_round "$system" "$warm" "$dir" "$smtp_port" "$broker_port" "$CUR_SINK_DIR"
     fi
     cpu0=$(busy_ticks)
     hub0=$(process_ticks "$HUB_PID")
+    jit0=$(jit_ticks "$HUB_PID")
     read -r acc e2e < <(run_load "$system" "$count" "$dir" "$smtp_port" "$broker_port" "$CUR_SINK_DIR")
     cpu=$(($(busy_ticks) - cpu0))
+    jit=$(jit_share "$HUB_PID" "$hub0" "$jit0")
     hub_cpu=$(($(process_ticks "$HUB_PID") - hub0))
     cpu_ms=$(awk -v t="$cpu" -v hz="$(getconf CLK_TCK)" -v n="$count" 'BEGIN { printf "%.2f", t / hz * 1000 / n }')
     hub_ms=$(awk -v t="$hub_cpu" -v hz="$(getconf CLK_TCK)" -v n="$count" 'BEGIN { printf "%.2f", t / hz * 1000 / n }')
-    log "accept $(secs "$acc") s = $(rate "$count" "$acc") msg/s; end-to-end $(secs "$e2e") s = $(rate "$count" "$e2e") msg/s; machine CPU $cpu_ms ms/msg, of which the hub $hub_ms"
-    printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$system" "$run" "$(rate "$count" "$acc")" "$(rate "$count" "$e2e")" \
-      "$(secs "$acc")" "$(secs "$e2e")" "$cpu_ms" "$hub_ms" >>"$RESULTS"
+    log "accept $(secs "$acc") s = $(rate "$count" "$acc") msg/s; end-to-end $(secs "$e2e") s = $(rate "$count" "$e2e") msg/s; machine CPU $cpu_ms ms/msg, of which the hub $hub_ms (JIT $jit%)"
+    printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$system" "$run" "$(rate "$count" "$acc")" \
+      "$(rate "$count" "$e2e")" "$(secs "$acc")" "$(secs "$e2e")" "$cpu_ms" "$hub_ms" "$jit" "$WARM_ROUNDS" >>"$RESULTS"
     hub_stop
     sink_stop "$CUR_SINK_DIR"
     CUR_SINK_DIR=""
@@ -172,7 +187,7 @@ ran() { cut -f1 "$RESULTS" | grep -qx "$1"; }
 {
   echo "<!-- generated by bench/doors-bench.sh on $(date -u +%FT%TZ) -->"
   echo
-  echo "$MESSAGES messages (pickup: $FILES files) of $SIZE B per run, median of $RUNS run(s) per door, runs alternated, after a $WARMUP-message warm-up per run through the same door; smart host smtp-sink on loopback."
+  echo "$MESSAGES messages (pickup: $FILES files) of $SIZE B per run, median of $RUNS run(s) per door, runs alternated; smart host smtp-sink on loopback. Each run first warms up through the same door in rounds of $WARMUP messages (pickup: at most $FILES files) until the hub's JIT compiler threads took less than $JIT_QUIET% of its CPU in a round (at most $WARMUP_ROUNDS rounds)."
   echo
   echo "| Door | Accept msg/s | End-to-end msg/s |"
   echo "| --- | ---: | ---: |"
@@ -189,8 +204,8 @@ ran() { cut -f1 "$RESULTS" | grep -qx "$1"; }
   ran hub-jms && echo "| JMS door / hub SMTP (target >= 2) | $(ratio "$jms_acc" "$smtp_acc") | $(ratio "$jms_e2e" "$smtp_e2e") |"
   ran hub-pickup && echo "| pickup / hub SMTP | $(ratio "$pick_acc" "$smtp_acc") | $(ratio "$pick_e2e" "$smtp_e2e") |"
   echo
-  echo "Runs (door, run, accept msg/s, end-to-end msg/s, accept s, end-to-end s, machine CPU ms per message, of which the hub's JVM):"
+  echo "Runs (door, run, accept msg/s, end-to-end msg/s, accept s, end-to-end s, machine CPU ms per message, of which the hub's JVM, and the JIT's share of the hub's CPU; warm-up rounds):"
   echo
-  awk -F'\t' '{ printf "- %s #%s: %s / %s msg/s (%s s / %s s) CPU %s ms/msg (hub %s)\n", $1, $2, $3, $4, $5, $6, $7, $8 }' "$RESULTS"
+  awk -F'\t' '{ printf "- %s #%s: %s / %s msg/s (%s s / %s s) CPU %s ms/msg (hub %s, JIT %s%%), %s warm-up round(s)\n", $1, $2, $3, $4, $5, $6, $7, $8, $9, $10 }' "$RESULTS"
 } | tee "$RUN_ROOT/snippet.md"
 if [[ -n $MARKDOWN_OUT ]]; then cat "$RUN_ROOT/snippet.md" >>"$MARKDOWN_OUT"; fi

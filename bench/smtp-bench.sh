@@ -37,7 +37,10 @@
 #                     SASL (sasldb); both relay to the smart host smtp-sink.
 #   --only-hub / --only-postfix   measure one system only
 #   --timeout SECS    per run limit for smtp-source and for end-to-end (600)
-#   --warmup W        send W messages to each fresh system first (not timed)
+#   --warmup W        send W messages to each fresh system first (not timed);
+#                     the hub gets more such rounds until its JIT compiler
+#                     threads took less than --jit-quiet percent (default 3)
+#                     of its CPU in a round, at most --warmup-rounds (8)
 #   --with-baseline   also time smtp-source straight into smtp-sink each
 #                     round: the ceiling of the load generator on this box
 #   --markdown-out F  append the markdown snippet to F (always printed)
@@ -66,7 +69,9 @@ SIZE=1024
 RUNS=2
 SYSTEMS=(hub postfix)
 TIMEOUT=600          # seconds, per run, for smtp-source and for end-to-end
-WARMUP=0             # messages sent (and drained) before the timed part
+WARMUP=0             # messages sent (and drained) before the timed part, per round
+WARMUP_ROUNDS=8      # most warm-up rounds for the hub (until its JIT is quiet)
+JIT_QUIET=3          # percent of the hub's CPU its compiler threads may take in the last warm-up round
 MARKDOWN_OUT=""
 KEEP=0
 BASELINE=0
@@ -87,6 +92,8 @@ while (($#)); do
     --runs) need_int "$1" "${2:-}"; RUNS=$2; shift 2 ;;
     --timeout) need_int "$1" "${2:-}"; TIMEOUT=$2; shift 2 ;;
     --warmup) [[ ${2:-} =~ ^[0-9]+$ ]] || die "--warmup needs a number"; WARMUP=$2; shift 2 ;;
+    --warmup-rounds) need_int "$1" "${2:-}"; WARMUP_ROUNDS=$2; shift 2 ;;
+    --jit-quiet) need_int "$1" "${2:-}"; JIT_QUIET=$2; shift 2 ;;
     --only-hub) SYSTEMS=(hub); shift ;;
     --only-postfix) SYSTEMS=(postfix); shift ;;
     --with-baseline) BASELINE=1; shift ;;
@@ -266,7 +273,13 @@ send_and_wait() {
   RUN_E2E_US=$((t2 - t0))
 }
 
-RESULTS=$RUN_ROOT/results.tsv   # system run accept_rate e2e_rate accept_s e2e_s status cpu_ms_per_msg
+# warm_round PORT RUNDIR: one warm-up round of WARMUP messages, all delivered
+warm_round() {
+  send_and_wait "$1" "$CUR_SINK_DIR" "$WARMUP" "$(sink_count "$CUR_SINK_DIR")" "$2/warmup"
+  ((RUN_DELIVERED >= WARMUP))
+}
+
+RESULTS=$RUN_ROOT/results.tsv   # system run accept_rate e2e_rate accept_s e2e_s status cpu_ms hub_cpu_ms jit_pct warm_rounds
 : >"$RESULTS"
 
 run_one() {
@@ -309,15 +322,22 @@ run_one() {
       ;;
   esac
 
-  local baseline=0
+  local hub_pid="" h0 j0 hub_ms=NA jit=NA
+  [[ $system == hub ]] && hub_pid=$HUB_PID
+  WARM_ROUNDS=0
   if ((WARMUP > 0)); then
-    log "warm-up: $WARMUP messages"
-    send_and_wait "$sut_port" "$CUR_SINK_DIR" "$WARMUP" 0 "$rundir/warmup"
-    ((RUN_DELIVERED >= WARMUP)) || die "warm-up did not complete ($RUN_DELIVERED/$WARMUP delivered)"
-    baseline=$(sink_count "$CUR_SINK_DIR")
+    log "warm-up: rounds of $WARMUP messages"
+    warm_up "$hub_pid" "$WARMUP_ROUNDS" "$JIT_QUIET" warm_round "$sut_port" "$rundir" ||
+      die "warm-up did not complete ($RUN_DELIVERED/$WARMUP delivered)"
   fi
 
-  send_and_wait "$sut_port" "$CUR_SINK_DIR" "$MESSAGES" "$baseline" "$rundir/source"
+  if [[ -n $hub_pid ]]; then h0=$(process_ticks "$hub_pid"); j0=$(jit_ticks "$hub_pid"); fi
+  send_and_wait "$sut_port" "$CUR_SINK_DIR" "$MESSAGES" "$(sink_count "$CUR_SINK_DIR")" "$rundir/source"
+  if [[ -n $hub_pid ]]; then
+    jit=$(jit_share "$hub_pid" "$h0" "$j0")
+    hub_ms=$(awk -v t="$(($(process_ticks "$hub_pid") - h0))" -v hz="$CLK_TCK" -v n="$MESSAGES" \
+      'BEGIN { printf "%.2f", 1000 * t / hz / n }')
+  fi
 
   local accept_rate e2e_rate problems=()
   accept_rate=$(rate "$MESSAGES" "$RUN_ACCEPT_US")
@@ -346,9 +366,10 @@ run_one() {
     if ((KEEP)); then cp "$pflog" "$rundir/postfix.log"; fi
   fi
   log "accept $(secs "$RUN_ACCEPT_US") s = $accept_rate msg/s; end-to-end $(secs "$RUN_E2E_US") s = $e2e_rate msg/s;" \
-    "machine CPU $RUN_CPU_MS ms/msg [$status]"
-  printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$system" "$idx" "$accept_rate" "$e2e_rate" \
-    "$(secs "$RUN_ACCEPT_US")" "$(secs "$RUN_E2E_US")" "$status" "$RUN_CPU_MS" >>"$RESULTS"
+    "machine CPU $RUN_CPU_MS ms/msg, hub $hub_ms ms/msg, JIT $jit% [$status]"
+  printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$system" "$idx" "$accept_rate" "$e2e_rate" \
+    "$(secs "$RUN_ACCEPT_US")" "$(secs "$RUN_E2E_US")" "$status" "$RUN_CPU_MS" "$hub_ms" "$jit" "$WARM_ROUNDS" \
+    >>"$RESULTS"
 
   case $system in
     postfix) pf_destroy "$PF_DIR" ;;
@@ -407,7 +428,9 @@ markdown() {
   echo
   echo "$MESSAGES messages of $SIZE B payload, $SESSIONS parallel smtp-source sessions" \
     "(one message per connection), relayed via $PATH_DESC on loopback; median of $RUNS run(s)" \
-    "per system, runs alternated$( ((WARMUP > 0)) && echo ", after a $WARMUP-message warm-up per run")."
+    "per system, runs alternated$( ((WARMUP > 0)) && echo ", after a warm-up per run in rounds of $WARMUP messages" \
+      "(the hub: until its JIT compiler threads took less than $JIT_QUIET% of its CPU in a round, at most" \
+      "$WARMUP_ROUNDS rounds)")."
   echo "Accept = smtp-source wall time; end-to-end = until the sink counted every message."
   echo
   echo "| System | Accept msg/s | End-to-end msg/s |"
@@ -418,10 +441,15 @@ markdown() {
   has_system direct && echo "| (ceiling: smtp-source straight into smtp-sink) | $DIRECT_ACC | $DIRECT_E2E |"
   echo
   echo "Runs (system, run, accept msg/s, end-to-end msg/s, accept s, end-to-end s, machine CPU per message" \
-    "(all processes, both cores), status):"
+    "(all processes, both cores), for the hub its JVM's own CPU per message and the JIT's share of it," \
+    "warm-up rounds, status):"
   echo
-  while IFS=$'\t' read -r s r a e as es st cpu; do
-    echo "- $s #$r: $a / $e msg/s ($as s / $es s) CPU $cpu ms/msg $st"
+  while IFS=$'\t' read -r s r a e as es st cpu hub jit warm; do
+    if [[ $s == hub ]]; then
+      echo "- $s #$r: $a / $e msg/s ($as s / $es s) CPU $cpu ms/msg (hub $hub, JIT $jit%), $warm warm-up round(s) $st"
+    else
+      echo "- $s #$r: $a / $e msg/s ($as s / $es s) CPU $cpu ms/msg, $warm warm-up round(s) $st"
+    fi
   done <"$RESULTS"
   echo
   echo "Machine:"

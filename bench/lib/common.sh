@@ -13,6 +13,9 @@
 #   rate N US / secs US   N per second over US microseconds / US as seconds
 #   median FILE SYS COL   median of column COL over the rows of SYS in a TSV file; ratio A B: A / B or n/a
 #   cpu_busy_pct          how busy the CPUs are over one second; machine_facts: the markdown list of machine facts
+#   process_ticks PID     CPU ticks a process has used so far; jit_ticks PID: those of its JIT compiler threads
+#   jit_share PID T0 J0   percentage of the process' CPU since (T0, J0) that its JIT compiler threads took
+#   warm_up PID ROUNDS QUIET CMD...  runs the warm-up CMD until the JVM PID is warm (see below)
 #
 # Meant to be sourced; the caller decides about `set -euo pipefail`.
 
@@ -25,6 +28,41 @@ CLK_TCK=$(getconf CLK_TCK)
 busy_ticks() { awk '/^cpu / { print $2 + $3 + $4 + $7 + $8; exit }' /proc/stat; }
 # CPU ticks (user + system) a process has used so far; 0 when it is gone.
 process_ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat" 2>/dev/null || echo 0; }
+# CPU ticks of a JVM's JIT compiler threads ("C1/C2 CompilerThread", as the kernel shortens the name).
+jit_ticks() {
+  local t sum=0 comm
+  for t in /proc/"$1"/task/*; do
+    comm=$(cat "$t/comm" 2>/dev/null) || continue
+    [[ $comm == C[12]\ CompilerThre* ]] && sum=$((sum + $(awk '{ print $14 + $15 }' "$t/stat" 2>/dev/null || echo 0)))
+  done
+  echo "$sum"
+}
+# jit_share PID T0 J0: the share (%) of PID's CPU since process_ticks T0 that its compiler threads took since
+# jit_ticks J0. The JVM ends idle compiler threads, whose ticks then leave the sum: the share errs low, never below 0.
+jit_share() {
+  awk -v t="$(($(process_ticks "$1") - $2))" -v j="$(($(jit_ticks "$1") - $3))" \
+    'BEGIN { if (j < 0) j = 0; printf "%.1f", (t > 0 ? 100 * j / t : 0) }'
+}
+# warm_up PID ROUNDS QUIET CMD...: runs CMD (one warm-up round through the door under test, including the wait for
+# its delivery) again and again until the JIT compiler threads of the JVM PID took less than QUIET % of its CPU
+# during a round, at most ROUNDS times. A JVM compiles for a long time: on two cores the hub's compiler threads still
+# take a fifth of its CPU after 20,000 messages, and the door's speed doubles before they go quiet. An empty PID
+# (Postfix) runs one round. Sets WARM_ROUNDS and WARM_JIT (the share in the last round, NA without a PID).
+warm_up() {
+  local pid=$1 max=$2 quiet=$3 round t0 j0
+  shift 3
+  WARM_ROUNDS=0 WARM_JIT=NA
+  for ((round = 1; round <= max; round++)); do
+    if [[ -n $pid ]]; then t0=$(process_ticks "$pid"); j0=$(jit_ticks "$pid"); fi
+    "$@" || return 1
+    WARM_ROUNDS=$round
+    [[ -n $pid ]] || return 0
+    WARM_JIT=$(jit_share "$pid" "$t0" "$j0")
+    log "warm-up round $round: the JIT took $WARM_JIT% of the hub's CPU"
+    awk -v p="$WARM_JIT" -v q="$quiet" 'BEGIN { exit !(p < q) }' && return 0
+  done
+  log "WARNING: the JIT still took $WARM_JIT% of the hub's CPU after $max warm-up rounds"
+}
 rate() { awk -v n="$1" -v us="$2" 'BEGIN { printf "%.0f", (us > 0 ? n / (us / 1e6) : 0) }'; }
 secs() { awk -v us="$1" 'BEGIN { printf "%.2f", us / 1e6 }'; }
 
