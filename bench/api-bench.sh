@@ -190,12 +190,11 @@ timed() {
   done
   E2E_US=$(($(now_us) - t0))
   DELIVERED=$((got - baseline))
-  CPU_MS=$(awk -v t="$(($(busy_ticks) - c0))" -v hz="$CLK_TCK" -v n="$count" 'BEGIN { printf "%.2f", 1000 * t / hz / n }')
+  CPU_MS=$(ms_per_msg "$(($(busy_ticks) - c0))" "$count")
   HUB_CPU_MS=NA JIT_PCT=NA
   if [[ $system != postfix ]]; then
     JIT_PCT=$(jit_share "$HUB_PID" "$h0" "$j0")
-    HUB_CPU_MS=$(awk -v t="$(($(process_ticks "$HUB_PID") - h0))" -v hz="$CLK_TCK" -v n="$count" \
-      'BEGIN { printf "%.2f", 1000 * t / hz / n }')
+    HUB_CPU_MS=$(ms_per_msg "$(($(process_ticks "$HUB_PID") - h0))" "$count")
   fi
 }
 

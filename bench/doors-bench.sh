@@ -167,8 +167,8 @@ for ((run = 1; run <= RUNS; run++)); do
     cpu=$(($(busy_ticks) - cpu0))
     jit=$(jit_share "$HUB_PID" "$hub0" "$jit0")
     hub_cpu=$(($(process_ticks "$HUB_PID") - hub0))
-    cpu_ms=$(awk -v t="$cpu" -v hz="$(getconf CLK_TCK)" -v n="$count" 'BEGIN { printf "%.2f", t / hz * 1000 / n }')
-    hub_ms=$(awk -v t="$hub_cpu" -v hz="$(getconf CLK_TCK)" -v n="$count" 'BEGIN { printf "%.2f", t / hz * 1000 / n }')
+    cpu_ms=$(ms_per_msg "$cpu" "$count")
+    hub_ms=$(ms_per_msg "$hub_cpu" "$count")
     log "accept $(secs "$acc") s = $(rate "$count" "$acc") msg/s; end-to-end $(secs "$e2e") s = $(rate "$count" "$e2e") msg/s; machine CPU $cpu_ms ms/msg, of which the hub $hub_ms (JIT $jit%)"
     printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$system" "$run" "$(rate "$count" "$acc")" \
       "$(rate "$count" "$e2e")" "$(secs "$acc")" "$(secs "$e2e")" "$cpu_ms" "$hub_ms" "$jit" "$WARM_ROUNDS" >>"$RESULTS"

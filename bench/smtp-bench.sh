@@ -267,8 +267,7 @@ send_and_wait() {
     got=$(sink_count "$sinkdir")
   done
   t2=$(now_us)
-  RUN_CPU_MS=$(awk -v t="$(($(busy_ticks) - c0))" -v hz="$CLK_TCK" -v n="$count" \
-    'BEGIN { printf "%.2f", 1000 * t / hz / n }')
+  RUN_CPU_MS=$(ms_per_msg "$(($(busy_ticks) - c0))" "$count")
   RUN_DELIVERED=$((got - baseline))
   RUN_E2E_US=$((t2 - t0))
 }
@@ -335,8 +334,7 @@ run_one() {
   send_and_wait "$sut_port" "$CUR_SINK_DIR" "$MESSAGES" "$(sink_count "$CUR_SINK_DIR")" "$rundir/source"
   if [[ -n $hub_pid ]]; then
     jit=$(jit_share "$hub_pid" "$h0" "$j0")
-    hub_ms=$(awk -v t="$(($(process_ticks "$hub_pid") - h0))" -v hz="$CLK_TCK" -v n="$MESSAGES" \
-      'BEGIN { printf "%.2f", 1000 * t / hz / n }')
+    hub_ms=$(ms_per_msg "$(($(process_ticks "$hub_pid") - h0))" "$MESSAGES")
   fi
 
   local accept_rate e2e_rate problems=()

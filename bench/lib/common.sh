@@ -11,6 +11,7 @@
 #   now_us                wall clock in microseconds (no fork)
 #   busy_ticks            busy CPU time of the whole machine so far (all cores), in clock ticks (CLK_TCK per second)
 #   rate N US / secs US   N per second over US microseconds / US as seconds
+#   ms_per_msg TICKS N    CPU clock ticks as milliseconds per message, for N messages
 #   median FILE SYS COL   median of column COL over the rows of SYS in a TSV file; ratio A B: A / B or n/a
 #   cpu_busy_pct          how busy the CPUs are over one second; machine_facts: the markdown list of machine facts
 #   process_ticks PID     CPU ticks a process has used so far; jit_ticks PID: those of its JIT compiler threads
@@ -63,6 +64,7 @@ warm_up() {
   done
   log "WARNING: the JIT still took $WARM_JIT% of the hub's CPU after $max warm-up rounds"
 }
+ms_per_msg() { awk -v t="$1" -v hz="$CLK_TCK" -v n="$2" 'BEGIN { printf "%.2f", 1000 * t / hz / n }'; }
 rate() { awk -v n="$1" -v us="$2" 'BEGIN { printf "%.0f", (us > 0 ? n / (us / 1e6) : 0) }'; }
 secs() { awk -v us="$1" 'BEGIN { printf "%.2f", us / 1e6 }'; }
 
