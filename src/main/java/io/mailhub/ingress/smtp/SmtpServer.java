@@ -20,6 +20,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.ThreadPoolExecutor;
@@ -149,21 +150,41 @@ public final class SmtpServer {
                 }
                 return;
             }
-            InetAddress client = socket.getInetAddress();
-            meters().connected();
-            if (sessions.size() >= settings.maxConnections()) {
-                refuse(socket, SmtpReplies.tooManyConnections(settings.hostname()), sessions.size()
-                        + " sessions already open");
-                continue;
-            }
-            if (!admit(client)) {
-                refuse(socket, SmtpReplies.tooManyConnectionsFrom(settings.hostname(), client.getHostAddress()),
-                        settings.connectionsPerClient() + " sessions from this address already open");
-                continue;
-            }
-            SmtpSession session = new SmtpSession(this, socket);
-            sessions.add(session);
+            startSession(socket);
+        }
+    }
+
+    /**
+     * Runs a session on a new connection, or answers 421 and closes it: over the connection limits, or when the
+     * listener is stopping (a connection accepted just before {@link #stop()} closed the listening socket).
+     */
+    void startSession(Socket socket) {
+        InetAddress client = socket.getInetAddress();
+        meters().connected();
+        if (stopping) {
+            refuse(socket, SmtpReplies.shuttingDown(settings.hostname()), "the listener is stopping");
+            return;
+        }
+        if (sessions.size() >= settings.maxConnections()) {
+            refuse(socket, SmtpReplies.tooManyConnections(settings.hostname()), sessions.size()
+                    + " sessions already open");
+            return;
+        }
+        if (!admit(client)) {
+            refuse(socket, SmtpReplies.tooManyConnectionsFrom(settings.hostname(), client.getHostAddress()),
+                    settings.connectionsPerClient() + " sessions from this address already open");
+            return;
+        }
+        SmtpSession session = new SmtpSession(this, socket);
+        sessions.add(session);
+        try {
             executor.execute(session);
+        } catch (RejectedExecutionException e) {
+            // stop() shut the pool down since the check above, or every thread is still busy (a session that just
+            // ended leaves the session count before its thread is free again)
+            sessionEnded(session);
+            refuse(socket, stopping ? SmtpReplies.shuttingDown(settings.hostname())
+                    : SmtpReplies.tooManyConnections(settings.hostname()), "no session thread free");
         }
     }
 
