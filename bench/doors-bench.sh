@@ -6,16 +6,22 @@
 #   hub-smtp:   smtp-source -s 50 -m N -l SIZE (one message per connection); accept = its wall time
 #   hub-jms:    bench/JmsLoad.java, PRODUCERS concurrent producers (Artemis' JMS client over CORE through the
 #               broker acceptor, a login of the users file) put N persistent TextMessages of SIZE-byte JSON on
-#               mail.submit; accept = from the first send until the door has logged N messages as queued
+#               mail.submit; accept = from the first send until the door has logged N messages as queued. One
+#               JmsLoad process serves all rounds of a hub (warm-up and timed), its producers connected throughout
+#               and its JVM warm, as a long-running ERP's would be (smtp-source is a C program)
 #   hub-pickup: N NAME.eml files of SIZE bytes, written beforehand beside the pickup directory, are renamed into it
 #               at once; accept = from the first rename until the hub has removed the last file (each removed only
 #               after its message is stored)
+#   jms-bare:   the same JmsLoad against bench/BareBroker.java, the hub's broker (packaged broker.xml, same journal)
+#               without the hub and with no consumer: the most any JMS door can accept on this machine, the
+#               producers' JVM and the broker's durable store alone; accept = JmsLoad's run, no end-to-end
 # end-to-end = from the same start until the sink has counted N messages. A warm-up through the same door first, in
 # rounds of W messages (default 20000; pickup: at most F files) until the hub's JIT compiler threads took less than
 # --jit-quiet percent (default 3) of its CPU in a round, at most --warmup-rounds rounds (default 8).
 #
 # Usage: bench/doors-bench.sh [--messages N] [--files F] [--producers P] [--size BYTES] [--runs R] [--warmup W]
-#          [--warmup-rounds R] [--jit-quiet PCT] [--systems hub-smtp,hub-jms,hub-pickup,hub-policy,hub-nometrics]
+#          [--warmup-rounds R] [--jit-quiet PCT]
+#          [--systems hub-smtp,hub-jms,hub-pickup,jms-bare,hub-policy,hub-nometrics]
 #          [--markdown-out FILE] [--keep]
 #   hub-policy: as hub-smtp, with the policy route of bench/policy-routes (10 conditions) in mailhub.routes.dir
 #   hub-nometrics: as hub-smtp, with mailhub.metrics.enabled=off (hub-smtp has metrics on, the default)
@@ -35,7 +41,7 @@ REPO_ROOT=$(cd "$BENCH_DIR/.." && pwd)
 
 MESSAGES=20000 FILES=10000 PRODUCERS=20 SIZE=1024 RUNS=2 WARMUP=20000 WARMUP_ROUNDS=8 JIT_QUIET=3 KEEP=0
 MARKDOWN_OUT=""
-SYSTEMS=(hub-smtp hub-jms hub-pickup)
+SYSTEMS=(hub-smtp hub-jms hub-pickup jms-bare)
 SENDER=bench@bench.test RECIPIENT=rcpt@bench.test
 while (($#)); do
   case $1 in
@@ -50,7 +56,7 @@ while (($#)); do
     --systems) IFS=, read -r -a SYSTEMS <<<"$2"; shift 2 ;;
     --markdown-out) MARKDOWN_OUT=$2; shift 2 ;;
     --keep) KEEP=1; shift ;;
-    -h | --help) sed -n '2,23p' "$0"; exit 0 ;;
+    -h | --help) sed -n '2,27p' "$0"; exit 0 ;;
     *) die "unknown argument: $1" ;;
   esac
 done
@@ -70,6 +76,7 @@ cleanup() {
   local rc=$?
   trap - EXIT INT TERM
   set +e
+  jms_load_stop
   hub_stop
   [[ -n $CUR_SINK_DIR ]] && sink_stop "$CUR_SINK_DIR"
   if ((KEEP)); then log "kept logs in $RUN_ROOT"; else rm -rf "$RUN_ROOT"; fi
@@ -80,7 +87,8 @@ trap 'exit 130' INT
 trap 'exit 143' TERM
 
 # ---------------------------------------------------------------- inputs
-javac -cp "$MAILHUB_JAR" -d "$RUN_ROOT/classes" "$BENCH_DIR/JmsLoad.java" || die "javac bench/JmsLoad.java failed"
+javac -cp "$MAILHUB_JAR" -d "$RUN_ROOT/classes" "$BENCH_DIR/JmsLoad.java" "$BENCH_DIR/BareBroker.java" ||
+  die "javac bench/JmsLoad.java bench/BareBroker.java failed"
 PASSWORD=bench-password-1
 HASH=$(printf '%s\n' "$PASSWORD" | java -jar "$MAILHUB_JAR" hash-password 2>/dev/null) || die "hash-password failed"
 printf 'bench:%s:%s\n' "$HASH" "$SENDER" >"$RUN_ROOT/users"
@@ -98,7 +106,7 @@ pickup_left() { find "$1" -maxdepth 1 -name '*.eml' | wc -l; }
 # run_load SYSTEM COUNT ROUNDDIR SMTPPORT BROKERPORT SINKDIR: prints "accept_us e2e_us"
 run_load() {
   local system=$1 count=$2 dir=$3 smtp_port=$4 broker_port=$5 sinkdir=$6 start accept=0 base
-  base=$(sink_count "$sinkdir")
+  [[ $system == jms-bare ]] || base=$(sink_count "$sinkdir")
   case $system in
     hub-smtp | hub-policy | hub-nometrics)
       start=$(now_us)
@@ -109,8 +117,7 @@ run_load() {
       local before
       before=$(count_jms "$dir/hub.log")
       start=$(now_us)
-      java -cp "$MAILHUB_JAR:$RUN_ROOT/classes" JmsLoad "tcp://127.0.0.1:$broker_port" bench "$PASSWORD" \
-        "$PRODUCERS" "$count" "$RUN_ROOT/message.json" >"$dir/load.out" 2>&1 || die "JmsLoad failed ($dir/load.out)"
+      jms_round "$count" "$dir"
       while (($(count_jms "$dir/hub.log") - before < count)); do sleep 0.05; done
       accept=$(($(now_us) - start)) ;;
     hub-pickup)
@@ -122,15 +129,45 @@ run_load() {
       while (($(pickup_left "$dir/pickup") > 0)); do sleep 0.05; done
       accept=$(($(now_us) - start))
       [[ -z $(ls -A "$dir/pickup/.bad") ]] || die "pickup refused files: $(ls "$dir/pickup/.bad" | head -3)" ;;
+    jms-bare) # every send returned = stored; nothing consumes, so there is no end-to-end
+      start=$(now_us)
+      jms_round "$count" "$dir"
+      echo "$(($(now_us) - start)) NA"
+      return ;;
   esac
   while (($(sink_count "$sinkdir") - base < count)); do sleep 0.05; done
   echo "$accept $(($(now_us) - start))"
+}
+
+# jms_load_start BROKERPORT ROUNDDIR: one JmsLoad process for all rounds of this hub (bench/JmsLoad.java, COUNT "-")
+JMSLOAD_PID=""
+jms_load_start() {
+  coproc JMSLOAD { exec java -cp "$MAILHUB_JAR:$RUN_ROOT/classes" JmsLoad "tcp://127.0.0.1:$1" bench "$PASSWORD" \
+    "$PRODUCERS" - "$RUN_ROOT/message.json" 2>"$2/load.out"; }
+  JMS_IN=${JMSLOAD[1]} JMS_OUT=${JMSLOAD[0]}
+}
+# jms_round COUNT ROUNDDIR: the producers send COUNT messages; returns when every send has returned
+jms_round() {
+  local answer
+  echo "$1" >&"$JMS_IN"
+  read -r answer <&"$JMS_OUT" || die "JmsLoad ended (see $2/load.out)"
+  [[ $answer =~ ^[0-9]+$ ]] || die "JmsLoad: a send failed (see $2/load.out)"
+}
+jms_load_stop() {
+  [[ -n $JMSLOAD_PID ]] || return 0
+  exec {JMS_IN}>&-
+  wait "$JMSLOAD_PID" 2>/dev/null || true
+  JMSLOAD_PID=""
 }
 
 # warm_round SYSTEM COUNT ROUNDDIR SMTPPORT BROKERPORT SINKDIR: one warm-up round through the door
 warm_round() {
   run_load "$@" >/dev/null
   rm -rf "$3/staging"
+  if [[ $1 == jms-bare ]]; then # empty the queue that nothing consumes (bench/BareBroker.java)
+    touch "$HUB_DATA/purge"
+    while [[ -e $HUB_DATA/purge ]]; do sleep 0.1; done
+  fi
 }
 
 RESULTS=$RUN_ROOT/results.tsv
@@ -143,15 +180,20 @@ for ((run = 1; run <= RUNS; run++)); do
     dir=$RUN_ROOT/$system-$run
     mkdir -p "$dir/pickup"
     sink_port=$(free_port); smtp_port=$(free_port); http_port=$(free_port); broker_port=$(free_port)
-    CUR_SINK_DIR=$dir/sink
-    mkdir -p "$CUR_SINK_DIR"
-    sink_start "$CUR_SINK_DIR" "$sink_port"
-    hub_start "$dir" "$smtp_port" "$http_port" -Dmailhub.relay.smarthost="127.0.0.1:$sink_port" \
-      -Dmailhub.auth.users-file="$RUN_ROOT/users" \
-      -Dmailhub.broker.acceptor="tcp://127.0.0.1:$broker_port" -Dmailhub.pickup.dir="$dir/pickup" \
-      -Dmailhub.pickup.senders="$SENDER" -Dmailhub.pickup.stable-time=0s -Dmailhub.pickup.poll-interval=100ms \
-      $([[ $system == hub-policy ]] && echo "-Dmailhub.routes.dir=$BENCH_DIR/policy-routes") \
-      $([[ $system == hub-nometrics ]] && echo "-Dmailhub.metrics.enabled=off")
+    if [[ $system == jms-bare ]]; then
+      bare_start "$dir" "$broker_port"
+    else
+      CUR_SINK_DIR=$dir/sink
+      mkdir -p "$CUR_SINK_DIR"
+      sink_start "$CUR_SINK_DIR" "$sink_port"
+      hub_start "$dir" "$smtp_port" "$http_port" -Dmailhub.relay.smarthost="127.0.0.1:$sink_port" \
+        -Dmailhub.auth.users-file="$RUN_ROOT/users" \
+        -Dmailhub.broker.acceptor="tcp://127.0.0.1:$broker_port" -Dmailhub.pickup.dir="$dir/pickup" \
+        -Dmailhub.pickup.senders="$SENDER" -Dmailhub.pickup.stable-time=0s -Dmailhub.pickup.poll-interval=100ms \
+        $([[ $system == hub-policy ]] && echo "-Dmailhub.routes.dir=$BENCH_DIR/policy-routes") \
+        $([[ $system == hub-nometrics ]] && echo "-Dmailhub.metrics.enabled=off")
+    fi
+    [[ $system != hub-jms && $system != jms-bare ]] || jms_load_start "$broker_port" "$dir"
     WARM_ROUNDS=0
     if ((WARMUP > 0)); then
       warm=$WARMUP
@@ -172,8 +214,11 @@ for ((run = 1; run <= RUNS; run++)); do
     log "accept $(secs "$acc") s = $(rate "$count" "$acc") msg/s; end-to-end $(secs "$e2e") s = $(rate "$count" "$e2e") msg/s; machine CPU $cpu_ms ms/msg, of which the hub $hub_ms (JIT $jit%)"
     printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$system" "$run" "$(rate "$count" "$acc")" \
       "$(rate "$count" "$e2e")" "$(secs "$acc")" "$(secs "$e2e")" "$cpu_ms" "$hub_ms" "$jit" "$WARM_ROUNDS" >>"$RESULTS"
+    [[ $system != jms-bare ]] || ! grep -q 'AMQ222038' "$dir/broker.log" ||
+      log "WARNING: the bare broker paged mail.submit in this round (see $dir/broker.log): use fewer --messages"
+    jms_load_stop
     hub_stop
-    sink_stop "$CUR_SINK_DIR"
+    [[ -z $CUR_SINK_DIR ]] || sink_stop "$CUR_SINK_DIR"
     CUR_SINK_DIR=""
     rm -rf "$dir/staging"
   done
@@ -181,6 +226,7 @@ done
 
 smtp_acc=$(median "$RESULTS" hub-smtp 3); jms_acc=$(median "$RESULTS" hub-jms 3); pick_acc=$(median "$RESULTS" hub-pickup 3)
 smtp_e2e=$(median "$RESULTS" hub-smtp 4); jms_e2e=$(median "$RESULTS" hub-jms 4); pick_e2e=$(median "$RESULTS" hub-pickup 4)
+bare_acc=$(median "$RESULTS" jms-bare 3)
 pol_acc=$(median "$RESULTS" hub-policy 3); pol_e2e=$(median "$RESULTS" hub-policy 4)
 off_acc=$(median "$RESULTS" hub-nometrics 3); off_e2e=$(median "$RESULTS" hub-nometrics 4)
 ran() { cut -f1 "$RESULTS" | grep -qx "$1"; }
@@ -196,6 +242,7 @@ ran() { cut -f1 "$RESULTS" | grep -qx "$1"; }
   ran hub-nometrics && echo "| Mailhub, SMTP with metrics off (mailhub.metrics.enabled=off) | $off_acc | $off_e2e |"
   ran hub-jms && echo "| Mailhub, JMS door ($PRODUCERS producers over CORE, persistent TextMessages of JSON) | $jms_acc | $jms_e2e |"
   ran hub-pickup && echo "| Mailhub, pickup directory ($FILES files renamed in at once) | $pick_acc | $pick_e2e |"
+  ran jms-bare && echo "| The hub's broker alone, no door, no consumer (the same producers; bench/BareBroker.java) | $bare_acc | - |"
   echo
   echo "| Ratio | Accept | End-to-end |"
   echo "| --- | ---: | ---: |"
@@ -203,6 +250,8 @@ ran() { cut -f1 "$RESULTS" | grep -qx "$1"; }
   ran hub-nometrics && echo "| metrics on / off (target >= 0.97) | $(ratio "$smtp_acc" "$off_acc") | $(ratio "$smtp_e2e" "$off_e2e") |"
   ran hub-jms && echo "| JMS door / hub SMTP (target >= 2) | $(ratio "$jms_acc" "$smtp_acc") | $(ratio "$jms_e2e" "$smtp_e2e") |"
   ran hub-pickup && echo "| pickup / hub SMTP | $(ratio "$pick_acc" "$smtp_acc") | $(ratio "$pick_e2e" "$smtp_e2e") |"
+  ran jms-bare && echo "| broker alone / hub SMTP (the ceiling of any JMS door here) | $(ratio "$bare_acc" "$smtp_acc") | - |"
+  ran jms-bare && ran hub-jms && echo "| JMS door / broker alone | $(ratio "$jms_acc" "$bare_acc") | - |"
   echo
   echo "Runs (door, run, accept msg/s, end-to-end msg/s, accept s, end-to-end s, machine CPU ms per message, of which the hub's JVM, and the JIT's share of the hub's CPU; warm-up rounds):"
   echo

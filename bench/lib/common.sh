@@ -65,8 +65,8 @@ warm_up() {
   log "WARNING: the JIT still took $WARM_JIT% of the hub's CPU after $max warm-up rounds"
 }
 ms_per_msg() { awk -v t="$1" -v hz="$CLK_TCK" -v n="$2" 'BEGIN { printf "%.2f", 1000 * t / hz / n }'; }
-rate() { awk -v n="$1" -v us="$2" 'BEGIN { printf "%.0f", (us > 0 ? n / (us / 1e6) : 0) }'; }
-secs() { awk -v us="$1" 'BEGIN { printf "%.2f", us / 1e6 }'; }
+rate() { awk -v n="$1" -v us="$2" 'BEGIN { if (us == "NA") printf "NA"; else printf "%.0f", (us > 0 ? n / (us / 1e6) : 0) }'; }
+secs() { awk -v us="$1" 'BEGIN { if (us == "NA") printf "NA"; else printf "%.2f", us / 1e6 }'; }
 
 require_root() { [[ $(id -u) -eq 0 ]] || die "must run as root (smtp-sink and postfix need it)"; }
 

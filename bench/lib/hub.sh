@@ -6,6 +6,10 @@
 #                     -Dmailhub.data.dir=RUNDIR/hub-data -jar $MAILHUB_JAR, log in RUNDIR/hub.log; returns when
 #                     /observe/health answers 200 (sets HUB_PID, HUB_DATA, HUB_JOURNAL); NATIVE puts the Artemis
 #                     native library on java.library.path when libaio is installed (ASYNCIO journal)
+#   bare_start RUNDIR BROKER_PORT
+#                     bench/BareBroker.java (compiled into $RUN_ROOT/classes): the hub's broker without the hub, log
+#                     in RUNDIR/broker.log; returns when it has started (sets HUB_PID and HUB_DATA, so hub_stop and
+#                     the CPU counters treat it like a hub)
 #   hub_stop          TERM (KILL after 30 s), then remove its data directory
 #
 # Uses REPO_ROOT, MAILHUB_JAR, HUB_START_TIMEOUT (seconds) and HUB_JAVA_OPTS. Requires bench/lib/common.sh.
@@ -69,6 +73,24 @@ hub_start() {
   smtp_banner_ok "$smtp_port" || die "Mailhub is healthy but 127.0.0.1:$smtp_port does not answer 220"
   HUB_JOURNAL=$(sed -n 's/.*embedded Artemis broker started (journal \([A-Z]*\).*/\1/p' "$rundir/hub.log" | head -n 1)
   log "hub journal: ${HUB_JOURNAL:-unknown}"
+}
+
+bare_start() {
+  local rundir=$1 port=$2 started
+  HUB_DATA=$rundir/broker-data
+  mkdir -p "$HUB_DATA"
+  # shellcheck disable=SC2086 # HUB_JAVA_OPTS is a list of options
+  java -Xmx1g $(hub_native_opts) ${HUB_JAVA_OPTS:-} -cp "$MAILHUB_JAR:$RUN_ROOT/classes" BareBroker "$HUB_DATA" "$port" \
+    >"$rundir/broker.log" 2>&1 </dev/null 9>&- &
+  HUB_PID=$!
+  started=$(now_us)
+  until grep -qs '^bare broker started' "$rundir/broker.log"; do
+    kill -0 "$HUB_PID" 2>/dev/null || { tail -n 40 "$rundir/broker.log" >&2; HUB_PID=""; die "BareBroker exited"; }
+    (($(now_us) - started < HUB_START_TIMEOUT * 1000000)) || die "BareBroker not started within $HUB_START_TIMEOUT s"
+    sleep 0.1
+  done
+  HUB_JOURNAL=$(sed -n 's/^bare broker started (journal \([A-Z]*\)).*/\1/p' "$rundir/broker.log")
+  log "bare broker ready, journal ${HUB_JOURNAL:-unknown}"
 }
 
 hub_stop() {
