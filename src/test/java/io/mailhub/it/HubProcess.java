@@ -88,8 +88,13 @@ public final class HubProcess implements AutoCloseable {
 
     /** The command line, with {@code -Dkey=value} for every property. */
     public List<String> command(String... extraArgs) {
+        return command(HubClassArchive.use(), extraArgs);
+    }
+
+    private List<String> command(List<String> archiveOptions, String... extraArgs) {
         List<String> cmd = new ArrayList<>();
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        cmd.addAll(archiveOptions);
         cmd.addAll(jvmOptions);
         properties.forEach((k, v) -> cmd.add("-D" + k + "=" + v));
         cmd.add("-jar");
@@ -159,8 +164,8 @@ public final class HubProcess implements AutoCloseable {
     private void startOnce(boolean requireUp) throws Exception {
         starts++;
         log = workDir.resolve("hub-" + starts + ".log");
-        process = new ProcessBuilder(command()).directory(workDir.toFile()).redirectErrorStream(true)
-                .redirectOutput(log.toFile()).start();
+        process = HubClassArchive.start(archive -> new ProcessBuilder(command(archive)).directory(workDir.toFile())
+                .redirectErrorStream(true).redirectOutput(log.toFile()));
         try {
             org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200))
                     .until(() -> !process.isAlive() || ready(requireUp));
