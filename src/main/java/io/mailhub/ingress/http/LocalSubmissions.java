@@ -20,7 +20,7 @@ import java.util.stream.Collectors;
  * the door's sender rule, it has no scopes (no {@code route}, no {@code send_at}). A refusal carries the same
  * enhanced status code the API would answer with.
  */
-public final class LocalSubmissions {
+public final class LocalSubmissions implements Submissions {
 
     /**
      * A JSON message of the send API as the hub would build it, with its envelope, without sending it ({@code routes
@@ -55,6 +55,17 @@ public final class LocalSubmissions {
 
         private final String enhancedStatus;
         private final String type;
+
+        /** A refusal with its enhanced status ({@code 4.x.x}: try again later), problem type and detail. */
+        public static Refused of(String enhancedStatus, String type, String detail) {
+            return new Refused(enhancedStatus, type, detail);
+        }
+
+        private Refused(String enhancedStatus, String type, String detail) {
+            super(detail, null, false, false);
+            this.enhancedStatus = enhancedStatus;
+            this.type = type;
+        }
 
         Refused(ApiProblem p) {
             super(p.getMessage() + fieldErrors(p), null, false, false);
@@ -114,6 +125,7 @@ public final class LocalSubmissions {
      *     after a crash makes the same messages, which the broker stores once)
      * @return the messages made
      */
+    @Override
     public List<Queued> json(InputStream in, ApiKey door, Origin origin, IntFunction<String> queueIds)
             throws Refused, IOException {
         try {
@@ -135,6 +147,7 @@ public final class LocalSubmissions {
      * @param recipients the recipients given, or empty: the header's
      * @return the message made
      */
+    @Override
     public Queued raw(InputStream in, long size, ApiKey door, Origin origin, boolean senderGiven, MailAddress sender,
             List<Recipient> recipients, DsnRet ret, String envid, String queueId) throws Refused, IOException {
         try {

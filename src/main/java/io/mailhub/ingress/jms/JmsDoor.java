@@ -10,6 +10,7 @@ import io.mailhub.auth.SendAs;
 import io.mailhub.auth.User;
 import io.mailhub.cleanup.SessionTrace;
 import io.mailhub.ingress.http.LocalSubmissions;
+import io.mailhub.ingress.http.Submissions;
 import io.mailhub.ingress.pickup.ReplayEnvelope;
 import io.mailhub.model.MailAddress;
 import io.mailhub.model.QueueIds;
@@ -71,16 +72,20 @@ public final class JmsDoor {
     public static final String IDEMPOTENCY_KEY = "Idempotency-Key";
     public static final String IDEMPOTENCY_KEY_JMS = "IdempotencyKey";
     private static final String VALIDATED_USER = "_AMQ_VALIDATED_USER";
+    /** Most messages one transaction takes while the consumer has more at hand: one synced commit for all. */
+    static final int MAX_BATCH = 16;
+    /** After a rollback, one message per transaction for a while, so that one message does not drag others along. */
+    static final java.time.Duration SINGLE_AFTER_ROLLBACK = java.time.Duration.ofSeconds(30);
 
     private final JmsSettings settings;
     private final ConnectionFactory cf;
-    private final LocalSubmissions submissions;
+    private final Submissions submissions;
     private final Logins logins;
     private volatile boolean running;
     private final List<Thread> threads = new ArrayList<>();
 
     /** @param logins the users file's logins, or {@code null}: every message is refused (5.7.0) */
-    public JmsDoor(JmsSettings settings, ConnectionFactory cf, LocalSubmissions submissions, Logins logins) {
+    public JmsDoor(JmsSettings settings, ConnectionFactory cf, Submissions submissions, Logins logins) {
         this.settings = settings;
         this.cf = cf;
         this.submissions = submissions;
@@ -115,15 +120,12 @@ public final class JmsDoor {
                 MessageProducer producer = s.createProducer(null);
                 c.start();
                 warned = false;
+                long singleUntil = System.nanoTime();
                 while (running) {
                     Message m = consumer.receive(500);
-                    if (m != null) {
-                        try {
-                            handle(s, producer, m);
-                        } catch (JMSException | RuntimeException e) { // redelivered, after 5 attempts to mail.dead
-                            LOG.warn("jms: {} failed, rolled back: {}", name(m), e.toString());
-                            s.rollback();
-                        }
+                    if (m != null && !takeBatch(s, consumer, producer, m,
+                            System.nanoTime() - singleUntil < 0 ? 1 : MAX_BATCH)) {
+                        singleUntil = System.nanoTime() + SINGLE_AFTER_ROLLBACK.toNanos();
                     }
                 }
             } catch (JMSException | RuntimeException e) {
@@ -136,6 +138,38 @@ public final class JmsDoor {
         }
     }
 
+    /**
+     * Handles {@code first} and, while the consumer has more at hand, up to {@code limit} messages in all, then commits
+     * them together (one synced write for all their acknowledgements). Each one's mail is already stored when the next
+     * is taken. When one must be tried again, the whole transaction rolls back: those before it are redelivered too,
+     * and their queue ids make the broker store their mail once.
+     *
+     * @return false when it rolled back
+     */
+    private boolean takeBatch(Session s, MessageConsumer consumer, MessageProducer producer, Message first, int limit)
+            throws JMSException {
+        List<Runnable> afterCommit = new ArrayList<>();
+        Message m = first;
+        for (int n = 1; m != null; n++) {
+            Runnable done;
+            try {
+                done = handle(s, producer, m);
+            } catch (JMSException | RuntimeException e) { // redelivered, after 5 attempts to mail.dead
+                LOG.warn("jms: {} failed, rolled back: {}", name(m), e.toString());
+                done = null;
+            }
+            if (done == null) {
+                s.rollback();
+                return false;
+            }
+            afterCommit.add(done);
+            m = n < limit ? consumer.receiveNoWait() : null;
+        }
+        s.commit();
+        afterCommit.forEach(Runnable::run);
+        return true;
+    }
+
     private static void pause() {
         try {
             Thread.sleep(1000);
@@ -144,13 +178,13 @@ public final class JmsDoor {
         }
     }
 
-    private void handle(Session s, MessageProducer producer, Message m) throws JMSException {
+    /** Takes one message in the open transaction: what to log once it commits, or {@code null} to roll back. */
+    private Runnable handle(Session s, MessageProducer producer, Message m) throws JMSException {
         String user = m.getStringProperty(VALIDATED_USER);
         User u = user == null || logins == null ? null : logins.user(user);
         if (u == null) {
-            reject(s, producer, m, "5.7.0 authentication-required: the message was not sent by a login of the users"
-                    + " file (mailhub.auth.users-file)");
-            return;
+            return reject(s, producer, m, "5.7.0 authentication-required: the message was not sent by a login of the"
+                    + " users file (mailhub.auth.users-file)");
         }
         ApiKey principal = new ApiKey(u.name(), "", new SendAs(u.addresses(), u.domains()), 0, 0, false, false);
         InetAddress local = InetAddress.getLoopbackAddress();
@@ -166,26 +200,24 @@ public final class JmsDoor {
             } else if (m instanceof MapMessage map) {
                 queued = submissions.json(stream(json(map)), principal, origin, n -> QueueIds.derived(seed + "\0" + n));
             } else {
-                reject(s, producer, m, "5.6.0 unsupported-message-type: " + type(m) + " is not taken; send a"
+                return reject(s, producer, m, "5.6.0 unsupported-message-type: " + type(m) + " is not taken; send a"
                         + " TextMessage (JSON), a BytesMessage (RFC 5322) or a MapMessage");
-                return;
             }
             receipt(s, producer, m, queued, null);
-            s.commit();
-            LOG.info("jms: {} from {} queued as {}", name(m), u.name(),
-                    String.join(", ", queued.stream().map(LocalSubmissions.Queued::queueId).toList()));
+            String name = name(m);
+            String ids = String.join(", ", queued.stream().map(LocalSubmissions.Queued::queueId).toList());
+            return () -> LOG.info("jms: {} from {} queued as {}", name, u.name(), ids);
         } catch (LocalSubmissions.Refused e) {
             if (e.isTemporary()) {
                 LOG.warn("jms: {} not queued yet, rolled back for redelivery: {}", name(m), e.reason());
-                s.rollback();
-            } else {
-                reject(s, producer, m, e.reason());
+                return null;
             }
+            return reject(s, producer, m, e.reason());
         } catch (SyntaxException e) {
-            reject(s, producer, m, "5.6.0 invalid-envelope: " + e.getMessage());
+            return reject(s, producer, m, "5.6.0 invalid-envelope: " + e.getMessage());
         } catch (IOException e) {
             LOG.warn("jms: {} cannot be read, rolled back: {}", name(m), e.toString());
-            s.rollback();
+            return null;
         }
     }
 
@@ -295,14 +327,14 @@ public final class JmsDoor {
         return m.getClass().getSimpleName().replace("ActiveMQ", "");
     }
 
-    /** Moves the message to the invalid queue with its reason, in the consuming transaction, and commits. */
-    private void reject(Session s, MessageProducer producer, Message m, String reason) throws JMSException {
+    /** Moves the message to the invalid queue with its reason, in the consuming transaction; what to log at commit. */
+    private Runnable reject(Session s, MessageProducer producer, Message m, String reason) throws JMSException {
         Message copy = copy(s, m);
         copy.setStringProperty(REJECT_REASON, reason);
         producer.send(s.createQueue(settings.invalidQueue()), copy);
         receipt(s, producer, m, List.of(), reason);
-        s.commit();
-        LOG.warn("jms: {} refused, moved to {}: {}", name(m), settings.invalidQueue(), reason);
+        String name = name(m);
+        return () -> LOG.warn("jms: {} refused, moved to {}: {}", name, settings.invalidQueue(), reason);
     }
 
     private static Message copy(Session s, Message m) throws JMSException {

@@ -1,0 +1,210 @@
+package io.mailhub.ingress.jms;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.mailhub.acceptance.Origin;
+import io.mailhub.auth.ApiKey;
+import io.mailhub.auth.Logins;
+import io.mailhub.auth.User;
+import io.mailhub.ingress.http.LocalSubmissions;
+import io.mailhub.ingress.http.Submissions;
+import io.mailhub.model.DsnRet;
+import io.mailhub.model.MailAddress;
+import io.mailhub.model.Recipient;
+import io.mailhub.queue.EmbeddedBroker;
+import jakarta.jms.Connection;
+import jakarta.jms.Message;
+import jakarta.jms.MessageProducer;
+import jakarta.jms.QueueBrowser;
+import jakarta.jms.Session;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.IntFunction;
+import java.util.stream.Collectors;
+import org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The JMS door's transactions against the real embedded broker with the broker.xml the hub ships: messages waiting
+ * together are taken in one transaction, a refusal among them goes to the invalid queue, and a message that must be
+ * tried again takes the others of its transaction back with it, to be stored again under the same queue ids. The
+ * acceptance path is a fake that records what it was given.
+ */
+class JmsDoorTest {
+
+    @TempDir
+    Path dir;
+
+    private EmbeddedBroker broker;
+    private ActiveMQConnectionFactory cf;
+    private JmsDoor door;
+    private final RecordingSubmissions submissions = new RecordingSubmissions();
+
+    @BeforeEach
+    void start() throws Exception {
+        broker = new EmbeddedBroker("artemis/broker.xml", dir, false);
+        broker.start();
+        cf = new ActiveMQConnectionFactory(EmbeddedBroker.IN_VM_URL);
+    }
+
+    @AfterEach
+    void stop() throws Exception {
+        if (door != null) {
+            door.stop();
+        }
+        cf.close();
+        broker.stop();
+    }
+
+    @Test
+    void messagesWaitingTogetherAreEachStoredOnceAndARefusalAmongThemGoesToTheInvalidQueue() throws Exception {
+        send("m1", "m2", "not-json:m3", "m4", "m5");
+
+        startDoor();
+
+        await().atMost(Duration.ofSeconds(20)).until(() -> count("mail.submit") == 0 && submissions.calls.size() == 4);
+        assertThat(submissions.calls).extracting(Call::body).containsExactly("m1", "m2", "m4", "m5");
+        assertThat(count("mail.submit.invalid")).isEqualTo(1);
+        assertThat(invalidReasons()).singleElement().asString().startsWith("5.6.0 invalid-json");
+        assertThat(count("mail.dead")).isZero();
+    }
+
+    @Test
+    void aMessageToBeTriedAgainTakesTheOthersOfItsTransactionBackAndEachIsStoredUnderOneQueueId() throws Exception {
+        submissions.failOnceOn = "m3";
+        send("m1", "m2", "m3", "m4", "m5");
+
+        startDoor();
+
+        // the broker gives the rolled-back messages again after its redelivery delay (5 s in broker.xml)
+        await().atMost(Duration.ofSeconds(30)).until(() -> count("mail.submit") == 0
+                && submissions.stored().keySet().containsAll(List.of("m1", "m2", "m3", "m4", "m5")));
+        Map<String, List<String>> ids = submissions.calls.stream().collect(Collectors.groupingBy(Call::body,
+                Collectors.mapping(Call::queueId, Collectors.toList())));
+        assertThat(ids.get("m3")).as("m3: refused once for now, then stored").hasSize(2);
+        assertThat(ids.get("m1")).as("m1 was in m3's transaction: taken again").hasSize(2);
+        assertThat(ids.values()).allSatisfy(each -> assertThat(each).as("one queue id per message").containsOnly(
+                each.get(0)));
+        assertThat(ids.values().stream().map(l -> l.get(0)).distinct()).hasSize(5);
+        assertThat(count("mail.dead")).isZero();
+        assertThat(count("mail.submit.invalid")).isZero();
+    }
+
+    // ---- harness ----
+
+    private void startDoor() {
+        Logins logins = new Logins() {
+            @Override
+            public User authenticate(String name, char[] password) {
+                return null;
+            }
+
+            @Override
+            public User user(String name) {
+                return name.equals("erp") ? new User("erp", "", List.of("orders@erp.test"), List.of()) : null;
+            }
+        };
+        door = new JmsDoor(new JmsSettings(null, "mail.submit", 1), cf, submissions, logins);
+        door.start();
+    }
+
+    /** TextMessages from the login {@code erp} (as the broker marks them when it authenticated the producer). */
+    private void send(String... bodies) throws Exception {
+        try (Connection c = cf.createConnection()) {
+            Session s = c.createSession(false, Session.AUTO_ACKNOWLEDGE);
+            MessageProducer p = s.createProducer(s.createQueue("mail.submit"));
+            for (String body : bodies) {
+                Message m = s.createTextMessage(body);
+                m.setStringProperty("_AMQ_VALIDATED_USER", "erp");
+                p.send(m);
+            }
+        }
+    }
+
+    private int count(String queue) throws Exception {
+        try (Connection c = cf.createConnection()) {
+            Session s = c.createSession(false, Session.AUTO_ACKNOWLEDGE);
+            c.start();
+            try (QueueBrowser b = s.createBrowser(s.createQueue(queue))) {
+                return Collections.list(b.getEnumeration()).size();
+            }
+        }
+    }
+
+    private List<String> invalidReasons() throws Exception {
+        try (Connection c = cf.createConnection()) {
+            Session s = c.createSession(false, Session.AUTO_ACKNOWLEDGE);
+            c.start();
+            try (QueueBrowser b = s.createBrowser(s.createQueue("mail.submit.invalid"))) {
+                List<String> reasons = new java.util.ArrayList<>();
+                for (Object m : Collections.list(b.getEnumeration())) {
+                    reasons.add(((Message) m).getStringProperty(JmsDoor.REJECT_REASON));
+                }
+                return reasons;
+            }
+        }
+    }
+
+    record Call(String body, String queueId, boolean stored) {}
+
+    /**
+     * Takes the body as the message; a body starting {@code not-json:} is refused for good, and {@link #failOnceOn}
+     * is refused for now the first time. The first call takes 200 ms, as a busy store may: the door's consumer then
+     * has the other waiting messages at hand, and takes them in the same transaction.
+     */
+    static final class RecordingSubmissions implements Submissions {
+        final List<Call> calls = new CopyOnWriteArrayList<>();
+        volatile String failOnceOn;
+
+        @Override
+        public List<LocalSubmissions.Queued> json(InputStream in, ApiKey principal, Origin origin,
+                IntFunction<String> queueIds) throws LocalSubmissions.Refused, java.io.IOException {
+            String body = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+            if (calls.isEmpty()) {
+                sleep();
+            }
+            if (body.startsWith("not-json:")) {
+                throw LocalSubmissions.Refused.of("5.6.0", "invalid-json", "the body is not JSON");
+            }
+            String queueId = queueIds.apply(0);
+            if (body.equals(failOnceOn)) {
+                failOnceOn = null;
+                calls.add(new Call(body, queueId, false));
+                throw LocalSubmissions.Refused.of("4.3.0", "queue-unavailable", "cannot store now");
+            }
+            calls.add(new Call(body, queueId, true));
+            return List.of(new LocalSubmissions.Queued(queueId, "<" + queueId + "@test>", List.of("a@b.test"),
+                    Map.of()));
+        }
+
+        @Override
+        public LocalSubmissions.Queued raw(InputStream in, long size, ApiKey principal, Origin origin,
+                boolean senderGiven, MailAddress sender, List<Recipient> recipients, DsnRet ret, String envid,
+                String queueId) {
+            throw new UnsupportedOperationException("TextMessages only");
+        }
+
+        /** The messages stored (their last call stored them). */
+        Map<String, Call> stored() {
+            return calls.stream().filter(Call::stored).collect(Collectors.toMap(Call::body, c -> c, (a, b) -> b));
+        }
+
+        private static void sleep() {
+            try {
+                Thread.sleep(200);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+}
