@@ -17,7 +17,7 @@ public record JmsSettings(String acceptor, String submitQueue, int consumers) {
     public static final Map<String, String> KEYS = SettingsReader.defaults(
             "mailhub.broker.acceptor", "",
             "mailhub.jms.submit-queue", "mail.submit",
-            "mailhub.jms.consumers", "8");
+            "mailhub.jms.consumers", "16");
 
     public static JmsSettings read(SettingsReader r) {
         String acceptor = r.value("mailhub.broker.acceptor").strip();
