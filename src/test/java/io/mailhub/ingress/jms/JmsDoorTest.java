@@ -48,7 +48,7 @@ class JmsDoorTest {
     private EmbeddedBroker broker;
     private ActiveMQConnectionFactory cf;
     private JmsDoor door;
-    private final RecordingSubmissions submissions = new RecordingSubmissions();
+    private final RecordingSubmissions submissions = new RecordingSubmissions(this::atTheConsumer);
 
     @BeforeEach
     void start() throws Exception {
@@ -72,7 +72,9 @@ class JmsDoorTest {
 
         startDoor();
 
-        await().atMost(Duration.ofSeconds(20)).until(() -> count("mail.submit") == 0 && submissions.calls.size() == 4);
+        // the transaction's work shows once it commits: the refused copy in the invalid queue among it
+        await().atMost(Duration.ofSeconds(20)).until(() -> count("mail.submit.invalid") == 1
+                && count("mail.submit") == 0 && submissions.calls.size() == 4);
         assertThat(submissions.calls).extracting(Call::body).containsExactly("m1", "m2", "m4", "m5");
         assertThat(count("mail.submit.invalid")).isEqualTo(1);
         assertThat(invalidReasons()).singleElement().asString().startsWith("5.6.0 invalid-json");
@@ -131,6 +133,11 @@ class JmsDoorTest {
         }
     }
 
+    /** Messages the broker has handed to a consumer and not yet had acknowledged. */
+    private long atTheConsumer() {
+        return broker.server().locateQueue("mail.submit").getDeliveringCount();
+    }
+
     private int count(String queue) throws Exception {
         try (Connection c = cf.createConnection()) {
             Session s = c.createSession(false, Session.AUTO_ACKNOWLEDGE);
@@ -159,19 +166,24 @@ class JmsDoorTest {
 
     /**
      * Takes the body as the message; a body starting {@code not-json:} is refused for good, and {@link #failOnceOn}
-     * is refused for now the first time. The first call takes 200 ms, as a busy store may: the door's consumer then
-     * has the other waiting messages at hand, and takes them in the same transaction.
+     * is refused for now the first time. The first call waits until the broker has handed all five waiting messages
+     * to the door's consumer, so that the door has them at hand and takes them in the same transaction.
      */
     static final class RecordingSubmissions implements Submissions {
         final List<Call> calls = new CopyOnWriteArrayList<>();
         volatile String failOnceOn;
+        private final java.util.function.LongSupplier atTheConsumer;
+
+        RecordingSubmissions(java.util.function.LongSupplier atTheConsumer) {
+            this.atTheConsumer = atTheConsumer;
+        }
 
         @Override
         public List<LocalSubmissions.Queued> json(InputStream in, ApiKey principal, Origin origin,
                 IntFunction<String> queueIds) throws LocalSubmissions.Refused, java.io.IOException {
             String body = new String(in.readAllBytes(), StandardCharsets.UTF_8);
             if (calls.isEmpty()) {
-                sleep();
+                await().atMost(Duration.ofSeconds(10)).until(() -> atTheConsumer.getAsLong() >= 5);
             }
             if (body.startsWith("not-json:")) {
                 throw LocalSubmissions.Refused.of("5.6.0", "invalid-json", "the body is not JSON");
@@ -197,14 +209,6 @@ class JmsDoorTest {
         /** The messages stored (their last call stored them). */
         Map<String, Call> stored() {
             return calls.stream().filter(Call::stored).collect(Collectors.toMap(Call::body, c -> c, (a, b) -> b));
-        }
-
-        private static void sleep() {
-            try {
-                Thread.sleep(200);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
         }
     }
 }
