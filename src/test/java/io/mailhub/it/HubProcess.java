@@ -168,12 +168,18 @@ public final class HubProcess implements AutoCloseable {
                 .redirectErrorStream(true).redirectOutput(log.toFile()));
         try {
             org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200))
-                    .until(() -> !process.isAlive() || ready(requireUp));
+                    .until(() -> !process.isAlive() || log().contains("o.a.c.m.MainSupport - Failed:")
+                            || ready(requireUp));
         } catch (org.awaitility.core.ConditionTimeoutException e) {
             throw new IllegalStateException("hub did not become healthy within 60 s:\n" + log());
         }
         if (!process.isAlive()) {
             throw new IllegalStateException("hub exited with " + process.exitValue() + ":\n" + log());
+        }
+        if (log().contains("o.a.c.m.MainSupport - Failed:")) { // a listener that could not bind, while Camel winds down
+            process.destroyForcibly();
+            process.waitFor(30, TimeUnit.SECONDS);
+            throw new IllegalStateException("hub failed to start:\n" + log());
         }
     }
 
