@@ -51,7 +51,6 @@ class AlertmanagerIT {
         hub = new HubProcess(dir).set("mailhub.relay.smarthost", "127.0.0.1:" + sink.port)
                 .set("mailhub.api.keys-file", dir.resolve("keys"))
                 .set("mailhub.alerts.receivers-file", dir.resolve("receivers"))
-                .set("mailhub.alerts.dedup-window", "3650d") // no window boundary falls within a test run
                 .start();
         amPort = Ports.free();
         Path config = Files.writeString(dir.resolve("alertmanager.yml"), String.join("\n",

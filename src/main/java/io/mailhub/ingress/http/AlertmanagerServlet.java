@@ -37,9 +37,10 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Threading and repeats: every mail of a group (receiver and group key) refers to one root Message-ID derived from
  * the group key ({@code In-Reply-To}, {@code References}), so mail clients show one thread; the mail's own
- * Message-ID and queue id derive from the group, the status, the alerts' fingerprints and the dedup window
- * ({@code mailhub.alerts.dedup-window}), so a notification repeated within the window is stored once (the broker's
- * duplicate detection, which outlives a restart).
+ * Message-ID and queue id derive from the group, the status, the alerts' fingerprints and the time the same
+ * notification was first mailed ({@link AlertRepeats}), so a notification repeated within
+ * {@code mailhub.alerts.dedup-window} of its first mail is stored once (the broker's duplicate detection; both outlive
+ * a restart).
  */
 final class AlertmanagerServlet extends HttpServlet {
 
@@ -161,9 +162,11 @@ final class AlertmanagerServlet extends HttpServlet {
         TreeSet<String> fingerprints = new TreeSet<>();
         p.path("alerts").forEach(a -> fingerprints.add(a.path("fingerprint").asText(a.path("labels").toString())
                 + "/" + a.path("status").asText()));
-        long window = settings.dedupWindow().toMillis();
-        String seed = "alert\0" + group + "\0" + p.path("status").asText() + "\0" + String.join(",", fingerprints)
-                + "\0" + clock.millis() / window;
+        String notification = "alert\0" + group + "\0" + p.path("status").asText() + "\0"
+                + String.join(",", fingerprints);
+        door.takeRate(key, 1, resp);
+        door.sender.checkReady(0);
+        String seed = notification + "\0" + door.alertRepeats.firstMailed(hash(notification), settings.dedupWindow());
         String domain = route.from().substring(route.from().lastIndexOf('@') + 1).replaceAll("[<>\\s]", "");
         String root = "<alerts." + hash(group) + "@" + domain + ">";
         String own = "<alert." + hash(seed) + "@" + domain + ">";
@@ -193,8 +196,6 @@ final class AlertmanagerServlet extends HttpServlet {
             g.writeEndObject();
         }
         MessageRequest m = MessageJson.parse(new ByteArrayInputStream(json.toByteArray()), door.spoolDirectory);
-        door.takeRate(key, 1, resp);
-        door.sender.checkReady(0);
         List<ApiSender.Sent> sent = door.sender.send(m, key, door.origin(req, key, Door.WEBHOOK),
                 n -> QueueIds.derived(seed + "\0" + n));
         LOG.info("webhook {}/{}: {} {} alert(s) of group {} queued as {}", source, receiver, p.path("status").asText(),

@@ -41,6 +41,8 @@ public final class ApiDoor {
     final int maxLineLength;
     final Clock clock;
     final Idempotency idempotency;
+    final AlertRepeats alertRepeats;
+    private final IdempotencyRecords records;
     private final Path templates;
     private AlertSettings alerts = new AlertSettings("", "", null, java.time.Duration.ofHours(1));
 
@@ -62,6 +64,8 @@ public final class ApiDoor {
         this.maxLineLength = maxLineLength;
         this.clock = clock;
         this.idempotency = new Idempotency(idempotencyRecords, clock);
+        this.alertRepeats = new AlertRepeats(idempotencyRecords, clock);
+        this.records = idempotencyRecords;
         this.templates = templates;
     }
 
@@ -104,9 +108,21 @@ public final class ApiDoor {
         return new LocalSubmissions(this);
     }
 
-    /** Loads what must be known before the first request (the idempotency keys of the last 24 hours). */
+    /**
+     * Loads what must be known before the first request: the idempotency keys of the last 24 hours and when recent
+     * monitoring notifications were first mailed.
+     */
     public void start() {
-        idempotency.load();
+        if (records == null) {
+            return;
+        }
+        try {
+            java.util.Map<String, String> stored = records.loadAll();
+            idempotency.load(stored);
+            alertRepeats.load(stored);
+        } catch (Exception e) {
+            LOG.warn("idempotency keys and alert repeats not loaded from the broker: {}", e.toString());
+        }
     }
 
     /** Registers the native API and the provider aliases, and the problem type descriptions. */

@@ -61,29 +61,17 @@ final class Idempotency {
         this.clock = clock;
     }
 
-    /** Reads the records kept in the broker (at start-up). */
-    void load() {
-        if (store == null) {
-            return;
-        }
-        try {
-            store.loadAll().forEach((k, v) -> {
-                Record r = parse(v);
-                if (r != null) {
-                    records.put(k, r);
-                }
-            });
-            LOG.info("{} idempotency key(s) of the last 24 hours loaded", records.size());
-        } catch (Exception e) {
-            LOG.warn("idempotency keys not loaded from the broker: {}", e.toString());
-        }
+    /** Takes the idempotency records among the broker's records (at start-up; other kinds have other prefixes). */
+    void load(Map<String, String> stored) {
+        stored.forEach((k, v) -> {
+            Record r = k == null || k.startsWith(AlertRepeats.PREFIX) ? null : parse(v);
+            if (r != null) {
+                records.put(k, r);
+            }
+        });
+        LOG.info("{} idempotency key(s) of the last 24 hours loaded", records.size());
     }
 
-    /**
-     * Starts a request with an Idempotency-Key.
-     *
-     * @param bodyHash SHA-256 of the request body
-     */
     /** How many records are held in memory. */
     int size() {
         return records.size();
@@ -105,6 +93,11 @@ final class Idempotency {
         }
     }
 
+    /**
+     * Starts a request with an Idempotency-Key.
+     *
+     * @param bodyHash SHA-256 of the request body
+     */
     Begin begin(ApiKey key, String idempotencyKey, byte[] bodyHash) throws ApiProblem {
         checkKey(idempotencyKey);
         String scope = key.name() + "\0" + idempotencyKey;

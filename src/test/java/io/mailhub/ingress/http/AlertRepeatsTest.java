@@ -1,0 +1,101 @@
+package io.mailhub.ingress.http;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.mailhub.queue.EmbeddedBroker;
+import io.mailhub.queue.IdempotencyRecords;
+import io.mailhub.testing.ManualClock;
+import jakarta.jms.ConnectionFactory;
+import jakarta.jms.JMSException;
+import java.lang.reflect.Proxy;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A monitoring notification repeated within the dedup window of its first mail makes the same message, whatever
+ * interval boundary lies between; after the window it makes a new one; and the first time outlives a restart.
+ */
+class AlertRepeatsTest {
+
+    private static final Duration HOUR = Duration.ofHours(1);
+
+    private final ManualClock clock = new ManualClock(Instant.parse("2026-11-30T16:59:59.500Z"));
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void aRepeatASecondLaterAcrossAWholeHourGetsTheFirstMailsTime() throws Exception {
+        AlertRepeats repeats = new AlertRepeats(null, clock);
+        long first = repeats.firstMailed("n1", HOUR);
+
+        clock.advance(Duration.ofSeconds(1)); // 17:00:00.500: a fixed one-hour interval would have begun anew
+        assertThat(repeats.firstMailed("n1", HOUR)).isEqualTo(first);
+        clock.advance(Duration.ofMinutes(59));
+        assertThat(repeats.firstMailed("n1", HOUR)).isEqualTo(first);
+    }
+
+    @Test
+    void aRepeatAfterTheWindowIsANewMailAndStartsANewWindow() throws Exception {
+        AlertRepeats repeats = new AlertRepeats(null, clock);
+        long first = repeats.firstMailed("n1", HOUR);
+
+        clock.advance(HOUR);
+        long second = repeats.firstMailed("n1", HOUR);
+        assertThat(second).isEqualTo(first + HOUR.toMillis());
+        clock.advance(Duration.ofMinutes(30));
+        assertThat(repeats.firstMailed("n1", HOUR)).isEqualTo(second);
+    }
+
+    @Test
+    void anotherNotificationHasItsOwnWindow() throws Exception {
+        AlertRepeats repeats = new AlertRepeats(null, clock);
+        long first = repeats.firstMailed("n1", HOUR);
+        clock.advance(Duration.ofSeconds(5));
+
+        assertThat(repeats.firstMailed("n2", HOUR)).isEqualTo(first + 5_000);
+    }
+
+    @Test
+    void theFirstTimeIsInTheBrokerAndOutlivesARestartOfTheHub() throws Exception {
+        EmbeddedBroker broker = new EmbeddedBroker("artemis/broker.xml", dir, false);
+        broker.start();
+        try (ActiveMQConnectionFactory cf = new ActiveMQConnectionFactory(EmbeddedBroker.IN_VM_URL)) {
+            IdempotencyRecords records = new IdempotencyRecords(cf);
+            long first = new AlertRepeats(records, clock).firstMailed("n1", HOUR);
+
+            clock.advance(Duration.ofSeconds(1));
+            AlertRepeats restarted = new AlertRepeats(records, clock);
+            Idempotency idempotency = new Idempotency(records, clock);
+            var stored = records.loadAll();
+            restarted.load(stored);
+            idempotency.load(stored);
+
+            assertThat(restarted.firstMailed("n1", HOUR)).isEqualTo(first);
+            assertThat(restarted.size()).isEqualTo(1);
+            assertThat(idempotency.size()).as("alert records are not idempotency keys").isZero();
+        } finally {
+            broker.stop();
+        }
+    }
+
+    @Test
+    void aFirstMailWhoseTimeCannotBeStoredIsRefusedForNow() {
+        ConnectionFactory down = (ConnectionFactory) Proxy.newProxyInstance(getClass().getClassLoader(),
+                new Class<?>[] {ConnectionFactory.class}, (proxy, method, args) -> {
+                    throw new JMSException("broker down");
+                });
+        AlertRepeats repeats = new AlertRepeats(new IdempotencyRecords(down), clock);
+
+        assertThatThrownBy(() -> repeats.firstMailed("n1", HOUR)).isInstanceOfSatisfying(ApiProblem.class, p -> {
+            assertThat(p.status).isEqualTo(503);
+            assertThat(p.enhancedStatus).isEqualTo("4.3.0");
+        });
+        assertThat(repeats.size()).as("nothing remembered that is not stored").isZero();
+    }
+}
