@@ -62,8 +62,13 @@ public final class MailhubMain {
             System.err.println("mailhub: " + e.getMessage());
             return 1;
         }
-        // Camel Main logs a failed start and returns normally: a hub that never started must not exit 0
-        return runtime.hasStarted() ? main.getExitCode() : 1;
+        if (!runtime.hasStarted()) {
+            // Camel Main logs a failed start and returns normally, leaving what had started running: stopped here, or
+            // the JVM's shutdown hook would wait 45 s for a Camel context nobody stops, the ports still open
+            runtime.abandon(main);
+            return 1; // a hub that never started must not exit 0
+        }
+        return main.getExitCode();
     }
 
     /** {@code sendmail}: reads the hub's configuration to find the pickup directory, then acts as sendmail does. */

@@ -421,6 +421,27 @@ public final class MailhubRuntime extends MainListenerSupport implements CamelCo
     private volatile boolean started;
 
     /** Whether the hub came up completely (every listener and door open). */
+    /** Stops whatever a failed start had started: the doors, the Camel context, the queue and the broker. */
+    void abandon(BaseMainSupport main) {
+        try {
+            beforeStop(main);
+        } catch (RuntimeException e) {
+            LOG.warn("stopping the doors after a failed start: {}", e.toString());
+        }
+        try {
+            if (main.getCamelContext() != null) {
+                main.getCamelContext().stop();
+            }
+        } catch (RuntimeException e) {
+            LOG.warn("stopping Camel after a failed start: {}", e.toString());
+        }
+        try {
+            afterStop(main);
+        } catch (RuntimeException e) {
+            LOG.warn("stopping the queue and broker after a failed start: {}", e.toString());
+        }
+    }
+
     boolean hasStarted() {
         return started;
     }

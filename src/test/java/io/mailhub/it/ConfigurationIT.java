@@ -41,6 +41,23 @@ class ConfigurationIT {
     }
 
     @Test
+    void aListenerPortAnotherProcessHoldsStopsStartUpAtOnceWithTheDoorsClosed() throws Exception {
+        HubProcess hub = new HubProcess(HubProcess.itDir("config"));
+        try (java.net.ServerSocket taken = new java.net.ServerSocket(hub.smtpsPort)) {
+            long began = System.nanoTime();
+            Exit e = run(hub, java.util.Map.of());
+            long seconds = TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - began);
+
+            assertThat(e.code()).isEqualTo(1);
+            assertThat(e.output()).contains("cannot start the smtps listener on port " + hub.smtpsPort)
+                    .contains("Address already in use")
+                    .doesNotContain("Waiting for CamelContext to graceful shutdown")
+                    .doesNotContain("Forcing shutdown");
+            assertThat(seconds).as("exits without Camel's 45 s shutdown wait").isLessThan(40);
+        }
+    }
+
+    @Test
     void anUnparsableSizeFromTheEnvironmentStopsStartUpNamingTheVariable() throws Exception {
         HubProcess hub = new HubProcess(HubProcess.itDir("config"));
         Exit e = run(hub, java.util.Map.of("MAILHUB_MAX_MESSAGE_SIZE", "lots"));
