@@ -11,6 +11,9 @@ import java.util.Locale;
 /** The header fields of a message as DKIM and DMARC need them: raw (with folding), in order. */
 public final class MessageHeader {
 
+    private static final java.util.regex.Pattern ANGLE_ADDR = java.util.regex.Pattern.compile("<([^<>]*)>");
+    private static final java.util.regex.Pattern COMMENT = java.util.regex.Pattern.compile("\\(.*?\\)");
+
     static final int HEADER_LIMIT = 1 << 20;
 
     private MessageHeader() {}
@@ -66,7 +69,7 @@ public final class MessageHeader {
         List<String> out = new ArrayList<>();
         for (String field : withName(fields, "from")) {
             String value = field.substring(field.indexOf(':') + 1).replace("\r\n", " ");
-            java.util.regex.Matcher angle = java.util.regex.Pattern.compile("<([^<>]*)>").matcher(value);
+            java.util.regex.Matcher angle = ANGLE_ADDR.matcher(value);
             boolean any = false;
             while (angle.find()) {
                 any = true;
@@ -74,7 +77,7 @@ public final class MessageHeader {
             }
             if (!any) {
                 for (String part : value.split(",")) {
-                    add(out, part.replaceAll("\\(.*?\\)", ""));
+                    add(out, COMMENT.matcher(part).replaceAll(""));
                 }
             }
         }

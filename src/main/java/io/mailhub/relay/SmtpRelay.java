@@ -7,7 +7,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -168,14 +167,21 @@ public final class SmtpRelay implements AutoCloseable {
 
     private static DeliveryReport log(Envelope envelope, DeliveryReport report) {
         if (LOG.isInfoEnabled()) {
-            double delay = Duration.between(envelope.arrival(), Instant.now()).toMillis() / 1000.0;
+            String delay = seconds(Duration.between(envelope.arrival(), Instant.now()).toMillis());
             for (RecipientResult r : report.results()) {
                 LOG.info("{}: to=<{}>, relay={}, delay={}, dsn={}, status={} ({})", envelope.queueId(),
                         r.recipient().address(), r.remoteMta() == null ? "none" : r.remoteMta(),
-                        String.format(Locale.ROOT, "%.2f", delay), r.statusCode(), word(r.status()), r.reply());
+                        delay, r.statusCode(), word(r.status()), r.reply());
             }
         }
         return report;
+    }
+
+    /** Milliseconds as seconds with two decimals, rounded half up, as {@code %.2f} writes them (without a Formatter). */
+    static String seconds(long millis) {
+        long hundredths = Math.floorDiv(Math.abs(millis) + 5, 10);
+        long rest = hundredths % 100;
+        return (millis < 0 && hundredths > 0 ? "-" : "") + hundredths / 100 + (rest < 10 ? ".0" : ".") + rest;
     }
 
     private static String word(RecipientStatus s) {

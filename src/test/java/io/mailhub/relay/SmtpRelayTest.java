@@ -295,4 +295,14 @@ class SmtpRelayTest {
         });
         assertThat(seconds).as("ended by the 5 s command timeout, not by the server").isLessThan(60);
     }
+
+    @Test
+    void theLogsDelayReadsAsPrintfsTwoDecimalSecondsWouldForEveryMillisecondCount() {
+        for (long ms : new long[] {0, 1, 4, 5, 9, 10, 15, 99, 994, 995, 999, 1000, 1005, 12_345, 86_399_995, -1, -5, -6,
+                -1234}) {
+            assertThat(SmtpRelay.seconds(ms)).as("%d ms", ms)
+                    .isEqualTo(new java.math.BigDecimal(ms).movePointLeft(3)
+                            .setScale(2, java.math.RoundingMode.HALF_UP).toPlainString());
+        }
+    }
 }
