@@ -147,23 +147,22 @@ class HostileClientsIT {
                 held.add(s);
             }
             // the hub counts a connection when its selector opens it, a moment after the accept: ask until it has
-            String[] refusal = {null};
+            Curl.Response[] refusal = {null};
             await().atMost(Duration.ofSeconds(5)).until(() -> {
-                try {
-                    Curl.request("GET", hub.url("/observe/health/live")).option("--interface", "127.0.0.8").send();
-                    return false;
-                } catch (IOException closed) {
-                    refusal[0] = closed.getMessage();
-                    return true;
-                }
+                refusal[0] = Curl.request("GET", hub.url("/observe/health/live")).option("--interface", "127.0.0.8").send();
+                return refusal[0].status() == 429;
             });
-            assertThat(refusal[0]).as("closed before it was read").containsAnyOf("exit 52", "exit 56");
+            assertThat(refusal[0].status()).isEqualTo(429);
+            assertThat(refusal[0].header("Retry-After")).isEqualTo("5");
+            assertThat(refusal[0].header("Content-Type")).isEqualTo("application/problem+json");
+            assertThat(refusal[0].body()).contains("\"type\":\"/problems/too-many-connections\"")
+                    .contains("\"enhanced_status\":\"4.7.0\"");
 
             Curl.Response other = Curl.request("GET", hub.url("/observe/health/live"))
                     .option("--interface", "127.0.0.9").send();
             assertThat(other.status()).isEqualTo(200);
             assertThat(hub.log()).contains("refused HTTP connection from [127.0.0.8]: 3 connections from this address"
-                    + " already open");
+                    + " already open, answered 429");
         } finally {
             for (Socket s : held) {
                 s.close();

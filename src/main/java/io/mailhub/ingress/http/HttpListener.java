@@ -117,15 +117,15 @@ public final class HttpListener {
             });
             tlsReload.scheduleWithFixedDelay(this::reloadCertificate, 5, 5, TimeUnit.SECONDS);
         }
-        if (apps.isEmpty()) {
-            server.setHandler(context);
-        } else { // the longest context path wins: /hawtio goes to its web application, the rest to the servlets
+        org.eclipse.jetty.server.Handler handler = context;
+        if (!apps.isEmpty()) { // the longest context path wins: /hawtio goes to its web application, the rest to servlets
             org.eclipse.jetty.server.handler.ContextHandlerCollection all =
                     new org.eclipse.jetty.server.handler.ContextHandlerCollection();
             apps.forEach(all::addHandler);
             all.addHandler(context);
-            server.setHandler(all);
+            handler = all;
         }
+        server.setHandler(limit == null ? handler : new OverLimitAnswer(limit, handler));
         server.start();
         LOG.info("HTTP listening on port {}{}", http.getLocalPort(),
                 https == null ? "" : ", HTTPS on port " + https.getLocalPort() + " (" + tls.subject() + ")");

@@ -21,6 +21,8 @@ final class ProblemTypesServlet extends HttpServlet {
             Map.entry("scope-not-allowed", "The key may not use this feature (route, send_at)."),
             Map.entry("send-at-too-late", "send_at is more than 72 hours ahead (5.5.4)."),
             Map.entry("rate-limited", "The key has sent its messages per hour; wait for Retry-After (4.7.1)."),
+            Map.entry("too-many-connections", "This address has mailhub.http.connections-per-client connections open"
+                    + " already; reuse or close one, and retry after Retry-After (4.7.0)."),
             Map.entry("over-rate-limit", "The request makes more messages than the key may send in an hour; no wait"
                     + " helps: split it or raise the key's rate (5.5.3)."),
             Map.entry("message-too-big", "The message is larger than the key's or the hub's limit (5.3.4)."),

@@ -77,13 +77,43 @@ class ClientConnectionLimitTest {
     }
 
     @Test
-    void theConnectionOverTheLimitIsClosedUnreadWhileOtherAddressesAreServed() throws Exception {
+    void theConnectionOverTheLimitIsAnswered429AndClosedWhileOtherAddressesAreServed() throws Exception {
         assertThat(ping(connect("127.0.0.5"))).startsWith("HTTP/1.1 200");
         assertThat(ping(connect("127.0.0.5"))).startsWith("HTTP/1.1 200");
 
         Socket third = connect("127.0.0.5");
-        assertThat(closedByServer(third)).isTrue();
+        String answer = new String(pingAll(third), StandardCharsets.US_ASCII);
+        assertThat(answer).startsWith("HTTP/1.1 429 ").contains("Retry-After: 5").contains("Connection: close")
+                .contains("Content-Type: application/problem+json")
+                .contains("\"type\":\"/problems/too-many-connections\"").contains("\"enhanced_status\":\"4.7.0\"")
+                .contains("2 connections from this address are open already").doesNotContain("pong");
         assertThat(ping(connect("127.0.0.6"))).as("another address").startsWith("HTTP/1.1 200");
+    }
+
+    @Test
+    void aConnectionOverTheLimitThatSendsNothingIsClosedLongBeforeTheIdleTimeout() throws Exception {
+        listener.stop(); // again, with one connection per address and a 60 s idle timeout
+        listener = new HttpListener(new HttpSettings(0, -1, null, 16, Duration.ofSeconds(60), 1), null, dir)
+                .serve("/ping", new HttpServlet() {
+                    @Override
+                    protected void doGet(HttpServletRequest req, HttpServletResponse resp) throws IOException {
+                        resp.getWriter().print("pong");
+                    }
+                });
+        listener.start();
+        assertThat(ping(connect("127.0.0.5"))).startsWith("HTTP/1.1 200");
+        Socket silent = connect("127.0.0.5");
+        long start = System.nanoTime();
+
+        assertThat(closedByServer(silent)).isTrue();
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).as("the over-limit idle time, not the 60 s one")
+                .isLessThan(Duration.ofSeconds(9));
+    }
+
+    /** Sends a ping and reads until the server closes the connection. */
+    private static byte[] pingAll(Socket s) throws IOException {
+        s.getOutputStream().write("GET /ping HTTP/1.1\r\nHost: hub.test\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+        return s.getInputStream().readAllBytes();
     }
 
     @Test
