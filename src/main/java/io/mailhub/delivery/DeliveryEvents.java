@@ -154,7 +154,7 @@ public final class DeliveryEvents {
                 for (Map.Entry<String, ?> f : fields.entrySet()) {
                     if (f.getValue() != null) {
                         g.writeFieldName(f.getKey());
-                        MAPPER.writeValue(g, f.getValue());
+                        value(g, f.getValue());
                     }
                 }
                 g.writeEndObject();
@@ -251,6 +251,37 @@ public final class DeliveryEvents {
         }
     }
 
+    /**
+     * Writes a field's value: strings, numbers, booleans, lists and maps directly (most of an event line's fields,
+     * without the object mapper's per-call set-up), anything else through the object mapper.
+     */
+    private static void value(JsonGenerator g, Object v) throws IOException {
+        if (v instanceof String s) {
+            g.writeString(s);
+        } else if (v instanceof Integer || v instanceof Long || v instanceof Short || v instanceof Byte) {
+            g.writeNumber(((Number) v).longValue());
+        } else if (v instanceof Double d) {
+            g.writeNumber(d);
+        } else if (v instanceof Boolean b) {
+            g.writeBoolean(b);
+        } else if (v instanceof java.util.List<?> list) {
+            g.writeStartArray();
+            for (Object o : list) {
+                value(g, o);
+            }
+            g.writeEndArray();
+        } else if (v instanceof Map<?, ?> map) {
+            g.writeStartObject();
+            for (Map.Entry<?, ?> f : map.entrySet()) {
+                g.writeFieldName(String.valueOf(f.getKey()));
+                value(g, f.getValue());
+            }
+            g.writeEndObject();
+        } else {
+            MAPPER.writeValue(g, v);
+        }
+    }
+
     static String line(Event e) throws IOException {
         StringWriter w = new StringWriter(256);
         try (JsonGenerator g = JSON.createGenerator(w)) {
@@ -270,7 +301,7 @@ public final class DeliveryEvents {
             }
             for (Map.Entry<String, Object> f : e.details().entrySet()) {
                 g.writeFieldName(f.getKey());
-                MAPPER.writeValue(g, f.getValue());
+                value(g, f.getValue());
             }
             if (!e.tags().isEmpty()) {
                 g.writeArrayFieldStart("tags");

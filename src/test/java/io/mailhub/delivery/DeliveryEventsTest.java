@@ -108,4 +108,38 @@ class DeliveryEventsTest {
         JsonNode line = new ObjectMapper().readTree(Files.readAllLines(file, StandardCharsets.UTF_8).get(0));
         assertThat(line.get("metadata").asText()).isEqualTo("not json");
     }
+
+    @Test
+    void aNotesFieldsOfEveryKindAreWrittenAsTheObjectMapperWritesThem() throws Exception {
+        Path file = dir.resolve("events.jsonl");
+        DeliveryEvents events = new DeliveryEvents(file);
+        java.util.Map<String, Object> nested = new java.util.LinkedHashMap<>();
+        nested.put("in_queue", 1.25);
+        nested.put("missing", null);
+        java.util.Map<String, Object> fields = new java.util.LinkedHashMap<>();
+        fields.put("text", "a \"quoted\" line\n");
+        fields.put("int", 7);
+        fields.put("long", 12_345_678_901L);
+        fields.put("double", 0.5);
+        fields.put("flag", true);
+        fields.put("list", List.of("a", 2, false));
+        fields.put("map", nested);
+        fields.put("decimal", new java.math.BigDecimal("1.50"));
+        fields.put("left out", null);
+        events.note(NOW, "Q3", "admin_test", fields);
+        events.close();
+
+        ObjectMapper mapper = new ObjectMapper();
+        JsonNode line = mapper.readTree(Files.readAllLines(file, StandardCharsets.UTF_8).get(0));
+        java.util.Map<String, Object> expected = new java.util.LinkedHashMap<>();
+        expected.put("time", NOW.toString());
+        expected.put("queue_id", "Q3");
+        expected.put("event", "admin_test");
+        fields.forEach((k, v) -> {
+            if (v != null) {
+                expected.put(k, v);
+            }
+        });
+        assertThat(line).isEqualTo(mapper.readTree(mapper.writeValueAsString(expected)));
+    }
 }
