@@ -171,6 +171,35 @@ class HostileClientsIT {
     }
 
     @Test
+    void anHttpRequestHeaderSentAByteEverySecondIsCutOffAtItsDeadline() throws Exception {
+        try (Socket s = new Socket()) {
+            s.bind(new InetSocketAddress(InetAddress.getByName("127.0.0.11"), 0));
+            s.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), hub.httpPort), 5000);
+            s.setSoTimeout(1000);
+            java.io.OutputStream out = s.getOutputStream();
+            out.write("POST /api/v1/messages HTTP/1.1\r\nHost: hub.test\r\nX-Slow: ".getBytes(StandardCharsets.US_ASCII));
+            long started = System.nanoTime();
+            boolean closed = false;
+            for (int i = 0; i < 30 && !closed; i++) { // a byte a second, within the 3 s idle timeout, for up to 30 s
+                try {
+                    closed = s.getInputStream().read() < 0;
+                } catch (java.net.SocketTimeoutException stillOpen) {
+                    out.write('x');
+                    out.flush();
+                } catch (IOException reset) {
+                    closed = true;
+                }
+            }
+
+            assertThat(closed).as("closed by the hub").isTrue();
+            assertThat(Duration.ofNanos(System.nanoTime() - started)).as("cut off by the 3 s deadline")
+                    .isLessThan(Duration.ofSeconds(10));
+            await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(hub.log())
+                    .contains("closed HTTP connection from [127.0.0.11]: no complete request within 3 s of waiting"));
+        }
+    }
+
+    @Test
     void anIdleHttpConnectionIsClosedAfterTheIdleTimeout() throws Exception {
         try (Socket s = new Socket()) {
             s.bind(new InetSocketAddress(InetAddress.getByName("127.0.0.10"), 0));

@@ -41,6 +41,7 @@ public final class HttpListener {
     private SslContextFactory.Server sslFactory;
     private ScheduledExecutorService tlsReload;
     private java.util.function.Predicate<java.net.InetAddress> trusted = a -> false;
+    private RequestDeadline deadline;
 
     /**
      * @param tls the certificate for HTTPS, or {@code null} when {@code mailhub.https.port} is off
@@ -125,7 +126,14 @@ public final class HttpListener {
             all.addHandler(context);
             handler = all;
         }
-        server.setHandler(limit == null ? handler : new OverLimitAnswer(limit, handler));
+        deadline = new RequestDeadline(settings.idleTimeout(), limit == null ? handler
+                : new OverLimitAnswer(limit, handler));
+        org.eclipse.jetty.io.Connection.Listener waiting = deadline.connections();
+        http.addBean(waiting);
+        if (https != null) {
+            https.addBean(waiting);
+        }
+        server.setHandler(deadline);
         server.start();
         LOG.info("HTTP listening on port {}{}", http.getLocalPort(),
                 https == null ? "" : ", HTTPS on port " + https.getLocalPort() + " (" + tls.subject() + ")");
@@ -154,6 +162,10 @@ public final class HttpListener {
     public synchronized void stop() throws Exception {
         if (tlsReload != null) {
             tlsReload.shutdownNow();
+        }
+        if (deadline != null) {
+            deadline.close();
+            deadline = null;
         }
         if (server != null) {
             server.stop();

@@ -21,7 +21,10 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The HTTP listener's per-address connection limit and idle timeout, on a real Jetty with raw sockets. */
+/**
+ * The HTTP listener's per-address connection limit, idle timeout and request deadline, on a real Jetty with raw
+ * sockets.
+ */
 class ClientConnectionLimitTest {
 
     @TempDir
@@ -150,5 +153,45 @@ class ClientConnectionLimitTest {
         assertThat(Duration.ofNanos(System.nanoTime() - start)).isBetween(Duration.ofMillis(1500),
                 Duration.ofSeconds(8));
         assertThat(in.available()).isZero();
+    }
+
+    @Test
+    void aRequestHeaderSentAByteEveryHalfSecondIsCutOffAtItsDeadline() throws Exception {
+        Socket slow = connect("127.0.0.7");
+        java.io.OutputStream out = slow.getOutputStream();
+        out.write("GET /ping HTTP/1.1\r\nHost: hub.test\r\nX-Slow: ".getBytes(StandardCharsets.US_ASCII));
+        long start = System.nanoTime();
+        Thread dribble = new Thread(() -> {
+            try {
+                for (int i = 0; i < 40; i++) { // far more often than the 2 s idle timeout, for up to 20 s
+                    Thread.sleep(500);
+                    out.write('x');
+                    out.flush();
+                }
+            } catch (IOException | InterruptedException closed) {
+                // the hub closed the connection: what the test waits for
+            }
+        });
+        dribble.start();
+
+        try {
+            assertThat(slow.getInputStream().read()).as("closed, no answer").isEqualTo(-1);
+        } catch (java.net.SocketException reset) {
+            // closed with unread bytes: a reset is as good
+        } finally {
+            dribble.interrupt();
+        }
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).as("cut off by the 2 s deadline, not after 20 s")
+                .isBetween(Duration.ofMillis(1500), Duration.ofSeconds(8));
+    }
+
+    @Test
+    void aKeepAliveConnectionIsServedLongAfterItOpenedTheDeadlineRestartsAfterEachAnswer() throws Exception {
+        Socket kept = connect("127.0.0.7");
+        for (int i = 0; i < 3; i++) { // 3 s in all, more than the 2 s deadline
+            assertThat(ping(kept)).startsWith("HTTP/1.1 200");
+            Thread.sleep(1000);
+        }
+        assertThat(ping(kept)).startsWith("HTTP/1.1 200");
     }
 }
