@@ -35,15 +35,19 @@ class ClientConnectionLimitTest {
 
     @BeforeEach
     void start() throws Exception {
-        listener = new HttpListener(new HttpSettings(0, -1, null, 16, Duration.ofSeconds(2), 2), null, dir)
-                .trusting(a -> a.getHostAddress().equals("127.0.0.9"))
+        listener = pinging(new HttpSettings(0, -1, null, 16, Duration.ofSeconds(2), 2));
+        listener.start();
+    }
+
+    /** A listener that answers {@code GET /ping}, with 127.0.0.9 trusted. */
+    private HttpListener pinging(HttpSettings settings) {
+        return new HttpListener(settings, null, dir).trusting(a -> a.getHostAddress().equals("127.0.0.9"))
                 .serve("/ping", new HttpServlet() {
                     @Override
                     protected void doGet(HttpServletRequest req, HttpServletResponse resp) throws IOException {
                         resp.getWriter().print("pong");
                     }
                 });
-        listener.start();
     }
 
     @AfterEach
@@ -96,13 +100,7 @@ class ClientConnectionLimitTest {
     @Test
     void aConnectionOverTheLimitThatSendsNothingIsClosedLongBeforeTheIdleTimeout() throws Exception {
         listener.stop(); // again, with one connection per address and a 60 s idle timeout
-        listener = new HttpListener(new HttpSettings(0, -1, null, 16, Duration.ofSeconds(60), 1), null, dir)
-                .serve("/ping", new HttpServlet() {
-                    @Override
-                    protected void doGet(HttpServletRequest req, HttpServletResponse resp) throws IOException {
-                        resp.getWriter().print("pong");
-                    }
-                });
+        listener = pinging(new HttpSettings(0, -1, null, 16, Duration.ofSeconds(60), 1));
         listener.start();
         assertThat(ping(connect("127.0.0.5"))).startsWith("HTTP/1.1 200");
         Socket silent = connect("127.0.0.5");
