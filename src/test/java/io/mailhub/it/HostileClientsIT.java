@@ -200,6 +200,37 @@ class HostileClientsIT {
     }
 
     @Test
+    void aPostmarkTestRequestWhoseBodyComesSlowerThanTheMinimumDataRateIsCutOff() throws Exception {
+        try (Socket s = new Socket()) { // the test token needs no key, so its body is read from anyone
+            s.bind(new InetSocketAddress(InetAddress.getByName("127.0.0.12"), 0));
+            s.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), hub.httpPort), 5000);
+            s.setSoTimeout(1000);
+            OutputStream out = s.getOutputStream();
+            out.write(("POST /email HTTP/1.1\r\nHost: hub.test\r\nX-Postmark-Server-Token: POSTMARK_API_TEST\r\n"
+                    + "Content-Type: application/json\r\nContent-Length: 5000\r\n\r\n{\"From\": \"")
+                    .getBytes(StandardCharsets.US_ASCII));
+            long started = System.nanoTime();
+            boolean closed = false;
+            for (int i = 0; i < 30 && !closed; i++) { // 10 octets a second (the minimum is 500), for up to 30 s
+                try {
+                    closed = s.getInputStream().read() < 0;
+                } catch (java.net.SocketTimeoutException stillOpen) {
+                    out.write("aaaaaaaaaa".getBytes(StandardCharsets.US_ASCII));
+                    out.flush();
+                } catch (IOException reset) {
+                    closed = true;
+                }
+            }
+
+            assertThat(closed).as("closed by the hub").isTrue();
+            assertThat(Duration.ofNanos(System.nanoTime() - started)).as("cut off near the 3 s idle timeout")
+                    .isLessThan(Duration.ofSeconds(10));
+            await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(hub.log())
+                    .contains("closed HTTP connection from [127.0.0.12]: request body too slow"));
+        }
+    }
+
+    @Test
     void anIdleHttpConnectionIsClosedAfterTheIdleTimeout() throws Exception {
         try (Socket s = new Socket()) {
             s.bind(new InetSocketAddress(InetAddress.getByName("127.0.0.10"), 0));

@@ -126,7 +126,7 @@ public final class HttpListener {
             all.addHandler(context);
             handler = all;
         }
-        deadline = new RequestDeadline(settings.idleTimeout(), limit == null ? handler
+        deadline = new RequestDeadline(settings.idleTimeout(), settings.minDataRate(), limit == null ? handler
                 : new OverLimitAnswer(limit, handler));
         org.eclipse.jetty.io.Connection.Listener waiting = deadline.connections();
         http.addBean(waiting);

@@ -15,12 +15,19 @@ import java.util.Map;
  * @param maxThreads request threads (each may wait for the broker's synced write)
  * @param idleTimeout how long a connection may stay idle, and the longest pause while a request is read
  * @param connectionsPerClient open connections from one client address outside the trusted networks, 0: no limit
+ * @param minDataRate octets per second of a request body that extend its deadline (idle timeout) by a second, 0: no
+ *     deadline for bodies
  */
 public record HttpSettings(int port, int httpsPort, Path apiKeysFile, int maxThreads, Duration idleTimeout,
-        int connectionsPerClient) {
+        int connectionsPerClient, long minDataRate) {
 
     public HttpSettings(int port, int httpsPort, Path apiKeysFile, int maxThreads, Duration idleTimeout) {
-        this(port, httpsPort, apiKeysFile, maxThreads, idleTimeout, 0);
+        this(port, httpsPort, apiKeysFile, maxThreads, idleTimeout, 0, 0);
+    }
+
+    public HttpSettings(int port, int httpsPort, Path apiKeysFile, int maxThreads, Duration idleTimeout,
+            int connectionsPerClient) {
+        this(port, httpsPort, apiKeysFile, maxThreads, idleTimeout, connectionsPerClient, 0);
     }
 
     public static final Map<String, String> KEYS = SettingsReader.defaults(
@@ -29,12 +36,14 @@ public record HttpSettings(int port, int httpsPort, Path apiKeysFile, int maxThr
             "mailhub.api.keys-file", "",
             "mailhub.http.max-threads", "200",
             "mailhub.http.idle-timeout", "60s",
-            "mailhub.http.connections-per-client", "100");
+            "mailhub.http.connections-per-client", "100",
+            "mailhub.http.min-data-rate", "500B");
 
     public static HttpSettings read(SettingsReader r) {
         return new HttpSettings(r.port("mailhub.http.port"), r.optionalPort("mailhub.https.port"),
                 r.readableFile("mailhub.api.keys-file"), r.intIn("mailhub.http.max-threads", 16, 10_000),
                 r.duration("mailhub.http.idle-timeout", Duration.ofSeconds(1)),
-                r.intIn("mailhub.http.connections-per-client", 0, 1_000_000));
+                r.intIn("mailhub.http.connections-per-client", 0, 1_000_000),
+                r.size("mailhub.http.min-data-rate", 0, 1L << 30));
     }
 }

@@ -39,13 +39,19 @@ class ClientConnectionLimitTest {
         listener.start();
     }
 
-    /** A listener that answers {@code GET /ping}, with 127.0.0.9 trusted. */
+    /** A listener that answers {@code GET /ping} and {@code POST /upload} (the body's length), 127.0.0.9 trusted. */
     private HttpListener pinging(HttpSettings settings) {
         return new HttpListener(settings, null, dir).trusting(a -> a.getHostAddress().equals("127.0.0.9"))
                 .serve("/ping", new HttpServlet() {
                     @Override
                     protected void doGet(HttpServletRequest req, HttpServletResponse resp) throws IOException {
                         resp.getWriter().print("pong");
+                    }
+                })
+                .serve("/upload", new HttpServlet() {
+                    @Override
+                    protected void doPost(HttpServletRequest req, HttpServletResponse resp) throws IOException {
+                        resp.getWriter().print("got " + req.getInputStream().readAllBytes().length);
                     }
                 });
     }
@@ -191,5 +197,45 @@ class ClientConnectionLimitTest {
             Thread.sleep(1000);
         }
         assertThat(ping(kept)).startsWith("HTTP/1.1 200");
+    }
+
+    @Test
+    void aBodySentSlowerThanTheMinimumDataRateIsCutOffAndAFastOneIsServed() throws Exception {
+        listener.stop(); // again, with a body rate of 100 octets per second after the 2 s idle timeout
+        listener = pinging(new HttpSettings(0, -1, null, 16, Duration.ofSeconds(2), 0, 100));
+        listener.start();
+        String header = "POST /upload HTTP/1.1\r\nHost: hub.test\r\nContent-Length: %d\r\n\r\n";
+
+        Socket fast = connect("127.0.0.7");
+        fast.getOutputStream().write(String.format(header, 100_000).getBytes(StandardCharsets.US_ASCII));
+        fast.getOutputStream().write(new byte[100_000]);
+        assertThat(new String(fast.getInputStream().readNBytes(400), StandardCharsets.US_ASCII)
+                .split("\r\n\r\n", 2)[0]).startsWith("HTTP/1.1 200");
+
+        Socket slow = connect("127.0.0.8");
+        java.io.OutputStream out = slow.getOutputStream();
+        out.write(String.format(header, 10_000).getBytes(StandardCharsets.US_ASCII));
+        long start = System.nanoTime();
+        Thread dribble = new Thread(() -> {
+            try {
+                for (int i = 0; i < 40; i++) { // 20 octets a second, a write every half second, for up to 20 s
+                    out.write(new byte[10]);
+                    out.flush();
+                    Thread.sleep(500);
+                }
+            } catch (IOException | InterruptedException closed) {
+                // the hub closed the connection: what the test waits for
+            }
+        });
+        dribble.start();
+        try {
+            assertThat(slow.getInputStream().read()).as("closed, no answer").isEqualTo(-1);
+        } catch (java.net.SocketException reset) {
+            // closed with unread octets: a reset is as good
+        } finally {
+            dribble.interrupt();
+        }
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).as("cut off near 2.5 s (2 s + 20 t / 100 = t)")
+                .isBetween(Duration.ofMillis(2000), Duration.ofSeconds(9));
     }
 }
