@@ -18,8 +18,11 @@ import org.slf4j.LoggerFactory;
  * <p>The window starts at the first mail, not at a fixed interval boundary: a repeat a second after the first is never
  * mailed again, whatever the clock reads. The first time is stored durably in the broker (the idempotency records,
  * key {@code alert.HASH}, kept for the window) <em>before</em> the mail is queued, and read back when the hub starts,
- * so a repeat after a crash or restart gets the same message. Two hubs on one broker that receive the same first
- * notification in the same instant may each mail it (each reads the records at start only).
+ * so a repeat after a crash or restart gets the same message. Once the mail is queued its answer is stored too, and a
+ * repeat within the window gets that answer without a send (so it does not depend on the broker still remembering
+ * the queue id); a crash between the two leaves the duplicate detection to store the repeat's message once. Two hubs
+ * on one broker that receive the same first notification in the same instant may each mail it (each reads the
+ * records at start only).
  */
 final class AlertRepeats {
 
@@ -29,7 +32,12 @@ final class AlertRepeats {
 
     private final IdempotencyRecords store;
     private final Clock clock;
-    private final Map<String, Long> firstMailed = new ConcurrentHashMap<>();
+    /** When a notification was first mailed, and the answer to it once it was queued ({@code null} before). */
+    record Mailed(long first, String answer) {}
+
+    private static final com.fasterxml.jackson.databind.ObjectMapper MAPPER =
+            new com.fasterxml.jackson.databind.ObjectMapper();
+    private final Map<String, Mailed> firstMailed = new ConcurrentHashMap<>();
     private final Object[] locks = new Object[STRIPES];
     private final AtomicLong lastPrune = new AtomicLong();
     private volatile long longestWindow;
@@ -48,41 +56,77 @@ final class AlertRepeats {
         records.forEach((k, v) -> {
             if (k != null && k.startsWith(PREFIX)) {
                 try {
-                    firstMailed.put(k, Long.parseLong(v.trim()));
-                } catch (NumberFormatException e) {
-                    LOG.warn("alert repeat record {} is not a time, ignored: {}", k, v);
+                    com.fasterxml.jackson.databind.JsonNode n = MAPPER.readTree(v);
+                    firstMailed.put(k, new Mailed(n.path("first").asLong(),
+                            n.hasNonNull("answer") ? n.get("answer").asText() : null));
+                } catch (Exception e) {
+                    LOG.warn("alert repeat record {} is not readable, ignored: {}", k, e.toString());
                 }
             }
         });
     }
 
     /**
-     * The time the notification {@code key} was first mailed within {@code window} of now: that earlier time for a
-     * repeat, or now for a first mail (or one after the window), stored durably before it is returned.
+     * When the notification {@code key} was first mailed within {@code window} of now, with the answer given then: an
+     * earlier time for a repeat, or now (and no answer) for a first mail or one after the window, stored durably
+     * before it is returned.
      *
      * @throws ApiProblem 503 when the first time cannot be stored (the broker is not reachable)
      */
-    long firstMailed(String key, Duration window) throws ApiProblem {
+    Mailed firstMailed(String key, Duration window) throws ApiProblem {
         String id = PREFIX + key;
         long now = clock.millis();
         longestWindow = Math.max(longestWindow, window.toMillis());
         pruneNowAndThen(now);
         synchronized (locks[Math.floorMod(id.hashCode(), STRIPES)]) {
-            Long first = firstMailed.get(id);
-            if (first != null && first <= now && now - first < window.toMillis()) {
-                return first;
+            Mailed m = firstMailed.get(id);
+            if (m != null && m.first() <= now && now - m.first() < window.toMillis()) {
+                return m;
             }
+            Mailed first = new Mailed(now, null);
             if (store != null) {
                 try {
-                    store.save(id, Long.toString(now), window);
+                    store.save(id, json(first), window);
                 } catch (Exception e) {
                     throw new ApiProblem(503, "queue-unavailable", "The hub cannot store mail now",
                             "the notification's first-mail time could not be stored: " + e, List.of(), "4.3.0", 30);
                 }
             }
-            firstMailed.put(id, now);
-            return now;
+            firstMailed.put(id, first);
+            return first;
         }
+    }
+
+    /**
+     * Records the answer given to the first mail of {@code key} (at {@code first}), for the rest of its window. A
+     * record the broker cannot take is logged: a repeat is then sent again, and stored once by duplicate detection.
+     */
+    void answered(String key, long first, Duration window, String answer) {
+        String id = PREFIX + key;
+        Mailed m = new Mailed(first, answer);
+        synchronized (locks[Math.floorMod(id.hashCode(), STRIPES)]) {
+            Mailed now = firstMailed.get(id);
+            if (now != null && now.first() != first) {
+                return; // a later window began meanwhile
+            }
+            firstMailed.put(id, m);
+            if (store != null) {
+                long left = first + window.toMillis() - clock.millis();
+                try {
+                    store.save(id, json(m), Duration.ofMillis(Math.max(1000, left)));
+                } catch (Exception e) {
+                    LOG.warn("alert repeat answer not stored in the broker: {}", e.toString());
+                }
+            }
+        }
+    }
+
+    private static String json(Mailed m) {
+        com.fasterxml.jackson.databind.node.ObjectNode n = MAPPER.createObjectNode().put("first", m.first());
+        if (m.answer() != null) {
+            n.put("answer", m.answer());
+        }
+        return n.toString();
     }
 
     /** How many notifications are remembered. */
@@ -94,7 +138,7 @@ final class AlertRepeats {
         long last = lastPrune.get();
         if (now - last >= 60_000 && lastPrune.compareAndSet(last, now)) {
             long keep = longestWindow;
-            firstMailed.values().removeIf(first -> now - first >= keep);
+            firstMailed.values().removeIf(m -> now - m.first() >= keep);
         }
     }
 }

@@ -166,7 +166,15 @@ final class AlertmanagerServlet extends HttpServlet {
                 + String.join(",", fingerprints);
         door.takeRate(key, 1, resp);
         door.sender.checkReady(0);
-        String seed = notification + "\0" + door.alertRepeats.firstMailed(hash(notification), settings.dedupWindow());
+        AlertRepeats.Mailed mailed = door.alertRepeats.firstMailed(hash(notification), settings.dedupWindow());
+        if (mailed.answer() != null) {
+            LOG.info("webhook {}/{}: {} {} alert(s) of group {}: a repeat within mailhub.alerts.dedup-window of the"
+                    + " mail of {}, not mailed again", source, receiver, p.path("status").asText(),
+                    p.path("alerts").size(), hash(group), java.time.Instant.ofEpochMilli(mailed.first()));
+            ApiResponses.send(resp, 202, "application/json", mailed.answer().getBytes(StandardCharsets.UTF_8));
+            return;
+        }
+        String seed = notification + "\0" + mailed.first();
         String domain = route.from().substring(route.from().lastIndexOf('@') + 1).replaceAll("[<>\\s]", "");
         String root = "<alerts." + hash(group) + "@" + domain + ">";
         String own = "<alert." + hash(seed) + "@" + domain + ">";
@@ -200,9 +208,13 @@ final class AlertmanagerServlet extends HttpServlet {
                 n -> QueueIds.derived(seed + "\0" + n));
         LOG.info("webhook {}/{}: {} {} alert(s) of group {} queued as {}", source, receiver, p.path("status").asText(),
                 p.path("alerts").size(), hash(group), sent.get(0).queueId());
-        try (JsonGenerator g = ApiResponses.json(resp, 202, "application/json")) {
+        ByteArrayOutputStream answer = new ByteArrayOutputStream();
+        try (JsonGenerator g = MessageJson.JSON.createGenerator(answer)) {
             ApiResponses.writeSent(g, sent.get(0));
         }
+        door.alertRepeats.answered(hash(notification), mailed.first(), settings.dedupWindow(),
+                answer.toString(StandardCharsets.UTF_8));
+        ApiResponses.send(resp, 202, "application/json", answer.toByteArray());
     }
 
     private static Map<String, String> strings(JsonNode object) {

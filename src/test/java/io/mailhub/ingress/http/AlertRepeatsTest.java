@@ -32,33 +32,33 @@ class AlertRepeatsTest {
     @Test
     void aRepeatASecondLaterAcrossAWholeHourGetsTheFirstMailsTime() throws Exception {
         AlertRepeats repeats = new AlertRepeats(null, clock);
-        long first = repeats.firstMailed("n1", HOUR);
+        long first = repeats.firstMailed("n1", HOUR).first();
 
         clock.advance(Duration.ofSeconds(1)); // 17:00:00.500: a fixed one-hour interval would have begun anew
-        assertThat(repeats.firstMailed("n1", HOUR)).isEqualTo(first);
+        assertThat(repeats.firstMailed("n1", HOUR).first()).isEqualTo(first);
         clock.advance(Duration.ofMinutes(59));
-        assertThat(repeats.firstMailed("n1", HOUR)).isEqualTo(first);
+        assertThat(repeats.firstMailed("n1", HOUR).first()).isEqualTo(first);
     }
 
     @Test
     void aRepeatAfterTheWindowIsANewMailAndStartsANewWindow() throws Exception {
         AlertRepeats repeats = new AlertRepeats(null, clock);
-        long first = repeats.firstMailed("n1", HOUR);
+        long first = repeats.firstMailed("n1", HOUR).first();
 
         clock.advance(HOUR);
-        long second = repeats.firstMailed("n1", HOUR);
+        long second = repeats.firstMailed("n1", HOUR).first();
         assertThat(second).isEqualTo(first + HOUR.toMillis());
         clock.advance(Duration.ofMinutes(30));
-        assertThat(repeats.firstMailed("n1", HOUR)).isEqualTo(second);
+        assertThat(repeats.firstMailed("n1", HOUR).first()).isEqualTo(second);
     }
 
     @Test
     void anotherNotificationHasItsOwnWindow() throws Exception {
         AlertRepeats repeats = new AlertRepeats(null, clock);
-        long first = repeats.firstMailed("n1", HOUR);
+        long first = repeats.firstMailed("n1", HOUR).first();
         clock.advance(Duration.ofSeconds(5));
 
-        assertThat(repeats.firstMailed("n2", HOUR)).isEqualTo(first + 5_000);
+        assertThat(repeats.firstMailed("n2", HOUR).first()).isEqualTo(first + 5_000);
     }
 
     @Test
@@ -67,7 +67,7 @@ class AlertRepeatsTest {
         broker.start();
         try (ActiveMQConnectionFactory cf = new ActiveMQConnectionFactory(EmbeddedBroker.IN_VM_URL)) {
             IdempotencyRecords records = new IdempotencyRecords(cf);
-            long first = new AlertRepeats(records, clock).firstMailed("n1", HOUR);
+            long first = new AlertRepeats(records, clock).firstMailed("n1", HOUR).first();
 
             clock.advance(Duration.ofSeconds(1));
             AlertRepeats restarted = new AlertRepeats(records, clock);
@@ -76,7 +76,7 @@ class AlertRepeatsTest {
             restarted.load(stored);
             idempotency.load(stored);
 
-            assertThat(restarted.firstMailed("n1", HOUR)).isEqualTo(first);
+            assertThat(restarted.firstMailed("n1", HOUR)).isEqualTo(new AlertRepeats.Mailed(first, null));
             assertThat(restarted.size()).isEqualTo(1);
             assertThat(idempotency.size()).as("alert records are not idempotency keys").isZero();
         } finally {
@@ -92,10 +92,42 @@ class AlertRepeatsTest {
                 });
         AlertRepeats repeats = new AlertRepeats(new IdempotencyRecords(down), clock);
 
-        assertThatThrownBy(() -> repeats.firstMailed("n1", HOUR)).isInstanceOfSatisfying(ApiProblem.class, p -> {
+        assertThatThrownBy(() -> repeats.firstMailed("n1", HOUR).first()).isInstanceOfSatisfying(ApiProblem.class, p -> {
             assertThat(p.status).isEqualTo(503);
             assertThat(p.enhancedStatus).isEqualTo("4.3.0");
         });
         assertThat(repeats.size()).as("nothing remembered that is not stored").isZero();
+    }
+
+    @Test
+    void aRepeatAfterTheFirstMailWasQueuedGetsItsAnswerAlsoAfterARestart() throws Exception {
+        EmbeddedBroker broker = new EmbeddedBroker("artemis/broker.xml", dir, false);
+        broker.start();
+        try (ActiveMQConnectionFactory cf = new ActiveMQConnectionFactory(EmbeddedBroker.IN_VM_URL)) {
+            IdempotencyRecords records = new IdempotencyRecords(cf);
+            AlertRepeats repeats = new AlertRepeats(records, clock);
+            long first = repeats.firstMailed("n1", HOUR).first();
+            repeats.answered("n1", first, HOUR, "{\"id\":\"Q1\"}");
+            clock.advance(Duration.ofMinutes(10));
+
+            assertThat(repeats.firstMailed("n1", HOUR).answer()).isEqualTo("{\"id\":\"Q1\"}");
+            AlertRepeats restarted = new AlertRepeats(records, clock);
+            restarted.load(records.loadAll());
+            assertThat(restarted.firstMailed("n1", HOUR)).isEqualTo(new AlertRepeats.Mailed(first, "{\"id\":\"Q1\"}"));
+        } finally {
+            broker.stop();
+        }
+    }
+
+    @Test
+    void theAnswerOfAnEarlierWindowDoesNotReplaceALaterFirstMail() throws Exception {
+        AlertRepeats repeats = new AlertRepeats(null, clock);
+        long first = repeats.firstMailed("n1", HOUR).first();
+        clock.advance(HOUR);
+        long second = repeats.firstMailed("n1", HOUR).first();
+
+        repeats.answered("n1", first, HOUR, "{\"id\":\"old\"}");
+
+        assertThat(repeats.firstMailed("n1", HOUR)).isEqualTo(new AlertRepeats.Mailed(second, null));
     }
 }
