@@ -172,27 +172,12 @@ class HostileClientsIT {
 
     @Test
     void anHttpRequestHeaderSentAByteEverySecondIsCutOffAtItsDeadline() throws Exception {
-        try (Socket s = new Socket()) {
-            s.bind(new InetSocketAddress(InetAddress.getByName("127.0.0.11"), 0));
-            s.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), hub.httpPort), 5000);
-            s.setSoTimeout(1000);
-            java.io.OutputStream out = s.getOutputStream();
-            out.write("POST /api/v1/messages HTTP/1.1\r\nHost: hub.test\r\nX-Slow: ".getBytes(StandardCharsets.US_ASCII));
-            long started = System.nanoTime();
-            boolean closed = false;
-            for (int i = 0; i < 30 && !closed; i++) { // a byte a second, within the 3 s idle timeout, for up to 30 s
-                try {
-                    closed = s.getInputStream().read() < 0;
-                } catch (java.net.SocketTimeoutException stillOpen) {
-                    out.write('x');
-                    out.flush();
-                } catch (IOException reset) {
-                    closed = true;
-                }
-            }
+        try (Socket s = httpFrom("127.0.0.11")) {
+            s.getOutputStream().write("POST /api/v1/messages HTTP/1.1\r\nHost: hub.test\r\nX-Slow: "
+                    .getBytes(StandardCharsets.US_ASCII));
 
-            assertThat(closed).as("closed by the hub").isTrue();
-            assertThat(Duration.ofNanos(System.nanoTime() - started)).as("cut off by the 3 s deadline")
+            // a byte a second, within the 3 s idle timeout
+            assertThat(sendEverySecondUntilClosed(s, "x")).as("cut off by the 3 s deadline")
                     .isLessThan(Duration.ofSeconds(10));
             await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(hub.log())
                     .contains("closed HTTP connection from [127.0.0.11]: no complete request within 3 s of waiting"));
@@ -201,33 +186,44 @@ class HostileClientsIT {
 
     @Test
     void aPostmarkTestRequestWhoseBodyComesSlowerThanTheMinimumDataRateIsCutOff() throws Exception {
-        try (Socket s = new Socket()) { // the test token needs no key, so its body is read from anyone
-            s.bind(new InetSocketAddress(InetAddress.getByName("127.0.0.12"), 0));
-            s.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), hub.httpPort), 5000);
-            s.setSoTimeout(1000);
-            OutputStream out = s.getOutputStream();
-            out.write(("POST /email HTTP/1.1\r\nHost: hub.test\r\nX-Postmark-Server-Token: POSTMARK_API_TEST\r\n"
-                    + "Content-Type: application/json\r\nContent-Length: 5000\r\n\r\n{\"From\": \"")
-                    .getBytes(StandardCharsets.US_ASCII));
-            long started = System.nanoTime();
-            boolean closed = false;
-            for (int i = 0; i < 30 && !closed; i++) { // 10 octets a second (the minimum is 500), for up to 30 s
-                try {
-                    closed = s.getInputStream().read() < 0;
-                } catch (java.net.SocketTimeoutException stillOpen) {
-                    out.write("aaaaaaaaaa".getBytes(StandardCharsets.US_ASCII));
-                    out.flush();
-                } catch (IOException reset) {
-                    closed = true;
-                }
-            }
+        try (Socket s = httpFrom("127.0.0.12")) { // the test token needs no key, so its body is read from anyone
+            s.getOutputStream().write(("POST /email HTTP/1.1\r\nHost: hub.test\r\n"
+                    + "X-Postmark-Server-Token: POSTMARK_API_TEST\r\nContent-Type: application/json\r\n"
+                    + "Content-Length: 5000\r\n\r\n{\"From\": \"").getBytes(StandardCharsets.US_ASCII));
 
-            assertThat(closed).as("closed by the hub").isTrue();
-            assertThat(Duration.ofNanos(System.nanoTime() - started)).as("cut off near the 3 s idle timeout")
+            // 10 octets a second; the minimum is 500 after the 3 s idle timeout
+            assertThat(sendEverySecondUntilClosed(s, "aaaaaaaaaa")).as("cut off near the 3 s idle timeout")
                     .isLessThan(Duration.ofSeconds(10));
             await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(hub.log())
                     .contains("closed HTTP connection from [127.0.0.12]: request body too slow"));
         }
+    }
+
+    /** A connection to the hub's HTTP port from {@code address}, whose reads wait a second at most. */
+    private static Socket httpFrom(String address) throws IOException {
+        Socket s = new Socket();
+        s.bind(new InetSocketAddress(InetAddress.getByName(address), 0));
+        s.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), hub.httpPort), 5000);
+        s.setSoTimeout(1000);
+        return s;
+    }
+
+    /** Sends {@code text} every second, 30 times at most, until the hub closes the connection: how long it took. */
+    private static Duration sendEverySecondUntilClosed(Socket s, String text) throws IOException {
+        long started = System.nanoTime();
+        for (int i = 0; i < 30; i++) {
+            try {
+                if (s.getInputStream().read() < 0) {
+                    return Duration.ofNanos(System.nanoTime() - started);
+                }
+            } catch (java.net.SocketTimeoutException stillOpen) {
+                s.getOutputStream().write(text.getBytes(StandardCharsets.US_ASCII));
+                s.getOutputStream().flush();
+            } catch (IOException reset) {
+                return Duration.ofNanos(System.nanoTime() - started);
+            }
+        }
+        throw new AssertionError("the hub kept the connection open for 30 s");
     }
 
     @Test

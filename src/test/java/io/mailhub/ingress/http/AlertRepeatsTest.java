@@ -29,6 +29,27 @@ class AlertRepeatsTest {
     @TempDir
     Path dir;
 
+    private EmbeddedBroker broker;
+    private ActiveMQConnectionFactory cf;
+
+    /** Records in the real embedded broker with the hub's broker.xml, started for the test that asks. */
+    private IdempotencyRecords brokerRecords() throws Exception {
+        broker = new EmbeddedBroker("artemis/broker.xml", dir, false);
+        broker.start();
+        cf = new ActiveMQConnectionFactory(EmbeddedBroker.IN_VM_URL);
+        return new IdempotencyRecords(cf);
+    }
+
+    @org.junit.jupiter.api.AfterEach
+    void stopBroker() throws Exception {
+        if (cf != null) {
+            cf.close();
+        }
+        if (broker != null) {
+            broker.stop();
+        }
+    }
+
     @Test
     void aRepeatASecondLaterAcrossAWholeHourGetsTheFirstMailsTime() throws Exception {
         AlertRepeats repeats = new AlertRepeats(null, clock);
@@ -63,25 +84,19 @@ class AlertRepeatsTest {
 
     @Test
     void theFirstTimeIsInTheBrokerAndOutlivesARestartOfTheHub() throws Exception {
-        EmbeddedBroker broker = new EmbeddedBroker("artemis/broker.xml", dir, false);
-        broker.start();
-        try (ActiveMQConnectionFactory cf = new ActiveMQConnectionFactory(EmbeddedBroker.IN_VM_URL)) {
-            IdempotencyRecords records = new IdempotencyRecords(cf);
-            long first = new AlertRepeats(records, clock).firstMailed("n1", HOUR).first();
+        IdempotencyRecords records = brokerRecords();
+        long first = new AlertRepeats(records, clock).firstMailed("n1", HOUR).first();
 
-            clock.advance(Duration.ofSeconds(1));
-            AlertRepeats restarted = new AlertRepeats(records, clock);
-            Idempotency idempotency = new Idempotency(records, clock);
-            var stored = records.loadAll();
-            restarted.load(stored);
-            idempotency.load(stored);
+        clock.advance(Duration.ofSeconds(1));
+        AlertRepeats restarted = new AlertRepeats(records, clock);
+        Idempotency idempotency = new Idempotency(records, clock);
+        var stored = records.loadAll();
+        restarted.load(stored);
+        idempotency.load(stored);
 
-            assertThat(restarted.firstMailed("n1", HOUR)).isEqualTo(new AlertRepeats.Mailed(first, null));
-            assertThat(restarted.size()).isEqualTo(1);
-            assertThat(idempotency.size()).as("alert records are not idempotency keys").isZero();
-        } finally {
-            broker.stop();
-        }
+        assertThat(restarted.firstMailed("n1", HOUR)).isEqualTo(new AlertRepeats.Mailed(first, null));
+        assertThat(restarted.size()).isEqualTo(1);
+        assertThat(idempotency.size()).as("alert records are not idempotency keys").isZero();
     }
 
     @Test
@@ -101,22 +116,16 @@ class AlertRepeatsTest {
 
     @Test
     void aRepeatAfterTheFirstMailWasQueuedGetsItsAnswerAlsoAfterARestart() throws Exception {
-        EmbeddedBroker broker = new EmbeddedBroker("artemis/broker.xml", dir, false);
-        broker.start();
-        try (ActiveMQConnectionFactory cf = new ActiveMQConnectionFactory(EmbeddedBroker.IN_VM_URL)) {
-            IdempotencyRecords records = new IdempotencyRecords(cf);
-            AlertRepeats repeats = new AlertRepeats(records, clock);
-            long first = repeats.firstMailed("n1", HOUR).first();
-            repeats.answered("n1", first, HOUR, "{\"id\":\"Q1\"}");
-            clock.advance(Duration.ofMinutes(10));
+        IdempotencyRecords records = brokerRecords();
+        AlertRepeats repeats = new AlertRepeats(records, clock);
+        long first = repeats.firstMailed("n1", HOUR).first();
+        repeats.answered("n1", first, HOUR, "{\"id\":\"Q1\"}");
+        clock.advance(Duration.ofMinutes(10));
 
-            assertThat(repeats.firstMailed("n1", HOUR).answer()).isEqualTo("{\"id\":\"Q1\"}");
-            AlertRepeats restarted = new AlertRepeats(records, clock);
-            restarted.load(records.loadAll());
-            assertThat(restarted.firstMailed("n1", HOUR)).isEqualTo(new AlertRepeats.Mailed(first, "{\"id\":\"Q1\"}"));
-        } finally {
-            broker.stop();
-        }
+        assertThat(repeats.firstMailed("n1", HOUR).answer()).isEqualTo("{\"id\":\"Q1\"}");
+        AlertRepeats restarted = new AlertRepeats(records, clock);
+        restarted.load(records.loadAll());
+        assertThat(restarted.firstMailed("n1", HOUR)).isEqualTo(new AlertRepeats.Mailed(first, "{\"id\":\"Q1\"}"));
     }
 
     @Test
