@@ -118,32 +118,37 @@ class ClientConnectionLimitTest {
     }
 
     /**
-     * Writes {@code chunk} every half second, 40 times at most (20 s), until the server closes the connection without
-     * an answer: how long that took.
+     * Writes {@code chunk} whenever the server has stayed silent for half a second, 40 times at most (20 s), until it
+     * closes the connection without an answer: how long that took. The read's timeout paces the writes.
      */
     private static Duration dribbleUntilClosed(Socket s, byte[] chunk) throws IOException {
-        java.io.OutputStream out = s.getOutputStream();
         long start = System.nanoTime();
-        Thread dribble = new Thread(() -> {
+        s.setSoTimeout(500);
+        for (int i = 0; i < 40; i++) {
             try {
-                for (int i = 0; i < 40; i++) {
-                    Thread.sleep(500);
-                    out.write(chunk);
-                    out.flush();
-                }
-            } catch (IOException | InterruptedException closed) {
-                // the server closed the connection: what the test waits for
+                assertThat(s.getInputStream().read()).as("closed, no answer").isEqualTo(-1);
+                return Duration.ofNanos(System.nanoTime() - start);
+            } catch (java.net.SocketTimeoutException silent) {
+                s.getOutputStream().write(chunk);
+                s.getOutputStream().flush();
+            } catch (java.net.SocketException reset) { // closed with unread octets: a reset is as good
+                return Duration.ofNanos(System.nanoTime() - start);
             }
-        });
-        dribble.start();
-        try {
-            assertThat(s.getInputStream().read()).as("closed, no answer").isEqualTo(-1);
-        } catch (java.net.SocketException reset) {
-            // closed with unread octets: a reset is as good
-        } finally {
-            dribble.interrupt();
         }
-        return Duration.ofNanos(System.nanoTime() - start);
+        throw new AssertionError("the server kept the connection open for 20 s");
+    }
+
+    /** Asserts that the server neither answers nor closes the connection for a second. */
+    private static void silentForASecond(Socket s) throws IOException {
+        s.setSoTimeout(1000);
+        try {
+            int b = s.getInputStream().read();
+            throw new AssertionError(b < 0 ? "closed by the server" : "the server sent something");
+        } catch (java.net.SocketTimeoutException stillOpen) {
+            // open and quiet: what the caller waits for
+        } finally {
+            s.setSoTimeout(10_000);
+        }
     }
 
     /** Sends a ping and reads until the server closes the connection. */
@@ -203,7 +208,7 @@ class ClientConnectionLimitTest {
         Socket kept = connect("127.0.0.7");
         for (int i = 0; i < 3; i++) { // 3 s in all, more than the 2 s deadline
             assertThat(ping(kept)).startsWith("HTTP/1.1 200");
-            Thread.sleep(1000);
+            silentForASecond(kept);
         }
         assertThat(ping(kept)).startsWith("HTTP/1.1 200");
     }
