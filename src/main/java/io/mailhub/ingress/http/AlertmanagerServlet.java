@@ -166,7 +166,8 @@ final class AlertmanagerServlet extends HttpServlet {
                 + String.join(",", fingerprints);
         door.takeRate(key, 1, resp);
         door.sender.checkReady(0);
-        AlertRepeats.Mailed mailed = door.alertRepeats.firstMailed(hash(notification), settings.dedupWindow());
+        String repeatKey = hash(notification);
+        AlertRepeats.Mailed mailed = door.alertRepeats.firstMailed(repeatKey, settings.dedupWindow());
         if (mailed.answer() != null) {
             LOG.info("webhook {}/{}: {} {} alert(s) of group {}: a repeat within mailhub.alerts.dedup-window of the"
                     + " mail of {}, not mailed again", source, receiver, p.path("status").asText(),
@@ -212,7 +213,7 @@ final class AlertmanagerServlet extends HttpServlet {
         try (JsonGenerator g = MessageJson.JSON.createGenerator(answer)) {
             ApiResponses.writeSent(g, sent.get(0));
         }
-        door.alertRepeats.answered(hash(notification), mailed.first(), settings.dedupWindow(),
+        door.alertRepeats.answered(repeatKey, mailed.first(), settings.dedupWindow(),
                 answer.toString(StandardCharsets.UTF_8));
         ApiResponses.send(resp, 202, "application/json", answer.toByteArray());
     }
