@@ -22,6 +22,7 @@ import io.mailhub.ingress.tls.ServerTls;
 import io.mailhub.policy.PolicyChain;
 import io.mailhub.policy.RateLimits;
 import io.mailhub.queue.ArtemisMailQueue;
+import io.mailhub.queue.BrokerClient;
 import io.mailhub.queue.EmbeddedBroker;
 import io.mailhub.queue.MailQueueAdmin;
 import io.mailhub.queue.IdempotencyRecords;
@@ -88,6 +89,7 @@ public final class MailhubRuntime extends MainListenerSupport implements CamelCo
     private java.util.concurrent.ScheduledExecutorService sweeper;
     private io.mailhub.observe.Observability observability;
     private final OperatorWiring operators;
+    private BrokerClient brokerClient;
 
     public MailhubRuntime(MailhubSettings settings) {
         this.settings = settings;
@@ -106,14 +108,17 @@ public final class MailhubRuntime extends MainListenerSupport implements CamelCo
             broker = new EmbeddedBroker(settings.queue.brokerConfig(), settings.dataDir, false,
                     settings.queue.minFreeSpace() > 0 ? storage.brokerMinFree() : -1);
         }
-        ActiveMQConnectionFactory cf = new ActiveMQConnectionFactory(embedded ? EmbeddedBroker.IN_VM_URL : settings.queue.brokerUrl());
+        brokerClient = BrokerClient.of(settings.queue, settings.dataDir);
+        ActiveMQConnectionFactory cf = brokerClient.connectionFactory();
         cf.setMinLargeMessageSize(LARGE_MESSAGE_THRESHOLD);
         cf.setBlockOnDurableSend(true);
+        if (!embedded) {
+            brokerClient.checkLogin(cf); // a refused login stops the start: no retry mends a wrong password
+        }
 
         // The routes' connections: consumers get large messages in ROUTE_CHUNK_SIZE chunks; what the routes send on
         // (retries, notices) above that size goes to the broker as a large message too.
-        ActiveMQConnectionFactory routeCf = new ActiveMQConnectionFactory(embedded ? EmbeddedBroker.IN_VM_URL
-                : settings.queue.brokerUrl());
+        ActiveMQConnectionFactory routeCf = brokerClient.connectionFactory();
         routeCf.setMinLargeMessageSize(ROUTE_CHUNK_SIZE);
         routeCf.setBlockOnDurableSend(true);
         MailJmsComponent jms = new MailJmsComponent(ROUTE_CHUNK_SIZE);
@@ -181,7 +186,7 @@ public final class MailhubRuntime extends MainListenerSupport implements CamelCo
         }
         EmbeddedBroker embeddedBroker = broker;
         brokerQueues = embeddedBroker != null ? new io.mailhub.queue.LocalQueues(embeddedBroker::server)
-                : new io.mailhub.queue.RemoteQueues(settings.queue.brokerUrl());
+                : new io.mailhub.queue.RemoteQueues(brokerClient);
         queueAdmin = new MailQueueAdmin(brokerQueues);
         ApiKeys apiKeys = settings.http.apiKeysFile() == null ? null : ApiKeys.load(settings.http.apiKeysFile());
         if (apiKeys != null) {

@@ -27,15 +27,28 @@ public final class RemoteQueues implements BrokerQueues, AutoCloseable {
     private static final TypeReference<List<Map<String, Object>>> LIST = new TypeReference<>() {};
     private static final long TIMEOUT_MS = 30_000;
 
+    private final BrokerClient broker;
     private final String url;
+    private final String shown; // for errors: the configured URL and user, not the added trust store parameters
     private ServerLocator locator;
     private ClientSessionFactory factory;
     private ClientSession session;
     private ClientRequestor requestor;
 
-    /** @param url the broker's URL, as the hub's {@code mailhub.broker.url} */
+    /** @param url the broker's URL, as the hub's {@code mailhub.broker.url}, reached without a login */
     public RemoteQueues(String url) {
+        this(null, url);
+    }
+
+    /** @param broker the external broker, its URL and login */
+    public RemoteQueues(BrokerClient broker) {
+        this(broker, broker.url());
+    }
+
+    private RemoteQueues(BrokerClient broker, String url) {
+        this.broker = broker;
         this.url = url;
+        this.shown = broker == null ? url : broker.toString();
     }
 
     @Override
@@ -132,21 +145,21 @@ public final class RemoteQueues implements BrokerQueues, AutoCloseable {
             filler.fill(m);
             ClientMessage reply = requestor.request(m, TIMEOUT_MS);
             if (reply == null) {
-                throw new IllegalStateException("the broker at " + url + " did not answer " + what + " within "
+                throw new IllegalStateException("the broker at " + shown + " did not answer " + what + " within "
                         + TIMEOUT_MS / 1000 + " s");
             }
             Object result = ManagementHelper.getResult(reply);
             if (!ManagementHelper.hasOperationSucceeded(reply)) {
                 String detail = String.valueOf(result);
                 if (detail.contains("does not exist") || detail.contains("No resource")) {
-                    throw new IllegalStateException("the broker at " + url + " has no " + what + ": " + detail);
+                    throw new IllegalStateException("the broker at " + shown + " has no " + what + ": " + detail);
                 }
-                throw new IllegalArgumentException(what + " failed on the broker at " + url + ": " + detail);
+                throw new IllegalArgumentException(what + " failed on the broker at " + shown + ": " + detail);
             }
             return result;
         } catch (org.apache.activemq.artemis.api.core.ActiveMQException e) {
             closeQuietly();
-            throw new IllegalStateException("the broker at " + url + " cannot be reached: " + e.getMessage(), e);
+            throw new IllegalStateException("the broker at " + shown + " cannot be reached: " + e.getMessage(), e);
         }
     }
 
@@ -157,7 +170,9 @@ public final class RemoteQueues implements BrokerQueues, AutoCloseable {
         closeQuietly();
         locator = ActiveMQClient.createServerLocator(url);
         factory = locator.createSessionFactory();
-        session = factory.createSession();
+        session = broker == null || broker.user() == null ? factory.createSession()
+                : factory.createSession(broker.user(), broker.password(), false, true, true, false,
+                        locator.getAckBatchSize());
         requestor = new ClientRequestor(session,
                 org.apache.activemq.artemis.api.config.ActiveMQDefaultConfiguration.getDefaultManagementAddress());
         session.start();

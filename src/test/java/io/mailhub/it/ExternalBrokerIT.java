@@ -1,48 +1,75 @@
 package io.mailhub.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowable;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.mailhub.testing.TestCertificates;
+import jakarta.jms.Connection;
+import jakarta.jms.JMSSecurityException;
+import jakarta.jms.Session;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.security.KeyStore;
+import java.security.cert.CertificateFactory;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
+import org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * Queue administration with a standalone broker: the Artemis 2.56.0 distribution, set up as artemis/README.md says
- * ({@code artemis create}, our broker.xml), and the packaged hub with {@code mailhub.broker.url}. The admin API, the
- * {@code queue} command and the queue meters work on that broker as on the embedded one.
+ * The hub on a standalone broker: the Artemis 2.56.0 distribution, set up as artemis/README.md says ({@code artemis
+ * create} with login required, our broker.xml with security on, a TLS acceptor), and the packaged hub with
+ * {@code mailhub.broker.url}, {@code mailhub.broker.user}, {@code mailhub.broker.password-file} and
+ * {@code mailhub.broker.ca-file}. Queue administration (the admin API, the {@code queue} command, the queue meters)
+ * works there as on the embedded broker; the broker refuses anonymous clients, and a JMS door producer may only send
+ * to {@code mail.submit}; a wrong password or an untrusted broker certificate is refused.
  */
 class ExternalBrokerIT {
 
     static final String PASSWORD = "operator pass";
+    static final String HUB_PASSWORD = "hub broker pass";
+    static final String PRODUCER_PASSWORD = "erp broker pass";
     static Process broker;
     static HubProcess hub;
     static Path brokerLog;
+    static int port;
+    static Path dir;
 
     @BeforeAll
     static void start() throws Exception {
-        Path dir = HubProcess.itDir("external-broker");
+        dir = HubProcess.itDir("external-broker");
         Path artemis = Path.of(System.getProperty("artemis.home", "target/artemis-dist/apache-artemis-2.56.0"),
                 "bin", "artemis");
         Path instance = dir.resolve("broker");
-        Process create = new ProcessBuilder(artemis.toString(), "create", "--user", "admin", "--password", "change-me",
-                "--allow-anonymous", "--silent", "--no-web", "--no-autotune", "--force", instance.toString())
-                .redirectErrorStream(true).start();
+        Process create = new ProcessBuilder(artemis.toString(), "create", "--user", "mailhub", "--password",
+                HUB_PASSWORD, "--role", "mailhub", "--require-login", "--silent", "--no-web", "--no-autotune",
+                "--force", instance.toString()).redirectErrorStream(true).start();
         String created = new String(create.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertThat(create.waitFor(2, TimeUnit.MINUTES)).isTrue();
         assertThat(create.exitValue()).as(created).isZero();
-        Files.copy(Path.of("artemis/broker.xml"), instance.resolve("etc/broker.xml"),
-                java.nio.file.StandardCopyOption.REPLACE_EXISTING);
-        int port = Ports.free();
+        // a JMS door producer, as artemis/README.md adds one: role mailhub-submit
+        Files.writeString(instance.resolve("etc/artemis-users.properties"), "\nerp = " + PRODUCER_PASSWORD + "\n",
+                StandardOpenOption.APPEND);
+        Files.writeString(instance.resolve("etc/artemis-roles.properties"), "\nmailhub-submit = erp\n",
+                StandardOpenOption.APPEND);
+        // our broker.xml, its acceptor with TLS as artemis/README.md shows (the test CA's server certificate)
+        TestCertificates tls = TestCertificates.get();
+        String xml = Files.readString(Path.of("artemis/broker.xml"));
+        assertThat(xml).contains("useEpoll=true</acceptor>");
+        Files.writeString(instance.resolve("etc/broker.xml"), xml.replace("useEpoll=true</acceptor>",
+                "useEpoll=true;sslEnabled=true;keyStoreType=PKCS12;keyStorePath=" + tls.caSignedServerKeyStore()
+                        + ";keyStorePassword=" + tls.storePassword() + "</acceptor>"));
+        port = Ports.free();
         Files.writeString(instance.resolve("etc/artemis.profile"), "\nJAVA_ARGS=\"$JAVA_ARGS -Dmailhub.broker.port="
-                + port + " -Dmailhub.broker.host=127.0.0.1 -Xmx512m\"\n", StandardOpenOption.APPEND);
+                + port + " -Dmailhub.broker.host=127.0.0.1 -Dmailhub.broker.security-enabled=true -Xmx512m\"\n",
+                StandardOpenOption.APPEND);
         brokerLog = dir.resolve("broker.log");
         broker = new ProcessBuilder(instance.resolve("bin/artemis").toString(), "run").redirectErrorStream(true)
                 .redirectOutput(brokerLog.toFile()).start();
@@ -51,11 +78,14 @@ class ExternalBrokerIT {
 
         Path admins = dir.resolve("admins");
         Files.writeString(admins, "olga:" + SubmissionIT.hashPassword(PASSWORD) + ":operator\n");
-        hub = new HubProcess(dir.resolve("hub"))
-                .set("mailhub.broker.url", "tcp://127.0.0.1:" + port)
+        Path users = dir.resolve("users"); // the JMS door's sender rules for the broker's user erp
+        Files.writeString(users, "erp:" + SubmissionIT.hashPassword(PRODUCER_PASSWORD) + ":@erp.test\n");
+        hub = onTheBroker(new HubProcess(dir.resolve("hub")), Files.writeString(dir.resolve("hub-broker-password"),
+                HUB_PASSWORD + "\n"), tls.caPem())
                 .set("mailhub.relay.smarthost", "127.0.0.1:" + Ports.free()) // nothing listens: every attempt defers
                 .set("mailhub.relay.trusted-networks", "127.0.0.0/8")
                 .set("mailhub.admin.users-file", admins)
+                .set("mailhub.auth.users-file", users)
                 .start();
         for (int i = 0; i < 3; i++) {
             Swaks.Result r = Swaks.run(hub.smtpPort, "-f", "erp@shop.test", "-t", "user" + i + "@partner.test");
@@ -63,6 +93,31 @@ class ExternalBrokerIT {
         }
         await().atMost(Duration.ofMinutes(1)).untilAsserted(() -> assertThat(list("state=deferred")
                 .path("total").asInt()).isEqualTo(3));
+    }
+
+    /** A hub on the test's broker over TLS (by the name the certificate holds), logged in as user mailhub. */
+    static HubProcess onTheBroker(HubProcess h, Path passwordFile, Path caFile) {
+        return h.set("mailhub.broker.url", "tcp://localhost:" + port + "?sslEnabled=true")
+                .set("mailhub.broker.user", "mailhub")
+                .set("mailhub.broker.password-file", passwordFile)
+                .set("mailhub.broker.ca-file", caFile);
+    }
+
+    /** A client of the test's broker, trusting the test CA. */
+    static ActiveMQConnectionFactory client() throws Exception {
+        Path trust = dir.resolve("client-trust.p12");
+        if (!Files.exists(trust)) {
+            KeyStore ks = KeyStore.getInstance("PKCS12");
+            ks.load(null, null);
+            try (var in = Files.newInputStream(TestCertificates.get().caPem())) {
+                ks.setCertificateEntry("ca", CertificateFactory.getInstance("X.509").generateCertificate(in));
+            }
+            try (var out = Files.newOutputStream(trust)) {
+                ks.store(out, "changeit".toCharArray());
+            }
+        }
+        return new ActiveMQConnectionFactory("tcp://localhost:" + port + "?sslEnabled=true&verifyHost=true"
+                + "&trustStorePath=" + trust + "&trustStorePassword=changeit&trustStoreType=PKCS12");
     }
 
     @AfterAll
@@ -117,5 +172,54 @@ class ExternalBrokerIT {
         await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(list("").path("total").asInt())
                 .isZero());
         assertThat(Files.readString(brokerLog)).doesNotContain("AMQ224");
+    }
+
+    @Test
+    void theBrokerRefusesAnonymousClientsAndLetsAProducerOnlySendToTheSubmitQueue() throws Exception {
+        ActiveMQConnectionFactory anonymous = client();
+        assertThatThrownBy(anonymous::createConnection).isInstanceOf(JMSSecurityException.class);
+
+        try (Connection erp = client().createConnection("erp", PRODUCER_PASSWORD)) {
+            Session s = erp.createSession(false, Session.AUTO_ACKNOWLEDGE);
+            assertThatThrownBy(() -> s.createConsumer(s.createQueue("mail.outbound")))
+                    .as("the mail queues are the hub's").isInstanceOf(JMSSecurityException.class);
+            assertThatThrownBy(() -> s.createProducer(s.createQueue("mail.incoming")).send(s.createTextMessage("x")))
+                    .as("only the JMS door's queue takes a producer's mail").isInstanceOf(JMSSecurityException.class);
+            s.createProducer(s.createQueue("mail.submit")).send(s.createTextMessage("{\"from\": \"orders@erp.test\","
+                    + " \"to\": \"ap@partner.test\", \"subject\": \"over the standalone broker\", \"text\": \"x\"}"));
+        }
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(list("recipient=ap@partner.test")
+                .path("messages")).singleElement().satisfies(m -> {
+                    assertThat(m.path("sender").asText()).isEqualTo("orders@erp.test");
+                    assertThat(m.path("principal").asText()).as("the user the broker validated").isEqualTo("erp");
+                }));
+        assertThat(queue("delete", "--recipient", "ap@partner.test", "--reason", "test done").exit()).isZero();
+    }
+
+    @Test
+    void aWrongBrokerPasswordStopsTheHubAtOnceNamingTheSettingsButNotThePassword() throws Exception {
+        HubProcess wrong = onTheBroker(new HubProcess(HubProcess.itDir("external-broker-wrong-password")),
+                Files.writeString(dir.resolve("wrong-password"), "not the password\n"), TestCertificates.get().caPem());
+
+        Throwable failed = catchThrowable(wrong::start);
+
+        assertThat(failed).hasMessageContaining("hub exited with 1").hasMessageContaining("the broker at tcp://localhost:"
+                + port + "?sslEnabled=true refused the login of user mailhub (mailhub.broker.user,"
+                + " mailhub.broker.password-file)");
+        assertThat(failed.getMessage()).doesNotContain("not the password");
+        wrong.close();
+    }
+
+    @Test
+    void aBrokerCertificateThatDoesNotLeadToTheCaFileStopsTheHubAtOnceSayingSo() throws Exception {
+        HubProcess distrustful = onTheBroker(new HubProcess(HubProcess.itDir("external-broker-other-ca")),
+                dir.resolve("hub-broker-password"), TestCertificates.get().selfSignedPem());
+
+        Throwable failed = catchThrowable(distrustful::start);
+
+        assertThat(failed).hasMessageContaining("hub exited with 1").hasMessageContaining("the broker at tcp://localhost:"
+                + port + "?sslEnabled=true presented a certificate the hub does not trust")
+                .hasMessageContaining("PKIX path building failed");
+        distrustful.close();
     }
 }

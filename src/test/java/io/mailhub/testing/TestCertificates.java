@@ -63,6 +63,8 @@ public final class TestCertificates {
         keytool(dir, "-importcert", "-alias", "server", "-file", "server.pem", "-keystore", "server.p12");
         keytool(dir, "-genkeypair", "-alias", "server", "-keyalg", "EC", "-groupname", "secp256r1", "-dname",
                 "CN=localhost", "-ext", ext, "-validity", "30", "-keystore", "selfsigned.p12");
+        keytool(dir, "-exportcert", "-rfc", "-alias", "server", "-keystore", "selfsigned.p12", "-file",
+                "selfsigned.pem");
     }
 
     private static void keytool(Path dir, String... args) throws IOException, InterruptedException {
@@ -80,6 +82,21 @@ public final class TestCertificates {
     /** The test CA's certificate as PEM: the trust anchor for {@code verify}. */
     public Path caPem() {
         return dir.resolve("ca.pem");
+    }
+
+    /** The self-signed server certificate as PEM: a trust anchor that the CA-signed server does not lead to. */
+    public Path selfSignedPem() {
+        return dir.resolve("selfsigned.pem");
+    }
+
+    /** The CA-signed server's key and chain as a PKCS#12 key store (password {@link #storePassword()}). */
+    public Path caSignedServerKeyStore() {
+        return dir.resolve("server.p12");
+    }
+
+    /** The password of the key stores here. */
+    public String storePassword() {
+        return PASSWORD;
     }
 
     /** A server context whose certificate chain leads to the test CA. */
