@@ -291,6 +291,27 @@ public final class MailhubRuntime extends MainListenerSupport implements CamelCo
                 throw new IllegalStateException("cannot start the embedded broker: " + e.getMessage(), e);
             }
         }
+        checkQueues();
+    }
+
+    /**
+     * Stops the start when the broker lacks a queue the hub uses: a send to it would be put in mail.dead (broker.xml's
+     * send-to-dla-on-no-route), and a consumer of it would wait for nothing.
+     */
+    private void checkQueues() {
+        List<String> required = new java.util.ArrayList<>(io.mailhub.queue.QueueNames.REQUIRED);
+        required.add(settings.jms.submitQueue());
+        required.add(settings.jms.invalidQueue());
+        List<String> missing;
+        try (ActiveMQConnectionFactory cf = brokerClient.connectionFactory()) {
+            missing = brokerClient.missingQueues(cf, required);
+        }
+        if (!missing.isEmpty()) {
+            throw new IllegalStateException((broker != null ? "the embedded broker's configuration"
+                    + " (mailhub.broker.config=" + settings.queue.brokerConfig() + ")" : "the broker at " + brokerClient)
+                    + " has no queue " + String.join(", ", missing) + ": define them as artemis/broker.xml does (an"
+                    + " address of the same name with one anycast queue)");
+        }
     }
 
     /** Removes the spool files of transactions an earlier run did not finish (a crash). */

@@ -195,6 +195,28 @@ public final class BrokerClient {
         return context;
     }
 
+    /**
+     * The queues of {@code names} the broker does not have. Empty also when the broker cannot be asked (it is not
+     * reachable): then the hub's own use of the queues will tell.
+     */
+    public List<String> missingQueues(ActiveMQConnectionFactory cf, List<String> names) {
+        try (jakarta.jms.Connection c = cf.createConnection()) {
+            org.apache.activemq.artemis.api.core.client.ClientSession core =
+                    ((org.apache.activemq.artemis.jms.client.ActiveMQSession) c.createSession(false,
+                            jakarta.jms.Session.AUTO_ACKNOWLEDGE)).getCoreSession();
+            List<String> missing = new java.util.ArrayList<>();
+            for (String name : names) {
+                if (!core.queueQuery(org.apache.activemq.artemis.api.core.SimpleString.of(name)).isExists()) {
+                    missing.add(name);
+                }
+            }
+            return missing;
+        } catch (JMSException | org.apache.activemq.artemis.api.core.ActiveMQException e) {
+            LOG.debug("cannot ask the broker at {} for its queues: {}", this, causes(e));
+            return List.of();
+        }
+    }
+
     /** The messages of a throwable and its causes, outermost first, for one log line. */
     static String causes(Throwable t) {
         StringBuilder s = new StringBuilder();

@@ -17,12 +17,14 @@ import org.apache.activemq.artemis.core.transaction.TransactionOperationAbstract
  * Counts messages that reach {@code mail.dead} as {@code mailhub_dead_letters_total{reason}}, in the broker, so every
  * way in is seen: the broker's own moves ({@code redelivery_exhausted} after max-delivery-attempts, {@code expired}),
  * and the hub's sends with a {@code MailhubDeadReason} header ({@code double_bounce}, {@code notice_too_large},
- * {@code egress_failed}, else {@code other}). A transactional send is counted when its transaction commits.
+ * {@code egress_failed}, else {@code other}), and sends to an address without a queue that the broker put there
+ * instead ({@code no_queue}, logged as an error). A transactional send is counted when its transaction commits.
  */
 public final class DeadLetterMeter implements ActiveMQServerMessagePlugin {
 
     static final String DEAD_REASON = "MailhubDeadReason";
     private static final SimpleString DEAD = SimpleString.of(QueueNames.DEAD);
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(DeadLetterMeter.class);
 
     private final MeterRegistry registry;
     private final java.util.function.BiConsumer<String, String> listener;
@@ -36,7 +38,7 @@ public final class DeadLetterMeter implements ActiveMQServerMessagePlugin {
         this.registry = registry;
         this.listener = listener;
         for (String reason : new String[] {"redelivery_exhausted", "expired", "double_bounce", "notice_too_large",
-                "egress_failed", "other"}) {
+                "egress_failed", "no_queue", "other"}) {
             counter(reason); // every reason shows from the start, at 0: rate() and increase() need a first sample
         }
     }
@@ -44,10 +46,16 @@ public final class DeadLetterMeter implements ActiveMQServerMessagePlugin {
     @Override
     public void afterSend(ServerSession session, Transaction tx, Message message, boolean direct,
             boolean noAutoCreateQueue, RoutingStatus result) {
-        if (result != RoutingStatus.OK || !DEAD.equals(message.getAddressSimpleString())) {
+        boolean noQueue = result == RoutingStatus.NO_BINDINGS_DLA; // broker.xml's send-to-dla-on-no-route
+        if (!noQueue && (result != RoutingStatus.OK || !DEAD.equals(message.getAddressSimpleString()))) {
             return;
         }
-        String reason = reason(message.getStringProperty(DEAD_REASON));
+        if (noQueue) {
+            LOG.error("{}: sent to {}, which has no queue: put in {} instead (define the queue in broker.xml, then"
+                    + " requeue it from there)", message.getStringProperty("MailhubQueueId"),
+                    message.getStringProperty(Message.HDR_ORIGINAL_ADDRESS), QueueNames.DEAD);
+        }
+        String reason = noQueue ? "no_queue" : reason(message.getStringProperty(DEAD_REASON));
         String queueId = message.getStringProperty("MailhubQueueId");
         if (tx == null) {
             dead(queueId, reason);

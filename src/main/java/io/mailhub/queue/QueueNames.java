@@ -14,5 +14,9 @@ public final class QueueNames {
     /** Poison messages and double bounces: nothing is delivered from here; operators inspect it. */
     public static final String DEAD = "mail.dead";
 
+    /** Every queue the hub itself reads or writes on its broker (the JMS door's come from its settings). */
+    public static final java.util.List<String> REQUIRED = java.util.List.of(INCOMING, OUTBOUND, BOUNCE, HOLD, DEAD,
+            "hub.idempotency", "hub.expired", "hub.admin.work");
+
     private QueueNames() {}
 }

@@ -58,6 +58,21 @@ class ConfigurationIT {
     }
 
     @Test
+    void aBrokerConfigurationWithoutAQueueTheHubUsesStopsStartUpNamingIt() throws Exception {
+        Path dir = HubProcess.itDir("config");
+        Path config = dir.resolve("broker.xml");
+        Files.writeString(config, Files.readString(Path.of("artemis/broker.xml")).replace(
+                "<address name=\"mail.bounce\"><anycast><queue name=\"mail.bounce\"/></anycast></address>", ""));
+        HubProcess hub = new HubProcess(dir).set("mailhub.broker.config", config);
+
+        Exit e = run(hub, java.util.Map.of());
+
+        assertThat(e.code()).isEqualTo(1);
+        assertThat(e.output()).contains("the embedded broker's configuration (mailhub.broker.config=" + config
+                + ") has no queue mail.bounce: define them as artemis/broker.xml does");
+    }
+
+    @Test
     void anUnparsableSizeFromTheEnvironmentStopsStartUpNamingTheVariable() throws Exception {
         HubProcess hub = new HubProcess(HubProcess.itDir("config"));
         Exit e = run(hub, java.util.Map.of("MAILHUB_MAX_MESSAGE_SIZE", "lots"));

@@ -212,4 +212,32 @@ class BrokerClientTest {
         assertThat(client("mailhub.broker.url", "tcp://localhost:" + port + "?sslEnabled=true", "mailhub.broker.ca-file",
                 TestCertificates.get().caPem().toString()).untrustedCertificate()).isNull();
     }
+
+    @Test
+    void theQueuesABrokerLacksAreNamed() throws Exception {
+        Path config = dir.resolve("broker.xml");
+        String xml = Files.readString(Path.of("artemis/broker.xml"));
+        String hold = "<address name=\"mail.hold\"><anycast><queue name=\"mail.hold\"/></anycast></address>";
+        assertThat(xml).contains(hold);
+        Files.writeString(config, xml.replace(hold, ""));
+        EmbeddedBroker broker = new EmbeddedBroker(config.toString(), dir.resolve("data"), false);
+        broker.start();
+        try (var cf = BrokerClient.embedded().connectionFactory()) {
+            assertThat(BrokerClient.embedded().missingQueues(cf, QueueNames.REQUIRED)).containsExactly("mail.hold");
+        } finally {
+            broker.stop();
+        }
+    }
+
+    @Test
+    void aBrokerThatCannotBeAskedIsNotSaidToLackQueues() throws Exception {
+        int port;
+        try (var s = new java.net.ServerSocket(0)) {
+            port = s.getLocalPort();
+        }
+        BrokerClient c = client("mailhub.broker.url", "tcp://127.0.0.1:" + port);
+        try (var cf = c.connectionFactory()) {
+            assertThat(c.missingQueues(cf, QueueNames.REQUIRED)).isEmpty();
+        }
+    }
 }
