@@ -221,6 +221,9 @@ public final class MailhubRuntime extends MainListenerSupport implements CamelCo
             }
         }
         jmsDoor = new JmsDoor(settings.jms, cf, api.localSubmissions(), security.authenticator());
+        if (brokerQueues instanceof io.mailhub.queue.RemoteQueues remote) { // the embedded broker stamps users itself
+            jmsDoor.takingOnlyWhen(remote::securityEnabled);
+        }
         if (security.authenticator() == null && listeners.size() > 1) {
             LOG.warn("no users file (mailhub.auth.users-file): the submission listeners will refuse all mail (530 5.7.0)");
         }

@@ -51,6 +51,11 @@ public final class RemoteQueues implements BrokerQueues, AutoCloseable {
         this.shown = broker == null ? url : broker.toString();
     }
 
+    /** Whether the broker has security on (then it authenticates every client, and stamps who sent what). */
+    public boolean securityEnabled() throws Exception {
+        return Boolean.TRUE.equals(attribute(ResourceNames.BROKER, "securityEnabled"));
+    }
+
     @Override
     public List<String> names() throws Exception {
         Object r = attribute(ResourceNames.BROKER, "queueNames");

@@ -83,6 +83,21 @@ public final class JmsDoor {
     private final Logins logins;
     private volatile boolean running;
     private final List<Thread> threads = new ArrayList<>();
+    private ProducerAuthentication authentication = () -> true;
+    private final java.util.concurrent.atomic.AtomicBoolean toldUnauthenticated =
+            new java.util.concurrent.atomic.AtomicBoolean();
+
+    /**
+     * Whether the broker authenticates the producers of the submit queue, so that {@code _AMQ_VALIDATED_USER} names who
+     * sent a message rather than what the sender wrote there.
+     */
+    @FunctionalInterface
+    public interface ProducerAuthentication {
+        boolean isOn() throws Exception;
+    }
+
+    /** How long the door waits before it asks a broker that authenticates no producer again. */
+    static final java.time.Duration ASK_AGAIN = java.time.Duration.ofSeconds(30);
 
     /** @param logins the users file's logins, or {@code null}: every message is refused (5.7.0) */
     public JmsDoor(JmsSettings settings, ConnectionFactory cf, Submissions submissions, Logins logins) {
@@ -90,6 +105,16 @@ public final class JmsDoor {
         this.cf = cf;
         this.submissions = submissions;
         this.logins = logins;
+    }
+
+    /**
+     * Takes messages only while {@code check} says the broker authenticates producers (an external broker with
+     * security on). Asked each time a consumer connects; while it says no, the door leaves the messages in the submit
+     * queue, logs why once, and asks again every {@link #ASK_AGAIN}.
+     */
+    public JmsDoor takingOnlyWhen(ProducerAuthentication check) {
+        this.authentication = check;
+        return this;
     }
 
     public void start() {
@@ -114,6 +139,10 @@ public final class JmsDoor {
     private void consume() {
         boolean warned = false;
         while (running) {
+            if (!producersAuthenticated()) {
+                pause(ASK_AGAIN);
+                continue;
+            }
             try (Connection c = cf.createConnection()) {
                 Session s = c.createSession(true, Session.SESSION_TRANSACTED);
                 MessageConsumer consumer = s.createConsumer(s.createQueue(settings.submitQueue()));
@@ -170,11 +199,39 @@ public final class JmsDoor {
         return true;
     }
 
+    private boolean producersAuthenticated() {
+        String why;
+        try {
+            if (authentication.isOn()) {
+                if (toldUnauthenticated.compareAndSet(true, false)) {
+                    LOG.info("JMS door: the broker authenticates producers now; taking messages from {}",
+                            settings.submitQueue());
+                }
+                return true;
+            }
+            why = "the broker has security off, so it authenticates no producer and any client could name any user"
+                    + " in _AMQ_VALIDATED_USER (turn it on: -Dmailhub.broker.security-enabled=true, artemis/README.md)";
+        } catch (Exception e) {
+            why = "cannot ask the broker whether it authenticates producers: " + e.getMessage();
+        }
+        if (toldUnauthenticated.compareAndSet(false, true)) {
+            LOG.error("JMS door takes no message from {}: {}; the messages wait there, asked again every {} s",
+                    settings.submitQueue(), why, ASK_AGAIN.toSeconds());
+        }
+        return false;
+    }
+
     private static void pause() {
         try {
             Thread.sleep(1000);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        }
+    }
+
+    private void pause(java.time.Duration d) {
+        for (long waited = 0; running && waited < d.toSeconds(); waited++) {
+            pause();
         }
     }
 

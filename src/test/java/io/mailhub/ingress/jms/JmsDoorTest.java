@@ -102,9 +102,32 @@ class JmsDoorTest {
         assertThat(count("mail.submit.invalid")).isZero();
     }
 
+    @Test
+    void onABrokerThatAuthenticatesNoProducerTheDoorTakesNothingAndTheMessagesWait() throws Exception {
+        send("m1", "m2");
+        java.util.concurrent.atomic.AtomicInteger asked = new java.util.concurrent.atomic.AtomicInteger();
+        try (io.mailhub.queue.RemoteQueues remote = new io.mailhub.queue.RemoteQueues(EmbeddedBroker.IN_VM_URL)) {
+            assertThat(remote.securityEnabled()).as("the packaged broker.xml: security off").isFalse();
+
+            startDoor(() -> {
+                asked.incrementAndGet();
+                return remote.securityEnabled();
+            });
+
+            await().atMost(Duration.ofSeconds(10)).until(() -> asked.get() >= 1);
+            await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(5))
+                    .until(() -> count("mail.submit") == 2 && submissions.calls.isEmpty());
+            assertThat(count("mail.submit.invalid")).as("not refused either: they wait").isZero();
+        }
+    }
+
     // ---- harness ----
 
     private void startDoor() {
+        startDoor(() -> true);
+    }
+
+    private void startDoor(JmsDoor.ProducerAuthentication check) {
         Logins logins = new Logins() {
             @Override
             public User authenticate(String name, char[] password) {
@@ -116,7 +139,7 @@ class JmsDoorTest {
                 return name.equals("erp") ? new User("erp", "", List.of("orders@erp.test"), List.of()) : null;
             }
         };
-        door = new JmsDoor(new JmsSettings(null, "mail.submit", 1), cf, submissions, logins);
+        door = new JmsDoor(new JmsSettings(null, "mail.submit", 1), cf, submissions, logins).takingOnlyWhen(check);
         door.start();
     }
 
