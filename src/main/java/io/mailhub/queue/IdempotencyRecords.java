@@ -42,6 +42,27 @@ public final class IdempotencyRecords {
         }
     }
 
+    /**
+     * The record of {@code key} if it has not expired, else {@code null}: what another hub on the same broker stored
+     * after this one read the records. One browse with a selector, which the broker matches against every record.
+     */
+    public String find(String key) throws JMSException {
+        long now = System.currentTimeMillis();
+        try (Connection c = connectionFactory.createConnection()) {
+            c.start();
+            Session s = c.createSession(false, Session.AUTO_ACKNOWLEDGE);
+            QueueBrowser browser = s.createBrowser(s.createQueue(QUEUE), KEY + " = '" + key.replace("'", "''") + "'");
+            String found = null;
+            for (Enumeration<?> e = browser.getEnumeration(); e.hasMoreElements(); ) {
+                Message m = (Message) e.nextElement();
+                if (m instanceof TextMessage t && (m.getJMSExpiration() == 0 || m.getJMSExpiration() > now)) {
+                    found = t.getText(); // a last-value queue: the newest record of the key is the one left
+                }
+            }
+            return found;
+        }
+    }
+
     /** Every record that has not expired, by key. */
     public Map<String, String> loadAll() throws JMSException {
         Map<String, String> records = new LinkedHashMap<>();

@@ -20,9 +20,10 @@ import org.slf4j.LoggerFactory;
  * key {@code alert.HASH}, kept for the window) <em>before</em> the mail is queued, and read back when the hub starts,
  * so a repeat after a crash or restart gets the same message. Once the mail is queued its answer is stored too, and a
  * repeat within the window gets that answer without a send (so it does not depend on the broker still remembering
- * the queue id); a crash between the two leaves the duplicate detection to store the repeat's message once. Two hubs
- * on one broker that receive the same first notification in the same instant may each mail it (each reads the
- * records at start only).
+ * the queue id); a crash between the two leaves the duplicate detection to store the repeat's message once. A
+ * notification this hub has no record of is looked up in the broker before it counts as a first mail, so a repeat
+ * that reaches another hub on the same broker gets the first one's time. Two hubs that receive the same first
+ * notification in the same instant may still each mail it.
  */
 final class AlertRepeats {
 
@@ -54,14 +55,9 @@ final class AlertRepeats {
     /** Takes the first-mail times among the broker's records (those with keys {@code alert.*}), at start-up. */
     void load(Map<String, String> records) {
         records.forEach((k, v) -> {
-            if (k != null && k.startsWith(PREFIX)) {
-                try {
-                    com.fasterxml.jackson.databind.JsonNode n = MAPPER.readTree(v);
-                    firstMailed.put(k, new Mailed(n.path("first").asLong(),
-                            n.hasNonNull("answer") ? n.get("answer").asText() : null));
-                } catch (Exception e) {
-                    LOG.warn("alert repeat record {} is not readable, ignored: {}", k, e.toString());
-                }
+            Mailed m = k != null && k.startsWith(PREFIX) ? parse(k, v) : null;
+            if (m != null) {
+                firstMailed.put(k, m);
             }
         });
     }
@@ -80,7 +76,11 @@ final class AlertRepeats {
         pruneNowAndThen(now);
         synchronized (locks[Math.floorMod(id.hashCode(), STRIPES)]) {
             Mailed m = firstMailed.get(id);
-            if (m != null && m.first() <= now && now - m.first() < window.toMillis()) {
+            if (!within(m, now, window) && store != null) {
+                m = stored(id); // another hub on the same broker may have mailed it since this one started
+            }
+            if (within(m, now, window)) {
+                firstMailed.put(id, m);
                 return m;
             }
             Mailed first = new Mailed(now, null);
@@ -88,12 +88,41 @@ final class AlertRepeats {
                 try {
                     store.save(id, json(first), window);
                 } catch (Exception e) {
-                    throw new ApiProblem(503, "queue-unavailable", "The hub cannot store mail now",
-                            "the notification's first-mail time could not be stored: " + e, List.of(), "4.3.0", 30);
+                    throw unavailable("the notification's first-mail time could not be stored: " + e);
                 }
             }
             firstMailed.put(id, first);
             return first;
+        }
+    }
+
+    private static boolean within(Mailed m, long now, Duration window) {
+        return m != null && m.first() <= now && now - m.first() < window.toMillis();
+    }
+
+    /** The broker's record of {@code id}, or {@code null}. */
+    private Mailed stored(String id) throws ApiProblem {
+        String record;
+        try {
+            record = store.find(id);
+        } catch (Exception e) {
+            throw unavailable("the notification's first-mail time could not be read: " + e);
+        }
+        return record == null ? null : parse(id, record);
+    }
+
+    private static ApiProblem unavailable(String detail) {
+        return new ApiProblem(503, "queue-unavailable", "The hub cannot store mail now", detail, List.of(), "4.3.0",
+                30);
+    }
+
+    private static Mailed parse(String id, String record) {
+        try {
+            com.fasterxml.jackson.databind.JsonNode n = MAPPER.readTree(record);
+            return new Mailed(n.path("first").asLong(), n.hasNonNull("answer") ? n.get("answer").asText() : null);
+        } catch (Exception e) {
+            LOG.warn("alert repeat record {} is not readable, ignored: {}", id, e.toString());
+            return null;
         }
     }
 

@@ -100,6 +100,21 @@ class AlertRepeatsTest {
     }
 
     @Test
+    void aRepeatThatReachesAnotherHubOnTheSameBrokerGetsTheFirstHubsTimeAndAnswer() throws Exception {
+        IdempotencyRecords records = brokerRecords();
+        AlertRepeats hubA = new AlertRepeats(records, clock);
+        AlertRepeats hubB = new AlertRepeats(records, clock);
+        hubB.load(records.loadAll()); // hub B started before the first mail: it read no record of it
+        long first = hubA.firstMailed("n1", HOUR).first();
+        hubA.answered("n1", first, HOUR, "{\"id\":\"Q1\"}");
+
+        clock.advance(Duration.ofMinutes(5));
+
+        assertThat(hubB.firstMailed("n1", HOUR)).isEqualTo(new AlertRepeats.Mailed(first, "{\"id\":\"Q1\"}"));
+        assertThat(hubB.firstMailed("n2", HOUR).first()).as("an unknown one is a first mail").isEqualTo(clock.millis());
+    }
+
+    @Test
     void aFirstMailWhoseTimeCannotBeStoredIsRefusedForNow() {
         ConnectionFactory down = (ConnectionFactory) Proxy.newProxyInstance(getClass().getClassLoader(),
                 new Class<?>[] {ConnectionFactory.class}, (proxy, method, args) -> {
