@@ -175,14 +175,23 @@ class ExternalBrokerIT {
     }
 
     @Test
-    void theBrokerRefusesAnonymousClientsAndLetsAProducerOnlySendToTheSubmitQueue() throws Exception {
+    void theBrokerRefusesAnonymousClientsAndLetsAProducerSendOnlyToTheSubmitQueueAndReadItsEgress() throws Exception {
         ActiveMQConnectionFactory anonymous = client();
         assertThatThrownBy(anonymous::createConnection).isInstanceOf(JMSSecurityException.class);
 
+        try (Connection hubUser = client().createConnection("mailhub", HUB_PASSWORD)) { // as a mailhub:jms egress does
+            Session s = hubUser.createSession(false, Session.AUTO_ACKNOWLEDGE);
+            s.createProducer(s.createQueue("erp.inbox")).send(s.createTextMessage("mail for the ERP"));
+        }
         try (Connection erp = client().createConnection("erp", PRODUCER_PASSWORD)) {
             Session s = erp.createSession(false, Session.AUTO_ACKNOWLEDGE);
+            erp.start();
             assertThatThrownBy(() -> s.createConsumer(s.createQueue("mail.outbound")))
                     .as("the mail queues are the hub's").isInstanceOf(JMSSecurityException.class);
+            try (var egress = s.createConsumer(s.createQueue("erp.inbox"))) { // as an ERP reads a mailhub:jms egress
+                assertThat(((jakarta.jms.TextMessage) egress.receive(10_000)).getText()).isEqualTo("mail for the ERP");
+            }
+            s.createConsumer(s.createTemporaryQueue()).close(); // a receipt queue for JMSReplyTo
             assertThatThrownBy(() -> s.createProducer(s.createQueue("mail.incoming")).send(s.createTextMessage("x")))
                     .as("only the JMS door's queue takes a producer's mail").isInstanceOf(JMSSecurityException.class);
             s.createProducer(s.createQueue("mail.submit")).send(s.createTextMessage("{\"from\": \"orders@erp.test\","
