@@ -199,6 +199,15 @@ public final class MailQueueAdmin implements MailQueueAdminMBean {
         return STAGES.contains(queue) || message.get(EnvelopeHeaders.HELD_BY) != null;
     }
 
+    /** Whether {@code queue} holds mail a route held there (a quarantine queue); false when the broker cannot tell. */
+    public boolean holdsHeldMail(String queue) {
+        try {
+            return !STAGES.contains(queue) && broker.count(queue, HELD) > 0;
+        } catch (Exception e) {
+            return false; // no such queue (yet), or no broker
+        }
+    }
+
     /**
      * The quarantine queues on the broker: queues of {@code mailhub:hold?queue=...} that hold mail a route held (not
      * mail.*, hub.* or internal ones, and not queues without held mail such as JMS egress queues).

@@ -36,6 +36,12 @@ public class MailhubComponent extends DefaultComponent {
         MailhubEndpoint endpoint = new MailhubEndpoint(uri, this, remaining);
         setProperties(endpoint, parameters);
         endpoint.validate();
+        String held = endpoint.quarantineQueue();
+        QuarantineQueues quarantines = held == null ? null : getCamelContext().getRegistry().lookupByNameAndType(
+                QuarantineQueues.BEAN, QuarantineQueues.class);
+        if (quarantines != null) {
+            quarantines.add(held);
+        }
         return endpoint;
     }
 }

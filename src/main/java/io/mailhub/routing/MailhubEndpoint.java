@@ -95,6 +95,11 @@ public class MailhubEndpoint extends DefaultEndpoint {
         this.action = action;
     }
 
+    /** The queue of a hold other than mail.hold (a quarantine queue), else {@code null}. */
+    String quarantineQueue() {
+        return action.equals("hold") && queue != null && !queue.equals("mail.hold") ? queue : null;
+    }
+
     /** Checks the options of the action: a bad one fails the route's start with a message naming it. */
     void validate() {
         if (!ACTIONS.contains(action)) {

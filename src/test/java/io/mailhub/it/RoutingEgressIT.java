@@ -1,6 +1,7 @@
 package io.mailhub.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -160,6 +161,16 @@ class RoutingEgressIT {
         assertThat(listed.path("queue_id").asText()).isEqualTo(id);
         assertThat(listed.path("queue_name").asText()).isEqualTo("quarantine.review");
         assertThat(listed.path("recipients").get(0).path("address").asText()).isEqualTo("ann@quarantine.test");
+
+        // held mail waits for an operator: no producer login of the acceptor may read it
+        ActiveMQConnectionFactory cf = new ActiveMQConnectionFactory("tcp://127.0.0.1:" + brokerPort);
+        try (Connection c = cf.createConnection("erp", JMS_PASSWORD)) {
+            Session s = c.createSession(false, Session.AUTO_ACKNOWLEDGE);
+            assertThatThrownBy(() -> s.createConsumer(s.createQueue("quarantine.review")))
+                    .isInstanceOf(jakarta.jms.JMSSecurityException.class);
+            assertThatThrownBy(() -> s.createBrowser(s.createQueue("quarantine.review")).getEnumeration())
+                    .isInstanceOf(jakarta.jms.JMSSecurityException.class);
+        }
 
         // mail for another domain passes the route and is delivered while the held message still waits
         send("bob@remote.test", "egress-control-1");

@@ -13,17 +13,28 @@ import org.apache.activemq.artemis.spi.core.security.ActiveMQSecurityManager4;
  * Who may use the embedded broker's network acceptor: the users of {@code mailhub.auth.users-file} (the SMTP logins,
  * the same passwords), and only to send mail. A user may send to the submit queue and nowhere else, and may make,
  * read and delete temporary queues (for receipts, JMSReplyTo) outside the hub's own addresses ({@code mail.*},
- * {@code hub.*}, {@code activemq.*}); nothing else. The hub's own in-VM connections may do everything.
+ * {@code hub.*}, {@code activemq.*}), such as the queues routes hand mail to ({@code mailhub:jms}), except the queues
+ * routes hold mail in ({@code mailhub:hold?queue=}); nothing else. The hub's own in-VM connections may do everything.
  */
 public final class BrokerLogins implements ActiveMQSecurityManager4 {
 
     private final Logins logins;
     private final String submitQueue;
+    private final java.util.function.Predicate<String> quarantine;
 
     /** @param logins the users file's logins, or {@code null}: no network producer can log in */
     public BrokerLogins(Logins logins, String submitQueue) {
+        this(logins, submitQueue, queue -> false);
+    }
+
+    /**
+     * @param quarantine whether a queue holds mail for operators (a route's {@code mailhub:hold?queue=}): no login may
+     *     read it
+     */
+    public BrokerLogins(Logins logins, String submitQueue, java.util.function.Predicate<String> quarantine) {
         this.logins = logins;
         this.submitQueue = submitQueue;
+        this.quarantine = quarantine;
     }
 
     static boolean inVm(RemotingConnection connection) {
@@ -66,6 +77,9 @@ public final class BrokerLogins implements ActiveMQSecurityManager4 {
         }
         if (isInternal(bare)) {
             return false;
+        }
+        if ((type == CheckType.CONSUME || type == CheckType.BROWSE) && quarantine.test(bare)) {
+            return false; // held mail waits for an operator, not for a system that reads queues
         }
         return switch (type) {
             case CREATE_NON_DURABLE_QUEUE, DELETE_NON_DURABLE_QUEUE, CONSUME, BROWSE, CREATE_ADDRESS -> true;

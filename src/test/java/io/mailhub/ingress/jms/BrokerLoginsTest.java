@@ -54,6 +54,18 @@ class BrokerLoginsTest {
     }
 
     @Test
+    void noLoginMayReadAQueueRoutesHoldMailInButTheQueuesTheyHandMailToStayReadable() {
+        BrokerLogins withQuarantine = new BrokerLogins(logins, "mail.submit", "quarantine.dmarc"::equals);
+        for (CheckType t : List.of(CheckType.CONSUME, CheckType.BROWSE)) {
+            assertThat(withQuarantine.allowed(t, "quarantine.dmarc")).as(t.name()).isFalse();
+            assertThat(withQuarantine.allowed(t, "quarantine.dmarc::quarantine.dmarc")).as(t.name()).isFalse();
+            assertThat(withQuarantine.allowed(t, "erp.inbox")).as("a mailhub:jms egress queue").isTrue();
+        }
+        assertThat(withQuarantine.validateUserAndRole("erp", "secret", Set.of(), CheckType.CONSUME,
+                "quarantine.dmarc", null, null)).isNull();
+    }
+
+    @Test
     void aWrongPasswordAnUnknownUserOrNoUsersFileCannotLogIn() {
         assertThat(broker.validateUser("erp", "wrong", null, null)).isNull();
         assertThat(broker.validateUser("nobody", "secret", null, null)).isNull();
