@@ -182,6 +182,7 @@ class ExternalBrokerIT {
         try (Connection hubUser = client().createConnection("mailhub", HUB_PASSWORD)) { // as a mailhub:jms egress does
             Session s = hubUser.createSession(false, Session.AUTO_ACKNOWLEDGE);
             s.createProducer(s.createQueue("erp.inbox")).send(s.createTextMessage("mail for the ERP"));
+            s.createProducer(s.createQueue("quarantine.review")).send(s.createTextMessage("held mail"));
         }
         try (Connection erp = client().createConnection("erp", PRODUCER_PASSWORD)) {
             Session s = erp.createSession(false, Session.AUTO_ACKNOWLEDGE);
@@ -192,6 +193,8 @@ class ExternalBrokerIT {
                 assertThat(((jakarta.jms.TextMessage) egress.receive(10_000)).getText()).isEqualTo("mail for the ERP");
             }
             s.createConsumer(s.createTemporaryQueue()).close(); // a receipt queue for JMSReplyTo
+            assertThatThrownBy(() -> s.createConsumer(s.createQueue("quarantine.review")))
+                    .as("held mail is for operators").isInstanceOf(JMSSecurityException.class);
             assertThatThrownBy(() -> s.createProducer(s.createQueue("mail.incoming")).send(s.createTextMessage("x")))
                     .as("only the JMS door's queue takes a producer's mail").isInstanceOf(JMSSecurityException.class);
             s.createProducer(s.createQueue("mail.submit")).send(s.createTextMessage("{\"from\": \"orders@erp.test\","
