@@ -34,9 +34,10 @@ final class DeliveryWiring {
     /**
      * @param ownPorts this hub's SMTP ports, which the relay never delivers to on itself
      * @param signer signs again what a routing route edited after the acceptance stage signed it, or {@code null}
+     * @param records the broker's records, where the suspensions are kept
      */
     DeliveryWiring(CamelContext context, MailhubSettings settings, MeterRegistry meters, String ownPorts,
-            io.mailhub.dkim.DkimSigner signer) throws IOException {
+            io.mailhub.dkim.DkimSigner signer, io.mailhub.queue.IdempotencyRecords records) throws IOException {
         context.addComponent("smtp-relay", relay(settings, meters, ownPorts));
         events = new DeliveryEvents(settings.delivery.eventsFile().isEmpty() ? settings.dataDir.resolve("events.jsonl")
                 : Path.of(settings.delivery.eventsFile()).toAbsolutePath());
@@ -44,7 +45,17 @@ final class DeliveryWiring {
                 settings.delivery.retryMaxLifetime(), settings.delivery.retryDelayWarning(), Clock.systemDefaultZone(),
                 events).withMeters(new DeliveryMeters(meters));
         context.getRegistry().bind("deliveryOutcome", outcome);
-        suspensions = new Suspensions(settings.dataDir.resolve("suspensions.json"), Clock.systemUTC());
+        suspensions = Suspensions.shared(new Suspensions.Records() { // in the broker: shared by the hubs on it
+            @Override
+            public void save(String key, String value, java.time.Duration ttl) throws Exception {
+                records.save(key, value, ttl);
+            }
+
+            @Override
+            public java.util.Map<String, String> load(String prefix) throws Exception {
+                return records.loadAll(prefix);
+            }
+        }, Clock.systemUTC());
         context.getRegistry().bind("suspensionGate", new SuspensionGate(suspensions, events));
         hooks = new RouteHooks(context);
         context.getRegistry().bind("mailLists", new MailLists(settings.configDir.resolve("lists")));

@@ -132,7 +132,8 @@ public final class MailhubRuntime extends MainListenerSupport implements CamelCo
         context.addComponent("jms", jms);
 
         io.mailhub.dkim.DkimSigner signer = AcceptanceWiring.signer(settings);
-        DeliveryWiring delivery = new DeliveryWiring(context, settings, meters, ownPorts(), signer);
+        DeliveryWiring delivery = new DeliveryWiring(context, settings, meters, ownPorts(), signer,
+                new io.mailhub.queue.IdempotencyRecords(cf));
         events = delivery.events;
         suspensions = delivery.suspensions;
         hooks = delivery.hooks;
@@ -299,6 +300,28 @@ public final class MailhubRuntime extends MainListenerSupport implements CamelCo
             }
         }
         checkQueues();
+        refreshSuspensions(); // before the routes start delivering
+        sweeper.scheduleWithFixedDelay(this::refreshSuspensions, SUSPENSIONS_REFRESH.toMillis(),
+                SUSPENSIONS_REFRESH.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+    }
+
+    /** How often a hub reads the suspensions of all hubs on its broker again. */
+    private static final java.time.Duration SUSPENSIONS_REFRESH = java.time.Duration.ofSeconds(5);
+    private volatile boolean suspensionsUnread;
+
+    private void refreshSuspensions() {
+        try {
+            suspensions.refresh();
+            if (suspensionsUnread) {
+                LOG.info("suspended destinations read from the broker again");
+                suspensionsUnread = false;
+            }
+        } catch (java.io.IOException e) {
+            if (!suspensionsUnread) {
+                LOG.warn("{}; the hub keeps the suspensions it read last", e.getMessage());
+                suspensionsUnread = true;
+            }
+        }
     }
 
     /**

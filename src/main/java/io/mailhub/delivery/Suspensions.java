@@ -20,23 +20,50 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Destinations whose delivery an operator suspended for a time (KumoMTA's suspend): mail for a suspended recipient
- * domain waits in mail.outbound until the suspension ends or is lifted, without using up attempts. Kept in a file
- * ({@code <data dir>/suspensions.json}) so a restart keeps them; ended suspensions are forgotten by themselves.
+ * domain waits in mail.outbound until the suspension ends or is lifted, without using up attempts. Kept in the broker
+ * ({@link Records}: one record per domain, key {@code suspension.DOMAIN}, kept until the suspension ends) so a restart
+ * keeps them and every hub on the same broker holds the same destinations: each reads the records again every few
+ * seconds ({@link #refresh}). A lifted suspension leaves a record saying so, which the others read as lifted. Without
+ * records (tests, {@code routes test}) they are kept in a file; ended suspensions are forgotten by themselves.
  */
 public final class Suspensions {
 
     private static final ObjectMapper JSON = new ObjectMapper();
+    static final String KEY_PREFIX = "suspension.";
+    /** How long the record of a lifted suspension stays, for hubs that have not read it yet. */
+    static final Duration LIFTED_KEPT = Duration.ofMinutes(10);
 
     /** One suspended destination. */
     public record Suspension(String domain, Instant until, String reason, String by) {}
 
+    /** Durable records shared by the hubs of one broker (the broker's {@code hub.idempotency} queue). */
+    public interface Records {
+        void save(String key, String value, Duration ttl) throws Exception;
+
+        /** The records whose keys start with {@code prefix}, by key. */
+        Map<String, String> load(String prefix) throws Exception;
+    }
+
     private final Path file;
+    private final Records records;
     private final Clock clock;
     private final Map<String, Suspension> byDomain = new ConcurrentHashMap<>();
+
+    /** Suspensions kept in the broker's records, read from there by {@link #refresh}. */
+    public static Suspensions shared(Records records, Clock clock) {
+        return new Suspensions(records, clock);
+    }
+
+    private Suspensions(Records records, Clock clock) {
+        this.file = null;
+        this.records = records;
+        this.clock = clock;
+    }
 
     /** @param file where they are kept, or {@code null} for memory only (tests) */
     public Suspensions(Path file, Clock clock) throws IOException {
         this.file = file;
+        this.records = null;
         this.clock = clock;
         if (file != null && Files.exists(file)) {
             JsonNode all = JSON.readTree(file.toFile());
@@ -55,6 +82,7 @@ public final class Suspensions {
             throw new IllegalArgumentException("a suspension lasts more than 0 and at most 30 days");
         }
         Suspension s = new Suspension(d, clock.instant().plus(time), reason, by);
+        store(s, time.plus(LIFTED_KEPT));
         byDomain.put(d, s);
         save();
         return s;
@@ -62,11 +90,70 @@ public final class Suspensions {
 
     /** Lifts the suspension of {@code domain}; returns it, or {@code null} when it was not suspended. */
     public synchronized Suspension resume(String domain) throws IOException {
-        Suspension s = byDomain.remove(normalize(domain));
+        String d = normalize(domain);
+        if (records != null) {
+            try {
+                refresh(); // another hub may have suspended it since this one last looked
+            } catch (IOException e) {
+                throw new IllegalStateException(e.getMessage(), e);
+            }
+            if (of(d) != null) {
+                store(new Suspension(d, clock.instant(), "lifted", ""), LIFTED_KEPT);
+            }
+        }
+        Suspension s = byDomain.remove(d);
         if (s != null) {
             save();
         }
         return s != null && s.until().isAfter(clock.instant()) ? s : null;
+    }
+
+    /**
+     * Reads the suspensions of every hub on the broker again: those in force replace what this hub held. Called every
+     * few seconds; a broker that cannot be asked leaves them as they were.
+     *
+     * @throws IOException when the broker cannot be asked
+     */
+    public synchronized void refresh() throws IOException {
+        if (records == null) {
+            return;
+        }
+        Map<String, String> stored;
+        try {
+            stored = records.load(KEY_PREFIX);
+        } catch (Exception e) {
+            throw new IOException("cannot read the suspensions from the broker: " + e.getMessage(), e);
+        }
+        Map<String, Suspension> inForce = new java.util.HashMap<>();
+        Instant now = clock.instant();
+        for (String value : stored.values()) {
+            try {
+                JsonNode n = JSON.readTree(value);
+                Suspension s = new Suspension(n.path("domain").asText(), Instant.parse(n.path("until").asText()),
+                        n.path("reason").asText(), n.path("by").asText());
+                if (s.until().isAfter(now)) {
+                    inForce.put(s.domain(), s);
+                }
+            } catch (IOException | RuntimeException e) {
+                // an unreadable record suspends nothing
+            }
+        }
+        byDomain.keySet().retainAll(inForce.keySet());
+        byDomain.putAll(inForce);
+    }
+
+    /** @throws IllegalStateException when the broker cannot store it (the admin API answers 503) */
+    private void store(Suspension s, Duration kept) {
+        if (records == null) {
+            return;
+        }
+        try {
+            records.save(KEY_PREFIX + s.domain(), JSON.createObjectNode().put("domain", s.domain())
+                    .put("until", s.until().toString()).put("reason", s.reason()).put("by", s.by()).toString(), kept);
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot store the suspension of " + s.domain() + " in the broker: "
+                    + e.getMessage(), e);
+        }
     }
 
     /** The suspension of mail for {@code domain} in force now, or {@code null}. */

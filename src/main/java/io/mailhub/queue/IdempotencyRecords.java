@@ -65,12 +65,24 @@ public final class IdempotencyRecords {
 
     /** Every record that has not expired, by key. */
     public Map<String, String> loadAll() throws JMSException {
+        return load(null);
+    }
+
+    /** The records whose keys start with {@code prefix} (letters, digits and dots) that have not expired, by key. */
+    public Map<String, String> loadAll(String prefix) throws JMSException {
+        if (!prefix.matches("[A-Za-z0-9.]+")) {
+            throw new IllegalArgumentException("not a record key prefix: " + prefix);
+        }
+        return load(KEY + " LIKE '" + prefix + "%'");
+    }
+
+    private Map<String, String> load(String selector) throws JMSException {
         Map<String, String> records = new LinkedHashMap<>();
         long now = System.currentTimeMillis();
         try (Connection c = connectionFactory.createConnection()) {
             c.start();
             Session s = c.createSession(false, Session.AUTO_ACKNOWLEDGE);
-            QueueBrowser browser = s.createBrowser(s.createQueue(QUEUE));
+            QueueBrowser browser = s.createBrowser(s.createQueue(QUEUE), selector);
             Enumeration<?> e = browser.getEnumeration();
             while (e.hasMoreElements()) {
                 Message m = (Message) e.nextElement();

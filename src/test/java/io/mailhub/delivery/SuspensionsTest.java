@@ -79,4 +79,71 @@ class SuspensionsTest {
         assertThatThrownBy(() -> s.suspend("example.com", Duration.ZERO, "x", "ops"))
                 .hasMessageContaining("more than 0");
     }
+
+    /** Two hubs' suspensions on one real embedded broker (the hub's broker.xml), through its records. */
+    private Suspensions.Records brokerRecords(io.mailhub.queue.IdempotencyRecords records) {
+        return new Suspensions.Records() {
+            @Override
+            public void save(String key, String value, Duration ttl) throws Exception {
+                records.save(key, value, ttl);
+            }
+
+            @Override
+            public java.util.Map<String, String> load(String prefix) throws Exception {
+                return records.loadAll(prefix);
+            }
+        };
+    }
+
+    @Test
+    void hubsOnOneBrokerHoldTheSameSuspensionsAndALiftBySomeOtherHubReachesThemAll() throws Exception {
+        io.mailhub.queue.EmbeddedBroker broker = new io.mailhub.queue.EmbeddedBroker("artemis/broker.xml", dir, false);
+        broker.start();
+        try (var cf = new org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory(
+                io.mailhub.queue.EmbeddedBroker.IN_VM_URL)) {
+            var records = new io.mailhub.queue.IdempotencyRecords(cf);
+            Suspensions hubA = Suspensions.shared(brokerRecords(records), clock);
+            Suspensions hubB = Suspensions.shared(brokerRecords(records), clock);
+
+            hubA.suspend("example.com", Duration.ofHours(1), "they asked us to pause", "ops");
+            assertThat(hubB.of("example.com")).as("not read yet").isNull();
+            hubB.refresh();
+            assertThat(hubB.of("example.com")).isNotNull().extracting(Suspensions.Suspension::reason)
+                    .isEqualTo("they asked us to pause");
+
+            assertThat(hubB.resume("example.com")).isNotNull();
+            hubA.refresh();
+            assertThat(hubA.of("example.com")).as("lifted by hub B").isNull();
+
+            hubB.suspend("example.org", Duration.ofMinutes(10), "maintenance", "ops");
+            Suspensions restarted = Suspensions.shared(brokerRecords(records), clock);
+            restarted.refresh();
+            assertThat(restarted.list()).extracting(Suspensions.Suspension::domain).containsExactly("example.org");
+            assertThat(records.loadAll()).as("no idempotency key among them").allSatisfy((k, v) ->
+                    assertThat(k).startsWith("suspension."));
+        } finally {
+            broker.stop();
+        }
+    }
+
+    @Test
+    void aSuspensionTheBrokerCannotStoreIsRefusedAndNotHeld() {
+        Suspensions s = Suspensions.shared(new Suspensions.Records() {
+            @Override
+            public void save(String key, String value, Duration ttl) throws Exception {
+                throw new IllegalStateException("broker down");
+            }
+
+            @Override
+            public java.util.Map<String, String> load(String prefix) throws Exception {
+                throw new IllegalStateException("broker down");
+            }
+        }, clock);
+
+        assertThatThrownBy(() -> s.suspend("example.com", Duration.ofHours(1), "x", "ops"))
+                .isInstanceOf(IllegalStateException.class).hasMessageContaining("cannot store the suspension of"
+                        + " example.com in the broker");
+        assertThat(s.of("example.com")).isNull();
+        assertThatThrownBy(s::refresh).isInstanceOf(java.io.IOException.class);
+    }
 }

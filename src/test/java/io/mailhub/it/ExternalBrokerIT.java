@@ -209,6 +209,26 @@ class ExternalBrokerIT {
     }
 
     @Test
+    void aSuspensionOnOneHubHoldsOnAnotherHubOfTheSameBrokerAndEitherMayLiftIt() throws Exception {
+        HubProcess second = onTheBroker(new HubProcess(HubProcess.itDir("external-broker-second-hub")),
+                dir.resolve("hub-broker-password"), TestCertificates.get().caPem())
+                .set("mailhub.admin.users-file", dir.resolve("admins")).start();
+        try {
+            QueueCli suspend = queue("suspend", "slow.test", "--for", "1h", "--reason", "their MX asked us to wait");
+            assertThat(suspend.exit()).as(suspend.err()).isZero();
+
+            await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> assertThat(
+                    QueueCli.run(second, "olga", PASSWORD, "suspensions").out()).contains("slow.test"));
+            QueueCli resume = QueueCli.run(second, "olga", PASSWORD, "resume", "slow.test", "--reason", "done");
+            assertThat(resume.exit()).as(resume.err()).isZero();
+            await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> assertThat(queue("suspensions").out())
+                    .doesNotContain("slow.test"));
+        } finally {
+            second.close();
+        }
+    }
+
+    @Test
     void aWrongBrokerPasswordStopsTheHubAtOnceNamingTheSettingsButNotThePassword() throws Exception {
         HubProcess wrong = onTheBroker(new HubProcess(HubProcess.itDir("external-broker-wrong-password")),
                 Files.writeString(dir.resolve("wrong-password"), "not the password\n"), TestCertificates.get().caPem());

@@ -64,7 +64,8 @@ final class Idempotency {
     /** Takes the idempotency records among the broker's records (at start-up; other kinds have other prefixes). */
     void load(Map<String, String> stored) {
         stored.forEach((k, v) -> {
-            Record r = k == null || k.startsWith(AlertRepeats.PREFIX) ? null : parse(v);
+            // the hub's other records (alert repeats, suspensions) share the queue; keys of requests are SHA-256 hex
+            Record r = k == null || !k.matches("[0-9a-f]{64}") ? null : parse(v);
             if (r != null) {
                 records.put(k, r);
             }
