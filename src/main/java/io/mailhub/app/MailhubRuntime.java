@@ -133,7 +133,7 @@ public final class MailhubRuntime extends MainListenerSupport implements CamelCo
 
         io.mailhub.dkim.DkimSigner signer = AcceptanceWiring.signer(settings);
         DeliveryWiring delivery = new DeliveryWiring(context, settings, meters, ownPorts(), signer,
-                new io.mailhub.queue.IdempotencyRecords(cf));
+                new io.mailhub.queue.IdempotencyRecords(cf, io.mailhub.queue.IdempotencyRecords.SUSPENSIONS));
         events = delivery.events;
         suspensions = delivery.suspensions;
         hooks = delivery.hooks;

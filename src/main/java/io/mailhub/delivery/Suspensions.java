@@ -21,7 +21,8 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * Destinations whose delivery an operator suspended for a time (KumoMTA's suspend): mail for a suspended recipient
  * domain waits in mail.outbound until the suspension ends or is lifted, without using up attempts. Kept in the broker
- * ({@link Records}: one record per domain, key {@code suspension.DOMAIN}, kept until the suspension ends) so a restart
+ * ({@link Records}: the last-value queue {@code hub.suspensions}, one record per domain, key {@code suspension.DOMAIN},
+ * kept until the suspension ends) so a restart
  * keeps them and every hub on the same broker holds the same destinations: each reads the records again every few
  * seconds ({@link #refresh}). A lifted suspension leaves a record saying so, which the others read as lifted. Without
  * records (tests, {@code routes test}) they are kept in a file; ended suspensions are forgotten by themselves.
@@ -36,7 +37,7 @@ public final class Suspensions {
     /** One suspended destination. */
     public record Suspension(String domain, Instant until, String reason, String by) {}
 
-    /** Durable records shared by the hubs of one broker (the broker's {@code hub.idempotency} queue). */
+    /** Durable records shared by the hubs of one broker (the broker's {@code hub.suspensions} queue). */
     public interface Records {
         void save(String key, String value, Duration ttl) throws Exception;
 

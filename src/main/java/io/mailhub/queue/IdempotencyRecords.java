@@ -25,17 +25,27 @@ public final class IdempotencyRecords {
     /** The last-value key of the queue (artemis/broker.xml). */
     public static final String KEY = "MailhubIdempotencyKey";
 
+    /** The suspended destinations (delivery.Suspensions): a queue of their own, read every few seconds by each hub. */
+    public static final String SUSPENSIONS = "hub.suspensions";
+
     private final ConnectionFactory connectionFactory;
+    private final String queue;
 
     public IdempotencyRecords(ConnectionFactory connectionFactory) {
+        this(connectionFactory, QUEUE);
+    }
+
+    /** Records in another last-value queue with the same key ({@link #SUSPENSIONS}). */
+    public IdempotencyRecords(ConnectionFactory connectionFactory, String queue) {
         this.connectionFactory = connectionFactory;
+        this.queue = queue;
     }
 
     /** Stores {@code value} as the record of {@code key}, durably, for {@code ttl}. */
     public void save(String key, String value, Duration ttl) throws JMSException {
         try (Connection c = connectionFactory.createConnection()) {
             Session s = c.createSession(false, Session.AUTO_ACKNOWLEDGE);
-            MessageProducer p = s.createProducer(s.createQueue(QUEUE));
+            MessageProducer p = s.createProducer(s.createQueue(queue));
             TextMessage m = s.createTextMessage(value);
             m.setStringProperty(KEY, key);
             p.send(m, DeliveryMode.PERSISTENT, Message.DEFAULT_PRIORITY, ttl.toMillis());
@@ -51,7 +61,7 @@ public final class IdempotencyRecords {
         try (Connection c = connectionFactory.createConnection()) {
             c.start();
             Session s = c.createSession(false, Session.AUTO_ACKNOWLEDGE);
-            QueueBrowser browser = s.createBrowser(s.createQueue(QUEUE), KEY + " = '" + key.replace("'", "''") + "'");
+            QueueBrowser browser = s.createBrowser(s.createQueue(queue), KEY + " = '" + key.replace("'", "''") + "'");
             String found = null;
             for (Enumeration<?> e = browser.getEnumeration(); e.hasMoreElements(); ) {
                 Message m = (Message) e.nextElement();
@@ -82,7 +92,7 @@ public final class IdempotencyRecords {
         try (Connection c = connectionFactory.createConnection()) {
             c.start();
             Session s = c.createSession(false, Session.AUTO_ACKNOWLEDGE);
-            QueueBrowser browser = s.createBrowser(s.createQueue(QUEUE), selector);
+            QueueBrowser browser = s.createBrowser(s.createQueue(queue), selector);
             Enumeration<?> e = browser.getEnumeration();
             while (e.hasMoreElements()) {
                 Message m = (Message) e.nextElement();
