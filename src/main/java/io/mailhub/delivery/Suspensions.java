@@ -2,13 +2,7 @@ package io.mailhub.delivery;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import java.io.IOException;
-import java.nio.channels.FileChannel;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -24,8 +18,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * ({@link Records}: the last-value queue {@code hub.suspensions}, one record per domain, key {@code suspension.DOMAIN},
  * kept until the suspension ends) so a restart
  * keeps them and every hub on the same broker holds the same destinations: each reads the records again every few
- * seconds ({@link #refresh}). A lifted suspension leaves a record saying so, which the others read as lifted. Without
- * records (tests, {@code routes test}) they are kept in a file; ended suspensions are forgotten by themselves.
+ * seconds ({@link #refresh}). A lifted suspension leaves a record saying so, which the others read as lifted. Ended
+ * suspensions are forgotten by themselves.
  */
 public final class Suspensions {
 
@@ -45,7 +39,6 @@ public final class Suspensions {
         Map<String, String> load(String prefix) throws Exception;
     }
 
-    private final Path file;
     private final Records records;
     private final Clock clock;
     private final Map<String, Suspension> byDomain = new ConcurrentHashMap<>();
@@ -56,28 +49,17 @@ public final class Suspensions {
     }
 
     private Suspensions(Records records, Clock clock) {
-        this.file = null;
         this.records = records;
         this.clock = clock;
     }
 
-    /** @param file where they are kept, or {@code null} for memory only (tests) */
-    public Suspensions(Path file, Clock clock) throws IOException {
-        this.file = file;
-        this.records = null;
-        this.clock = clock;
-        if (file != null && Files.exists(file)) {
-            JsonNode all = JSON.readTree(file.toFile());
-            for (JsonNode n : all.path("suspensions")) {
-                Suspension s = new Suspension(n.path("domain").asText(), Instant.parse(n.path("until").asText()),
-                        n.path("reason").asText(), n.path("by").asText());
-                byDomain.put(s.domain(), s);
-            }
-        }
+    /** Suspensions this process alone holds, forgotten when it ends (tests, {@code routes test}). */
+    public static Suspensions inMemory(Clock clock) {
+        return new Suspensions(null, clock);
     }
 
     /** Suspends {@code domain} for {@code time}; replaces an earlier suspension of it. */
-    public synchronized Suspension suspend(String domain, Duration time, String reason, String by) throws IOException {
+    public synchronized Suspension suspend(String domain, Duration time, String reason, String by) {
         String d = normalize(domain);
         if (time.isNegative() || time.isZero() || time.compareTo(Duration.ofDays(30)) > 0) {
             throw new IllegalArgumentException("a suspension lasts more than 0 and at most 30 days");
@@ -85,12 +67,11 @@ public final class Suspensions {
         Suspension s = new Suspension(d, clock.instant().plus(time), reason, by);
         store(s, time.plus(LIFTED_KEPT));
         byDomain.put(d, s);
-        save();
         return s;
     }
 
     /** Lifts the suspension of {@code domain}; returns it, or {@code null} when it was not suspended. */
-    public synchronized Suspension resume(String domain) throws IOException {
+    public synchronized Suspension resume(String domain) {
         String d = normalize(domain);
         if (records != null) {
             try {
@@ -103,9 +84,6 @@ public final class Suspensions {
             }
         }
         Suspension s = byDomain.remove(d);
-        if (s != null) {
-            save();
-        }
         return s != null && s.until().isAfter(clock.instant()) ? s : null;
     }
 
@@ -208,24 +186,5 @@ public final class Suspensions {
             throw new IllegalArgumentException("'" + domain + "' is not a domain name");
         }
         return d;
-    }
-
-    private void save() throws IOException {
-        if (file == null) {
-            return;
-        }
-        ArrayNode list = JSON.createArrayNode();
-        for (Suspension s : list()) {
-            list.addObject().put("domain", s.domain()).put("until", s.until().toString()).put("reason", s.reason())
-                    .put("by", s.by());
-        }
-        Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
-        Files.createDirectories(file.toAbsolutePath().getParent());
-        Files.write(tmp, JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(
-                JSON.createObjectNode().set("suspensions", list)));
-        try (FileChannel c = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
-            c.force(true);
-        }
-        Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
     }
 }

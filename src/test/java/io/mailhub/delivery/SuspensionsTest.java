@@ -15,7 +15,7 @@ import org.junit.jupiter.api.io.TempDir;
 class SuspensionsTest {
 
     @TempDir
-    Path dir;
+    Path dir; // the real broker's journal
 
     private final AtomicReference<Instant> now = new AtomicReference<>(Instant.parse("2026-11-30T08:00:00Z"));
     private final Clock clock = new Clock() {
@@ -35,14 +35,28 @@ class SuspensionsTest {
         }
     };
 
+    /** Records kept in a map, as the broker's last-value queue keeps them: the newest per key. */
+    private final java.util.Map<String, String> stored = new java.util.concurrent.ConcurrentHashMap<>();
+    private final Suspensions.Records inAMap = new Suspensions.Records() {
+        @Override
+        public void save(String key, String value, Duration ttl) {
+            stored.put(key, value);
+        }
+
+        @Override
+        public java.util.Map<String, String> load(String prefix) {
+            return java.util.Map.copyOf(stored);
+        }
+    };
+
     @Test
     void aSuspensionHoldsForItsTimeSurvivesARestartAndEndsByItself() throws Exception {
-        Path file = dir.resolve("suspensions.json");
-        Suspensions s = new Suspensions(file, clock);
+        Suspensions s = Suspensions.shared(inAMap, clock);
 
         s.suspend("@Example.COM", Duration.ofMinutes(30), "their MX is down", "ops");
 
-        Suspensions reloaded = new Suspensions(file, clock);
+        Suspensions reloaded = Suspensions.shared(inAMap, clock);
+        reloaded.refresh();
         assertThat(reloaded.of("example.com")).isNotNull();
         assertThat(reloaded.of("example.com").until()).isEqualTo(Instant.parse("2026-11-30T08:30:00Z"));
         assertThat(reloaded.of("example.com").reason()).isEqualTo("their MX is down");
@@ -54,24 +68,26 @@ class SuspensionsTest {
 
     @Test
     void resumeLiftsASuspensionAndSaysWhenThereWasNone() throws Exception {
-        Suspensions s = new Suspensions(dir.resolve("suspensions.json"), clock);
+        Suspensions s = Suspensions.shared(inAMap, clock);
         s.suspend("example.com", Duration.ofHours(1), "maintenance", "ops");
 
         assertThat(s.resume("EXAMPLE.com")).isNotNull();
         assertThat(s.resume("example.com")).isNull();
-        assertThat(new Suspensions(dir.resolve("suspensions.json"), clock).list()).isEmpty();
+        Suspensions reloaded = Suspensions.shared(inAMap, clock);
+        reloaded.refresh();
+        assertThat(reloaded.list()).isEmpty();
     }
 
     @Test
     void anInternationalDomainIsSuspendedByItsALabelsAsRecipientsAreCompared() throws Exception {
-        Suspensions s = new Suspensions(null, clock);
+        Suspensions s = Suspensions.inMemory(clock);
         s.suspend("bücher.example", Duration.ofHours(1), "x", "ops");
         assertThat(s.of("xn--bcher-kva.example")).isNotNull();
     }
 
     @Test
     void aBadDomainOrDurationIsRefusedClearly() throws Exception {
-        Suspensions s = new Suspensions(null, clock);
+        Suspensions s = Suspensions.inMemory(clock);
         assertThatThrownBy(() -> s.suspend("not a domain", Duration.ofHours(1), "x", "ops"))
                 .hasMessageContaining("is not a domain name");
         assertThatThrownBy(() -> s.suspend("example.com", Duration.ofDays(31), "x", "ops"))
