@@ -16,9 +16,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * Destinations whose delivery an operator suspended for a time (KumoMTA's suspend): mail for a suspended recipient
  * domain waits in mail.outbound until the suspension ends or is lifted, without using up attempts. Kept in the broker
  * ({@link Records}: the last-value queue {@code hub.suspensions}, one record per domain, key {@code suspension.DOMAIN},
- * kept until the suspension ends) so a restart
- * keeps them and every hub on the same broker holds the same destinations: each reads the records again every few
- * seconds ({@link #refresh}). A lifted suspension leaves a record saying so, which the others read as lifted. Ended
+ * kept until the suspension ends), so a restart keeps them and every hub on the same broker holds the same
+ * destinations: each reads the records again every few seconds ({@link #refresh}). A lifted suspension leaves a record saying so, which the others read as lifted. Ended
  * suspensions are forgotten by themselves.
  */
 public final class Suspensions {
@@ -53,7 +52,7 @@ public final class Suspensions {
         this.clock = clock;
     }
 
-    /** Suspensions this process alone holds, forgotten when it ends (tests, {@code routes test}). */
+    /** Suspensions this object alone holds, forgotten with it (tests). */
     public static Suspensions inMemory(Clock clock) {
         return new Suspensions(null, clock);
     }
