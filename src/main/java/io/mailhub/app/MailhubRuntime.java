@@ -207,12 +207,13 @@ public final class MailhubRuntime extends MainListenerSupport implements CamelCo
             pickup = new PickupDirectory(settings.pickup, api.localSubmissions(), Clock.systemDefaultZone());
         }
         if (broker != null) {
-            io.mailhub.routing.QuarantineQueues quarantines = new io.mailhub.routing.QuarantineQueues();
-            context.getRegistry().bind(io.mailhub.routing.QuarantineQueues.BEAN, quarantines);
+            io.mailhub.routing.RouteQueues routeQueues = new io.mailhub.routing.RouteQueues();
+            context.getRegistry().bind(io.mailhub.routing.RouteQueues.BEAN, routeQueues);
             MailQueueAdmin admin = queueAdmin;
             broker.withAcceptor(settings.jms.acceptor(), settings.jms.acceptor() == null ? null
-                    : new BrokerLogins(security.authenticator(), settings.jms.submitQueue(),
-                            queue -> quarantines.contains(queue) || admin.holdsHeldMail(queue)),
+                    : new BrokerLogins(security.authenticator(), settings.jms.submitQueue(), (login, queue) ->
+                            !routeQueues.isQuarantine(queue) && !admin.holdsHeldMail(queue)
+                                    && routeQueues.mayRead(login, queue)),
                     List.of(settings.jms.submitQueue(), settings.jms.invalidQueue()));
             if (settings.jms.acceptor() != null) {
                 broker.withPlugin(new io.mailhub.ingress.jms.ValidatedUserStamp(settings.jms.submitQueue()));

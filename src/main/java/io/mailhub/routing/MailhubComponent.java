@@ -36,11 +36,12 @@ public class MailhubComponent extends DefaultComponent {
         MailhubEndpoint endpoint = new MailhubEndpoint(uri, this, remaining);
         setProperties(endpoint, parameters);
         endpoint.validate();
-        String held = endpoint.quarantineQueue();
-        QuarantineQueues quarantines = held == null ? null : getCamelContext().getRegistry().lookupByNameAndType(
-                QuarantineQueues.BEAN, QuarantineQueues.class);
-        if (quarantines != null) {
-            quarantines.add(held);
+        RouteQueues queues = getCamelContext().getRegistry().lookupByNameAndType(RouteQueues.BEAN, RouteQueues.class);
+        if (queues != null && endpoint.quarantineQueue() != null) {
+            queues.quarantine(endpoint.quarantineQueue());
+        }
+        if (queues != null && endpoint.readerLogins() != null) {
+            queues.readers(endpoint.getQueue(), endpoint.readerLogins());
         }
         return endpoint;
     }

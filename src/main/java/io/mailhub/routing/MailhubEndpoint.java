@@ -47,6 +47,9 @@ public class MailhubEndpoint extends DefaultEndpoint {
     private String to;
     @UriParam(description = "hold: the queue (default mail.hold); jms: the queue to send to.")
     private String queue;
+    @UriParam(description = "jms: the logins of the broker's acceptor that may read the queue (comma-separated);"
+            + " without it, any login may.")
+    private String readers;
     @UriParam(description = "file: the directory the .eml file is written to.")
     private String dir;
     @UriParam(description = "webhook: the http or https URL to POST to.")
@@ -95,6 +98,19 @@ public class MailhubEndpoint extends DefaultEndpoint {
         this.action = action;
     }
 
+    /** The logins {@code readers} names, or {@code null} when it is not given. */
+    java.util.Set<String> readerLogins() {
+        return readers == null ? null : java.util.Set.of(readers.strip().split("\\s*,\\s*"));
+    }
+
+    public String getReaders() {
+        return readers;
+    }
+
+    public void setReaders(String readers) {
+        this.readers = readers;
+    }
+
     /** The queue of a hold other than mail.hold (a quarantine queue), else {@code null}. */
     String quarantineQueue() {
         return action.equals("hold") && queue != null && !queue.equals("mail.hold") ? queue : null;
@@ -105,6 +121,9 @@ public class MailhubEndpoint extends DefaultEndpoint {
         if (!ACTIONS.contains(action)) {
             throw new IllegalArgumentException("mailhub:" + action + " is not an action; the actions are "
                     + String.join(", ", ACTIONS));
+        }
+        if (readers != null && !action.equals("jms")) {
+            throw new IllegalArgumentException("mailhub:" + action + ": readers= is for mailhub:jms only");
         }
         switch (action) {
             case "reject", "bounce" -> {
@@ -137,6 +156,10 @@ public class MailhubEndpoint extends DefaultEndpoint {
                             + " not one of the hub's own (mail.*)");
                 }
                 format();
+                if (readers != null && !readers.strip().matches("[^\\s,]+(\\s*,\\s*[^\\s,]+)*")) {
+                    throw new IllegalArgumentException("mailhub:jms: readers=" + readers + " must be login names of"
+                            + " mailhub.auth.users-file, separated by commas");
+                }
             }
             case "file" -> required("dir", dir);
             case "webhook" -> {

@@ -97,12 +97,13 @@ class RoutingEgressIT {
                                   - to: "mailhub:file?dir=%s"
                               - simple: "${header.MailhubRcptDomains} == 'erp.test'"
                                 steps:
-                                  - to: "mailhub:jms?queue=erp.inbox"
+                                  - to: "mailhub:jms?queue=erp.inbox&readers=erp"
                 """.formatted(webhook.getAddress().getPort(), outbox));
         Path admins = work.resolve("admins");
         Files.writeString(admins, "olga:" + SubmissionIT.hashPassword(OPERATOR_PASSWORD) + ":operator\n");
         Path users = work.resolve("users");
-        Files.writeString(users, "erp:" + SubmissionIT.hashPassword(JMS_PASSWORD) + ":@erp.test\n");
+        Files.writeString(users, "erp:" + SubmissionIT.hashPassword(JMS_PASSWORD) + ":@erp.test\n"
+                + "crm:" + SubmissionIT.hashPassword(JMS_PASSWORD) + ":@crm.test\n");
         brokerPort = Ports.free();
         sink = SmtpSink.onFreePort().start();
         hub = new HubProcess(work).set("mailhub.relay.smarthost", "127.0.0.1:" + sink.port)
@@ -252,6 +253,11 @@ class RoutingEgressIT {
         awaitLog(id + ": handed over by the routing route: jms erp.inbox");
 
         ActiveMQConnectionFactory cf = new ActiveMQConnectionFactory("tcp://127.0.0.1:" + brokerPort);
+        try (Connection crm = cf.createConnection("crm", JMS_PASSWORD)) { // the route names erp as its reader
+            Session s = crm.createSession(false, Session.AUTO_ACKNOWLEDGE);
+            assertThatThrownBy(() -> s.createConsumer(s.createQueue("erp.inbox")))
+                    .isInstanceOf(jakarta.jms.JMSSecurityException.class);
+        }
         try (Connection c = cf.createConnection("erp", JMS_PASSWORD)) {
             c.start();
             Session s = c.createSession(false, Session.CLIENT_ACKNOWLEDGE);

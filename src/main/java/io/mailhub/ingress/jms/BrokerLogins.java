@@ -13,28 +13,35 @@ import org.apache.activemq.artemis.spi.core.security.ActiveMQSecurityManager4;
  * Who may use the embedded broker's network acceptor: the users of {@code mailhub.auth.users-file} (the SMTP logins,
  * the same passwords), and only to send mail. A user may send to the submit queue and nowhere else, and may make,
  * read and delete temporary queues (for receipts, JMSReplyTo) outside the hub's own addresses ({@code mail.*},
- * {@code hub.*}, {@code activemq.*}), such as the queues routes hand mail to ({@code mailhub:jms}), except the queues
- * routes hold mail in ({@code mailhub:hold?queue=}); nothing else. The hub's own in-VM connections may do everything.
+ * {@code hub.*}, {@code activemq.*}), and read the queues routes hand mail to ({@code mailhub:jms}; only the logins
+ * its {@code readers=} names, when it names them), never the queues routes hold mail in ({@code mailhub:hold?queue=});
+ * nothing else. The hub's own in-VM connections may do everything.
  */
 public final class BrokerLogins implements ActiveMQSecurityManager4 {
 
     private final Logins logins;
     private final String submitQueue;
-    private final java.util.function.Predicate<String> quarantine;
+    private final QueueReaders readers;
+
+    /** Who may read a queue that is neither the hub's own nor temporary (the routes say: egress and quarantine). */
+    @FunctionalInterface
+    public interface QueueReaders {
+        boolean mayRead(String login, String queue);
+    }
 
     /** @param logins the users file's logins, or {@code null}: no network producer can log in */
     public BrokerLogins(Logins logins, String submitQueue) {
-        this(logins, submitQueue, queue -> false);
+        this(logins, submitQueue, (login, queue) -> true);
     }
 
     /**
-     * @param quarantine whether a queue holds mail for operators (a route's {@code mailhub:hold?queue=}): no login may
-     *     read it
+     * @param readers who may read which queue: not a queue a route holds mail in ({@code mailhub:hold?queue=}), and
+     *     only the logins a route names for the queue it hands mail to ({@code mailhub:jms?readers=})
      */
-    public BrokerLogins(Logins logins, String submitQueue, java.util.function.Predicate<String> quarantine) {
+    public BrokerLogins(Logins logins, String submitQueue, QueueReaders readers) {
         this.logins = logins;
         this.submitQueue = submitQueue;
-        this.quarantine = quarantine;
+        this.readers = readers;
     }
 
     static boolean inVm(RemotingConnection connection) {
@@ -64,7 +71,18 @@ public final class BrokerLogins implements ActiveMQSecurityManager4 {
         if (name == null || address == null) {
             return null;
         }
-        return allowed(checkType, address) ? name : null;
+        return allowed(name, checkType, address) ? name : null;
+    }
+
+    /** What the network user {@code login} may do with {@code address}. */
+    boolean allowed(String login, CheckType type, String address) {
+        if (!allowed(type, address)) {
+            return false;
+        }
+        String a = address.toLowerCase(Locale.ROOT);
+        int fqqn = a.indexOf("::");
+        String bare = fqqn < 0 ? address : address.substring(0, fqqn);
+        return !(type == CheckType.CONSUME || type == CheckType.BROWSE) || readers.mayRead(login, bare);
     }
 
     /** What a network user may do with {@code address}. */
@@ -77,9 +95,6 @@ public final class BrokerLogins implements ActiveMQSecurityManager4 {
         }
         if (isInternal(bare)) {
             return false;
-        }
-        if ((type == CheckType.CONSUME || type == CheckType.BROWSE) && quarantine.test(bare)) {
-            return false; // held mail waits for an operator, not for a system that reads queues
         }
         return switch (type) {
             case CREATE_NON_DURABLE_QUEUE, DELETE_NON_DURABLE_QUEUE, CONSUME, BROWSE, CREATE_ADDRESS -> true;

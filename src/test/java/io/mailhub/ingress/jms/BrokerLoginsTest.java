@@ -54,15 +54,19 @@ class BrokerLoginsTest {
     }
 
     @Test
-    void noLoginMayReadAQueueRoutesHoldMailInButTheQueuesTheyHandMailToStayReadable() {
-        BrokerLogins withQuarantine = new BrokerLogins(logins, "mail.submit", "quarantine.dmarc"::equals);
+    void aLoginReadsOnlyTheQueuesTheRoutesLetIt() {
+        BrokerLogins routed = new BrokerLogins(logins, "mail.submit", (login, queue) ->
+                !queue.equals("quarantine.dmarc") && (!queue.equals("erp.inbox") || login.equals("erp")));
         for (CheckType t : List.of(CheckType.CONSUME, CheckType.BROWSE)) {
-            assertThat(withQuarantine.allowed(t, "quarantine.dmarc")).as(t.name()).isFalse();
-            assertThat(withQuarantine.allowed(t, "quarantine.dmarc::quarantine.dmarc")).as(t.name()).isFalse();
-            assertThat(withQuarantine.allowed(t, "erp.inbox")).as("a mailhub:jms egress queue").isTrue();
+            assertThat(routed.allowed("erp", t, "quarantine.dmarc")).as("held mail: %s", t).isFalse();
+            assertThat(routed.allowed("erp", t, "quarantine.dmarc::quarantine.dmarc")).as(t.name()).isFalse();
+            assertThat(routed.allowed("erp", t, "erp.inbox")).as("its egress queue: %s", t).isTrue();
+            assertThat(routed.allowed("shop", t, "erp.inbox")).as("another's egress queue: %s", t).isFalse();
         }
-        assertThat(withQuarantine.validateUserAndRole("erp", "secret", Set.of(), CheckType.CONSUME,
-                "quarantine.dmarc", null, null)).isNull();
+        assertThat(routed.validateUserAndRole("erp", "secret", Set.of(), CheckType.CONSUME, "quarantine.dmarc", null,
+                null)).isNull();
+        assertThat(routed.validateUserAndRole("erp", "secret", Set.of(), CheckType.CONSUME, "erp.inbox", null,
+                null)).isEqualTo("erp");
     }
 
     @Test
