@@ -90,6 +90,9 @@ public final class MailhubRuntime extends MainListenerSupport implements CamelCo
     private io.mailhub.observe.Observability observability;
     private final OperatorWiring operators;
     private BrokerClient brokerClient;
+    /** How often a hub reads the suspensions of all hubs on its broker again. */
+    private static final java.time.Duration SUSPENSIONS_REFRESH = java.time.Duration.ofSeconds(5);
+    private volatile boolean suspensionsUnread;
 
     public MailhubRuntime(MailhubSettings settings) {
         this.settings = settings;
@@ -306,10 +309,6 @@ public final class MailhubRuntime extends MainListenerSupport implements CamelCo
                 SUSPENSIONS_REFRESH.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
     }
 
-    /** How often a hub reads the suspensions of all hubs on its broker again. */
-    private static final java.time.Duration SUSPENSIONS_REFRESH = java.time.Duration.ofSeconds(5);
-    private volatile boolean suspensionsUnread;
-
     private void refreshSuspensions() {
         try {
             suspensions.refresh();
@@ -326,8 +325,9 @@ public final class MailhubRuntime extends MainListenerSupport implements CamelCo
     }
 
     /**
-     * Stops the start when the broker lacks a queue the hub uses: a send to it would be put in mail.dead (broker.xml's
-     * send-to-dla-on-no-route), and a consumer of it would wait for nothing.
+     * Stops the start when the broker lacks a queue the hub uses: a route's send to it would fail (and a core send
+     * land in mail.dead, broker.xml's send-to-dla-on-no-route) at the first hold or retry, and a consumer of it would
+     * wait for nothing.
      */
     private void checkQueues() {
         List<String> required = new java.util.ArrayList<>(io.mailhub.queue.QueueNames.REQUIRED);

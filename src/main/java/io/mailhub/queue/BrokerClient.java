@@ -233,7 +233,8 @@ public final class BrokerClient {
         return url + (url.indexOf('?') < 0 ? "?" : "&") + key + "=" + value;
     }
 
-    private static boolean names(String url, String key) {
+    /** Whether an Artemis URL sets the parameter {@code key} (case-insensitive). */
+    static boolean names(String url, String key) {
         int q = url.indexOf('?');
         return q >= 0 && ("&" + url.substring(q + 1).toLowerCase(Locale.ROOT)).contains("&" + key.toLowerCase(
                 Locale.ROOT) + "=");

@@ -77,10 +77,9 @@ public record QueueSettings(String brokerUrl, String brokerConfig, long minFreeS
 
     private static void checkTls(SettingsReader r, String url, Path caFile) {
         boolean tls = tls(url);
-        String params = url.indexOf('?') < 0 ? "" : url.substring(url.indexOf('?')).toLowerCase(Locale.ROOT);
         if (caFile != null && !tls) {
             r.error("mailhub.broker.ca-file", "is for TLS: add ?sslEnabled=true to mailhub.broker.url");
-        } else if (caFile != null && params.matches(".*[?&]truststorepath=.*")) {
+        } else if (caFile != null && BrokerClient.names(url, "trustStorePath")) {
             r.error("mailhub.broker.ca-file", "and trustStorePath in mailhub.broker.url both name what to trust:"
                     + " keep one");
         } else if (caFile != null && SettingsReader.canRead(caFile)) {
