@@ -128,6 +128,10 @@ public final class MailhubRuntime extends MainListenerSupport implements CamelCo
         jms.setConnectionFactory(routeCf);
         jms.setArtemisStreamingEnabled(true);
         jms.setCacheLevelName("CACHE_CONSUMER");
+        // a failed exchange is logged by the route (routes/queue-errors.camel.yaml, with its trace when it is a bug);
+        // the listener's own warning of the rollback would repeat it
+        jms.getConfiguration().setErrorHandlerLoggingLevel(org.apache.camel.LoggingLevel.DEBUG);
+        jms.getConfiguration().setErrorHandlerLogStackTrace(false);
         // Local JMS transactions on the listener's cached session. A lazily created JmsTransactionManager would open
         // a new connection per transaction (5x slower). The listener exposes its session to the thread, so sends from
         // the same route (dispatch, retries, bounces) join the consumed message's transaction.
@@ -238,6 +242,9 @@ public final class MailhubRuntime extends MainListenerSupport implements CamelCo
         }
 
         supervisor = new QueueSupervisor(broker, storage, context);
+        if (brokerQueues instanceof io.mailhub.queue.RemoteQueues remote) { // the embedded broker's disk is the data disk
+            supervisor.watching(remote::diskFull);
+        }
         if (observability.enabled()) {
             EmbeddedBroker b = broker;
             new io.mailhub.queue.QueueMeters(brokerQueues, b != null ? b::isActive

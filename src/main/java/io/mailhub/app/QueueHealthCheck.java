@@ -41,8 +41,9 @@ final class QueueHealthCheck extends AbstractHealthCheck {
             builder.down().message("embedded broker is not active" + (broker.criticalError() == null ? ""
                     : " (critical I/O error: " + broker.criticalError() + "); it is restarted once the disk has room"));
         } else if (readiness == MailQueue.Readiness.NO_ROOM) {
-            builder.down().message("data disk has " + storage.free() + " octets free, less than"
-                    + " mailhub.queue.min-free-space: new mail is refused with 452 4.3.1"
+            String broker = storage.brokerDiskFull();
+            builder.down().message((broker != null ? broker : "data disk has " + storage.free()
+                    + " octets free, less than mailhub.queue.min-free-space") + ": new mail is refused with 452 4.3.1"
                     + (supervisor.isDeliveryPaused() ? "; delivery is paused" : ""));
         } else if (readiness == MailQueue.Readiness.UNREACHABLE) {
             builder.down().message("mail queue unavailable (broker unreachable)");

@@ -65,7 +65,7 @@ public final class ArtemisMailQueue implements MailQueue, AutoCloseable {
     public void enqueue(Envelope envelope, MessageContent content, Map<String, String> annotations, Instant deliverAt)
             throws QueueException {
         if (!storage.reserve(content.size())) {
-            throw QueueException.noRoom("not enough free space in " + storage);
+            throw QueueException.noRoom(storage.lacking());
         }
         boolean streamed = content.size() > largeThreshold;
         Senders pool = streamed ? large : regular;
@@ -92,7 +92,7 @@ public final class ArtemisMailQueue implements MailQueue, AutoCloseable {
             failedAt = 0;
         } catch (JMSException | IOException | RuntimeException e) {
             discard(sender);
-            if (addressFull(e)) { // the embedded broker refused it for want of disk (LowDiskSendRefusal)
+            if (addressFull(e)) { // refused for want of disk (LowDiskSendRefusal; a broker's disk-full-policy FAIL)
                 throw QueueException.noRoom("cannot store " + envelope.queueId() + ": " + e.getMessage());
             }
             failedAt = System.nanoTime();

@@ -20,7 +20,9 @@ import org.slf4j.LoggerFactory;
  *       found the disk full) is started again once the disk has room, with growing pauses between failed attempts;
  *   <li>while the data disk is critically low ({@link StorageGuard#isCritical()}) the routes that consume the queues
  *       are suspended, so that delivery (whose retries and stream cache write to the same disk) cannot fill it, and
- *       no message burns its delivery attempts on failures the disk causes; they resume when there is room again.
+ *       no message burns its delivery attempts on failures the disk causes; they resume when there is room again;
+ *   <li>an external broker is asked every {@link #BROKER_DISK_INTERVAL} whether its own disk is full ({@link
+ *       BrokerDisk}); while it is, the {@link StorageGuard} refuses new mail and delivery pauses, as for the data disk.
  * </ul>
  */
 public final class QueueSupervisor implements AutoCloseable {
@@ -28,6 +30,14 @@ public final class QueueSupervisor implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(QueueSupervisor.class);
     private static final Duration MAX_BACKOFF = Duration.ofSeconds(30);
     private static final Duration SUSPEND_TIMEOUT = Duration.ofSeconds(10);
+    static final Duration BROKER_DISK_INTERVAL = Duration.ofSeconds(2);
+
+    /** What an external broker says of its own disk. */
+    @FunctionalInterface
+    public interface BrokerDisk {
+        /** @return why the broker refuses new messages for want of disk, or {@code null} while it has room */
+        String full() throws Exception;
+    }
 
     private final EmbeddedBroker broker;
     private final StorageGuard storage;
@@ -39,14 +49,23 @@ public final class QueueSupervisor implements AutoCloseable {
     private long nextRestart;
     private long backoffNanos = 1_000_000_000L;
     private volatile boolean deliveryPaused;
+    private BrokerDisk brokerDisk;
+    private boolean brokerDiskUnknown;
 
     /** @param broker the embedded broker, {@code null} with an external one */
     public QueueSupervisor(EmbeddedBroker broker, StorageGuard storage, CamelContext context) {
         this.broker = broker;
         this.storage = storage;
         this.context = context;
-        this.timer = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "mailhub-queue-supervisor"));
+        // two threads: asking a broker that is away may take long, and must not hold up the data disk's check
+        this.timer = Executors.newScheduledThreadPool(2, r -> daemon(r, "mailhub-queue-supervisor"));
         this.routeControl = Executors.newSingleThreadExecutor(r -> daemon(r, "mailhub-delivery-pause"));
+    }
+
+    /** Asks an external broker about its disk (before {@link #start}). */
+    public QueueSupervisor watching(BrokerDisk disk) {
+        this.brokerDisk = disk;
+        return this;
     }
 
     private static Thread daemon(Runnable r, String name) {
@@ -57,7 +76,36 @@ public final class QueueSupervisor implements AutoCloseable {
 
     public QueueSupervisor start() {
         timer.scheduleWithFixedDelay(this::check, 1, 1, TimeUnit.SECONDS);
+        if (brokerDisk != null) {
+            timer.scheduleWithFixedDelay(this::askBrokerDisk, 0, BROKER_DISK_INTERVAL.toMillis(),
+                    TimeUnit.MILLISECONDS);
+        }
         return this;
+    }
+
+    /**
+     * Passes the broker's answer to the storage guard, and says when it changes. A broker that cannot be asked keeps
+     * the last answer: the hub learns that it is away from its own sends (451), and asks again.
+     */
+    void askBrokerDisk() {
+        String before = storage.brokerDiskFull();
+        String now;
+        try {
+            now = brokerDisk.full();
+            brokerDiskUnknown = false;
+        } catch (Exception e) {
+            if (!brokerDiskUnknown) {
+                LOG.warn("cannot ask the broker about its disk: {}", e.getMessage());
+                brokerDiskUnknown = true;
+            }
+            return;
+        }
+        storage.brokerDisk(now);
+        if (before == null && now != null) {
+            LOG.error("{}: new mail is refused (452 4.3.1) and delivery pauses until the broker has room", now);
+        } else if (before != null && now == null) {
+            LOG.warn("the broker's disk has room again: new mail is accepted");
+        }
     }
 
     void check() {
@@ -115,11 +163,14 @@ public final class QueueSupervisor implements AutoCloseable {
             return;
         }
         deliveryPaused = critical;
-        if (critical) {
+        if (critical && storage.brokerDiskFull() != null) {
+            LOG.error("{}: delivery paused until it has room", storage.brokerDiskFull());
+        } else if (critical) {
             LOG.error("data disk critically low ({} octets free, at least {} wanted): delivery paused until it has room",
                     storage.free(), storage.minFree());
         } else {
-            LOG.warn("data disk has room again ({} octets free): delivery resumes", storage.free());
+            LOG.warn("{} room again ({} octets free on the data disk): delivery resumes",
+                    brokerDisk == null ? "data disk has" : "the broker's disk and the data disk have", storage.free());
         }
         routeControl.execute(this::applyPause);
     }

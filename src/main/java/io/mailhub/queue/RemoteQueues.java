@@ -56,6 +56,21 @@ public final class RemoteQueues implements BrokerQueues, AutoCloseable {
         return Boolean.TRUE.equals(attribute(ResourceNames.BROKER, "securityEnabled"));
     }
 
+    /**
+     * Why the broker refuses new messages for want of disk, or {@code null} while it has room: its disk store usage
+     * as of its last disk scan against its {@code max-disk-usage}, as the broker itself compares them. A broker that
+     * guards its disk with {@code min-disk-free} instead reports nothing here; its refusals still reach the sender.
+     */
+    public String diskFull() throws Exception {
+        double used = ((Number) attribute(ResourceNames.BROKER, "diskStoreUsage")).doubleValue();
+        int max = ((Number) attribute(ResourceNames.BROKER, "maxDiskUsage")).intValue();
+        if (used < 0 || max < 0 || used * 100 < max) {
+            return null;
+        }
+        return "the broker's disk is full: " + Math.round(used * 1000) / 10.0 + "% used, its max-disk-usage is " + max
+                + "%";
+    }
+
     @Override
     public List<String> names() throws Exception {
         Object r = attribute(ResourceNames.BROKER, "queueNames");

@@ -22,6 +22,10 @@ import java.util.function.LongSupplier;
  *
  * The free space is read at most once a second; octets admitted since the last reading count as used, so a burst of
  * messages within that second cannot overshoot the limit.
+ *
+ * <p>With an external broker the queue lives on the broker's disk, which the hub cannot read: the {@link
+ * QueueSupervisor} asks the broker, and while the broker says its disk is full ({@link #brokerDisk}) the guard answers
+ * as for a full data disk: no room for new mail, delivery paused.
  */
 public final class StorageGuard {
 
@@ -34,6 +38,7 @@ public final class StorageGuard {
     private volatile long checkedAt;
     private volatile long usable;
     private volatile boolean critical;
+    private volatile String brokerDiskFull;
 
     public StorageGuard(Path path, long minFree) throws IOException {
         this(path, minFree, usableSpaceOf(Files.getFileStore(path)));
@@ -60,7 +65,7 @@ public final class StorageGuard {
 
     /** Whether a message of {@code size} octets (0 when unknown) still leaves the minimum free. */
     public boolean hasRoomFor(long size) {
-        return free() - Math.max(size, 0) > minFree;
+        return brokerDiskFull == null && free() - Math.max(size, 0) > minFree;
     }
 
     /**
@@ -85,7 +90,27 @@ public final class StorageGuard {
         } else if (c && f >= minFree - minFree / 4) {
             critical = false;
         }
-        return critical;
+        return critical || brokerDiskFull != null;
+    }
+
+    /**
+     * Records what an external broker last said of its own disk.
+     *
+     * @param full why the broker refuses new messages for want of disk, or {@code null} while it has room
+     */
+    public void brokerDisk(String full) {
+        brokerDiskFull = full;
+    }
+
+    /** Why the external broker refuses new messages for want of disk, or {@code null}. */
+    public String brokerDiskFull() {
+        return brokerDiskFull;
+    }
+
+    /** Why there is no room for new mail: the external broker's full disk, or the data disk's free space. */
+    public String lacking() {
+        String broker = brokerDiskFull;
+        return broker != null ? broker : "not enough free space in " + this + ": " + free() + " octets free";
     }
 
     /** The free space below which the broker should block its producers: a quarter of the minimum. */

@@ -18,7 +18,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The packaged hub with its data directory on a 64 MB tmpfs that the test fills up: new mail is refused (421 4.3.2 at
- * connect, 452 4.3.1 at MAIL in a session opened before), the hub heals by itself when space returns, and every message it acknowledged is delivered exactly once.
+ * connect, 452 4.3.1 at MAIL in a session opened before), the hub heals by itself when space returns, and every message
+ * it acknowledged is delivered exactly once. The same for the disk of a standalone broker, which the hub asks about.
  */
 class DiskFullIT {
 
@@ -109,6 +110,52 @@ class DiskFullIT {
 
             freeAndExpectRecovery(disk, sink, hub, acknowledged);
             assertThat(hub.log()).contains("delivery paused").contains("delivery resumes");
+        }
+    }
+
+    @Test
+    void aFullDiskOfAStandaloneBrokerIsRefusedLikeAFullDataDiskAndDeliveryWaitsUntilTheBrokerHasRoom()
+            throws Exception {
+        try (Tmpfs disk = new Tmpfs(work.resolve("broker-disk"), "128m");
+                StandaloneBroker broker = StandaloneBroker.create(work.resolve("broker"), "mailhub", "broker pass")
+                        .brokerXml(xml -> xml) // max-disk-usage 95, disk-full-policy FAIL
+                        .javaArgs("-Dmailhub.data.dir=" + disk.path()).run();
+                SmtpSink sink = SmtpSink.onFreePort(); HubProcess hub = new HubProcess(work.resolve("hub"))) {
+            hub.set("mailhub.broker.url", "tcp://127.0.0.1:" + broker.port)
+                    .set("mailhub.relay.smarthost", "127.0.0.1:" + sink.port).set("mailhub.retry.schedule", "2s")
+                    .set("mailhub.relay.dead-destination-time", "0s").start();
+            List<String> acknowledged = new ArrayList<>();
+            for (int i = 1; i <= 3; i++) { // deferred: the next hop is not started yet, so retries come due every 2 s
+                assertThat(queued(send(hub, "before" + i + "@remote.test"))).isTrue();
+                acknowledged.add("before" + i + "@remote.test");
+            }
+
+            disk.fillLeaving(2 * 1024 * 1024); // 98% used: past broker.xml's max-disk-usage
+            int[] attempt = {0};
+            await().atMost(Duration.ofSeconds(15)).until(() -> {
+                String rcpt = "while-full-" + ++attempt[0] + "@remote.test";
+                Swaks.Result r = send(hub, rcpt);
+                if (queued(r)) {
+                    acknowledged.add(rcpt); // before the broker's scan and the hub's question: stored all the same
+                }
+                return refusedForWantOfRoom(r);
+            });
+            await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(hub.health())
+                    .contains("the broker's disk is full").contains("452 4.3.1").contains("delivery is paused"));
+            assertThat(hub.http("/observe/health/live")).contains("\"UP\"");
+            await().during(Duration.ofSeconds(6)).atMost(Duration.ofSeconds(8)).until(hub::isAlive);
+            assertThat(hub.log()).contains("the broker's disk is full").contains("delivery paused");
+
+            disk.release();
+            sink.start();
+            await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofSeconds(1))
+                    .until(() -> queued(send(hub, "after@remote.test")));
+            acknowledged.add("after@remote.test");
+            assertDeliveredExactlyOnce(sink, acknowledged);
+            assertThat(hub.log()).contains("the broker's disk has room again").contains("delivery resumes");
+            assertThat(broker.log()).as("the broker never met a failed write").doesNotContain("AMQ222010");
+            // retries that came due before delivery paused were refused by the full broker: one line each, no trace
+            assertThat(hub.log()).doesNotContain("Exhausted after delivery attempt").doesNotContain("\tat org.apache");
         }
     }
 

@@ -10,14 +10,11 @@ import io.mailhub.testing.TestCertificates;
 import jakarta.jms.Connection;
 import jakarta.jms.JMSSecurityException;
 import jakarta.jms.Session;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.security.KeyStore;
 import java.security.cert.CertificateFactory;
 import java.time.Duration;
-import java.util.concurrent.TimeUnit;
 import org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -36,45 +33,26 @@ class ExternalBrokerIT {
     static final String PASSWORD = "operator pass";
     static final String HUB_PASSWORD = "hub broker pass";
     static final String PRODUCER_PASSWORD = "erp broker pass";
-    static Process broker;
+    static StandaloneBroker broker;
     static HubProcess hub;
-    static Path brokerLog;
     static int port;
     static Path dir;
 
     @BeforeAll
     static void start() throws Exception {
         dir = HubProcess.itDir("external-broker");
-        Path artemis = Path.of(System.getProperty("artemis.home", "target/artemis-dist/apache-artemis-2.56.0"),
-                "bin", "artemis");
-        Path instance = dir.resolve("broker");
-        Process create = new ProcessBuilder(artemis.toString(), "create", "--user", "mailhub", "--password",
-                HUB_PASSWORD, "--role", "mailhub", "--require-login", "--silent", "--no-web", "--no-autotune",
-                "--force", instance.toString()).redirectErrorStream(true).start();
-        String created = new String(create.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertThat(create.waitFor(2, TimeUnit.MINUTES)).isTrue();
-        assertThat(create.exitValue()).as(created).isZero();
-        // a JMS door producer, as artemis/README.md adds one: role mailhub-submit
-        Files.writeString(instance.resolve("etc/artemis-users.properties"), "\nerp = " + PRODUCER_PASSWORD + "\n",
-                StandardOpenOption.APPEND);
-        Files.writeString(instance.resolve("etc/artemis-roles.properties"), "\nmailhub-submit = erp\n",
-                StandardOpenOption.APPEND);
-        // our broker.xml, its acceptor with TLS as artemis/README.md shows (the test CA's server certificate)
         TestCertificates tls = TestCertificates.get();
-        String xml = Files.readString(Path.of("artemis/broker.xml"));
-        assertThat(xml).contains("useEpoll=true</acceptor>");
-        Files.writeString(instance.resolve("etc/broker.xml"), xml.replace("useEpoll=true</acceptor>",
-                "useEpoll=true;sslEnabled=true;keyStoreType=PKCS12;keyStorePath=" + tls.caSignedServerKeyStore()
-                        + ";keyStorePassword=" + tls.storePassword() + "</acceptor>"));
-        port = Ports.free();
-        Files.writeString(instance.resolve("etc/artemis.profile"), "\nJAVA_ARGS=\"$JAVA_ARGS -Dmailhub.broker.port="
-                + port + " -Dmailhub.broker.host=127.0.0.1 -Dmailhub.broker.security-enabled=true -Xmx512m\"\n",
-                StandardOpenOption.APPEND);
-        brokerLog = dir.resolve("broker.log");
-        broker = new ProcessBuilder(instance.resolve("bin/artemis").toString(), "run").redirectErrorStream(true)
-                .redirectOutput(brokerLog.toFile()).start();
-        TestDaemon.awaitReady(broker, brokerLog, Duration.ofMinutes(2), () -> Ports.listening(port)
-                && Files.readString(brokerLog).contains("AMQ221007"));
+        broker = StandaloneBroker.create(dir.resolve("broker"), "mailhub", HUB_PASSWORD)
+                .user("erp", PRODUCER_PASSWORD, "mailhub-submit") // a JMS door producer, as artemis/README.md adds one
+                .brokerXml(xml -> { // its acceptor with TLS as artemis/README.md shows (the test CA's server certificate)
+                    assertThat(xml).contains("useEpoll=true</acceptor>");
+                    return xml.replace("useEpoll=true</acceptor>", "useEpoll=true;sslEnabled=true;keyStoreType=PKCS12;"
+                            + "keyStorePath=" + tls.caSignedServerKeyStore() + ";keyStorePassword=" + tls.storePassword()
+                            + "</acceptor>");
+                })
+                .javaArgs("-Dmailhub.broker.security-enabled=true")
+                .run();
+        port = broker.port;
 
         Path admins = dir.resolve("admins");
         Files.writeString(admins, "olga:" + SubmissionIT.hashPassword(PASSWORD) + ":operator\n");
@@ -122,11 +100,7 @@ class ExternalBrokerIT {
 
     @AfterAll
     static void stop() throws Exception {
-        Started.closeAll(hub);
-        if (broker != null) {
-            broker.destroy();
-            broker.waitFor(30, TimeUnit.SECONDS);
-        }
+        Started.closeAll(hub, broker);
     }
 
     static JsonNode list(String query) throws Exception {
@@ -171,7 +145,7 @@ class ExternalBrokerIT {
         }
         await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(list("").path("total").asInt())
                 .isZero());
-        assertThat(Files.readString(brokerLog)).doesNotContain("AMQ224");
+        assertThat(broker.log()).doesNotContain("AMQ224");
     }
 
     @Test

@@ -41,4 +41,19 @@ class StorageGuardTest {
     void theBrokerBlocksBelowAQuarterOfTheMinimum() {
         assertThat(guard.brokerMinFree()).isEqualTo(10 * MB);
     }
+
+    @Test
+    void whileTheExternalBrokerSaysItsDiskIsFullThereIsNoRoomAndDeliveryPausesWhateverTheDataDiskHas() {
+        guard.brokerDisk("the broker's disk is full: 97.0% used, its max-disk-usage is 95%");
+
+        assertThat(guard.hasRoomFor(0)).isFalse();
+        assertThat(guard.reserve(1)).isFalse();
+        assertThat(guard.isCritical()).isTrue();
+        assertThat(guard.lacking()).isEqualTo("the broker's disk is full: 97.0% used, its max-disk-usage is 95%");
+
+        guard.brokerDisk(null);
+        assertThat(guard.hasRoomFor(0)).isTrue();
+        assertThat(guard.isCritical()).isFalse();
+        assertThat(guard.lacking()).startsWith("not enough free space in data");
+    }
 }

@@ -138,6 +138,16 @@ public final class LocalSubmissions implements Submissions {
         }
     }
 
+    @Override
+    public String notReady() {
+        try {
+            door.sender.checkReady(0);
+            return null;
+        } catch (ApiProblem p) {
+            return new Refused(p).reason();
+        }
+    }
+
     /**
      * Sends a raw RFC 5322 message; the envelope comes from {@code sender}/{@code recipients} when given, else from
      * the header (From or Sender; To, Cc and Bcc), and a Bcc field is removed either way.

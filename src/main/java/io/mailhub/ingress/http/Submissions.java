@@ -24,4 +24,13 @@ public interface Submissions {
     LocalSubmissions.Queued raw(InputStream in, long size, ApiKey principal, Origin origin, boolean senderGiven,
             MailAddress sender, List<Recipient> recipients, DsnRet ret, String envid, String queueId)
             throws LocalSubmissions.Refused, IOException;
+
+    /**
+     * Why no mail can be queued now (the disk or the broker's disk is full, the broker is away), or {@code null} when
+     * it can. A door whose source counts attempts (the broker's redelivery count) waits while this is not null,
+     * instead of spending them on refusals that say the same.
+     */
+    default String notReady() {
+        return null;
+    }
 }

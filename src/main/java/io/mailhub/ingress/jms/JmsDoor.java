@@ -86,6 +86,7 @@ public final class JmsDoor {
     private ProducerAuthentication authentication = () -> true;
     private final java.util.concurrent.atomic.AtomicBoolean toldUnauthenticated =
             new java.util.concurrent.atomic.AtomicBoolean();
+    private final java.util.concurrent.atomic.AtomicBoolean toldNotReady = new java.util.concurrent.atomic.AtomicBoolean();
 
     /**
      * Whether the broker authenticates the producers of the submit queue, so that {@code _AMQ_VALIDATED_USER} names who
@@ -151,6 +152,10 @@ public final class JmsDoor {
                 warned = false;
                 long singleUntil = System.nanoTime();
                 while (running) {
+                    if (!queueReady()) {
+                        pause();
+                        continue;
+                    }
                     Message m = consumer.receive(500);
                     if (m != null && !takeBatch(s, consumer, producer, m,
                             System.nanoTime() - singleUntil < 0 ? 1 : MAX_BATCH)) {
@@ -217,6 +222,26 @@ public final class JmsDoor {
         if (toldUnauthenticated.compareAndSet(false, true)) {
             LOG.error("JMS door takes no message from {}: {}; the messages wait there, asked again every {} s",
                     settings.submitQueue(), why, ASK_AGAIN.toSeconds());
+        }
+        return false;
+    }
+
+    /**
+     * Whether mail can be queued now. While it cannot (a full disk, the broker's or the data disk's), the door takes
+     * nothing: each message taken would be rolled back, and the broker moves a message to mail.dead after five
+     * redeliveries, a few minutes. Waiting in the submit queue, it spends no attempt.
+     */
+    private boolean queueReady() {
+        String why = submissions.notReady();
+        if (why == null) {
+            if (toldNotReady.compareAndSet(true, false)) {
+                LOG.info("JMS door: mail can be queued again; taking messages from {}", settings.submitQueue());
+            }
+            return true;
+        }
+        if (toldNotReady.compareAndSet(false, true)) {
+            LOG.warn("JMS door takes no message from {} while mail cannot be queued ({}); the messages wait there",
+                    settings.submitQueue(), why);
         }
         return false;
     }

@@ -123,6 +123,25 @@ class JmsDoorTest {
         }
     }
 
+    @Test
+    void whileNoMailCanBeQueuedTheDoorTakesNothingSoNoDeliveryAttemptIsSpentAndItTakesThemOnceItCan()
+            throws Exception {
+        submissions.notReady = "4.3.1 insufficient-storage: Insufficient system storage";
+        send("m1", "m2", "m3", "m4", "m5");
+
+        startDoor();
+
+        await().during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(5)).until(() -> submissions.calls.isEmpty());
+        assertThat(broker.server().locateQueue("mail.submit").getMessageCount()).isEqualTo(5);
+
+        submissions.notReady = null;
+        await().atMost(Duration.ofSeconds(20)).until(() -> count("mail.submit") == 0
+                && submissions.stored().size() == 5);
+        assertThat(submissions.calls).as("each taken once: none was rolled back").hasSize(5);
+        assertThat(count("mail.dead")).isZero();
+        assertThat(count("mail.submit.invalid")).isZero();
+    }
+
     // ---- harness ----
 
     private void startDoor() {
@@ -197,6 +216,7 @@ class JmsDoorTest {
     static final class RecordingSubmissions implements Submissions {
         final List<Call> calls = new CopyOnWriteArrayList<>();
         volatile String failOnceOn;
+        volatile String notReady;
         private final java.util.function.LongSupplier atTheConsumer;
 
         RecordingSubmissions(java.util.function.LongSupplier atTheConsumer) {
@@ -229,6 +249,11 @@ class JmsDoorTest {
                 boolean senderGiven, MailAddress sender, List<Recipient> recipients, DsnRet ret, String envid,
                 String queueId) {
             throw new UnsupportedOperationException("TextMessages only");
+        }
+
+        @Override
+        public String notReady() {
+            return notReady;
         }
 
         /** The messages stored (their last call stored them). */
