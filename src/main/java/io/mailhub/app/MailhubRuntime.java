@@ -213,9 +213,12 @@ public final class MailhubRuntime extends MainListenerSupport implements CamelCo
         if (settings.pickup.dir() != null) {
             pickup = new PickupDirectory(settings.pickup, api.localSubmissions(), Clock.systemDefaultZone());
         }
+        io.mailhub.routing.RouteQueues routeQueues = new io.mailhub.routing.RouteQueues();
+        context.getRegistry().bind(io.mailhub.routing.RouteQueues.BEAN, routeQueues);
+        if (brokerQueues instanceof io.mailhub.queue.RemoteQueues remote) { // the embedded acceptor asks routeQueues
+            new StandaloneQueueRights(routeQueues, remote, sweeper).start();
+        }
         if (broker != null) {
-            io.mailhub.routing.RouteQueues routeQueues = new io.mailhub.routing.RouteQueues();
-            context.getRegistry().bind(io.mailhub.routing.RouteQueues.BEAN, routeQueues);
             MailQueueAdmin admin = queueAdmin;
             broker.withAcceptor(settings.jms.acceptor(), settings.jms.acceptor() == null ? null
                     : new BrokerLogins(security.authenticator(), settings.jms.submitQueue(), (login, queue) ->

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import org.apache.activemq.artemis.api.core.client.ActiveMQClient;
@@ -26,6 +27,8 @@ public final class RemoteQueues implements BrokerQueues, AutoCloseable {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final TypeReference<List<Map<String, Object>>> LIST = new TypeReference<>() {};
     private static final long TIMEOUT_MS = 30_000;
+    /** The role of the hubs' login on a standalone broker (artemis/README.md, artemis/broker.xml). */
+    public static final String HUB_ROLE = "mailhub";
 
     private final BrokerClient broker;
     private final String url;
@@ -69,6 +72,19 @@ public final class RemoteQueues implements BrokerQueues, AutoCloseable {
         }
         return "the broker's disk is full: " + Math.round(used * 1000) / 10.0 + "% used, its max-disk-usage is " + max
                 + "%";
+    }
+
+    /**
+     * Lets only the hubs (role {@value #HUB_ROLE}) and {@code readerRoles} read {@code queue}: a security setting for
+     * exactly that name, which the broker stores in its journal and prefers to broader matches such as {@code #}. The
+     * hubs keep every right on it.
+     */
+    public void restrict(String queue, Collection<String> readerRoles) throws Exception {
+        String readers = String.join(",", java.util.stream.Stream.concat(java.util.stream.Stream.of(HUB_ROLE),
+                readerRoles.stream()).distinct().toList());
+        request(m -> ManagementHelper.putOperationInvocation(m, ResourceNames.BROKER, "addSecuritySettings", queue,
+                HUB_ROLE, readers, HUB_ROLE, HUB_ROLE, HUB_ROLE, HUB_ROLE, HUB_ROLE, readers, HUB_ROLE, HUB_ROLE),
+                "security settings of " + queue);
     }
 
     @Override

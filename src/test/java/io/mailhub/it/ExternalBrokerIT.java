@@ -43,7 +43,8 @@ class ExternalBrokerIT {
         dir = HubProcess.itDir("external-broker");
         TestCertificates tls = TestCertificates.get();
         broker = StandaloneBroker.create(dir.resolve("broker"), "mailhub", HUB_PASSWORD)
-                .user("erp", PRODUCER_PASSWORD, "mailhub-submit") // a JMS door producer, as artemis/README.md adds one
+                .user("erp", PRODUCER_PASSWORD).user("crm", PRODUCER_PASSWORD) // JMS door producers, as artemis/README.md adds them
+                .role("mailhub-submit", "erp", "crm").role("erp", "erp") // erp also reads what readers=erp names
                 .brokerXml(xml -> { // its acceptor with TLS as artemis/README.md shows (the test CA's server certificate)
                     assertThat(xml).contains("useEpoll=true</acceptor>");
                     return xml.replace("useEpoll=true</acceptor>", "useEpoll=true;sslEnabled=true;keyStoreType=PKCS12;"
@@ -58,12 +59,29 @@ class ExternalBrokerIT {
         Files.writeString(admins, "olga:" + SubmissionIT.hashPassword(PASSWORD) + ":operator\n");
         Path users = dir.resolve("users"); // the JMS door's sender rules for the broker's user erp
         Files.writeString(users, "erp:" + SubmissionIT.hashPassword(PRODUCER_PASSWORD) + ":@erp.test\n");
+        Path routes = Files.createDirectories(dir.resolve("routes")); // rules the hub gives the broker for its queues
+        Files.writeString(routes.resolve("routing.camel.yaml"), """
+                - route:
+                    id: routing
+                    from:
+                      uri: direct:routing
+                      steps:
+                        - choice:
+                            when:
+                              - simple: "${header.MailhubRcptDomains} == 'review.test'"
+                                steps:
+                                  - to: "mailhub:hold?queue=held.review"
+                              - simple: "${header.MailhubRcptDomains} == 'erp.test'"
+                                steps:
+                                  - to: "mailhub:jms?queue=erp.inbox&readers=erp"
+                """);
         hub = onTheBroker(new HubProcess(dir.resolve("hub")), Files.writeString(dir.resolve("hub-broker-password"),
                 HUB_PASSWORD + "\n"), tls.caPem())
                 .set("mailhub.relay.smarthost", "127.0.0.1:" + Ports.free()) // nothing listens: every attempt defers
                 .set("mailhub.relay.trusted-networks", "127.0.0.0/8")
                 .set("mailhub.admin.users-file", admins)
                 .set("mailhub.auth.users-file", users)
+                .set("mailhub.routes.dir", routes)
                 .start();
         for (int i = 0; i < 3; i++) {
             Swaks.Result r = Swaks.run(hub.smtpPort, "-f", "erp@shop.test", "-t", "user" + i + "@partner.test");
@@ -180,6 +198,34 @@ class ExternalBrokerIT {
                     assertThat(m.path("principal").asText()).as("the user the broker validated").isEqualTo("erp");
                 }));
         assertThat(queue("delete", "--recipient", "ap@partner.test", "--reason", "test done").exit()).isZero();
+    }
+
+    @Test
+    void theHubGivesTheBrokerTheRoutesRulesOnlyNamedReadersReadAnEgressQueueAndNoProducerReadsHeldMail()
+            throws Exception {
+        await().atMost(Duration.ofSeconds(20)).until(() -> hub.log().contains(
+                "broker: erp.inbox may be read by the hubs and the roles erp") && hub.log().contains(
+                "broker: held.review may be read by the hubs only"));
+        try (Connection hubUser = client().createConnection("mailhub", HUB_PASSWORD)) {
+            Session s = hubUser.createSession(false, Session.AUTO_ACKNOWLEDGE);
+            s.createConsumer(s.createQueue("held.review")).close(); // both queues exist, as once the routes used them
+            s.createConsumer(s.createQueue("erp.inbox")).close();
+        }
+        try (Connection crm = client().createConnection("crm", PRODUCER_PASSWORD)) {
+            Session s = crm.createSession(false, Session.AUTO_ACKNOWLEDGE);
+            crm.start();
+            assertThatThrownBy(() -> s.createConsumer(s.createQueue("erp.inbox")))
+                    .as("readers=erp: not crm's").isInstanceOf(JMSSecurityException.class);
+            assertThatThrownBy(() -> s.createBrowser(s.createQueue("erp.inbox")).getEnumeration())
+                    .isInstanceOf(JMSSecurityException.class);
+        }
+        try (Connection erp = client().createConnection("erp", PRODUCER_PASSWORD)) {
+            Session s = erp.createSession(false, Session.AUTO_ACKNOWLEDGE);
+            erp.start();
+            s.createConsumer(s.createQueue("erp.inbox")).close();
+            assertThatThrownBy(() -> s.createConsumer(s.createQueue("held.review")))
+                    .as("mail a route holds is for operators").isInstanceOf(JMSSecurityException.class);
+        }
     }
 
     @Test

@@ -53,12 +53,17 @@ final class StandaloneBroker implements AutoCloseable {
         return this;
     }
 
-    /** Adds a user of {@code role} (artemis-users.properties, artemis-roles.properties). */
-    StandaloneBroker user(String name, String password, String role) throws Exception {
+    /** Adds a user (artemis-users.properties). */
+    StandaloneBroker user(String name, String password) throws Exception {
         Files.writeString(instance.resolve("etc/artemis-users.properties"), "\n" + name + " = " + password + "\n",
                 StandardOpenOption.APPEND);
-        Files.writeString(instance.resolve("etc/artemis-roles.properties"), "\n" + role + " = " + name + "\n",
-                StandardOpenOption.APPEND);
+        return this;
+    }
+
+    /** Gives {@code role} to {@code users} (artemis-roles.properties: one line per role, so name them all at once). */
+    StandaloneBroker role(String role, String... users) throws Exception {
+        Files.writeString(instance.resolve("etc/artemis-roles.properties"), "\n" + role + " = "
+                + String.join(",", users) + "\n", StandardOpenOption.APPEND);
         return this;
     }
 
