@@ -45,17 +45,8 @@ final class DeliveryWiring {
                 settings.delivery.retryMaxLifetime(), settings.delivery.retryDelayWarning(), Clock.systemDefaultZone(),
                 events).withMeters(new DeliveryMeters(meters));
         context.getRegistry().bind("deliveryOutcome", outcome);
-        suspensions = Suspensions.shared(new Suspensions.Records() { // in the broker: shared by the hubs on it
-            @Override
-            public void save(String key, String value, java.time.Duration ttl) throws Exception {
-                records.save(key, value, ttl);
-            }
-
-            @Override
-            public java.util.Map<String, String> load(String prefix) throws Exception {
-                return records.loadAll(prefix);
-            }
-        }, Clock.systemUTC());
+        // in the broker: shared by the hubs on it
+        suspensions = Suspensions.shared(Suspensions.Records.of(records::save, records::loadAll), Clock.systemUTC());
         context.getRegistry().bind("suspensionGate", new SuspensionGate(suspensions, events));
         hooks = new RouteHooks(context);
         context.getRegistry().bind("mailLists", new MailLists(settings.configDir.resolve("lists")));

@@ -36,6 +36,33 @@ public final class Suspensions {
 
         /** The records whose keys start with {@code prefix}, by key. */
         Map<String, String> load(String prefix) throws Exception;
+
+        /** Records from two functions, such as the broker's ({@code records::save, records::loadAll}). */
+        static Records of(Save save, Load load) {
+            return new Records() {
+                @Override
+                public void save(String key, String value, Duration ttl) throws Exception {
+                    save.save(key, value, ttl);
+                }
+
+                @Override
+                public Map<String, String> load(String prefix) throws Exception {
+                    return load.load(prefix);
+                }
+            };
+        }
+
+        /** {@link Records#save}. */
+        @FunctionalInterface
+        interface Save {
+            void save(String key, String value, Duration ttl) throws Exception;
+        }
+
+        /** {@link Records#load}. */
+        @FunctionalInterface
+        interface Load {
+            Map<String, String> load(String prefix) throws Exception;
+        }
     }
 
     private final Records records;

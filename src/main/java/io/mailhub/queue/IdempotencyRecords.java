@@ -27,6 +27,11 @@ public final class IdempotencyRecords {
 
     /** The suspended destinations (delivery.Suspensions): a queue of their own, read every few seconds by each hub. */
     public static final String SUSPENSIONS = "hub.suspensions";
+    /**
+     * When monitoring notifications were first mailed (the webhook doors' repeat windows): a queue of their own, so
+     * that looking one up browses these records only, not every idempotency key of the last 24 hours.
+     */
+    public static final String ALERTS = "hub.alerts";
 
     private final ConnectionFactory connectionFactory;
     private final String queue;
@@ -39,6 +44,11 @@ public final class IdempotencyRecords {
     public IdempotencyRecords(ConnectionFactory connectionFactory, String queue) {
         this.connectionFactory = connectionFactory;
         this.queue = queue;
+    }
+
+    /** The records of another last-value queue of the same broker, with the same key. */
+    public IdempotencyRecords in(String otherQueue) {
+        return new IdempotencyRecords(connectionFactory, otherQueue);
     }
 
     /** Stores {@code value} as the record of {@code key}, durably, for {@code ttl}. */

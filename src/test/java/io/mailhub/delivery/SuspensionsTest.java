@@ -37,17 +37,8 @@ class SuspensionsTest {
 
     /** Records kept in a map, as the broker's last-value queue keeps them: the newest per key. */
     private final java.util.Map<String, String> stored = new java.util.concurrent.ConcurrentHashMap<>();
-    private final Suspensions.Records inAMap = new Suspensions.Records() {
-        @Override
-        public void save(String key, String value, Duration ttl) {
-            stored.put(key, value);
-        }
-
-        @Override
-        public java.util.Map<String, String> load(String prefix) {
-            return java.util.Map.copyOf(stored);
-        }
-    };
+    private final Suspensions.Records inAMap = Suspensions.Records.of((key, value, ttl) -> stored.put(key, value),
+            prefix -> java.util.Map.copyOf(stored));
 
     @Test
     void aSuspensionHoldsForItsTimeSurvivesARestartAndEndsByItself() throws Exception {
@@ -98,17 +89,7 @@ class SuspensionsTest {
 
     /** Two hubs' suspensions on one real embedded broker (the hub's broker.xml), through its records. */
     private Suspensions.Records brokerRecords(io.mailhub.queue.IdempotencyRecords records) {
-        return new Suspensions.Records() {
-            @Override
-            public void save(String key, String value, Duration ttl) throws Exception {
-                records.save(key, value, ttl);
-            }
-
-            @Override
-            public java.util.Map<String, String> load(String prefix) throws Exception {
-                return records.loadAll(prefix);
-            }
-        };
+        return Suspensions.Records.of(records::save, records::loadAll);
     }
 
     @Test

@@ -64,7 +64,8 @@ public final class ApiDoor {
         this.maxLineLength = maxLineLength;
         this.clock = clock;
         this.idempotency = new Idempotency(idempotencyRecords, clock);
-        this.alertRepeats = new AlertRepeats(idempotencyRecords, clock);
+        this.alertRepeats = new AlertRepeats(idempotencyRecords == null ? null
+                : idempotencyRecords.in(IdempotencyRecords.ALERTS), clock);
         this.records = idempotencyRecords;
         this.templates = templates;
     }
@@ -119,7 +120,8 @@ public final class ApiDoor {
         try {
             java.util.Map<String, String> stored = records.loadAll();
             idempotency.load(stored);
-            alertRepeats.load(stored);
+            alertRepeats.load(stored); // written there before hub.alerts existed; they expire within their windows
+            alertRepeats.load(records.in(IdempotencyRecords.ALERTS).loadAll());
         } catch (Exception e) {
             LOG.warn("idempotency keys and alert repeats not loaded from the broker: {}", e.toString());
         }

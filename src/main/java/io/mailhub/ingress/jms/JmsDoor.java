@@ -87,6 +87,9 @@ public final class JmsDoor {
     private final java.util.concurrent.atomic.AtomicBoolean toldUnauthenticated =
             new java.util.concurrent.atomic.AtomicBoolean();
     private final java.util.concurrent.atomic.AtomicBoolean toldNotReady = new java.util.concurrent.atomic.AtomicBoolean();
+    /** Whether a consumer has said that the broker is away: said once for all of them, not by each. */
+    private final java.util.concurrent.atomic.AtomicBoolean toldDisconnected =
+            new java.util.concurrent.atomic.AtomicBoolean();
 
     /**
      * Whether the broker authenticates the producers of the submit queue, so that {@code _AMQ_VALIDATED_USER} names who
@@ -138,7 +141,6 @@ public final class JmsDoor {
     }
 
     private void consume() {
-        boolean warned = false;
         while (running) {
             if (!producersAuthenticated()) {
                 pause(ASK_AGAIN);
@@ -149,7 +151,9 @@ public final class JmsDoor {
                 MessageConsumer consumer = s.createConsumer(s.createQueue(settings.submitQueue()));
                 MessageProducer producer = s.createProducer(null);
                 c.start();
-                warned = false;
+                if (toldDisconnected.compareAndSet(true, false)) {
+                    LOG.info("JMS door: connected to the broker again; taking messages from {}", settings.submitQueue());
+                }
                 long singleUntil = System.nanoTime();
                 while (running) {
                     if (!queueReady()) {
@@ -163,9 +167,8 @@ public final class JmsDoor {
                     }
                 }
             } catch (JMSException | RuntimeException e) {
-                if (!warned) {
-                    LOG.warn("JMS door: {}; trying again every second", e.toString());
-                    warned = true;
+                if (toldDisconnected.compareAndSet(false, true)) {
+                    LOG.warn("JMS door: {}; its consumers try again every second", e.toString());
                 }
                 pause();
             }

@@ -100,6 +100,23 @@ class AlertRepeatsTest {
     }
 
     @Test
+    void theDoorKeepsFirstMailTimesInTheirOwnQueueAndStillHonoursThoseAnOlderHubLeftAmongTheIdempotencyRecords()
+            throws Exception {
+        IdempotencyRecords records = brokerRecords();
+        long legacy = new AlertRepeats(records, clock).firstMailed("old", HOUR).first(); // hub.idempotency, as before
+        clock.advance(Duration.ofMinutes(1));
+
+        ApiDoor door = TestDoors.door(clock, dir, records);
+        door.start();
+        long first = door.alertRepeats.firstMailed("new", HOUR).first();
+
+        assertThat(door.alertRepeats.firstMailed("old", HOUR).first()).as("a repeat within its window").isEqualTo(legacy);
+        assertThat(records.in(IdempotencyRecords.ALERTS).loadAll()).containsOnlyKeys("alert.new");
+        assertThat(records.in(IdempotencyRecords.ALERTS).find("alert.new")).contains("\"first\":" + first);
+        assertThat(records.loadAll()).as("the API's records stay apart").containsOnlyKeys("alert.old");
+    }
+
+    @Test
     void aRepeatThatReachesAnotherHubOnTheSameBrokerGetsTheFirstHubsTimeAndAnswer() throws Exception {
         IdempotencyRecords records = brokerRecords();
         AlertRepeats hubA = new AlertRepeats(records, clock);

@@ -3,17 +3,9 @@ package io.mailhub.ingress.http;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
 
-import io.mailhub.acceptance.AcceptanceSettings;
-import io.mailhub.acceptance.MailAcceptance;
 import io.mailhub.auth.ApiKey;
 import io.mailhub.auth.ApiKeys;
 import io.mailhub.auth.SendAs;
-import io.mailhub.cleanup.MessageComposer;
-import io.mailhub.policy.DomainList;
-import io.mailhub.policy.NetworkList;
-import io.mailhub.policy.PolicyChain;
-import io.mailhub.policy.RelayControl;
-import io.mailhub.queue.FakeMailQueue;
 import io.mailhub.testing.ManualClock;
 import jakarta.servlet.http.HttpServletResponse;
 import java.lang.reflect.Proxy;
@@ -179,11 +171,7 @@ class KeyRatesTest {
     // ---- the RateLimit headers, as the door sets them
 
     private ApiDoor door() throws Exception {
-        MailAcceptance acceptance = new MailAcceptance(new AcceptanceSettings("hub.test", 10_000, 50),
-                new PolicyChain(List.of(), List.of(), List.of(), new RelayControl(DomainList.parse(""),
-                        NetworkList.empty(), "hub.test"), List.of(), List.of()),
-                new FakeMailQueue(), new MessageComposer("hub.test", clock), null, false, clock);
-        return new ApiDoor(acceptance, null, null, dir, dir, 1 << 16, 1000, null, null, null, clock);
+        return TestDoors.door(clock, dir, null);
     }
 
     /** A response that keeps only its headers (all the door's rate code touches). */
