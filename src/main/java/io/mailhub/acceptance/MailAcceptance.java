@@ -234,13 +234,19 @@ public final class MailAcceptance {
                             envelope.smtputf8(), envelope.clientAddress(), envelope.clientHelo(), envelope.authUser(),
                             envelope.arrival(), envelope.size());
                 }
-                if (!route.extraRecipients().isEmpty()) {
+                if (route.discardReason() != null && !route.extraRecipients().isEmpty()) {
+                    // the copies (an archive, an audit bcc) outlive a discard; only the recipients are dropped
+                    LOG.info("{}: discarded for its recipients (policy route): {}; only its copies are queued",
+                            queueId, route.discardReason());
+                    envelope = envelope.withRecipients(route.extraRecipients());
+                } else if (!route.extraRecipients().isEmpty()) {
                     List<io.mailhub.model.Recipient> all = new ArrayList<>(envelope.recipients());
                     route.extraRecipients().stream().filter(r -> all.stream()
                             .noneMatch(a -> a.address().equals(r.address()))).forEach(all::add);
                     envelope = envelope.withRecipients(all);
                 }
                 annotations.putAll(route.annotations());
+                annotations.remove(PolicyRoute.DISCARD);
             }
             MessageContent body = withoutUnwantedFields(content, s, checks != null, spamOutcome != null,
                     virusField != null);
@@ -286,6 +292,9 @@ public final class MailAcceptance {
                     LOG.error("{}: not queued, DKIM signing failed: {}", queueId, e.getMessage());
                     return Decision.refused(SIGNING_FAILED);
                 }
+            }
+            if (route.discardReason() != null && route.extraRecipients().isEmpty()) {
+                return discarded(s, envelope, composed, messageId, route.discardReason());
             }
             return store(s, envelope, composed, annotations, messageId);
         } catch (IOException e) {
@@ -359,6 +368,21 @@ public final class MailAcceptance {
             SmtpReply reply = e.isNoRoom() ? INSUFFICIENT_STORAGE : QUEUE_UNAVAILABLE;
             LOG.warn("{}: not queued, answering {}: {}", envelope.queueId(), reply.code(), e.getMessage());
             return Decision.refused(reply);
+        }
+    }
+
+    /**
+     * Answers a message the policy route discarded as if it were queued (Postfix's DISCARD, Sieve's discard: the
+     * sender learns nothing), without storing it: nothing is to be delivered, so there is nothing to lose.
+     */
+    private Decision discarded(Submission s, Envelope envelope, MessageContent composed, String messageId,
+            String reason) throws IOException {
+        try (MessageContent content = composed) {
+            LOG.info("{}: discarded (policy route): {}; message-id=<{}>, from={}, size={}, nrcpt={}, client=[{}], via={}"
+                    + " (answered as queued, not stored)", envelope.queueId(), reason, messageId, envelope.senderPath(),
+                    content.size(), envelope.recipients().size(), envelope.clientAddress(), s.origin().door().label());
+            return new Decision(SmtpReply.of(250, "2.0.0", "Ok: queued as " + envelope.queueId()), envelope.queueId(),
+                    messageId, content.size());
         }
     }
 

@@ -16,6 +16,13 @@ import java.util.Set;
 public interface PolicyRoute {
 
     /**
+     * The annotation of a discard ({@code mailhub:discard}), its reason as the value. The acceptance stage answers as
+     * if the message were queued and stores only the copies the route added; a message queued with it by an older
+     * hub is dropped by dispatch.
+     */
+    String DISCARD = "MailhubDiscard";
+
+    /**
      * @param envelope the envelope as it will be queued
      * @param origin the door, principal and client
      * @param annotations the message properties the door and the checks set ({@code MailhubSpf}, tags, ...)
@@ -57,6 +64,11 @@ public interface PolicyRoute {
 
         public boolean editsHeader() {
             return !removeFields.isEmpty() || !addFields.isEmpty();
+        }
+
+        /** Why the route discarded the message, or {@code null}. */
+        public String discardReason() {
+            return annotations.get(DISCARD);
         }
     }
 }

@@ -85,7 +85,7 @@ public final class CamelPolicyRoute implements PolicyRoute {
             props.put(HOLD, v.holdQueue());
         }
         if (v.discardReason() != null) {
-            // before the queue a discard still answers 250 and stores the message; dispatch drops it with a log line
+            // the acceptance stage answers 250 and stores only the copies, if the route made any
             props.put(RoutingStage.DISCARD, v.discardReason());
         }
         if (v.nextHop() != null) {

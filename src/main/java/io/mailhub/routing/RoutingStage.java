@@ -36,7 +36,7 @@ public final class RoutingStage implements Processor {
     /** The exchange property the dispatch route tests: whether SMTP delivery follows. */
     public static final String DELIVER = "MailhubDeliver";
     /** The message property of a message the policy route discarded: the reason. */
-    public static final String DISCARD = "MailhubDiscard";
+    public static final String DISCARD = io.mailhub.acceptance.PolicyRoute.DISCARD;
     /** On a message made by mailhub:split: the queue id of the message it was split from. */
     public static final String SPLIT_FROM = "MailhubSplitFrom";
     /** How often a webhook of the routing route has failed for this message. */

@@ -171,6 +171,32 @@ abstract class UserRoutesTestBase {
     }
 
     @Test
+    void aMessageThePolicyRouteDiscardsIsAnsweredAsQueuedButNeverStoredAndACopyItMadeFirstIsStillDelivered()
+            throws Exception {
+        long storedBefore = messagesAdded(QueueNames.INCOMING);
+        assertThat(send("a@client.test", List.of("trap@spam.test"), "Subject: into the trap\r\n\r\nbody\r\n"))
+                .startsWith("250 2.0.0 Ok: queued as");
+        assertThat(messagesAdded(QueueNames.INCOMING)).as("the discarded message was not stored").isEqualTo(storedBefore);
+
+        assertThat(send("a@client.test", List.of("ex@gone.test"), "Subject: for a leaver\r\n\r\nbody\r\n"))
+                .startsWith("250 2.0.0 Ok: queued as");
+        await().atMost(Duration.ofSeconds(20)).until(() -> delivered("for a leaver") != null);
+        assertThat(delivered("for a leaver").accepted()).as("the copy outlives the discard, the recipient does not")
+                .containsExactly("legal@remote.test");
+        await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(5)).until(() -> nextHop.transactions()
+                .stream().noneMatch(t -> t.data().contains("into the trap") || t.accepted().contains("ex@gone.test")));
+    }
+
+    /** How many messages the embedded broker has ever stored in {@code queue} (Artemis' queue control). */
+    private static long messagesAdded(String queue) throws Exception {
+        javax.management.MBeanServer jmx = java.lang.management.ManagementFactory.getPlatformMBeanServer();
+        java.util.Set<javax.management.ObjectName> names = jmx.queryNames(new javax.management.ObjectName(
+                "org.apache.activemq.artemis:subcomponent=queues,queue=\"" + queue + "\",*"), null);
+        assertThat(names).hasSize(1);
+        return ((Number) jmx.getAttribute(names.iterator().next(), "MessagesAdded")).longValue();
+    }
+
+    @Test
     void theSenderIsRewrittenBeforeTheQueueAndTheRecipientsAfterIt() throws Exception {
         send("joe@legacy.test", List.of("ann@old.test"), "Subject: rewritten\r\n\r\nbody\r\n");
 

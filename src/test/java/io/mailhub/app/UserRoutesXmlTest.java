@@ -39,6 +39,15 @@ class UserRoutesXmlTest extends UserRoutesTestBase {
                         <simple>${header.MailhubRcptDomains} == 'held.test'</simple>
                         <to uri="mailhub:hold"/>
                       </when>
+                      <when>
+                        <simple>${header.MailhubRcptDomains} == 'spam.test'</simple>
+                        <to uri="mailhub:discard?text=spam trap"/>
+                      </when>
+                      <when>
+                        <simple>${header.MailhubRcptDomains} == 'gone.test'</simple>
+                        <to uri="mailhub:copy?to=legal@remote.test"/>
+                        <to uri="mailhub:discard?text=left the company"/>
+                      </when>
                     </choice>
                   </route>
                 </routes>

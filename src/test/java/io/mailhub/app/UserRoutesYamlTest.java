@@ -40,6 +40,13 @@ class UserRoutesYamlTest extends UserRoutesTestBase {
                               - simple: "${header.MailhubRcptDomains} == 'held.test'"
                                 steps:
                                   - to: "mailhub:hold"
+                              - simple: "${header.MailhubRcptDomains} == 'spam.test'"
+                                steps:
+                                  - to: "mailhub:discard?text=spam trap"
+                              - simple: "${header.MailhubRcptDomains} == 'gone.test'"
+                                steps:
+                                  - to: "mailhub:copy?to=legal@remote.test"
+                                  - to: "mailhub:discard?text=left the company"
                 """, "routing.camel.yaml", """
                 - route:
                     id: routing
