@@ -7,7 +7,7 @@ import io.mailhub.queue.EmbeddedBroker;
 import io.mailhub.queue.RemoteQueues;
 import io.mailhub.routing.MailhubComponent;
 import io.mailhub.routing.RouteQueues;
-import java.nio.file.Path;
+import io.mailhub.testing.TestBroker;
 import java.time.Duration;
 import java.util.Set;
 import java.util.concurrent.Executors;
@@ -19,7 +19,7 @@ import org.apache.camel.impl.DefaultCamelContext;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The routes' rules for their queues, given to a broker the hub reaches as a standalone one (a real broker with the
@@ -27,10 +27,9 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class StandaloneQueueRightsTest {
 
-    @TempDir
-    Path dir;
+    @RegisterExtension
+    final TestBroker broker = new TestBroker();
 
-    private EmbeddedBroker broker;
     private RemoteQueues remote;
     private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor();
     private final DefaultCamelContext context = new DefaultCamelContext();
@@ -38,8 +37,6 @@ class StandaloneQueueRightsTest {
 
     @BeforeEach
     void start() throws Exception {
-        broker = new EmbeddedBroker("artemis/broker.xml", dir, false);
-        broker.start();
         remote = new RemoteQueues(EmbeddedBroker.IN_VM_URL);
         context.getRegistry().bind(RouteQueues.BEAN, routes);
         context.addComponent("mailhub", new MailhubComponent());
@@ -52,12 +49,11 @@ class StandaloneQueueRightsTest {
         context.stop();
         timer.shutdownNow();
         remote.close();
-        broker.stop();
     }
 
     /** The roles the broker lets do {@code type} on {@code address}. */
     private Set<String> roles(String address, CheckType type) {
-        return broker.server().getSecurityRepository().getMatch(address).stream().filter(type::hasRole)
+        return broker.broker().server().getSecurityRepository().getMatch(address).stream().filter(type::hasRole)
                 .map(Role::getName).collect(Collectors.toSet());
     }
 
@@ -89,9 +85,7 @@ class StandaloneQueueRightsTest {
         context.getEndpoint("mailhub:jms?queue=erp.inbox&readers=erp");
         await().atMost(Duration.ofSeconds(10)).until(() -> roles("erp.inbox", CheckType.CONSUME).contains("erp"));
 
-        broker.stop();
-        broker = new EmbeddedBroker("artemis/broker.xml", dir, false);
-        broker.start();
+        broker.restart();
 
         assertThat(roles("erp.inbox", CheckType.CONSUME)).containsExactlyInAnyOrder("mailhub", "erp");
     }

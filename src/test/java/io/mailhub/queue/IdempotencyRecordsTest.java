@@ -2,39 +2,20 @@ package io.mailhub.queue;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.nio.file.Path;
+import io.mailhub.testing.TestBroker;
 import java.time.Duration;
-import org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Idempotency records in the real embedded broker, with the broker.xml the hub ships. */
 class IdempotencyRecordsTest {
 
-    @TempDir
-    Path dir;
-
-    private EmbeddedBroker broker;
-    private ActiveMQConnectionFactory cf;
-
-    @BeforeEach
-    void start() throws Exception {
-        broker = new EmbeddedBroker("artemis/broker.xml", dir, false);
-        broker.start();
-        cf = new ActiveMQConnectionFactory(EmbeddedBroker.IN_VM_URL);
-    }
-
-    @AfterEach
-    void stop() throws Exception {
-        cf.close();
-        broker.stop();
-    }
+    @RegisterExtension
+    final TestBroker broker = new TestBroker();
 
     @Test
     void theNewestRecordOfAKeyReplacesTheOlderOne() throws Exception {
-        IdempotencyRecords records = new IdempotencyRecords(cf);
+        IdempotencyRecords records = new IdempotencyRecords(broker.cf());
         records.save("k1", "{\"done\":false}", Duration.ofHours(24));
         records.save("k2", "{\"other\":true}", Duration.ofHours(24));
         records.save("k1", "{\"done\":true}", Duration.ofHours(24));
@@ -45,20 +26,16 @@ class IdempotencyRecordsTest {
 
     @Test
     void recordsOutliveABrokerRestart() throws Exception {
-        new IdempotencyRecords(cf).save("k1", "kept", Duration.ofHours(24));
-        cf.close();
-        broker.stop();
+        new IdempotencyRecords(broker.cf()).save("k1", "kept", Duration.ofHours(24));
 
-        broker = new EmbeddedBroker("artemis/broker.xml", dir, false);
-        broker.start();
-        cf = new ActiveMQConnectionFactory(EmbeddedBroker.IN_VM_URL);
+        broker.restart();
 
-        assertThat(new IdempotencyRecords(cf).loadAll()).containsEntry("k1", "kept");
+        assertThat(new IdempotencyRecords(broker.cf()).loadAll()).containsEntry("k1", "kept");
     }
 
     @Test
     void anExpiredRecordIsNotLoaded() throws Exception {
-        IdempotencyRecords records = new IdempotencyRecords(cf);
+        IdempotencyRecords records = new IdempotencyRecords(broker.cf());
         records.save("old", "gone", Duration.ofMillis(200));
         records.save("new", "kept", Duration.ofHours(24));
 

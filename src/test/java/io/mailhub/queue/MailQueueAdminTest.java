@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.mailhub.model.EnvelopeHeaders;
+import io.mailhub.testing.TestBroker;
 import jakarta.jms.BytesMessage;
 import jakarta.jms.Connection;
 import jakarta.jms.Message;
@@ -11,43 +12,34 @@ import jakarta.jms.MessageConsumer;
 import jakarta.jms.MessageProducer;
 import jakarta.jms.Session;
 import java.lang.management.ManagementFactory;
-import java.nio.file.Path;
 import javax.management.ObjectName;
-import org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Operator actions on the real embedded broker, called the way an operator does: through JMX. */
 class MailQueueAdminTest {
 
-    @TempDir
-    Path dir;
+    @RegisterExtension
+    final TestBroker broker = new TestBroker();
 
-    private EmbeddedBroker broker;
-    private ActiveMQConnectionFactory cf;
     private Connection connection;
     private MailQueueAdminMBean admin;
 
     @BeforeEach
     void start() throws Exception {
-        broker = new EmbeddedBroker("artemis/broker.xml", dir, false);
-        broker.start();
-        new MailQueueAdmin(broker::server).register();
+        new MailQueueAdmin(broker.broker()::server).register();
         admin = javax.management.JMX.newMBeanProxy(ManagementFactory.getPlatformMBeanServer(),
                 new ObjectName(MailQueueAdmin.OBJECT_NAME), MailQueueAdminMBean.class);
-        cf = new ActiveMQConnectionFactory(EmbeddedBroker.IN_VM_URL);
-        connection = cf.createConnection();
+        connection = broker.cf().createConnection();
         connection.start();
     }
 
     @AfterEach
     void stop() throws Exception {
         connection.close();
-        cf.close();
         MailQueueAdmin.unregister();
-        broker.stop();
     }
 
     /**
@@ -133,7 +125,7 @@ class MailQueueAdminTest {
     @Test
     void aMessageInAQuarantineQueueOfARouteIsReleasedToOutboundToo() throws Exception {
         put("quarantine.dmarc", "0000000000000Q", 0);
-        MailQueueAdmin direct = new MailQueueAdmin(broker::server);
+        MailQueueAdmin direct = new MailQueueAdmin(broker.broker()::server);
         assertThat(direct.quarantines()).containsExactly("quarantine.dmarc");
 
         assertThat(admin.release("0000000000000Q")).isEqualTo(1);
@@ -147,7 +139,7 @@ class MailQueueAdminTest {
         put("erp.inbox", "0000000000000E", 0, null); // what a mailhub:jms egress (or anyone) put there
         put("quarantine.dmarc", "0000000000000Q", 0, "policy route");
         put("quarantine.dmarc", "0000000000000F", 0, null); // not held by a route
-        MailQueueAdmin direct = new MailQueueAdmin(broker::server);
+        MailQueueAdmin direct = new MailQueueAdmin(broker.broker()::server);
 
         assertThat(direct.quarantines()).containsExactly("quarantine.dmarc");
         assertThat(direct.snapshot("quarantine.dmarc")).extracting(QueuedMail::queueId).containsExactly("0000000000000Q");
@@ -167,7 +159,7 @@ class MailQueueAdminTest {
         for (int i = 0; i < 230; i++) {
             put(QueueNames.OUTBOUND, String.format("%014d", i), i % 2 == 0 ? 3_600_000 : 0);
         }
-        MailQueueAdmin direct = new MailQueueAdmin(broker::server);
+        MailQueueAdmin direct = new MailQueueAdmin(broker.broker()::server);
 
         java.util.List<QueuedMail> all = direct.snapshot(QueueNames.OUTBOUND);
 

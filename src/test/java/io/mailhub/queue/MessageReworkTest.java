@@ -3,19 +3,19 @@ package io.mailhub.queue;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.mailhub.model.EnvelopeHeaders;
+import io.mailhub.testing.TestBroker;
 import jakarta.jms.BytesMessage;
 import jakarta.jms.Connection;
 import jakarta.jms.MessageProducer;
 import jakarta.jms.Session;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Editing queued messages on the real embedded broker, with the broker reached the way an external one is: by
@@ -23,10 +23,9 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class MessageReworkTest {
 
-    @TempDir
-    Path dir;
+    @RegisterExtension
+    final TestBroker broker = new TestBroker();
 
-    private EmbeddedBroker broker;
     private ActiveMQConnectionFactory cf;
     private Connection connection;
     private RemoteQueues queues;
@@ -35,9 +34,7 @@ class MessageReworkTest {
 
     @BeforeEach
     void start() throws Exception {
-        broker = new EmbeddedBroker("artemis/broker.xml", dir, false);
-        broker.start();
-        cf = new ActiveMQConnectionFactory(EmbeddedBroker.IN_VM_URL);
+        cf = broker.cf();
         connection = cf.createConnection();
         connection.start();
         queues = new RemoteQueues(EmbeddedBroker.IN_VM_URL);
@@ -49,8 +46,6 @@ class MessageReworkTest {
     void stop() throws Exception {
         queues.close();
         connection.close();
-        cf.close();
-        broker.stop();
     }
 
     private void put(String queue, String queueId, long scheduledInMillis, String body) throws Exception {
@@ -73,7 +68,7 @@ class MessageReworkTest {
     void remoteQueuesSeeWaitingAndDeferredMessagesLikeTheLocalControls() throws Exception {
         put(QueueNames.OUTBOUND, "0000000000000A", 0, "Subject: a\r\n\r\n");
         put(QueueNames.OUTBOUND, "0000000000000B", 3_600_000, "Subject: b\r\n\r\n");
-        MailQueueAdmin local = new MailQueueAdmin(broker::server);
+        MailQueueAdmin local = new MailQueueAdmin(broker.broker()::server);
 
         assertThat(admin.snapshot(QueueNames.OUTBOUND)).isEqualTo(local.snapshot(QueueNames.OUTBOUND)).hasSize(2);
         assertThat(admin.count(QueueNames.OUTBOUND)).containsExactly(2, 1);

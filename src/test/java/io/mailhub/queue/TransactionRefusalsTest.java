@@ -3,7 +3,7 @@ package io.mailhub.queue;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import java.nio.file.Path;
+import io.mailhub.testing.TestBroker;
 import org.apache.activemq.artemis.api.core.ActiveMQException;
 import org.apache.activemq.artemis.api.core.Message;
 import org.apache.activemq.artemis.api.core.SimpleString;
@@ -17,7 +17,7 @@ import org.apache.activemq.artemis.api.core.client.ServerLocator;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The routes take a message and queue what follows from it (a retry, a notice, a copy) in one transaction. A send the
@@ -29,20 +29,15 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class TransactionRefusalsTest {
 
-    @TempDir
-    Path dir;
-
     private final io.micrometer.core.instrument.simple.SimpleMeterRegistry meters =
             new io.micrometer.core.instrument.simple.SimpleMeterRegistry();
-    private EmbeddedBroker broker;
+    @RegisterExtension
+    final TestBroker broker = new TestBroker().withPlugin(new DeadLetterMeter(meters));
     private ServerLocator locator;
     private ClientSessionFactory factory;
 
     @BeforeEach
     void start() throws Exception {
-        broker = new EmbeddedBroker("artemis/broker.xml", dir, false);
-        broker.withPlugin(new DeadLetterMeter(meters));
-        broker.start();
         locator = ActiveMQClient.createServerLocator(EmbeddedBroker.IN_VM_URL);
         factory = locator.createSessionFactory();
     }
@@ -51,7 +46,6 @@ class TransactionRefusalsTest {
     void stop() throws Exception {
         factory.close();
         locator.close();
-        broker.stop();
     }
 
     private void store(String queue, String duplicateId) throws ActiveMQException {
@@ -66,7 +60,7 @@ class TransactionRefusalsTest {
     }
 
     private long count(String queue) {
-        return broker.server().locateQueue(SimpleString.of(queue)).getMessageCount();
+        return broker.broker().server().locateQueue(SimpleString.of(queue)).getMessageCount();
     }
 
     /** Takes the message waiting in mail.outbound, sends {@code successor} to {@code address}, and commits. */
@@ -116,7 +110,7 @@ class TransactionRefusalsTest {
                 .hasMessageContaining("There is no queue with name mail.no-such-queue");
 
         assertThat(count(QueueNames.OUTBOUND)).isEqualTo(1);
-        assertThat(broker.server().getAddressInfo(SimpleString.of("jms.queue.mail.no-such-queue")))
+        assertThat(broker.broker().server().getAddressInfo(SimpleString.of("jms.queue.mail.no-such-queue")))
                 .as("no 1.x-compatible queue made on the side").isNull();
     }
 

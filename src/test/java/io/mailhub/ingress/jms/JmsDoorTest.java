@@ -13,6 +13,7 @@ import io.mailhub.model.DsnRet;
 import io.mailhub.model.MailAddress;
 import io.mailhub.model.Recipient;
 import io.mailhub.queue.EmbeddedBroker;
+import io.mailhub.testing.TestBroker;
 import jakarta.jms.Connection;
 import jakarta.jms.Message;
 import jakarta.jms.MessageProducer;
@@ -20,7 +21,6 @@ import jakarta.jms.QueueBrowser;
 import jakarta.jms.Session;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Collections;
 import java.util.List;
@@ -32,7 +32,7 @@ import org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The JMS door's transactions against the real embedded broker with the broker.xml the hub ships: messages waiting
@@ -42,19 +42,16 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class JmsDoorTest {
 
-    @TempDir
-    Path dir;
+    @RegisterExtension
+    final TestBroker broker = new TestBroker();
 
-    private EmbeddedBroker broker;
     private ActiveMQConnectionFactory cf;
     private JmsDoor door;
     private final RecordingSubmissions submissions = new RecordingSubmissions(this::atTheConsumer);
 
     @BeforeEach
-    void start() throws Exception {
-        broker = new EmbeddedBroker("artemis/broker.xml", dir, false);
-        broker.start();
-        cf = new ActiveMQConnectionFactory(EmbeddedBroker.IN_VM_URL);
+    void start() {
+        cf = broker.cf();
     }
 
     @AfterEach
@@ -62,8 +59,6 @@ class JmsDoorTest {
         if (door != null) {
             door.stop();
         }
-        cf.close();
-        broker.stop();
     }
 
     @Test
@@ -132,7 +127,7 @@ class JmsDoorTest {
         startDoor();
 
         await().during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(5)).until(() -> submissions.calls.isEmpty());
-        assertThat(broker.server().locateQueue("mail.submit").getMessageCount()).isEqualTo(5);
+        assertThat(broker.broker().server().locateQueue("mail.submit").getMessageCount()).isEqualTo(5);
 
         submissions.notReady = null;
         await().atMost(Duration.ofSeconds(20)).until(() -> count("mail.submit") == 0
@@ -179,7 +174,7 @@ class JmsDoorTest {
 
     /** Messages the broker has handed to a consumer and not yet had acknowledged. */
     private long atTheConsumer() {
-        return broker.server().locateQueue("mail.submit").getDeliveringCount();
+        return broker.broker().server().locateQueue("mail.submit").getDeliveringCount();
     }
 
     private int count(String queue) throws Exception {
