@@ -10,9 +10,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import java.util.function.Function;
-import java.util.stream.Collectors;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -54,15 +51,11 @@ class DiskFullIT {
     /** Waits until each recipient has arrived at the sink, then checks that none arrives twice. */
     private static void assertDeliveredExactlyOnce(SmtpSink sink, List<String> recipients) {
         await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(500)).untilAsserted(() ->
-                assertThat(delivered(sink).keySet()).containsAll(recipients));
+                assertThat(sink.arrivalsByRecipient().keySet()).containsAll(recipients));
         await().during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(5)).untilAsserted(() ->
-                assertThat(delivered(sink)).allSatisfy((rcpt, n) -> assertThat(n).as(rcpt).isEqualTo(1L)));
+                assertThat(sink.arrivalsByRecipient()).allSatisfy((rcpt, n) -> assertThat(n).as(rcpt).isEqualTo(1L)));
     }
 
-    private static Map<String, Long> delivered(SmtpSink sink) {
-        return sink.messages().stream().flatMap(m -> m.recipients().stream())
-                .collect(Collectors.groupingBy(Function.identity(), Collectors.counting()));
-    }
 
     /**
      * Sends until the hub refuses for want of room; what it still stored on the way (before its next reading of the

@@ -5,14 +5,11 @@ import static org.awaitility.Awaitility.await;
 
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.function.Function;
-import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -68,15 +65,11 @@ class GracefulShutdownIT {
 
             hub.start();
             await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(500)).untilAsserted(() ->
-                    assertThat(delivered(sink).keySet()).containsAll(acknowledged));
+                    assertThat(sink.arrivalsByRecipient().keySet()).containsAll(acknowledged));
             await().during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(5)).untilAsserted(() ->
-                    assertThat(delivered(sink)).allSatisfy((rcpt, n) -> assertThat(n).as(rcpt).isEqualTo(1L)));
+                    assertThat(sink.arrivalsByRecipient()).allSatisfy((rcpt, n) -> assertThat(n).as(rcpt).isEqualTo(1L)));
             assertThat(refusals).allSatisfy(r -> assertThat(r).matches("<\\*\\*\\s*4\\d\\d .*"));
         }
     }
 
-    private static Map<String, Long> delivered(SmtpSink sink) {
-        return sink.messages().stream().flatMap(m -> m.recipients().stream())
-                .collect(Collectors.groupingBy(Function.identity(), Collectors.counting()));
-    }
 }

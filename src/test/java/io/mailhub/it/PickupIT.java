@@ -11,8 +11,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Function;
-import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
@@ -124,8 +122,7 @@ class PickupIT {
             await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(500))
                     .until(() -> sink.count() >= files);
             await().during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(30)).until(() -> sink.count() == files);
-            Map<String, Long> arrivals = sink.messages().stream().map(m -> m.header("Subject"))
-                    .collect(Collectors.groupingBy(Function.identity(), Collectors.counting()));
+            Map<String, Long> arrivals = sink.arrivalsBySubject();
             assertThat(arrivals).hasSize(files);
             assertThat(arrivals.values()).allMatch(c -> c == 1, "each file arrives once");
             assertThat(names(pickup.resolve(".bad"))).isEmpty();

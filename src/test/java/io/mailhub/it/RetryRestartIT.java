@@ -7,9 +7,6 @@ import io.mailhub.testing.Dnsmasq;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import java.util.function.Function;
-import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -62,11 +59,11 @@ class RetryRestartIT {
                 // past the next retry round (2 s), where a duplicate would show up: the counts must hold
                 await().during(Duration.ofSeconds(4)).atMost(Duration.ofSeconds(30))
                         .until(() -> later.count() == MESSAGES && ok.count() == MESSAGES);
-                assertThat(arrivals(later)).as("the pending recipient, once each").hasSize(MESSAGES)
+                assertThat(later.arrivalsBySubject()).as("the pending recipient, once each").hasSize(MESSAGES)
                         .allSatisfy((subject, n) -> assertThat(n).as(subject).isEqualTo(1L));
-                assertThat(arrivals(later).keySet()).containsExactlyInAnyOrderElementsOf(subjects);
+                assertThat(later.arrivalsBySubject().keySet()).containsExactlyInAnyOrderElementsOf(subjects);
                 assertThat(later.messages()).allSatisfy(m -> assertThat(m.recipients()).containsExactly("soon@later.test"));
-                assertThat(arrivals(ok)).as("the accepted recipient, never again").hasSize(MESSAGES)
+                assertThat(ok.arrivalsBySubject()).as("the accepted recipient, never again").hasSize(MESSAGES)
                         .allSatisfy((subject, n) -> assertThat(n).as(subject).isEqualTo(1L));
             } finally {
                 busy.close();
@@ -75,10 +72,6 @@ class RetryRestartIT {
         }
     }
 
-    private static Map<String, Long> arrivals(SmtpSink sink) {
-        return sink.messages().stream().map(m -> m.header("Subject"))
-                .collect(Collectors.groupingBy(Function.identity(), Collectors.counting()));
-    }
 
     private static int countOf(String text, String needle) {
         int n = 0;

@@ -72,7 +72,6 @@ public final class SmtpSink implements AutoCloseable {
         return this;
     }
 
-    /** Every message received so far, oldest first. */
     /** The first message whose content contains {@code marker}, waiting up to 30 s for it to arrive. */
     public SinkMessage awaitMessage(String marker) {
         return org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(30))
@@ -82,6 +81,19 @@ public final class SmtpSink implements AutoCloseable {
                 .get();
     }
 
+    /** How many messages arrived for each recipient so far: more than 1 is a duplicate. */
+    public java.util.Map<String, Long> arrivalsByRecipient() {
+        return messages().stream().flatMap(m -> m.recipients().stream()).collect(java.util.stream.Collectors
+                .groupingBy(java.util.function.Function.identity(), java.util.stream.Collectors.counting()));
+    }
+
+    /** How many messages arrived with each Subject so far (tests give each message its own). */
+    public java.util.Map<String, Long> arrivalsBySubject() {
+        return messages().stream().map(m -> m.header("Subject")).collect(java.util.stream.Collectors
+                .groupingBy(java.util.function.Function.identity(), java.util.stream.Collectors.counting()));
+    }
+
+    /** Every message received so far, oldest first. */
     public List<SinkMessage> messages() {
         try (Stream<Path> files = Files.list(dumps)) {
             List<SinkMessage> result = new ArrayList<>();

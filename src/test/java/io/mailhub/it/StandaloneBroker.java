@@ -69,12 +69,29 @@ final class StandaloneBroker implements AutoCloseable {
 
     /** Runs the broker on 127.0.0.1:{@link #port} and waits until it is live. */
     StandaloneBroker run() throws Exception {
-        javaArgs("-Dmailhub.broker.port=" + port + " -Dmailhub.broker.host=127.0.0.1 -Xmx512m");
-        process = new ProcessBuilder(instance.resolve("bin/artemis").toString(), "run").redirectErrorStream(true)
-                .redirectOutput(log.toFile()).start();
+        start();
         TestDaemon.awaitReady(process, log, Duration.ofMinutes(2), () -> Ports.listening(port)
                 && Files.readString(log).contains("AMQ221007"));
         return this;
+    }
+
+    /** Runs a backup of a shared store, and waits until it holds the backup lock (it listens once it is active). */
+    StandaloneBroker runAsBackup() throws Exception {
+        start();
+        TestDaemon.awaitReady(process, log, Duration.ofMinutes(2), () -> Files.readString(log).contains("AMQ221033"));
+        return this;
+    }
+
+    private void start() throws Exception {
+        javaArgs("-Dmailhub.broker.port=" + port + " -Dmailhub.broker.host=127.0.0.1 -Xmx512m");
+        process = new ProcessBuilder(instance.resolve("bin/artemis").toString(), "run").redirectErrorStream(true)
+                .redirectOutput(log.toFile()).start();
+    }
+
+    /** Ends the broker's JVM at once (SIGKILL), as a crash of its machine would: no orderly shutdown, no failover. */
+    void kill() throws Exception {
+        process.destroyForcibly();
+        process.waitFor(30, TimeUnit.SECONDS);
     }
 
     String log() throws Exception {
