@@ -110,19 +110,24 @@ public final class RoutingStage implements Processor {
             retryLater(exchange, queueId, e);
             return;
         }
+        // copies the route made (an archive, an audit bcc) outlive a discard or a hand-off: only they are delivered
+        boolean copiesOnly = !v.copies().isEmpty() && (v.discardReason() != null || !v.handedOff().isEmpty());
         if (v.discardReason() != null) {
-            LOG.info("{}: discarded (routing route): {}", queueId, v.discardReason());
-            return;
+            LOG.info("{}: discarded (routing route): {}{}", queueId, v.discardReason(),
+                    copiesOnly ? "; its copies are delivered" : "");
+            if (!copiesOnly) {
+                return;
+            }
         }
-        if (v.isSplit()) {
+        if (v.isSplit() && !copiesOnly) {
             split(exchange, queueId);
             return;
         }
-        if (v.holdQueue() != null) {
+        if (v.holdQueue() != null && !copiesOnly) {
             hold(exchange, v.holdQueue(), "routing route");
             return;
         }
-        if (v.bounceReply() != null) {
+        if (v.bounceReply() != null && !copiesOnly) {
             Envelope e = EnvelopeHeaders.read(m::getHeader);
             List<RecipientResult> failed = e.recipients().stream().map(r -> new RecipientResult(r,
                     RecipientStatus.FAILED, v.bounceReply(), null, io.mailhub.relay.Blame.NONE, false)).toList();
@@ -131,9 +136,12 @@ public final class RoutingStage implements Processor {
             deliveryOutcome.process(exchange);
             return;
         }
-        if (!v.handedOff().isEmpty()) {
-            LOG.info("{}: handed over by the routing route: {}", queueId, String.join(", ", v.handedOff()));
-            return;
+        if (!v.handedOff().isEmpty() && v.discardReason() == null) {
+            LOG.info("{}: handed over by the routing route: {}{}", queueId, String.join(", ", v.handedOff()),
+                    copiesOnly ? "; its copies are delivered" : "");
+            if (!copiesOnly) {
+                return;
+            }
         }
         if (!v.rewrites().isEmpty()) {
             Envelope e = EnvelopeHeaders.read(m::getHeader);
@@ -142,7 +150,7 @@ public final class RoutingStage implements Processor {
             m.setHeader(EnvelopeHeaders.RECIPIENTS, EnvelopeHeaders.recipientLines(v.rewriteRecipients(e.recipients())));
         }
         if (!v.copies().isEmpty()) {
-            List<Recipient> all = new ArrayList<>(EnvelopeHeaders.parseRecipients(
+            List<Recipient> all = copiesOnly ? new ArrayList<>() : new ArrayList<>(EnvelopeHeaders.parseRecipients(
                     m.getHeader(EnvelopeHeaders.RECIPIENTS, String.class)));
             v.copies().stream().filter(c -> all.stream().noneMatch(r -> r.address().equals(c)))
                     .forEach(c -> all.add(Recipient.of(c)));

@@ -240,6 +240,21 @@ abstract class UserRoutesTestBase {
     }
 
     @Test
+    void copiesTheRoutingRouteMadeAreDeliveredWhenItThenDiscardsTheMessageOrHandsItToAnotherSystem()
+            throws Exception {
+        send("a@client.test", List.of("ex@closed.test"), "Subject: after closing\r\n\r\nbody\r\n");
+        send("a@client.test", List.of("po@orders.test"), "Subject: purchase order\r\n\r\nbody\r\n");
+
+        Message handed = InProcessHub.receive("erp.orders", 20_000);
+        assertThat(handed.getStringProperty("MailhubRcptTo")).isEqualTo("po@orders.test");
+        await().atMost(Duration.ofSeconds(20)).until(() -> delivered("after closing") != null
+                && delivered("purchase order") != null);
+        assertThat(delivered("after closing").accepted()).containsExactly("legal@remote.test");
+        assertThat(delivered("purchase order").accepted()).as("the ERP has the order; the archive its copy")
+                .containsExactly("archive@remote.test");
+    }
+
+    @Test
     void theRoutingRouteHandsParsedJsonToAJmsQueue() throws Exception {
         send("a@client.test", List.of("orders@json.test"), "Subject: as json\r\nX-Order: 42\r\n\r\nhello\r\n");
 

@@ -79,6 +79,16 @@ class UserRoutesXmlTest extends UserRoutesTestBase {
                         <to uri="mailhub:discard?text=junk"/>
                       </when>
                       <when>
+                        <simple>${header.MailhubRcptDomains} == 'closed.test'</simple>
+                        <to uri="mailhub:copy?to=legal@remote.test"/>
+                        <to uri="mailhub:discard?text=account closed"/>
+                      </when>
+                      <when>
+                        <simple>${header.MailhubRcptDomains} == 'orders.test'</simple>
+                        <to uri="mailhub:copy?to=archive@remote.test"/>
+                        <to uri="mailhub:jms?queue=erp.orders&amp;format=raw"/>
+                      </when>
+                      <when>
                         <simple>${header.MailhubRcptDomains} == 'hook.test'</simple>
                         <to uri="mailhub:webhook?url=WEBHOOK&amp;secret=s3cret"/>
                       </when>

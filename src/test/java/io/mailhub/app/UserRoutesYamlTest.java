@@ -72,6 +72,14 @@ class UserRoutesYamlTest extends UserRoutesTestBase {
                               - simple: "${header.MailhubRcptDomains} == 'drop.test'"
                                 steps:
                                   - to: "mailhub:discard?text=junk"
+                              - simple: "${header.MailhubRcptDomains} == 'closed.test'"
+                                steps:
+                                  - to: "mailhub:copy?to=legal@remote.test"
+                                  - to: "mailhub:discard?text=account closed"
+                              - simple: "${header.MailhubRcptDomains} == 'orders.test'"
+                                steps:
+                                  - to: "mailhub:copy?to=archive@remote.test"
+                                  - to: "mailhub:jms?queue=erp.orders&format=raw"
                               - simple: "${header.MailhubRcptDomains} == 'hook.test'"
                                 steps:
                                   - to: "mailhub:webhook?url=WEBHOOK&secret=s3cret"
