@@ -252,7 +252,7 @@ public final class MailhubRuntime extends MainListenerSupport implements CamelCo
             EmbeddedBroker b = broker;
             new io.mailhub.queue.QueueMeters(brokerQueues, b != null ? b::isActive
                     : () -> queue.readiness(0) != io.mailhub.queue.MailQueue.Readiness.UNREACHABLE,
-                    Clock.systemUTC()).bindTo(meters);
+                    Clock.systemUTC()).withStorage(storage, supervisor::isDeliveryPaused).bindTo(meters);
             if (b != null) {
                 b.withPlugin(new io.mailhub.queue.DeadLetterMeter(meters, (queueId, reason) -> events.note(
                         java.time.Instant.now(), queueId, "dead_lettered", java.util.Map.of("reason", reason))));

@@ -17,6 +17,11 @@ import java.util.function.BooleanSupplier;
  * message's arrival at the hub, as qshape counts, not since its last re-enqueue), plus {@code mailhub_broker_up}.
  * The oldest age looks through the scheduled messages, which Artemis lists only in full, so it is computed at most
  * every 30 seconds per queue. While the broker is down every queue gauge reads NaN ("no value"), not zero.
+ *
+ * <p>With {@link #withStorage}: {@code mailhub_queue_disk_free_bytes} and {@code mailhub_queue_disk_min_free_bytes}
+ * (the data disk, as the {@link StorageGuard} reads it, and {@code mailhub.queue.min-free-space}),
+ * {@code mailhub_queue_storage_full} (1 while new mail is refused for want of room, on the data disk or an external
+ * broker's) and {@code mailhub_delivery_paused} (1 while delivery waits for room).
  */
 public final class QueueMeters implements MeterBinder {
 
@@ -26,6 +31,8 @@ public final class QueueMeters implements MeterBinder {
     private final BooleanSupplier brokerUp;
     private final Clock clock;
     private final Map<String, double[]> ages = new ConcurrentHashMap<>(); // queue -> {computed at (ms), age (s)}
+    private StorageGuard storage;
+    private BooleanSupplier deliveryPaused;
 
     /**
      * @param broker the broker's queues; {@code null}: only {@code mailhub_broker_up}
@@ -37,11 +44,34 @@ public final class QueueMeters implements MeterBinder {
         this.clock = clock;
     }
 
+    /** Adds the disk's meters: what {@code storage} reads, and whether delivery is paused for want of room. */
+    public QueueMeters withStorage(StorageGuard storage, BooleanSupplier deliveryPaused) {
+        this.storage = storage;
+        this.deliveryPaused = deliveryPaused;
+        return this;
+    }
+
     @Override
     public void bindTo(MeterRegistry registry) {
         Gauge.builder("mailhub.broker.up", () -> brokerUp.getAsBoolean() ? 1 : 0)
                 .description("Whether the message broker is running (1) or not (0)")
                 .register(registry);
+        if (storage != null) {
+            StorageGuard s = storage;
+            Gauge.builder("mailhub.queue.disk.free", s::free).baseUnit("bytes")
+                    .description("Free space on the data disk, as the hub last read it")
+                    .register(registry);
+            Gauge.builder("mailhub.queue.disk.min.free", s::minFree).baseUnit("bytes")
+                    .description("The free space the hub keeps on the data disk (mailhub.queue.min-free-space)")
+                    .register(registry);
+            Gauge.builder("mailhub.queue.storage.full", () -> s.hasRoomFor(0) ? 0 : 1)
+                    .description("Whether new mail is refused for want of room, on the data disk or the broker's (1)")
+                    .register(registry);
+            BooleanSupplier paused = deliveryPaused;
+            Gauge.builder("mailhub.delivery.paused", () -> paused.getAsBoolean() ? 1 : 0)
+                    .description("Whether delivery waits for room on the disk (1)")
+                    .register(registry);
+        }
         if (broker == null) {
             return;
         }

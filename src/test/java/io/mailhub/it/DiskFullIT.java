@@ -104,6 +104,10 @@ class DiskFullIT {
             await().atMost(Duration.ofSeconds(5)).untilAsserted(() ->
                     assertThat(hub.health()).contains("452 4.3.1").contains("delivery is paused"));
             assertThat(hub.http("/observe/health/live")).contains("\"UP\"");
+            Scrape full = Scrape.of(hub);
+            assertThat(full.sum("mailhub_queue_storage_full")).isEqualTo(1);
+            assertThat(full.sum("mailhub_delivery_paused")).isEqualTo(1);
+            assertThat(full.sum("mailhub_queue_disk_free_bytes")).isLessThan(full.sum("mailhub_queue_disk_min_free_bytes"));
             // retries come due every 2 s while the disk stays full: the hub keeps running and answering
             await().during(Duration.ofSeconds(8)).atMost(Duration.ofSeconds(10)).until(hub::isAlive);
             assertThat(send(hub, "still-full@remote.test").greeting()).startsWith("421 4.3.2")
@@ -111,6 +115,7 @@ class DiskFullIT {
 
             freeAndExpectRecovery(disk, sink, hub, acknowledged);
             assertThat(hub.log()).contains("delivery paused").contains("delivery resumes");
+            assertThat(Scrape.of(hub).sum("mailhub_queue_storage_full")).isZero();
         }
     }
 
@@ -135,6 +140,8 @@ class DiskFullIT {
             sendUntilRefused(hub, acknowledged, Duration.ofSeconds(15)); // the broker's scan, then the hub's question
             await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(hub.health())
                     .contains("the broker's disk is full").contains("452 4.3.1").contains("delivery is paused"));
+            assertThat(Scrape.of(hub).sum("mailhub_queue_storage_full")).as("the data disk has room; the broker's not")
+                    .isEqualTo(1);
             assertThat(hub.http("/observe/health/live")).contains("\"UP\"");
             await().during(Duration.ofSeconds(6)).atMost(Duration.ofSeconds(8)).until(hub::isAlive);
             assertThat(hub.log()).contains("the broker's disk is full").contains("delivery paused");
