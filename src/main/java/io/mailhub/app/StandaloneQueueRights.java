@@ -17,12 +17,14 @@ import org.slf4j.LoggerFactory;
  * {@code readers=erp,finance} by the hubs and the roles {@code erp} and {@code finance} (on a standalone broker the
  * readers are roles: give each reading user a role of its login's name). Applied through management when a route's
  * endpoint first names a queue, again after a failure every {@link #RETRY_SECONDS} s; what was applied is not
- * written again.
+ * written again, but checked every {@link #CHECK_SECONDS} s: a broker.xml reload replaces the broker's security
+ * settings with the file's, and the hub then adds its own again.
  */
 final class StandaloneQueueRights {
 
     private static final Logger LOG = LoggerFactory.getLogger("io.mailhub.queue");
     static final long RETRY_SECONDS = 30;
+    static final long CHECK_SECONDS = 60;
 
     private final RouteQueues routes;
     private final RemoteQueues broker;
@@ -39,7 +41,33 @@ final class StandaloneQueueRights {
     StandaloneQueueRights start() {
         routes.onChange(() -> timer.execute(this::apply));
         timer.execute(this::apply);
+        timer.scheduleWithFixedDelay(this::check, CHECK_SECONDS, CHECK_SECONDS, TimeUnit.SECONDS);
         return this;
+    }
+
+    /** Adds again what the broker no longer has (its readers are not the hubs and the route's roles any more). */
+    void check() {
+        boolean lost = false;
+        synchronized (this) {
+            for (Map.Entry<String, Set<String>> a : Map.copyOf(applied).entrySet()) {
+                Set<String> want = new java.util.TreeSet<>(a.getValue());
+                want.add(RemoteQueues.HUB_ROLE);
+                try {
+                    Set<String> now = broker.readers(a.getKey());
+                    if (!now.equals(want)) {
+                        LOG.warn("broker: {} may be read by {}, not by {} only (its security settings were replaced,"
+                                + " a broker.xml reload?); restricting it again", a.getKey(), now, want);
+                        applied.remove(a.getKey());
+                        lost = true;
+                    }
+                } catch (Exception e) {
+                    return; // the broker cannot be asked now: the next check asks again
+                }
+            }
+        }
+        if (lost) {
+            apply();
+        }
     }
 
     /** Adds the security settings not yet applied; on a failure tries again later. */

@@ -87,6 +87,19 @@ public final class RemoteQueues implements BrokerQueues, AutoCloseable {
                 "security settings of " + queue);
     }
 
+    /** The roles the broker lets consume from {@code queue}, as its security settings are now. */
+    public java.util.Set<String> readers(String queue) throws Exception {
+        Object json = request(m -> ManagementHelper.putOperationInvocation(m, ResourceNames.BROKER, "getRolesAsJSON",
+                queue), "roles of " + queue);
+        java.util.Set<String> readers = new java.util.TreeSet<>();
+        for (Map<String, Object> role : JSON.readValue(String.valueOf(json), LIST)) {
+            if (Boolean.TRUE.equals(role.get("consume"))) {
+                readers.add(String.valueOf(role.get("name")));
+            }
+        }
+        return readers;
+    }
+
     @Override
     public List<String> names() throws Exception {
         Object r = attribute(ResourceNames.BROKER, "queueNames");

@@ -34,6 +34,7 @@ class StandaloneQueueRightsTest {
     private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor();
     private final DefaultCamelContext context = new DefaultCamelContext();
     private final RouteQueues routes = new RouteQueues();
+    private StandaloneQueueRights rights;
 
     @BeforeEach
     void start() throws Exception {
@@ -41,7 +42,7 @@ class StandaloneQueueRightsTest {
         context.getRegistry().bind(RouteQueues.BEAN, routes);
         context.addComponent("mailhub", new MailhubComponent());
         context.start();
-        new StandaloneQueueRights(routes, remote, timer).start();
+        rights = new StandaloneQueueRights(routes, remote, timer).start();
     }
 
     @AfterEach
@@ -78,6 +79,19 @@ class StandaloneQueueRightsTest {
         await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
                 assertThat(roles("held.suspicious", CheckType.CONSUME)).containsExactly("mailhub"));
         assertThat(roles("held.suspicious", CheckType.BROWSE)).containsExactly("mailhub");
+    }
+
+    @Test
+    void aSettingTheBrokerLostIsAddedAgainAtTheNextCheck() throws Exception {
+        context.getEndpoint("mailhub:jms?queue=erp.inbox&readers=erp");
+        await().atMost(Duration.ofSeconds(10)).until(() -> roles("erp.inbox", CheckType.CONSUME).contains("erp"));
+        assertThat(remote.readers("erp.inbox")).containsExactly("erp", "mailhub");
+
+        broker.broker().server().getSecurityRepository().removeMatch("erp.inbox"); // as a broker.xml reload does
+        assertThat(roles("erp.inbox", CheckType.CONSUME)).contains("mailhub-submit");
+        rights.check();
+
+        assertThat(roles("erp.inbox", CheckType.CONSUME)).containsExactlyInAnyOrder("mailhub", "erp");
     }
 
     @Test
