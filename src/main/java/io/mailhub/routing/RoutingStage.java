@@ -110,8 +110,10 @@ public final class RoutingStage implements Processor {
             retryLater(exchange, queueId, e);
             return;
         }
-        // copies the route made (an archive, an audit bcc) outlive a discard or a hand-off: only they are delivered
-        boolean copiesOnly = !v.copies().isEmpty() && (v.discardReason() != null || !v.handedOff().isEmpty());
+        // copies the route made (an archive, an audit bcc) are delivered whatever else it decided: after a discard, a
+        // hold, a bounce or a hand-off, they alone go on to delivery
+        boolean copiesOnly = !v.copies().isEmpty() && (v.discardReason() != null || !v.handedOff().isEmpty()
+                || v.holdQueue() != null || v.bounceReply() != null);
         if (v.discardReason() != null) {
             LOG.info("{}: discarded (routing route): {}{}", queueId, v.discardReason(),
                     copiesOnly ? "; its copies are delivered" : "");
@@ -123,18 +125,23 @@ public final class RoutingStage implements Processor {
             split(exchange, queueId);
             return;
         }
-        if (v.holdQueue() != null && !copiesOnly) {
+        if (v.holdQueue() != null && v.discardReason() == null) {
             hold(exchange, v.holdQueue(), "routing route");
-            return;
+            if (!copiesOnly) {
+                return;
+            }
         }
-        if (v.bounceReply() != null && !copiesOnly) {
+        if (v.bounceReply() != null && v.discardReason() == null && v.holdQueue() == null) {
             Envelope e = EnvelopeHeaders.read(m::getHeader);
             List<RecipientResult> failed = e.recipients().stream().map(r -> new RecipientResult(r,
                     RecipientStatus.FAILED, v.bounceReply(), null, io.mailhub.relay.Blame.NONE, false)).toList();
             m.setHeader(SmtpRelayConstants.REPORT, new DeliveryReport(failed));
             LOG.info("{}: bounced by the routing route: {}", queueId, v.bounceReply());
             deliveryOutcome.process(exchange);
-            return;
+            if (!copiesOnly) {
+                return;
+            }
+            m.removeHeader(SmtpRelayConstants.REPORT); // the bounce is queued; the copies' delivery makes its own
         }
         if (!v.handedOff().isEmpty() && v.discardReason() == null) {
             LOG.info("{}: handed over by the routing route: {}{}", queueId, String.join(", ", v.handedOff()),

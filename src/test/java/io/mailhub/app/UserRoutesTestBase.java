@@ -255,6 +255,30 @@ abstract class UserRoutesTestBase {
     }
 
     @Test
+    void copiesTheRoutingRouteMadeAreDeliveredWhenItThenBouncesOrHoldsTheMessage() throws Exception {
+        send("a@client.test", List.of("gone@audited.test"), "Subject: audited bounce\r\n\r\nbody\r\n");
+        String reply = send("a@client.test", List.of("cfo@review.test"), "Subject: under review\r\n\r\nbody\r\n");
+        String queueId = reply.substring(reply.lastIndexOf(' ') + 1);
+
+        await().atMost(Duration.ofSeconds(20)).until(() -> delivered("audited bounce") != null
+                && delivered("under review") != null && nextHop.transactions().stream()
+                        .anyMatch(t -> t.mailLine().startsWith("MAIL FROM:<>") && t.data().contains("gone@audited.test")));
+        assertThat(delivered("audited bounce").accepted()).containsExactly("audit@remote.test");
+        FakeSmtpServer.Transaction dsn = nextHop.transactions().stream()
+                .filter(t -> t.mailLine().startsWith("MAIL FROM:<>") && t.data().contains("gone@audited.test"))
+                .findFirst().orElseThrow();
+        assertThat(dsn.accepted()).as("the sender hears of the bounce").containsExactly("a@client.test");
+        assertThat(dsn.data()).doesNotContain("audit@remote.test");
+        assertThat(delivered("under review").accepted()).as("the journal copy now, the recipient after review")
+                .containsExactly("journal@remote.test");
+        javax.management.MBeanServer jmx = java.lang.management.ManagementFactory.getPlatformMBeanServer();
+        javax.management.ObjectName admin = new javax.management.ObjectName("io.mailhub:type=MailQueue");
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(String.join("\n", (String[]) jmx.invoke(
+                admin, "list", new Object[] {QueueNames.HOLD}, new String[] {String.class.getName()})))
+                .as("held, with its original recipient, once the dispatch commits").contains(queueId));
+    }
+
+    @Test
     void theRoutingRouteHandsParsedJsonToAJmsQueue() throws Exception {
         send("a@client.test", List.of("orders@json.test"), "Subject: as json\r\nX-Order: 42\r\n\r\nhello\r\n");
 

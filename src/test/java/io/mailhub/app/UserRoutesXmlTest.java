@@ -84,6 +84,16 @@ class UserRoutesXmlTest extends UserRoutesTestBase {
                         <to uri="mailhub:discard?text=account closed"/>
                       </when>
                       <when>
+                        <simple>${header.MailhubRcptDomains} == 'audited.test'</simple>
+                        <to uri="mailhub:copy?to=audit@remote.test"/>
+                        <to uri="mailhub:bounce?code=550&amp;enhanced=5.7.2&amp;text=Mailbox disabled"/>
+                      </when>
+                      <when>
+                        <simple>${header.MailhubRcptDomains} == 'review.test'</simple>
+                        <to uri="mailhub:copy?to=journal@remote.test"/>
+                        <to uri="mailhub:hold"/>
+                      </when>
+                      <when>
                         <simple>${header.MailhubRcptDomains} == 'orders.test'</simple>
                         <to uri="mailhub:copy?to=archive@remote.test"/>
                         <to uri="mailhub:jms?queue=erp.orders&amp;format=raw"/>

@@ -76,6 +76,14 @@ class UserRoutesYamlTest extends UserRoutesTestBase {
                                 steps:
                                   - to: "mailhub:copy?to=legal@remote.test"
                                   - to: "mailhub:discard?text=account closed"
+                              - simple: "${header.MailhubRcptDomains} == 'audited.test'"
+                                steps:
+                                  - to: "mailhub:copy?to=audit@remote.test"
+                                  - to: "mailhub:bounce?code=550&enhanced=5.7.2&text=Mailbox disabled"
+                              - simple: "${header.MailhubRcptDomains} == 'review.test'"
+                                steps:
+                                  - to: "mailhub:copy?to=journal@remote.test"
+                                  - to: "mailhub:hold"
                               - simple: "${header.MailhubRcptDomains} == 'orders.test'"
                                 steps:
                                   - to: "mailhub:copy?to=archive@remote.test"
