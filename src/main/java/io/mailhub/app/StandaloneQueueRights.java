@@ -61,7 +61,7 @@ final class StandaloneQueueRights {
                         lost = true;
                     }
                 } catch (Exception e) {
-                    return; // the broker cannot be asked now: the next check asks again
+                    break; // the broker cannot be asked now: the next check asks again (apply retries what is lost)
                 }
             }
         }
