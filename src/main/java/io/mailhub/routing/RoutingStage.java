@@ -39,6 +39,12 @@ public final class RoutingStage implements Processor {
     public static final String DISCARD = io.mailhub.acceptance.PolicyRoute.DISCARD;
     /** On a message made by mailhub:split: the queue id of the message it was split from. */
     public static final String SPLIT_FROM = "MailhubSplitFrom";
+    /**
+     * On a message made by mailhub:split: the addresses the routing route copied the original to before it split it,
+     * comma-separated. Those copies travel as a part of their own, so the route's copy to the same address in each part
+     * is not made again.
+     */
+    public static final String SPLIT_COPIES = "MailhubSplitCopies";
     /** How often a webhook of the routing route has failed for this message. */
     public static final String EGRESS_ATTEMPTS = "MailhubEgressAttempts";
     /** After this many failed webhook attempts the message goes to mail.dead. */
@@ -110,9 +116,10 @@ public final class RoutingStage implements Processor {
             retryLater(exchange, queueId, e);
             return;
         }
+        List<io.mailhub.model.MailAddress> copies = notCopiedBeforeSplit(v.copies(), m);
         // copies the route made (an archive, an audit bcc) are delivered whatever else it decided: after a discard, a
         // hold, a bounce or a hand-off, they alone go on to delivery
-        boolean copiesOnly = !v.copies().isEmpty() && (v.discardReason() != null || !v.handedOff().isEmpty()
+        boolean copiesOnly = !copies.isEmpty() && (v.discardReason() != null || !v.handedOff().isEmpty()
                 || v.holdQueue() != null || v.bounceReply() != null);
         if (v.discardReason() != null) {
             LOG.info("{}: discarded (routing route): {}{}", queueId, v.discardReason(),
@@ -122,7 +129,7 @@ public final class RoutingStage implements Processor {
             }
         }
         if (v.isSplit() && !copiesOnly) {
-            split(exchange, queueId);
+            split(exchange, queueId, copies);
             return;
         }
         if (v.holdQueue() != null && v.discardReason() == null) {
@@ -156,10 +163,10 @@ public final class RoutingStage implements Processor {
             m.setHeader(EnvelopeHeaders.SENDER, sender == null ? "" : sender.toString());
             m.setHeader(EnvelopeHeaders.RECIPIENTS, EnvelopeHeaders.recipientLines(v.rewriteRecipients(e.recipients())));
         }
-        if (!v.copies().isEmpty()) {
+        if (!copies.isEmpty()) {
             List<Recipient> all = copiesOnly ? new ArrayList<>() : new ArrayList<>(EnvelopeHeaders.parseRecipients(
                     m.getHeader(EnvelopeHeaders.RECIPIENTS, String.class)));
-            v.copies().stream().filter(c -> all.stream().noneMatch(r -> r.address().equals(c)))
+            copies.stream().filter(c -> all.stream().noneMatch(r -> r.address().equals(c)))
                     .forEach(c -> all.add(Recipient.of(c)));
             m.setHeader(EnvelopeHeaders.RECIPIENTS, EnvelopeHeaders.recipientLines(all));
         }
@@ -169,7 +176,7 @@ public final class RoutingStage implements Processor {
         if (v.editsHeader()) {
             m.setBody(resigned(edited(Egress.raw(exchange), v), m));
         }
-        if (v.takesOverDelivery() || !v.copies().isEmpty() || v.nextHop() != null || v.editsHeader()
+        if (v.takesOverDelivery() || !copies.isEmpty() || v.nextHop() != null || v.editsHeader()
                 || !v.rewrites().isEmpty()) {
             LOG.info("{}: routing route: {}", queueId, v.summary());
         }
@@ -221,14 +228,23 @@ public final class RoutingStage implements Processor {
     /**
      * One message per recipient domain back into mail.incoming, in this transaction (so they replace this one
      * atomically), each with only its recipients, a queue id derived from this one and the domain, and
-     * {@link #SPLIT_FROM}; the routing route then runs for each on its own.
+     * {@link #SPLIT_FROM}; the routing route then runs for each on its own. The copies the route made before it split
+     * (an archive) are one more part, of the copies alone, so each is made once and not once per part
+     * ({@link #SPLIT_COPIES}).
      */
-    private void split(Exchange exchange, String queueId) throws Exception {
+    private void split(Exchange exchange, String queueId, List<io.mailhub.model.MailAddress> copies)
+            throws Exception {
         Envelope e = EnvelopeHeaders.read(exchange.getMessage()::getHeader);
         java.util.Map<String, List<Recipient>> byDomain = new java.util.LinkedHashMap<>();
         for (Recipient r : e.recipients()) {
             byDomain.computeIfAbsent(r.address().domainKey(), k -> new ArrayList<>()).add(r);
         }
+        List<Recipient> copyRecipients = copies.stream()
+                .filter(c -> e.recipients().stream().noneMatch(r -> r.address().equals(c))).map(Recipient::of).toList();
+        if (!copyRecipients.isEmpty()) {
+            byDomain.put("copies made before the split", copyRecipients); // no domain key has spaces
+        }
+        String copied = String.join(",", copies.stream().map(Object::toString).toList());
         List<String> ids = new ArrayList<>();
         for (java.util.Map.Entry<String, List<Recipient>> group : byDomain.entrySet()) {
             Exchange part = exchange.copy();
@@ -237,10 +253,24 @@ public final class RoutingStage implements Processor {
             pm.setHeader(EnvelopeHeaders.QUEUE_ID, id);
             pm.setHeader(EnvelopeHeaders.RECIPIENTS, EnvelopeHeaders.recipientLines(group.getValue()));
             pm.setHeader(SPLIT_FROM, queueId);
+            if (!copied.isEmpty()) {
+                pm.setHeader(SPLIT_COPIES, copied);
+            }
             sends.send(exchange, "jms:queue:" + io.mailhub.queue.QueueNames.INCOMING, part);
             ids.add(id + " (" + group.getKey() + ")");
         }
         LOG.info("{}: split by the routing route into {}", queueId, String.join(", ", ids));
+    }
+
+    /** The route's copies without those its run on the original made before splitting it ({@link #SPLIT_COPIES}). */
+    private static List<io.mailhub.model.MailAddress> notCopiedBeforeSplit(List<io.mailhub.model.MailAddress> copies,
+            Message m) {
+        String before = m.getHeader(SPLIT_COPIES, String.class);
+        if (before == null || before.isEmpty() || copies.isEmpty()) {
+            return copies;
+        }
+        Set<String> made = Set.of(before.split(","));
+        return copies.stream().filter(c -> !made.contains(c.toString())).toList();
     }
 
     private void hold(Exchange exchange, String queue, String by) throws Exception {

@@ -320,6 +320,24 @@ abstract class UserRoutesTestBase {
     }
 
     @Test
+    void aCopyTheRoutingRouteMadeBeforeSplittingIsDeliveredOnceNotOncePerPart() throws Exception {
+        send("books@client.test", List.of("dan@partner.test", "eve@remote.test"),
+                "Subject: split with a ledger copy\r\n\r\nbody\r\n");
+
+        await().atMost(Duration.ofSeconds(20)).until(() -> arrivals("split with a ledger copy").size() >= 3);
+        await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(10))
+                .until(() -> arrivals("split with a ledger copy").size() == 3);
+        assertThat(arrivals("split with a ledger copy")).as("each part once, the ledger's copy once")
+                .containsExactlyInAnyOrder("dan@partner.test", "eve@remote.test", "ledger@remote.test");
+    }
+
+    /** Each recipient the next hop accepted for messages with this subject, once per transaction it took part in. */
+    private List<String> arrivals(String subject) {
+        return nextHop.transactions().stream().filter(t -> t.data().contains("Subject: " + subject + "\r\n"))
+                .flatMap(t -> t.accepted().stream()).toList();
+    }
+
+    @Test
     void theRoutingRouteBouncesWithItsStatusAndDiscardsSilently() throws Exception {
         send("a@client.test", List.of("gone@bounce.test"), "Subject: to bounce\r\n\r\nbody\r\n");
         send("a@client.test", List.of("junk@drop.test"), "Subject: to drop\r\n\r\nbody\r\n");

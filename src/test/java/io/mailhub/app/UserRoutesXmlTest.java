@@ -56,6 +56,10 @@ class UserRoutesXmlTest extends UserRoutesTestBase {
                   <route id="routing">
                     <from uri="direct:routing"/>
                     <to uri="mailhub:rewrite?regex=(.*)@old\\.test&amp;replacement=$1@remote.test&amp;what=recipients"/>
+                    <filter>
+                      <simple>${header.MailhubMailFrom} == 'books@client.test'</simple>
+                      <to uri="mailhub:copy?to=ledger@remote.test"/>
+                    </filter>
                     <to uri="mailhub:split"/>
                     <choice>
                       <when>

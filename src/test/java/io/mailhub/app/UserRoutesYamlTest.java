@@ -54,6 +54,10 @@ class UserRoutesYamlTest extends UserRoutesTestBase {
                       uri: direct:routing
                       steps:
                         - to: "mailhub:rewrite?regex=(.*)@old\\\\.test&replacement=$1@remote.test&what=recipients"
+                        - filter:
+                            simple: "${header.MailhubMailFrom} == 'books@client.test'"
+                            steps:
+                              - to: "mailhub:copy?to=ledger@remote.test"
                         - to: "mailhub:split"
                         - choice:
                             when:
