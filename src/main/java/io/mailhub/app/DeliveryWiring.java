@@ -69,6 +69,8 @@ final class DeliveryWiring {
         c.setDnsServers(settings.delivery.dnsServers());
         c.setDeadDestinationTime(settings.delivery.deadDestinationTime());
         c.setTlsPolicy(settings.delivery.relayTls());
+        c.setMtaSts(settings.delivery.mtaSts());
+        c.setMtaStsPort(settings.delivery.mtaStsPort());
         c.setMaxConnectionsPerDestination(settings.delivery.destinationConcurrency());
         if (settings.delivery.tlsTrustAnchors() != null) {
             c.setTlsTrustAnchors(settings.delivery.tlsTrustAnchors().toString());

@@ -25,7 +25,8 @@ import java.util.Map;
  * @param eventsEndpoint a Camel endpoint URI that also gets every event line, "" for none
  */
 public record DeliverySettings(String smarthost, int relayPort, Path transportMap, Duration deadDestinationTime,
-        int destinationConcurrency, String relayTls, Path tlsTrustAnchors, String dnsServers, int deliveryConcurrency,
+        int destinationConcurrency, String relayTls, Path tlsTrustAnchors, boolean mtaSts, int mtaStsPort,
+        String dnsServers, int deliveryConcurrency,
         int retryConcurrency, RetrySchedule retrySchedule, Duration retryMaxLifetime, Duration retryDelayWarning,
         String eventsFile, String eventsEndpoint) {
 
@@ -37,6 +38,8 @@ public record DeliverySettings(String smarthost, int relayPort, Path transportMa
             "mailhub.relay.destination-concurrency", "20",
             "mailhub.relay.tls", "may",
             "mailhub.relay.tls-trust-anchors", "",
+            "mailhub.relay.mta-sts", "on",
+            "mailhub.relay.mta-sts-port", "443",
             "mailhub.dns.servers", "",
             "mailhub.delivery.concurrency", "20",
             "mailhub.retry.concurrency", "5",
@@ -50,7 +53,7 @@ public record DeliverySettings(String smarthost, int relayPort, Path transportMa
         return new DeliverySettings(smarthost(r), r.intIn("mailhub.relay.port", 1, 65535), transportMap(r),
                 r.duration("mailhub.relay.dead-destination-time", Duration.ZERO),
                 r.intIn("mailhub.relay.destination-concurrency", 1, 1000), tlsPolicy(r), trustAnchors(r),
-                dnsServers(r), r.intIn("mailhub.delivery.concurrency", 1, 1000),
+                r.onOff("mailhub.relay.mta-sts"), r.intIn("mailhub.relay.mta-sts-port", 1, 65535), dnsServers(r), r.intIn("mailhub.delivery.concurrency", 1, 1000),
                 r.intIn("mailhub.retry.concurrency", 1, 1000), r.parse("mailhub.retry.schedule", RetrySchedule::parse),
                 r.duration("mailhub.retry.max-lifetime", Duration.ofSeconds(1)),
                 r.optionalDuration("mailhub.retry.delay-warning", Duration.ofSeconds(1)),

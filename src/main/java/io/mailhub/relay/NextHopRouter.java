@@ -40,13 +40,23 @@ final class NextHopRouter {
     private final TransportMap transportMap;
     private final MxResolver resolver;
     private final int maxHosts;
+    private final io.mailhub.relay.sts.MtaStsPolicies sts;
+    /** The domains and policy ids whose testing-mode mismatch was logged already. */
+    private final java.util.Set<String> toldTesting = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     NextHopRouter(Destination smartHost, int port, TransportMap transportMap, MxResolver resolver, int maxHosts) {
+        this(smartHost, port, transportMap, resolver, maxHosts, null);
+    }
+
+    /** @param sts the recipient domains' MTA-STS policies for MX delivery, or {@code null}: none looked for */
+    NextHopRouter(Destination smartHost, int port, TransportMap transportMap, MxResolver resolver, int maxHosts,
+            io.mailhub.relay.sts.MtaStsPolicies sts) {
         this.smartHost = smartHost;
         this.port = port;
         this.transportMap = transportMap;
         this.resolver = resolver;
         this.maxHosts = maxHosts;
+        this.sts = sts;
     }
 
     /**
@@ -89,8 +99,45 @@ final class NextHopRouter {
             return new Route.Hosts(List.of(h.destination()), tls, auth);
         }
         String lookup = ((TransportMap.NextHopSpec.Mx) spec).domain();
-        return mx(lookup != null ? lookup : domain.toLowerCase(Locale.ROOT), tls, auth);
+        Route r = mx(lookup != null ? lookup : domain.toLowerCase(Locale.ROOT), tls, auth);
+        // MTA-STS is the recipient domain's policy for its own MX hosts; mail routed to other hosts is not its concern
+        return lookup == null && sts != null && r instanceof Route.Hosts hosts
+                ? withPolicy(domain.toLowerCase(Locale.ROOT), hosts) : r;
     }
+
+    /**
+     * RFC 8461 section 5: under a policy in {@code enforce} mode only the MX hosts it names are tried, with TLS and a
+     * certificate verified for their name ({@code tls=verify}, whatever the transport map or the default says); none
+     * named: every recipient deferred ({@code 4.7.5}). A policy in {@code testing} mode changes nothing; an MX host it
+     * does not name is logged once per policy.
+     */
+    private Route withPolicy(String domain, Route.Hosts hosts) throws InterruptedException {
+        Optional<io.mailhub.relay.sts.MtaStsPolicy> found = sts.policy(domain);
+        if (found.isEmpty() || found.get().mode() == io.mailhub.relay.sts.MtaStsPolicy.Mode.NONE) {
+            return hosts;
+        }
+        io.mailhub.relay.sts.MtaStsPolicy p = found.get();
+        List<Destination> allowed = hosts.hosts().stream().filter(d -> p.allows(d.host())).toList();
+        if (p.mode() == io.mailhub.relay.sts.MtaStsPolicy.Mode.TESTING) {
+            if (toldTesting.size() > 10_000) {
+                toldTesting.clear();
+            }
+            if (allowed.size() < hosts.hosts().size() && toldTesting.add(domain + " " + p)) {
+                LOG.warn("MTA-STS policy of {} (mode testing) does not name MX host(s) {}: delivered anyway", domain,
+                        hosts.hosts().stream().filter(d -> !p.allows(d.host())).map(Destination::host).distinct()
+                                .toList());
+            }
+            return hosts;
+        }
+        if (allowed.isEmpty()) {
+            return new Route.Fail(RecipientStatus.DEFERRED, SmtpReply.of(451, "4.7.5", "MTA-STS policy of " + domain
+                    + " names none of its MX hosts (" + String.join(", ", hosts.hosts().stream().map(Destination::host)
+                            .distinct().toList()) + "; policy mx: " + String.join(" ", p.mx()) + ")"));
+        }
+        return new Route.Hosts(allowed, TlsPolicy.VERIFY.text(), hosts.auth());
+    }
+
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger("io.mailhub.delivery");
 
     private Route mx(String domain, String tls, Credentials auth) throws InterruptedException {
         if (resolver == null) {

@@ -78,6 +78,15 @@ public class SmtpRelayConfiguration implements Cloneable {
             + " JDK's default trust store.")
     private String tlsTrustAnchors = "";
 
+    @UriParam(label = "security", defaultValue = "true", description = "Whether MX delivery honours the recipient"
+            + " domains' MTA-STS policies (RFC 8461): under a policy in enforce mode only the MX hosts it names, over"
+            + " TLS with a verified certificate.")
+    private boolean mtaSts = true;
+
+    @UriParam(label = "security", defaultValue = "443", description = "The HTTPS port MTA-STS policies are fetched"
+            + " from; tests use another.")
+    private int mtaStsPort = 443;
+
     @Metadata(autowired = true, description = "The MX resolver; by default dnsjava with dnsServers. Tests replace it.")
     private io.mailhub.relay.dns.MxResolver mxResolver;
 
@@ -291,6 +300,24 @@ public class SmtpRelayConfiguration implements Cloneable {
     /** none, may, encrypt or verify; the default for destinations the transport map says nothing about. */
     public void setTlsPolicy(String tlsPolicy) {
         this.tlsPolicy = TlsPolicy.parse(tlsPolicy).text();
+    }
+
+    public boolean isMtaSts() {
+        return mtaSts;
+    }
+
+    /** Whether MX delivery honours MTA-STS policies. */
+    public void setMtaSts(boolean mtaSts) {
+        this.mtaSts = mtaSts;
+    }
+
+    public int getMtaStsPort() {
+        return mtaStsPort;
+    }
+
+    /** The HTTPS port MTA-STS policies are fetched from (443). */
+    public void setMtaStsPort(int mtaStsPort) {
+        this.mtaStsPort = mtaStsPort;
     }
 
     public String getTlsTrustAnchors() {

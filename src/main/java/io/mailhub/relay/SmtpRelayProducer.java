@@ -81,11 +81,16 @@ public class SmtpRelayProducer extends DefaultProducer {
                 : TransportMap.load(Path.of(config.getTransportMap()), config.getPort());
         MxResolver resolver = config.getMxResolver() != null ? config.getMxResolver()
                 : DnsjavaMxResolver.fromSetting(config.getDnsServers(), config.getDnsTimeout());
-        router = new NextHopRouter(smartHost, config.getPort(), map, resolver, config.getMaxMxAddresses());
+        io.mailhub.relay.sts.MtaStsPolicies sts = config.isMtaSts() && resolver instanceof io.mailhub.relay.dns.DnsLookups
+                dns ? new io.mailhub.relay.sts.MtaStsPolicies(dns, new io.mailhub.relay.sts.HttpsPolicyFetcher(dns, tls,
+                        config.getMtaStsPort(), java.time.Duration.ofSeconds(10)), java.time.Clock.systemUTC())
+                : null;
+        router = new NextHopRouter(smartHost, config.getPort(), map, resolver, config.getMaxMxAddresses(), sts);
         LOG.info("smtp-relay {}: {}{}", getEndpoint().getEndpointKey(),
                 smartHost != null ? "smart host " + smartHost : "MX delivery (DNS " + (config.getDnsServers().isEmpty()
                         ? "from the system" : config.getDnsServers()) + ")",
-                (map.size() > 0 ? ", transport map with " + map.size() + " entries" : "") + ", TLS " + defaultTls.text());
+                (map.size() > 0 ? ", transport map with " + map.size() + " entries" : "") + ", TLS " + defaultTls.text()
+                        + (sts != null && smartHost == null ? ", MTA-STS" : ""));
     }
 
     @Override

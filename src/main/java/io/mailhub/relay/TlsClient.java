@@ -142,6 +142,19 @@ public final class TlsClient {
         }
     }
 
+    /**
+     * The TLS handshake for a connection that must be authenticated (an MTA-STS policy host): the chain and the host
+     * name are checked as under {@link TlsPolicy#VERIFY}. Closes {@code plain} when it fails.
+     */
+    public SSLSocket verified(Socket plain, String host) throws IOException {
+        return handshake(plain, host, TlsPolicy.VERIFY);
+    }
+
+    /** Why a handshake failed, in words for logs and reports. */
+    public static String describe(IOException e) {
+        return reason(e);
+    }
+
     /** How far the certificate of an established session is trusted (the chain is checked again for the log). */
     Trust trust(SSLSession session, TlsPolicy policy) {
         if (policy == TlsPolicy.VERIFY) {

@@ -181,6 +181,17 @@ class MailhubSettingsTest {
     }
 
     @Test
+    void mtaStsIsOnByDefaultAndABadSwitchOrPortIsNamed() throws Exception {
+        assertThat(fromSystemProperties().delivery.mtaSts()).isTrue();
+        assertThat(fromSystemProperties().delivery.mtaStsPort()).isEqualTo(443);
+        assertThat(fromSystemProperties("mailhub.relay.mta-sts", "off").delivery.mtaSts()).isFalse();
+
+        assertThat(problemsWithSystemProperties("mailhub.relay.mta-sts", "enforce", "mailhub.relay.mta-sts-port", "0"))
+                .hasSize(2).anySatisfy(p -> assertThat(p).startsWith("mailhub.relay.mta-sts=enforce"))
+                .anySatisfy(p -> assertThat(p).startsWith("mailhub.relay.mta-sts-port=0"));
+    }
+
+    @Test
     void errorNamesTheEnvironmentVariableOrFileTheValueCameFrom() {
         Path file = Path.of("/etc/mailhub/application.properties");
         InvalidSettingsException e = catchThrowableOfType(InvalidSettingsException.class, () -> MailhubSettings.from(

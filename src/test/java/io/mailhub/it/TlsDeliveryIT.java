@@ -34,6 +34,7 @@ class TlsDeliveryIT {
     private static SmtpSink bounces;
     private static PostfixPeer postfix;
     private static HubProcess hub;
+    private static final List<MtaStsPolicyServer> policyHosts = new java.util.ArrayList<>();
 
     @BeforeAll
     static void start() throws Exception {
@@ -52,7 +53,22 @@ class TlsDeliveryIT {
                 "smtpd_sasl_local_domain = mx.tls.test",
                 "smtpd_tls_auth_only = yes",
                 "smtpd_sasl_authenticated_header = yes");
-        dns = Dnsmasq.builder()
+        int policyPort = Ports.free();
+        Dnsmasq.Builder names = Dnsmasq.builder();
+        // MTA-STS: each domain's policy host on an address of its own, its MX hosts at the TLS Postfix
+        String[][] sts = {
+            {"sts.test", "mx.tls.test", "enforce", "mx.tls.test"},
+            {"stsname.test", "other.tls.test", "enforce", "*.tls.test"},
+            {"stsnomx.test", "mx.tls.test", "enforce", "mx.elsewhere.test"},
+            {"ststesting.test", "other.tls.test", "testing", "mx.elsewhere.test"}};
+        for (int i = 0; i < sts.length; i++) {
+            String address = "127.0.0." + (20 + i);
+            names.mx(sts[i][0], sts[i][1], 10).host("mta-sts." + sts[i][0], address)
+                    .txt("_mta-sts." + sts[i][0], "v=STSv1; id=20261201T000000;");
+            policyHosts.add(MtaStsPolicyServer.start(CERTS, sts[i][0], address, policyPort, "version: STSv1\r\nmode: "
+                    + sts[i][2] + "\r\nmx: " + sts[i][3] + "\r\nmax_age: 86400\r\n"));
+        }
+        dns = names
                 .mx("may.test", "mx.tls.test", 10)
                 .mx("verified.test", "mx.tls.test", 10)
                 .mx("wrongname.test", "other.tls.test", 10)
@@ -84,6 +100,7 @@ class TlsDeliveryIT {
                 .set("mailhub.relay.port", postfix.port)
                 .set("mailhub.relay.transport-map", map)
                 .set("mailhub.relay.tls-trust-anchors", CERTS.resolve("ca.pem"))
+                .set("mailhub.relay.mta-sts-port", policyPort)
                 .set("mailhub.retry.schedule", "1s")
                 .set("mailhub.retry.max-lifetime", "5s")
                 .start();
@@ -104,6 +121,9 @@ class TlsDeliveryIT {
         }
         if (dns != null) {
             dns.close();
+        }
+        for (MtaStsPolicyServer s : policyHosts) {
+            s.close();
         }
     }
 
@@ -162,6 +182,46 @@ class TlsDeliveryIT {
         String diagnostic = ParsedDsn.field(dsn.perRecipient().get(0), "Diagnostic-Code");
         assertThat(diagnostic).contains("authentication as relayuser failed").contains("535").doesNotContain("wrong");
         assertThat(behindPostfix.messages()).noneMatch(x -> x.recipients().contains("f@badauth.test"));
+    }
+
+    @Test
+    void anMtaStsPolicyInEnforceModeIsFetchedOverHttpsAndItsMxHostGetsTheMail() throws Exception {
+        send("g@sts.test", "sts");
+
+        SinkMessage m = awaitMessage(behindPostfix, "g@sts.test");
+        assertThat(m.headers("Received")).anySatisfy(r -> assertThat(r).containsPattern("using TLSv1\\.[23]"));
+        assertThat(hub.log()).contains("MTA-STS policy of sts.test (id 20261201T000000): mode enforce, mx mx.tls.test,"
+                + " max_age 86400");
+    }
+
+    @Test
+    void anEnforcedPolicyDemandsAVerifiedCertificateThoughTheRelaysOwnPolicyIsMay() throws Exception {
+        String subject = send("h@stsname.test", "stsname"); // the MX host's certificate names mx.tls.test only
+
+        ParsedDsn dsn = awaitNotice(subject);
+        assertThat(ParsedDsn.field(dsn.perRecipient().get(0), "Diagnostic-Code")).contains("4.7.5")
+                .contains("certificate");
+        assertThat(behindPostfix.messages()).noneMatch(m -> m.recipients().contains("h@stsname.test"));
+    }
+
+    @Test
+    void anEnforcedPolicyThatNamesNoneOfTheMxHostsDefersAndTheSenderHearsWhy() throws Exception {
+        String subject = send("i@stsnomx.test", "stsnomx");
+
+        ParsedDsn dsn = awaitNotice(subject);
+        assertThat(ParsedDsn.field(dsn.perRecipient().get(0), "Diagnostic-Code"))
+                .contains("MTA-STS policy of stsnomx.test names none of its MX hosts (mx.tls.test; policy mx:"
+                        + " mx.elsewhere.test)");
+        assertThat(behindPostfix.messages()).noneMatch(m -> m.recipients().contains("i@stsnomx.test"));
+    }
+
+    @Test
+    void aPolicyInTestingModeOnlyLogsWhatEnforceWouldRefuse() throws Exception {
+        send("j@ststesting.test", "ststesting");
+
+        awaitMessage(behindPostfix, "j@ststesting.test");
+        assertThat(hub.log()).contains("MTA-STS policy of ststesting.test (mode testing) does not name MX host(s)"
+                + " [other.tls.test]: delivered anyway");
     }
 
     // ---------------------------------------------------------------------------------------------------------------

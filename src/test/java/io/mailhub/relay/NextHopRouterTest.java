@@ -95,4 +95,79 @@ class NextHopRouterTest {
         assertThat(bad.reply().status()).isEqualTo("4.3.5");
         assertThat(bad.reply().toString()).contains("bad next hop '[10.1.1.1' set by the route");
     }
+
+    // ---- MTA-STS (RFC 8461) ----
+
+    /** A router whose domains publish these policies (domain to policy text), with MX hosts mx1/mx2.DOMAIN. */
+    private NextHopRouter withPolicies(Map<String, String> policies, String mapLine) throws Exception {
+        Map<String, MxResolution> mx = new java.util.HashMap<>();
+        for (String d : List.of("enforced.test", "testing.test", "elsewhere.test", "plain.test", "routed.test")) {
+            mx.put(d, new MxResolution.Hosts(List.of(host("mx1." + d, 10, "192.0.2.1"), host("mx2." + d, 20,
+                    "192.0.2.2"))));
+        }
+        io.mailhub.relay.dns.DnsLookups lookups = new io.mailhub.relay.dns.DnsLookups() {
+            @Override
+            public Txt txt(String name) {
+                String domain = name.substring("_mta-sts.".length());
+                return policies.containsKey(domain) ? new Txt.Found(List.of("v=STSv1; id=1;"), 300) : new Txt.None();
+            }
+
+            @Override
+            public List<InetAddress> addresses(String host) {
+                return List.of();
+            }
+        };
+        io.mailhub.relay.sts.MtaStsPolicies sts = new io.mailhub.relay.sts.MtaStsPolicies(lookups, policies::get,
+                java.time.Clock.systemUTC());
+        return new NextHopRouter(null, 25, mapLine == null ? TransportMap.EMPTY : map(mapLine), dns(mx), 5, sts);
+    }
+
+    private static String policy(String mode, String... mx) {
+        return "version: STSv1\nmode: " + mode + "\n" + java.util.Arrays.stream(mx).map(m -> "mx: " + m + "\n")
+                .reduce("", String::concat) + "max_age: 86400\n";
+    }
+
+    @Test
+    void underAnEnforcedPolicyOnlyTheMxHostsItNamesAreTriedAndTheirCertificatesAreVerified() throws Exception {
+        NextHopRouter router = withPolicies(Map.of("enforced.test", policy("enforce", "mx2.enforced.test")), null);
+
+        NextHopRouter.Route.Hosts route = (NextHopRouter.Route.Hosts) router.route("enforced.test", null);
+
+        assertThat(route.hosts()).extracting(Destination::host).containsExactly("mx2.enforced.test");
+        assertThat(route.tls()).isEqualTo("verify");
+    }
+
+    @Test
+    void anEnforcedPolicyThatNamesNoneOfTheMxHostsDefersEveryRecipient() throws Exception {
+        NextHopRouter router = withPolicies(Map.of("elsewhere.test", policy("enforce", "*.other.test")), null);
+
+        NextHopRouter.Route.Fail route = (NextHopRouter.Route.Fail) router.route("elsewhere.test", null);
+
+        assertThat(route.status()).isEqualTo(RecipientStatus.DEFERRED);
+        assertThat(route.reply().toString()).startsWith("451 4.7.5 MTA-STS policy of elsewhere.test names none of its"
+                + " MX hosts (mx1.elsewhere.test, mx2.elsewhere.test; policy mx: *.other.test)");
+    }
+
+    @Test
+    void aTestingPolicyOrNoPolicyChangesNothing() throws Exception {
+        NextHopRouter router = withPolicies(Map.of("testing.test", policy("testing", "mx.other.test")), null);
+
+        NextHopRouter.Route.Hosts testing = (NextHopRouter.Route.Hosts) router.route("testing.test", null);
+        NextHopRouter.Route.Hosts plain = (NextHopRouter.Route.Hosts) router.route("plain.test", null);
+
+        assertThat(testing.hosts()).hasSize(2);
+        assertThat(testing.tls()).isNull();
+        assertThat(plain.hosts()).hasSize(2);
+        assertThat(plain.tls()).isNull();
+    }
+
+    @Test
+    void mailTheTransportMapSendsToAnotherDomainsMxIsNotUnderTheRecipientDomainsPolicy() throws Exception {
+        NextHopRouter router = withPolicies(Map.of("enforced.test", policy("enforce", "mx.nowhere.test")),
+                "enforced.test mx:routed.test");
+
+        NextHopRouter.Route.Hosts route = (NextHopRouter.Route.Hosts) router.route("enforced.test", null);
+
+        assertThat(route.hosts()).extracting(Destination::host).containsExactly("mx1.routed.test", "mx2.routed.test");
+    }
 }

@@ -58,7 +58,7 @@ import org.xbill.DNS.lookup.LookupSession;
  *
  * <p>Safe for concurrent use.
  */
-public final class DnsjavaMxResolver implements MxResolver {
+public final class DnsjavaMxResolver implements MxResolver, DnsLookups {
 
     /**
      * The most MX hosts returned per domain, the most preferred ones. Postfix looks up every MX host but tries at
@@ -312,6 +312,43 @@ public final class DnsjavaMxResolver implements MxResolver {
             d = d.substring(0, d.length() - 1);
         }
         return d.length() <= 253 && HOST_NAME.matcher(d).matches() ? d : null;
+    }
+
+    @Override
+    public Txt txt(String domain) throws InterruptedException {
+        String name = hostName(domain);
+        if (name == null) {
+            return new Txt.None();
+        }
+        DnsAnswer answer = await(lookup(name, Type.TXT), deadline());
+        if (answer instanceof DnsAnswer.Failed f) {
+            return new Txt.Failed(f.reason());
+        }
+        if (!(answer instanceof DnsAnswer.Records records)) {
+            return new Txt.None();
+        }
+        List<String> texts = new ArrayList<>();
+        long ttl = Long.MAX_VALUE;
+        for (Record r : records.records()) {
+            if (r instanceof org.xbill.DNS.TXTRecord t) {
+                texts.add(String.join("", t.getStrings()));
+                ttl = Math.min(ttl, r.getTTL());
+            }
+        }
+        return texts.isEmpty() ? new Txt.None() : new Txt.Found(List.copyOf(texts), ttl);
+    }
+
+    @Override
+    public List<InetAddress> addresses(String host) throws java.io.IOException, InterruptedException {
+        String name = hostName(host);
+        if (name == null) {
+            return List.of();
+        }
+        HostAddresses found = collect(startAddressLookups(name), deadline(), new long[] {Long.MAX_VALUE});
+        if (found.addresses().isEmpty() && found.failure() != null) {
+            throw new java.io.IOException(found.failure());
+        }
+        return found.addresses();
     }
 
     @Override

@@ -1,0 +1,146 @@
+package io.mailhub.relay.sts;
+
+import io.mailhub.model.SyntaxException;
+import io.mailhub.relay.dns.DnsLookups;
+import java.io.IOException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Finds and caches recipient domains' MTA-STS policies (RFC 8461 section 5.1), in memory, per relay endpoint.
+ *
+ * <ul>
+ *   <li>The {@code _mta-sts.DOMAIN} TXT record is asked for at most once per its TTL (at least {@link #MIN_RECHECK},
+ *       at most an hour), a domain without one every {@link #NO_RECORD_RECHECK}.
+ *   <li>A record whose id differs from the cached policy's (or with no policy cached) fetches the policy; a fetched
+ *       policy is kept for its {@code max_age}.
+ *   <li>When the record is gone, DNS fails, or the fetch fails, a cached policy that has not expired still applies;
+ *       without one the domain has no policy. A failed fetch is not tried again for {@link #FETCH_BACKOFF}, so a
+ *       broken policy server costs one attempt, not one per message.
+ * </ul>
+ *
+ * <p>Safe for concurrent use; concurrent deliveries to one domain fetch its policy once.
+ */
+public final class MtaStsPolicies {
+
+    private static final Logger LOG = LoggerFactory.getLogger("io.mailhub.delivery");
+
+    static final Duration MIN_RECHECK = Duration.ofSeconds(60);
+    static final Duration MAX_RECHECK = Duration.ofHours(1);
+    static final Duration NO_RECORD_RECHECK = Duration.ofMinutes(5);
+    static final Duration FETCH_BACKOFF = Duration.ofMinutes(5);
+    /** The most domains remembered; past that the cache starts over (as the MX resolution cache does). */
+    static final int MAX_DOMAINS = 10_000;
+
+    private final DnsLookups dns;
+    private final PolicyFetcher fetcher;
+    private final Clock clock;
+
+    /** A fetched policy, with the record id it was fetched for, until its max_age ends. */
+    private record Known(MtaStsPolicy policy, String id, Instant expires) {}
+
+    /** The last TXT answer: the record's id ({@code null}: no valid record, or DNS failed), until when it holds. */
+    private record Checked(String id, Instant until) {}
+
+    private final ConcurrentHashMap<String, Known> known = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<String, Checked> checked = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<String, Instant> failedUntil = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<String, Object> locks = new ConcurrentHashMap<>();
+
+    public MtaStsPolicies(DnsLookups dns, PolicyFetcher fetcher, Clock clock) {
+        this.dns = dns;
+        this.fetcher = fetcher;
+        this.clock = clock;
+    }
+
+    /**
+     * The policy that applies to mail for {@code domain} now (lower case A-labels), or empty. A policy of mode
+     * {@code none} is returned as such: it replaces an earlier one.
+     */
+    public Optional<MtaStsPolicy> policy(String domain) throws InterruptedException {
+        Instant now = clock.instant();
+        Known k = current(domain, now);
+        Checked c = checked.get(domain);
+        if (c == null || !now.isBefore(c.until())) {
+            c = check(domain, now);
+        }
+        if (c.id() == null || (k != null && k.id().equals(c.id()))) {
+            return k == null ? Optional.empty() : Optional.of(k.policy());
+        }
+        Instant failed = failedUntil.get(domain);
+        if (failed != null && now.isBefore(failed)) {
+            return k == null ? Optional.empty() : Optional.of(k.policy());
+        }
+        bound(locks);
+        synchronized (locks.computeIfAbsent(domain, d -> new Object())) {
+            k = current(domain, now);
+            if (k != null && k.id().equals(c.id())) {
+                return Optional.of(k.policy()); // another delivery fetched it meanwhile
+            }
+            failed = failedUntil.get(domain);
+            if (failed != null && now.isBefore(failed)) {
+                return k == null ? Optional.empty() : Optional.of(k.policy());
+            }
+            return fetch(domain, c.id(), k, now);
+        }
+    }
+
+    private Known current(String domain, Instant now) {
+        Known k = known.get(domain);
+        if (k != null && !now.isBefore(k.expires())) {
+            known.remove(domain, k);
+            return null;
+        }
+        return k;
+    }
+
+    private Checked check(String domain, Instant now) throws InterruptedException {
+        DnsLookups.Txt txt = dns.txt("_mta-sts." + domain);
+        Checked c;
+        if (txt instanceof DnsLookups.Txt.Found found) {
+            Duration ttl = Duration.ofSeconds(Math.max(MIN_RECHECK.toSeconds(),
+                    Math.min(MAX_RECHECK.toSeconds(), found.ttlSeconds())));
+            c = new Checked(MtaStsRecord.id(found.texts()).orElse(null), now.plus(ttl));
+        } else if (txt instanceof DnsLookups.Txt.Failed f) {
+            LOG.debug("MTA-STS record of {}: {}", domain, f.reason());
+            c = new Checked(null, now.plus(MIN_RECHECK));
+        } else {
+            c = new Checked(null, now.plus(NO_RECORD_RECHECK));
+        }
+        bound(checked);
+        checked.put(domain, c);
+        return c;
+    }
+
+    private Optional<MtaStsPolicy> fetch(String domain, String id, Known cached, Instant now)
+            throws InterruptedException {
+        try {
+            MtaStsPolicy p = MtaStsPolicy.parse(fetcher.fetch(domain));
+            bound(known);
+            known.put(domain, new Known(p, id, now.plusSeconds(p.maxAgeSeconds())));
+            failedUntil.remove(domain);
+            LOG.info("MTA-STS policy of {} (id {}): mode {}, mx {}, max_age {}", domain, id,
+                    p.mode().name().toLowerCase(java.util.Locale.ROOT), String.join(" ", p.mx()), p.maxAgeSeconds());
+            return Optional.of(p);
+        } catch (IOException | SyntaxException e) {
+            bound(failedUntil);
+            failedUntil.put(domain, now.plus(FETCH_BACKOFF));
+            LOG.warn("MTA-STS policy of {} (id {}) not fetched: {}; {}", domain, id, e.getMessage(), cached != null
+                    ? "its cached policy (mode " + cached.policy().mode().name().toLowerCase(java.util.Locale.ROOT)
+                            + ") still applies"
+                    : "mail goes without a policy");
+            return cached == null ? Optional.empty() : Optional.of(cached.policy());
+        }
+    }
+
+    private static void bound(ConcurrentHashMap<String, ?> map) {
+        if (map.size() >= MAX_DOMAINS) {
+            map.clear();
+        }
+    }
+}
