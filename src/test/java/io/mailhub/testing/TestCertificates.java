@@ -104,6 +104,31 @@ public final class TestCertificates {
         return serverContext("server.p12");
     }
 
+    /**
+     * A server context whose certificate, signed by the test CA, names {@code host} (made on first use with keytool,
+     * about a second).
+     */
+    public synchronized SSLContext caSignedServerFor(String host) {
+        String store = "server-" + host + ".p12";
+        if (!Files.exists(dir.resolve(store))) {
+            try {
+                keytool(dir, "-genkeypair", "-alias", "server", "-keyalg", "EC", "-groupname", "secp256r1", "-dname",
+                        "CN=" + host, "-validity", "30", "-keystore", store);
+                keytool(dir, "-certreq", "-alias", "server", "-keystore", store, "-file", host + ".csr");
+                keytool(dir, "-gencert", "-rfc", "-alias", "ca", "-keystore", "ca.p12", "-infile", host + ".csr",
+                        "-outfile", host + ".pem", "-ext", "SAN=DNS:" + host, "-ext", "EKU=serverAuth", "-validity", "30");
+                keytool(dir, "-importcert", "-noprompt", "-alias", "ca", "-file", "ca.pem", "-keystore", store);
+                keytool(dir, "-importcert", "-alias", "server", "-file", host + ".pem", "-keystore", store);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException(e);
+            }
+        }
+        return serverContext(store);
+    }
+
     /** A server context with a self-signed certificate. */
     public SSLContext selfSignedServer() {
         return serverContext("selfsigned.p12");

@@ -18,8 +18,9 @@ import javax.net.ssl.SSLSocket;
  * Fetches {@code https://mta-sts.DOMAIN/.well-known/mta-sts.txt} as RFC 8461 section 3.3 says: the host's address
  * from the hub's DNS servers ({@code mailhub.dns.servers}, like the MX lookups), a certificate that chains to the
  * trust anchors and names {@code mta-sts.DOMAIN}, status 200 and nothing else (no redirects), media type
- * {@code text/plain}, at most {@value #MAX_BODY} bytes, each read within the timeout. A small HTTP/1.1 client of its
- * own: the JDK's HttpClient resolves names only with the system resolver.
+ * {@code text/plain}, at most {@value #MAX_BODY} bytes, each read within the timeout and the whole answer within three
+ * times it (a server that drips bytes does not hold a delivery thread for long). A small HTTP/1.1 client of its own:
+ * the JDK's HttpClient resolves names only with the system resolver.
  */
 public final class HttpsPolicyFetcher implements PolicyFetcher {
 
@@ -60,6 +61,51 @@ public final class HttpsPolicyFetcher implements PolicyFetcher {
         throw last;
     }
 
+    /** The socket's input, each read bounded by what is left of the whole answer's time. */
+    private final class Deadline extends java.io.FilterInputStream {
+        private final Socket socket;
+        private final long deadline;
+
+        Deadline(Socket socket, long deadline) throws IOException {
+            super(socket.getInputStream());
+            this.socket = socket;
+            this.deadline = deadline;
+        }
+
+        private void bound() throws IOException {
+            long left = (deadline - System.nanoTime()) / 1_000_000;
+            if (left <= 0) {
+                throw timedOut(new java.net.SocketTimeoutException());
+            }
+            socket.setSoTimeout((int) Math.min(timeoutMillis, left));
+        }
+
+        private IOException timedOut(java.net.SocketTimeoutException e) {
+            return deadline - System.nanoTime() <= 0 ? new java.net.SocketTimeoutException("no whole answer within "
+                    + 3 * timeoutMillis / 1000 + " s") : e;
+        }
+
+        @Override
+        public int read() throws IOException {
+            bound();
+            try {
+                return super.read();
+            } catch (java.net.SocketTimeoutException e) {
+                throw timedOut(e);
+            }
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+            bound();
+            try {
+                return super.read(b, off, len);
+            } catch (java.net.SocketTimeoutException e) {
+                throw timedOut(e);
+            }
+        }
+    }
+
     /** The server answered, but not with a policy. */
     private static final class PolicyRefused extends IOException {
         PolicyRefused(String message) {
@@ -88,7 +134,8 @@ public final class HttpsPolicyFetcher implements PolicyFetcher {
             out.write(("GET /.well-known/mta-sts.txt HTTP/1.1\r\nHost: " + host + "\r\nUser-Agent: Mailhub\r\n"
                     + "Accept: text/plain\r\nConnection: close\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
             out.flush();
-            return response(host, new java.io.BufferedInputStream(s.getInputStream()));
+            long deadline = System.nanoTime() + 3L * timeoutMillis * 1_000_000;
+            return response(host, new java.io.BufferedInputStream(new Deadline(s, deadline)));
         } catch (PolicyRefused e) {
             throw e;
         } catch (IOException e) {

@@ -50,6 +50,88 @@ class HttpsPolicyFetcherTest {
         assertThatThrownBy(() -> read("SSH-2.0-OpenSSH\r\n")).hasMessageContaining("not HTTP");
     }
 
+    /** A TLS server on loopback with a certificate for {@code mta-sts.a.test}; each connection gets {@code answer}. */
+    private static javax.net.ssl.SSLServerSocket policyHost(java.util.function.Consumer<java.net.Socket> answer)
+            throws Exception {
+        javax.net.ssl.SSLServerSocket server = (javax.net.ssl.SSLServerSocket) TestCertificates.get()
+                .caSignedServerFor("mta-sts.a.test").getServerSocketFactory()
+                .createServerSocket(0, 5, InetAddress.getLoopbackAddress());
+        Thread t = new Thread(() -> {
+            while (!server.isClosed()) {
+                try (java.net.Socket s = server.accept()) {
+                    answer.accept(s);
+                } catch (IOException e) {
+                    // closed
+                }
+            }
+        });
+        t.setDaemon(true);
+        t.start();
+        return server;
+    }
+
+    private static final DnsLookups LOOPBACK = new DnsLookups() {
+        @Override
+        public Txt txt(String name) {
+            return new Txt.None();
+        }
+
+        @Override
+        public List<InetAddress> addresses(String host) {
+            return List.of(InetAddress.getLoopbackAddress());
+        }
+    };
+
+    @Test
+    void thePolicyIsFetchedFromTheHostNamedMtaStsDotDomainWithACertificateForThatName() throws Exception {
+        List<String> requests = new java.util.concurrent.CopyOnWriteArrayList<>();
+        try (javax.net.ssl.SSLServerSocket server = policyHost(s -> {
+            try {
+                java.io.BufferedReader r = new java.io.BufferedReader(new java.io.InputStreamReader(s.getInputStream(),
+                        StandardCharsets.US_ASCII));
+                StringBuilder head = new StringBuilder();
+                for (String l = r.readLine(); l != null && !l.isEmpty(); l = r.readLine()) {
+                    head.append(l).append('\n');
+                }
+                requests.add(head.toString());
+                s.getOutputStream().write(("HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: 14\r\n\r\n"
+                        + "version: STSv1").getBytes(StandardCharsets.US_ASCII));
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        })) {
+            HttpsPolicyFetcher fetcher = new HttpsPolicyFetcher(LOOPBACK,
+                    TlsClient.withTrustAnchors(TestCertificates.get().caPem()), server.getLocalPort(), Duration.ofSeconds(5));
+
+            assertThat(fetcher.fetch("a.test")).isEqualTo("version: STSv1");
+        }
+        assertThat(requests).singleElement().satisfies(r -> assertThat(r)
+                .startsWith("GET /.well-known/mta-sts.txt HTTP/1.1\n").contains("Host: mta-sts.a.test\n"));
+    }
+
+    @Test
+    void aServerThatDripsItsAnswerIsGivenUpAfterThreeTimesTheTimeout() throws Exception {
+        try (javax.net.ssl.SSLServerSocket server = policyHost(s -> {
+            try {
+                s.getOutputStream().write("HTTP/1.1 200 OK\r\n".getBytes(StandardCharsets.US_ASCII));
+                for (int i = 0; i < 100 && !s.isClosed(); i++) {
+                    s.getOutputStream().write("X-Drip: x\r\n".getBytes(StandardCharsets.US_ASCII));
+                    s.getOutputStream().flush();
+                    Thread.sleep(200); // each line well within the timeout, the whole far beyond it
+                }
+            } catch (IOException | InterruptedException e) {
+                // the client gave up
+            }
+        })) {
+            HttpsPolicyFetcher fetcher = new HttpsPolicyFetcher(LOOPBACK,
+                    TlsClient.withTrustAnchors(TestCertificates.get().caPem()), server.getLocalPort(), Duration.ofSeconds(1));
+
+            long start = System.nanoTime();
+            assertThatThrownBy(() -> fetcher.fetch("a.test")).hasMessageContaining("no whole answer within 3 s");
+            assertThat((System.nanoTime() - start) / 1_000_000).isLessThan(10_000);
+        }
+    }
+
     @Test
     void aServerWhoseCertificateDoesNotNameThePolicyHostIsNotAsked() throws Exception {
         TestCertificates certs = TestCertificates.get(); // the server's certificate names localhost only
