@@ -172,6 +172,7 @@ final class Egress {
     /** A webhook failure to try again later: dispatch schedules the message again (honouring Retry-After). */
     static final class WebhookException extends IOException {
         private final long retryAfterSeconds;
+        private java.util.List<String> handedOffBefore = java.util.List.of();
 
         WebhookException(String message, long retryAfterSeconds) {
             super(message);
@@ -180,6 +181,16 @@ final class Egress {
 
         long retryAfterSeconds() {
             return retryAfterSeconds;
+        }
+
+        /** The hand-offs the route made in this run before the webhook failed (committed with the retry). */
+        WebhookException after(java.util.List<String> handedOff) {
+            this.handedOffBefore = java.util.List.copyOf(handedOff);
+            return this;
+        }
+
+        java.util.List<String> handedOffBefore() {
+            return handedOffBefore;
         }
     }
 

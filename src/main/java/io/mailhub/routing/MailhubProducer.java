@@ -41,6 +41,18 @@ final class MailhubProducer extends DefaultProducer {
                     ? endpoint.getDir() : endpoint.getUrl()));
             return; // routes test: nothing leaves
         }
+        String handOff = switch (action) {
+            case "jms" -> "jms " + endpoint.getQueue();
+            case "file" -> "file " + endpoint.getDir();
+            case "webhook" -> "webhook " + endpoint.getUrl();
+            default -> null;
+        };
+        if (handOff != null && RoutingStage.egressDone(exchange.getMessage()).contains(handOff)) {
+            verdict.handedOff(handOff); // made by an earlier run, before a webhook failed for now
+            LOG.debug("{}: {} was made by an earlier run of the route", exchange.getMessage()
+                    .getHeader(MailhubHeaders.QUEUE_ID), handOff);
+            return;
+        }
         switch (action) {
             case "reject" -> {
                 SmtpReply reply = reply();

@@ -45,6 +45,12 @@ public final class RoutingStage implements Processor {
      * is not made again.
      */
     public static final String SPLIT_COPIES = "MailhubSplitCopies";
+    /**
+     * The hand-offs ({@code jms QUEUE}, {@code file DIR}, {@code webhook URL}, one per line) an earlier run of the
+     * routing route made before a webhook failed for now; they were committed with the retry, so the route's next run
+     * does not make them again.
+     */
+    public static final String EGRESS_DONE = "MailhubEgressDone";
     /** How often a webhook of the routing route has failed for this message. */
     public static final String EGRESS_ATTEMPTS = "MailhubEgressAttempts";
     /** After this many failed webhook attempts the message goes to mail.dead. */
@@ -183,6 +189,12 @@ public final class RoutingStage implements Processor {
         exchange.setProperty(DELIVER, true);
     }
 
+    /** The hand-offs earlier runs of the routing route made ({@link #EGRESS_DONE}). */
+    static List<String> egressDone(Message m) {
+        String done = m.getHeader(EGRESS_DONE, String.class);
+        return done == null || done.isEmpty() ? List.of() : List.of(done.split("\n"));
+    }
+
     /** Runs the routing route on a copy of the exchange (its headers are the route's to change) and returns its verdict. */
     RouteVerdict run(Exchange exchange, Route route) throws Exception {
         Exchange copy = exchange.copy();
@@ -196,8 +208,11 @@ public final class RoutingStage implements Processor {
         RouteVerdict v = new RouteVerdict(RouteVerdict.Stage.ROUTING);
         copy.setProperty(RouteVerdict.PROPERTY, v);
         hooks.template().send(RouteHooks.ROUTING, copy);
+        if (copy.getException() instanceof Egress.WebhookException w) {
+            throw w.after(v.handedOff()); // scheduled again, with what was handed over so far
+        }
         if (copy.getException() != null) {
-            throw copy.getException(); // a webhook: scheduled again; anything else rolls back for broker redelivery
+            throw copy.getException(); // rolls back for broker redelivery
         }
         return v;
     }
@@ -219,6 +234,11 @@ public final class RoutingStage implements Processor {
         long delay = e.retryAfterSeconds() >= 0 ? Math.min(86_400, e.retryAfterSeconds()) : backoff;
         Exchange again = exchange.copy();
         again.getMessage().setHeader(EGRESS_ATTEMPTS, attempts);
+        if (!e.handedOffBefore().isEmpty()) {
+            java.util.LinkedHashSet<String> done = new java.util.LinkedHashSet<>(egressDone(m));
+            done.addAll(e.handedOffBefore());
+            again.getMessage().setHeader(EGRESS_DONE, String.join("\n", done));
+        }
         again.getMessage().setHeader("_AMQ_SCHED_DELIVERY", System.currentTimeMillis() + delay * 1000);
         sends.send(exchange, "jms:queue:" + io.mailhub.queue.QueueNames.INCOMING, again);
         LOG.info("{}: {}; routing again in {} s (attempt {} of {})", queueId, e.getMessage(), delay, attempts,

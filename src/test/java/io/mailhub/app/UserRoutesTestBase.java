@@ -36,8 +36,8 @@ abstract class UserRoutesTestBase {
     private com.sun.net.httpserver.HttpServer webhook;
     private final java.util.List<String> webhookCalls = new java.util.concurrent.CopyOnWriteArrayList<>();
     private final java.util.List<Long> webhookTimes = new java.util.concurrent.CopyOnWriteArrayList<>();
-    private final java.util.concurrent.atomic.AtomicInteger webhookFailuresLeft =
-            new java.util.concurrent.atomic.AtomicInteger(1);
+    /** Subjects the webhook answers 503 the first time it gets them. */
+    private final java.util.Set<String> failOnce = java.util.concurrent.ConcurrentHashMap.newKeySet();
     private FakeSmtpServer nextHop;
     private InProcessHub hub;
     private int smtpPort;
@@ -51,13 +51,15 @@ abstract class UserRoutesTestBase {
         files = dir.resolve("egress");
         nextHop = new FakeSmtpServer();
         smtpPort = InProcessHub.freePort();
-        // the other system: answers 503 once, then 200; a message for gone@ it refuses for good (410)
+        // the other system: answers 503 to the first request about the crm, then 200; a message for gone@ it refuses
+        // for good (410)
         webhook = com.sun.net.httpserver.HttpServer.create(new java.net.InetSocketAddress(
                 InetAddress.getLoopbackAddress(), 0), 0);
         webhook.createContext("/hook", x -> {
             String body = new String(x.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
             int status = body.contains("gone@hook.test") ? 410
-                    : webhookFailuresLeft.getAndDecrement() > 0 ? 503 : 200;
+                    : java.util.stream.Stream.of("to the crm", "order for the crm")
+                            .anyMatch(subject -> body.contains(subject) && failOnce.add(subject)) ? 503 : 200;
             webhookCalls.add(status + " " + x.getRequestHeaders().getFirst("X-Mailhub-Signature") + " "
                     + x.getRequestHeaders().getFirst("Content-Type") + " " + body);
             webhookTimes.add(System.nanoTime());
@@ -109,6 +111,18 @@ abstract class UserRoutesTestBase {
         assertThat(calls.get(1)).matches("(?s)200 t=\\d+,v1=[0-9a-f]{64} application/json \\{.*")
                 .contains("\"rcpt_to\":[\"crm@hook.test\"]");
         assertThat(nextHop.transactions()).noneMatch(t -> t.data().contains("to the crm"));
+    }
+
+    @Test
+    void aHandOffTheRouteMadeBeforeAWebhookThatFailsForNowIsNotMadeAgainWhenTheRouteRunsAgain() throws Exception {
+        send("a@client.test", List.of("sales@notify.test"), "Subject: order for the crm\r\n\r\nbody\r\n");
+
+        await().atMost(Duration.ofSeconds(30)).until(() -> webhookCalls.stream().anyMatch(c -> c.startsWith("200 ")
+                && c.contains("order for the crm")));
+        assertThat(webhookCalls.stream().filter(c -> c.contains("order for the crm"))).hasSize(2);
+        Message first = InProcessHub.receive("erp.notify", 5_000);
+        assertThat(first).as("the ERP has the order").isNotNull();
+        assertThat(InProcessHub.receive("erp.notify", 2_000)).as("once, though the route ran twice").isNull();
     }
 
     @Test

@@ -103,6 +103,11 @@ class UserRoutesXmlTest extends UserRoutesTestBase {
                         <to uri="mailhub:jms?queue=erp.orders&amp;format=raw"/>
                       </when>
                       <when>
+                        <simple>${header.MailhubRcptDomains} == 'notify.test'</simple>
+                        <to uri="mailhub:jms?queue=erp.notify&amp;format=raw"/>
+                        <to uri="mailhub:webhook?url=WEBHOOK"/>
+                      </when>
+                      <when>
                         <simple>${header.MailhubRcptDomains} == 'hook.test'</simple>
                         <to uri="mailhub:webhook?url=WEBHOOK&amp;secret=s3cret"/>
                       </when>

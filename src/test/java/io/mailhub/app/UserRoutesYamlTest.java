@@ -92,6 +92,10 @@ class UserRoutesYamlTest extends UserRoutesTestBase {
                                 steps:
                                   - to: "mailhub:copy?to=archive@remote.test"
                                   - to: "mailhub:jms?queue=erp.orders&format=raw"
+                              - simple: "${header.MailhubRcptDomains} == 'notify.test'"
+                                steps:
+                                  - to: "mailhub:jms?queue=erp.notify&format=raw"
+                                  - to: "mailhub:webhook?url=WEBHOOK"
                               - simple: "${header.MailhubRcptDomains} == 'hook.test'"
                                 steps:
                                   - to: "mailhub:webhook?url=WEBHOOK&secret=s3cret"
