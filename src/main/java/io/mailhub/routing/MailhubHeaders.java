@@ -43,6 +43,10 @@ public final class MailhubHeaders {
     @Metadata(description = "The client's IP address.", javaType = "String")
     public static final String CLIENT_IP = "MailhubClientIp";
 
+    @Metadata(description = "The name the client gave in HELO/EHLO (SMTP doors); absent for the other doors.",
+            javaType = "String")
+    public static final String CLIENT_HELO = io.mailhub.model.EnvelopeHeaders.CLIENT_HELO;
+
     @Metadata(description = "The number of Received header fields (hops so far).", javaType = "int")
     public static final String HOP_COUNT = "MailhubHopCount";
 

@@ -45,6 +45,9 @@ final class MessageFacts {
         if (e.clientAddress() != null) {
             headers.put(MailhubHeaders.CLIENT_IP, e.clientAddress());
         }
+        if (e.clientHelo() != null) {
+            headers.put(MailhubHeaders.CLIENT_HELO, e.clientHelo()); // an envelope field too: kept when queued
+        }
     }
 
     /**

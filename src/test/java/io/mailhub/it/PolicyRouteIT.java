@@ -42,6 +42,10 @@ class PolicyRouteIT {
                             simple: "${header.Subject} contains 'forbidden'"
                             steps:
                               - to: "mailhub:reject?code=550&enhanced=5.7.1&text=Forbidden words in ${header.MailhubIngress}"
+                        - filter:
+                            simple: "${header.MailhubClientHelo} == 'localhost'"
+                            steps:
+                              - to: "mailhub:reject?text=HELO localhost is not your name"
                 """.replace("${header.MailhubIngress}", "the subject"));
         Path pickup = work.resolve("pickup");
         Files.writeString(work.resolve("users"), "erp:" + SubmissionIT.hashPassword(PASSWORD) + ":@erp.test\n");
@@ -54,10 +58,13 @@ class PolicyRouteIT {
                 .set("mailhub.pickup.dir", pickup).set("mailhub.pickup.senders", "@erp.test")
                 .set("mailhub.pickup.stable-time", "0s").set("mailhub.pickup.poll-interval", "200ms").start()) {
 
-            Swaks.Result smtp = Swaks.run(hub.smtpPort, "--from", "a@client.test", "--to", "ann@remote.test",
-                    "--header", "Subject: forbidden smtp");
+            Swaks.Result smtp = Swaks.run(hub.smtpPort, "--helo", "client.test", "--from", "a@client.test", "--to",
+                    "ann@remote.test", "--header", "Subject: forbidden smtp");
             assertThat(smtp.replyTo("DATA")).startsWith("354");
             assertThat(smtp.transcript()).contains("550 5.7.1 Forbidden words in the subject");
+            assertThat(Swaks.run(hub.smtpPort, "--helo", "localhost", "--from", "a@client.test", "--to",
+                    "ann@remote.test", "--header", "Subject: from a client named localhost").transcript())
+                    .as("the route sees the HELO name").contains("550 5.7.1 HELO localhost is not your name");
 
             HttpResponse<String> http = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(
                     hub.url("/api/v1/messages"))).header("Authorization", "Bearer " + key)
@@ -88,10 +95,11 @@ class PolicyRouteIT {
             await().atMost(Duration.ofSeconds(20)).until(() -> hub.log().contains(
                     "refused, moved to mail.submit.invalid: 5.7.1 policy-rejected: Forbidden words in the subject"));
 
-            assertThat(Swaks.run(hub.smtpPort, "--from", "a@client.test", "--to", "ann@remote.test", "--header",
-                    "Subject: allowed smtp").exitCode()).isZero();
+            assertThat(Swaks.run(hub.smtpPort, "--helo", "client.test", "--from", "a@client.test", "--to",
+                    "ann@remote.test", "--header", "Subject: allowed smtp").exitCode()).isZero();
             sink.awaitMessage("allowed smtp");
-            assertThat(sink.messages()).noneMatch(m -> m.content().contains("forbidden"));
+            assertThat(sink.messages()).noneMatch(m -> m.content().contains("forbidden")
+                    || m.content().contains("named localhost"));
         }
     }
 }

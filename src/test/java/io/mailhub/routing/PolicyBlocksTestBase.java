@@ -62,6 +62,15 @@ abstract class PolicyBlocksTestBase {
     }
 
     @Test
+    void aClientThatGreetsAsLocalhostIsRejectedByItsHeloName() throws Exception {
+        assertThat(decideAfterHelo("localhost", "a@client.test", null, Map.of(), "Subject: hi\r\n\r\nx\r\n",
+                "ann@remote.test")).isEqualTo(Decision.refuse(SmtpReply.of(550, "5.7.1",
+                        "HELO localhost is not your name")));
+        assertThat(decide("a@client.test", null, Map.of(), "Subject: hi\r\n\r\nx\r\n", "ann@remote.test").refusal())
+                .isNull();
+    }
+
+    @Test
     void aTemporaryRejectAnswersWithItsFourHundredCode() throws Exception {
         Decision d = decide("a@client.test", null, Map.of(), "Subject: hello\r\n\r\nbody\r\n", "ann@grey.test");
 
@@ -213,17 +222,22 @@ abstract class PolicyBlocksTestBase {
     /** Runs the policy route as the acceptance stage does, for a message of the SMTP door. */
     private Decision decide(String from, String user, Map<String, String> facts, String message, String... to)
             throws Exception {
+        return decideAfterHelo("client.test", from, user, facts, message, to);
+    }
+
+    private Decision decideAfterHelo(String helo, String from, String user, Map<String, String> facts, String message,
+            String... to) throws Exception {
         byte[] bytes = message.getBytes(StandardCharsets.UTF_8);
         List<Recipient> rcpts = new ArrayList<>();
         for (String t : to) {
             rcpts.add(recipient(t));
         }
         Envelope e = new Envelope("01POLICY" + dsl().toUpperCase(java.util.Locale.ROOT), SmtpPath.looseMailbox(from),
-                rcpts, null, null, BodyType.EIGHT_BIT_MIME, false, "192.0.2.7", "client.test", user, Instant.now(),
+                rcpts, null, null, BodyType.EIGHT_BIT_MIME, false, "192.0.2.7", helo, user, Instant.now(),
                 bytes.length);
-        Origin origin = new Origin(Door.SMTP, InetAddress.getByName("192.0.2.7"), "client.test",
+        Origin origin = new Origin(Door.SMTP, InetAddress.getByName("192.0.2.7"), helo,
                 user == null ? null : principal(user), false,
-                new SessionTrace("client.test", "192.0.2.7", true, null, null, user));
+                new SessionTrace(helo, "192.0.2.7", true, null, null, user));
         return new CamelPolicyRoute(blocks.hooks()).decide(e, origin, facts, MessageContent.of(bytes));
     }
 
