@@ -26,11 +26,11 @@ public class MailhubEndpoint extends DefaultEndpoint {
 
     /** The actions, in the order docs/routing.md lists them. */
     public static final List<String> ACTIONS = List.of("reject", "hold", "discard", "bounce", "copy", "bcc",
-            "deliver", "header", "subject", "rewrite", "split", "jms", "file", "webhook");
-    /** The actions that hand the message to another system: only after the queue. */
-    public static final List<String> ROUTING_ONLY = List.of("bounce", "split", "jms", "file", "webhook");
+            "deliver", "header", "subject", "footer", "rewrite", "split", "jms", "file", "webhook");
+    /** The actions that hand the message to another system, or change its body: only after the queue. */
+    public static final List<String> ROUTING_ONLY = List.of("bounce", "footer", "split", "jms", "file", "webhook");
 
-    @UriPath(enums = "reject,hold,discard,bounce,copy,bcc,deliver,header,subject,rewrite,split,jms,file,webhook",
+    @UriPath(enums = "reject,hold,discard,bounce,copy,bcc,deliver,header,subject,footer,rewrite,split,jms,file,webhook",
             description = "The action.")
     @Metadata(required = true)
     private final String action;
@@ -40,9 +40,19 @@ public class MailhubEndpoint extends DefaultEndpoint {
     @UriParam(description = "reject, bounce: the enhanced status code (RFC 3463), of the code's class.",
             defaultValue = "5.7.1")
     private String enhanced;
-    @UriParam(description = "reject, bounce: the text of the reply; discard: the reason logged.",
-            defaultValue = "Message refused by policy")
+    @UriParam(description = "reject, bounce: the text of the reply; discard: the reason logged; footer: the text"
+            + " appended to the plain-text body.", defaultValue = "Message refused by policy")
     private String text;
+    @UriParam(description = "footer: a UTF-8 file whose text is appended to the plain-text body (instead of text=).")
+    private String file;
+    @UriParam(description = "footer: the HTML appended to the HTML body (before </body>); default: the text, escaped,"
+            + " in a <div>.")
+    private String html;
+    @UriParam(description = "footer: a UTF-8 file of the HTML appended to the HTML body (instead of html=).")
+    private String htmlFile;
+    /** The footer's text and HTML, once validated. */
+    private String footerText;
+    private String footerHtml;
     @UriParam(description = "copy, bcc: the address that gets a copy.")
     private String to;
     @UriParam(description = "hold: the queue (default mail.hold); jms: the queue to send to.")
@@ -194,6 +204,7 @@ public class MailhubEndpoint extends DefaultEndpoint {
                 }
             }
             case "subject" -> required("prefix", prefix);
+            case "footer" -> footer();
             case "rewrite" -> {
                 if (!List.of("sender", "recipients", "both").contains(what)) {
                     throw new IllegalArgumentException("mailhub:rewrite: what=" + what + " must be sender, recipients"
@@ -222,6 +233,47 @@ public class MailhubEndpoint extends DefaultEndpoint {
             }
             default -> { } // discard: nothing to check
         }
+    }
+
+    /** Reads the footer's text and HTML: text= or file=, html= or htmlFile= (or the text, escaped). */
+    private void footer() {
+        if ((text == null) == (file == null)) {
+            throw new IllegalArgumentException("mailhub:footer needs text= or file=, one of them");
+        }
+        if (html != null && htmlFile != null) {
+            throw new IllegalArgumentException("mailhub:footer takes html= or htmlFile=, not both");
+        }
+        footerText = crlf(text != null ? text : read("file", file));
+        String h = html != null ? html : htmlFile != null ? read("htmlFile", htmlFile) : null;
+        footerHtml = h != null ? h : "<div class=\"mailhub-footer\">" + escape(footerText).replace("\r\n", "<br>\r\n")
+                + "</div>";
+    }
+
+    private static String read(String option, String path) {
+        try {
+            return java.nio.file.Files.readString(java.nio.file.Path.of(path)).stripTrailing();
+        } catch (java.io.IOException | java.io.UncheckedIOException e) {
+            throw new IllegalArgumentException("mailhub:footer: " + option + "=" + path + " cannot be read: "
+                    + e.getMessage());
+        }
+    }
+
+    private static String crlf(String s) {
+        return s.replace("\r\n", "\n").replace('\r', '\n').replace("\n", "\r\n");
+    }
+
+    private static String escape(String s) {
+        return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\"", "&quot;");
+    }
+
+    /** The footer's plain text (CRLF line ends). */
+    String footerText() {
+        return footerText;
+    }
+
+    /** The footer's HTML. */
+    String footerHtml() {
+        return footerHtml;
     }
 
     /** Parses attachmentsByReferenceOver: off, or a size up to 1 GiB, with parsed JSON only. */
@@ -289,6 +341,30 @@ public class MailhubEndpoint extends DefaultEndpoint {
 
     public void setEnhanced(String enhanced) {
         this.enhanced = enhanced;
+    }
+
+    public String getFile() {
+        return file;
+    }
+
+    public void setFile(String file) {
+        this.file = file;
+    }
+
+    public String getHtml() {
+        return html;
+    }
+
+    public void setHtml(String html) {
+        this.html = html;
+    }
+
+    public String getHtmlFile() {
+        return htmlFile;
+    }
+
+    public void setHtmlFile(String htmlFile) {
+        this.htmlFile = htmlFile;
     }
 
     public String getText() {

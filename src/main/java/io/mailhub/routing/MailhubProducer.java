@@ -3,6 +3,7 @@ package io.mailhub.routing;
 import io.mailhub.model.SmtpPath;
 import io.mailhub.model.SmtpReply;
 import io.mailhub.relay.SmtpRelayConstants;
+import java.util.List;
 import org.apache.camel.Exchange;
 import org.apache.camel.support.DefaultProducer;
 import org.slf4j.Logger;
@@ -32,11 +33,10 @@ final class MailhubProducer extends DefaultProducer {
                     + " direct:policy or direct:routing");
         }
         if (verdict.stage() == RouteVerdict.Stage.POLICY && MailhubEndpoint.ROUTING_ONLY.contains(action)) {
-            throw new IllegalStateException("mailhub:" + action + " works only after the queue (direct:routing); before"
-                    + " the 250 use mailhub:reject or mailhub:hold");
+            throw new IllegalStateException("mailhub:" + action + " works only after the queue (direct:routing)"
+                    + (action.equals("footer") ? "" : "; before the 250 use mailhub:reject or mailhub:hold"));
         }
-        if (verdict.isDryRun() && MailhubEndpoint.ROUTING_ONLY.contains(action) && !action.equals("bounce")
-                && !action.equals("split")) {
+        if (verdict.isDryRun() && List.of("jms", "file", "webhook").contains(action)) {
             verdict.handedOff(action + " " + (action.equals("jms") ? endpoint.getQueue() : action.equals("file")
                     ? endpoint.getDir() : endpoint.getUrl()));
             return; // routes test: nothing leaves
@@ -91,6 +91,7 @@ final class MailhubProducer extends DefaultProducer {
                 }
             }
             case "subject" -> verdict.subjectPrefix(endpoint.getPrefix());
+            case "footer" -> verdict.footer(endpoint.footerText(), endpoint.footerHtml());
             case "split" -> {
                 String domains = exchange.getMessage().getHeader(MailhubHeaders.RCPT_DOMAINS, "", String.class);
                 if (domains.contains(",") && exchange.getMessage().getHeader(RoutingStage.SPLIT_FROM) == null) {

@@ -102,6 +102,23 @@ public final class RouteVerdict {
         subjectPrefix = subjectPrefix == null ? p : p + subjectPrefix;
     }
 
+    /** A footer (disclaimer) to append to the body's text and HTML. */
+    record Footer(String text, String html) {}
+
+    private final List<Footer> footers = new ArrayList<>();
+
+    void footer(String text, String html) {
+        Footer f = new Footer(text, html);
+        if (!footers.contains(f)) {
+            footers.add(f);
+        }
+    }
+
+    /** The footers to append, in the route's order. */
+    public List<Footer> footers() {
+        return List.copyOf(footers);
+    }
+
     void rewrite(AddressRewrite rule, boolean sender, boolean recipients) {
         rewrites.add(new Rewrite(rule, sender, recipients));
     }
@@ -209,6 +226,11 @@ public final class RouteVerdict {
         return !removeFields.isEmpty() || !addFields.isEmpty() || subjectPrefix != null;
     }
 
+    /** Whether the message itself changes: header edits or a footer. */
+    public boolean editsMessage() {
+        return editsHeader() || !footers.isEmpty();
+    }
+
     /** One line for logs and {@code routes test}. */
     public String summary() {
         List<String> parts = new ArrayList<>();
@@ -237,6 +259,9 @@ public final class RouteVerdict {
         }
         if (editsHeader()) {
             parts.add("header edits" + (subjectPrefix == null ? "" : " (subject prefix '" + subjectPrefix + "')"));
+        }
+        if (!footers.isEmpty()) {
+            parts.add(footers.size() == 1 ? "footer" : footers.size() + " footers");
         }
         if (!takesOverDelivery() && nextHop == null) {
             parts.add("deliver");

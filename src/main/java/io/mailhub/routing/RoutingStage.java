@@ -179,10 +179,19 @@ public final class RoutingStage implements Processor {
         if (v.nextHop() != null) {
             m.setHeader(SmtpRelayConstants.NEXT_HOP, v.nextHop());
         }
-        if (v.editsHeader()) {
-            m.setBody(resigned(edited(Egress.raw(exchange), v), m));
+        if (v.editsMessage()) {
+            byte[] raw = Egress.raw(exchange);
+            byte[] edited = v.editsHeader() ? edited(raw, v) : raw;
+            for (RouteVerdict.Footer f : v.footers()) {
+                MimeFooter.Result r = MimeFooter.add(edited, f.text(), f.html());
+                if (r.unchangedBecause() != null) {
+                    LOG.info("{}: footer not added: {}", queueId, r.unchangedBecause());
+                }
+                edited = r.message();
+            }
+            m.setBody(resigned(edited, m));
         }
-        if (v.takesOverDelivery() || !copies.isEmpty() || v.nextHop() != null || v.editsHeader()
+        if (v.takesOverDelivery() || !copies.isEmpty() || v.nextHop() != null || v.editsMessage()
                 || !v.rewrites().isEmpty()) {
             LOG.info("{}: routing route: {}", queueId, v.summary());
         }

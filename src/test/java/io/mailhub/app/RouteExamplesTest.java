@@ -48,7 +48,7 @@ class RouteExamplesTest {
         try (Stream<Path> s = Files.list(EXAMPLES)) {
             files = s.filter(p -> p.toString().endsWith(".camel.yaml") || p.toString().endsWith(".camel.xml")).toList();
         }
-        assertThat(files).hasSize(7);
+        assertThat(files).hasSize(8);
         Properties props = MailhubMain.camelProperties(MailhubSettings.from(new ConfigSource(Map.of(
                 "mailhub.data.dir", dir.resolve("data").toString()), Map.of(), Map.of(), null)));
         for (Path f : files) {
@@ -76,6 +76,14 @@ class RouteExamplesTest {
                 .containsExactly("  policy: no route from direct:policy", "  routing: deliver via transport:partner-tls");
         assertThat(trial("partner-smarthost.camel.yaml", "From: a@example.test\nTo: bob@other.example\n\nx\n"))
                 .containsExactly("  policy: no route from direct:policy", "  routing: deliver");
+    }
+
+    @Test
+    void mailOurUsersSendOutsideGetsTheDisclaimer() throws Exception {
+        assertThat(trial("external-disclaimer.camel.yaml", "From: ann@example.com\nTo: bob@remote.test\n\nx\n",
+                "--user", "ann")).containsExactly("  policy: no route from direct:policy", "  routing: footer; deliver");
+        assertThat(trial("external-disclaimer.camel.yaml", "From: ann@example.com\nTo: carl@example.com\n\nx\n",
+                "--user", "ann")).containsExactly("  policy: no route from direct:policy", "  routing: deliver");
     }
 
     @Test

@@ -77,7 +77,8 @@ class RoutesCommandTest {
                 dir.resolve("policy.camel.yaml") + ":6: mailhub:jms?queue=erp.x: mailhub:jms works only after the queue"
                         + " (a route from direct:routing); a policy route rejects or holds instead",
                 dir.resolve("policy.camel.yaml") + ":7: mailhub:rejekt: mailhub:rejekt is not an action; the actions are"
-                        + " reject, hold, discard, bounce, copy, bcc, deliver, header, subject, rewrite, split, jms, file, webhook",
+                        + " reject, hold, discard, bounce, copy, bcc, deliver, header, subject, footer, rewrite, split,"
+                        + " jms, file, webhook",
                 dir.resolve("policy.camel.yaml") + ":8: log:x?bogusOption=1: Failed to resolve endpoint:"
                         + " log://x?bogusOption=1 due to: There are 1 parameters that couldn't be set on the endpoint."
                         + " Check the uri if the parameters are spelt correctly and that they are properties of the"
@@ -86,6 +87,39 @@ class RoutesCommandTest {
                 .singleElement().asString().contains("policy.camel.yaml (").contains("second.camel.xml (again)");
         assertThat(errors()).contains("broken.camel.yaml: does not load: while parsing a flow sequence")
                 .contains("line 2, column 9");
+    }
+
+    @Test
+    void aFooterNeedsItsTextOrAReadableFileAndWorksOnlyAfterTheQueue() throws Exception {
+        Path disclaimer = Files.writeString(dir.resolve("disclaimer.txt"), "Confidential.\nFor its recipients only.\n");
+        Files.writeString(dir.resolve("routing.camel.yaml"), """
+                - route:
+                    from:
+                      uri: direct:routing
+                      steps:
+                        - to: "mailhub:footer?file=DISCLAIMER"
+                        - to: "mailhub:footer"
+                        - to: "mailhub:footer?file=/nonexistent/disclaimer.txt"
+                        - to: "mailhub:footer?text=a&html=<b>a</b>&htmlFile=DISCLAIMER"
+                """.replace("DISCLAIMER", disclaimer.toString()));
+        Files.writeString(dir.resolve("policy.camel.yaml"), """
+                - route:
+                    from:
+                      uri: direct:policy
+                      steps:
+                        - to: "mailhub:footer?text=Confidential"
+                """);
+
+        assertThat(check(dir)).isEqualTo(1);
+
+        assertThat(errors().lines()).hasSize(4).anySatisfy(l -> assertThat(l)
+                .endsWith("routing.camel.yaml:6: mailhub:footer: mailhub:footer needs text= or file=, one of them"))
+                .anySatisfy(l -> assertThat(l).contains("routing.camel.yaml:7: ")
+                        .contains("mailhub:footer: file=/nonexistent/disclaimer.txt cannot be read"))
+                .anySatisfy(l -> assertThat(l).endsWith("mailhub:footer takes html= or htmlFile=, not both"))
+                .anySatisfy(l -> assertThat(l).endsWith("policy.camel.yaml:5: mailhub:footer?text=Confidential:"
+                        + " mailhub:footer works only after the queue (a route from direct:routing), where the message"
+                        + " is signed again"));
     }
 
     @Test

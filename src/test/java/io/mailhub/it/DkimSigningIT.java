@@ -55,6 +55,10 @@ class DkimSigningIT {
                             steps:
                               - to: "mailhub:subject?prefix=[EXT]"
                               - to: "mailhub:header?name=X-Routed&value=yes"
+                        - filter:
+                            simple: "${header.MailhubRcptTo} contains 'external@'"
+                            steps:
+                              - to: "mailhub:footer?text=Vertraulich \u2013 nur f\u00fcr die Empf\u00e4nger."
                 """);
         hub = new HubProcess(dir)
                 .set("mailhub.relay.smarthost", "127.0.0.1:" + sink.port)
@@ -165,6 +169,33 @@ class DkimSigningIT {
         assertThat(m.headers("DKIM-Signature")).as("the old signatures replaced, not added to").hasSize(2);
         assertThat(verify(m.content()).lines()).containsExactly("a=rsa-sha256 d=signed.test pass",
                 "a=ed25519-sha256 d=signed.test pass");
+    }
+
+    @Test
+    void aFooterTheRoutingRouteAddsToBothAlternativesLeavesAMessageThatVerifiesAndParses() throws Exception {
+        String marker = UUID.randomUUID().toString();
+        Path data = Files.writeString(dir.resolve("alternative.eml"), String.join("\r\n",
+                "From: Alice <alice@signed.test>", "To: external@remote.test", "Subject: " + marker,
+                "MIME-Version: 1.0", "Content-Type: multipart/alternative; boundary=\"alt\"", "",
+                "--alt", "Content-Type: text/plain; charset=us-ascii", "", "Hello Bob", "",
+                "--alt", "Content-Type: text/html; charset=utf-8", "Content-Transfer-Encoding: base64", "",
+                java.util.Base64.getEncoder().encodeToString("<html><body><p>Hello Bob</p></body></html>"
+                        .getBytes(StandardCharsets.UTF_8)), "--alt--", ""));
+        Swaks.Result r = Swaks.run(hub.smtpPort, "-f", "alice@signed.test", "-t", "external@remote.test",
+                "--data", "@" + data);
+        assertThat(r.exitCode()).as(r.transcript()).isZero();
+        SinkMessage m = sink.awaitMessage(marker);
+
+        assertThat(verify(m.content()).lines()).containsExactly("a=rsa-sha256 d=signed.test pass",
+                "a=ed25519-sha256 d=signed.test pass");
+        Path dump = Files.writeString(dir.resolve(marker + ".dump"), m.content() + "\n");
+        com.fasterxml.jackson.databind.JsonNode parsed = PythonEmail.parse(dump);
+        assertThat(parsed.get("defects")).as("Python's parser finds nothing wrong").isEmpty();
+        assertThat(parsed.at("/parts/1/type").asText()).isEqualTo("text/plain");
+        assertThat(parsed.at("/parts/1/text").asText())
+                .isEqualTo("Hello Bob\n\nVertraulich \u2013 nur f\u00fcr die Empf\u00e4nger.\n");
+        assertThat(parsed.at("/parts/2/text").asText()).isEqualTo("<html><body><p>Hello Bob</p><div"
+                + " class=\"mailhub-footer\">Vertraulich \u2013 nur f\u00fcr die Empf\u00e4nger.</div></body></html>");
     }
 
     @Test

@@ -195,6 +195,15 @@ abstract class RoutingBlocksTestBase {
     }
 
     @Test
+    void mailToAnExternalDomainGetsTheDisclaimerFooterAndIsDelivered() throws Exception {
+        Exchange ex = dispatch(Map.of(), MESSAGE, "ann@external.test");
+
+        assertThat(delivers(ex)).isTrue();
+        assertThat(new String(ex.getMessage().getBody(byte[].class), StandardCharsets.ISO_8859_1)).isEqualTo(
+                MESSAGE + "\r\nConfidential: for its recipients only.\r\n");
+    }
+
+    @Test
     void oldRecipientsAreRewrittenAndTheArchiveCopyIsAdded() throws Exception {
         Exchange ex = dispatch(Map.of(), MESSAGE, "bob@old.test");
 

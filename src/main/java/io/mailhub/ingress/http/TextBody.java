@@ -86,7 +86,7 @@ final class TextBody {
         switch (encoding) {
             case "7bit" -> out.write(bytes);
             case "base64" -> Base64Lines.write(bytes, out);
-            default -> QuotedPrintable.write(bytes, bytes.length, out);
+            default -> out.write(io.mailhub.model.QuotedPrintable.encode(bytes));
         }
     }
 }
