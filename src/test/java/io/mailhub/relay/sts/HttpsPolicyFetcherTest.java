@@ -146,18 +146,7 @@ class HttpsPolicyFetcherTest {
             }
         });
         t.start();
-        DnsLookups dns = new DnsLookups() {
-            @Override
-            public Txt txt(String name) {
-                return new Txt.None();
-            }
-
-            @Override
-            public List<InetAddress> addresses(String host) {
-                return List.of(InetAddress.getLoopbackAddress());
-            }
-        };
-        HttpsPolicyFetcher fetcher = new HttpsPolicyFetcher(dns, TlsClient.withTrustAnchors(certs.caPem()),
+        HttpsPolicyFetcher fetcher = new HttpsPolicyFetcher(LOOPBACK, TlsClient.withTrustAnchors(certs.caPem()),
                 server.getLocalPort(), Duration.ofSeconds(5));
         try {
             assertThatThrownBy(() -> fetcher.fetch("a.test"))
