@@ -15,7 +15,9 @@ import java.util.List;
 /**
  * One mail transaction on an open connection (RFC 5321 section 3.3): MAIL, RCPT for each recipient, DATA, content,
  * final reply. With PIPELINING (RFC 2920) MAIL, all RCPTs and DATA go out in one write and their replies are read in
- * order. The result has one entry per recipient; a recipient is reported delivered only after the final 2xx.
+ * order. The result has one entry per recipient; a recipient is reported delivered only after the final 2xx. Over
+ * LMTP (RFC 2033 section 4.2) the server gives one final reply per accepted recipient, in their order, each deciding
+ * for its recipient alone.
  */
 final class MailTransaction {
 
@@ -63,6 +65,15 @@ final class MailTransaction {
             }
             phase = "sending message body";
             SmtpReply finalReply = sendContent();
+            if (c.lmtp()) {
+                phase = "reading the replies for each recipient";
+                for (int k = 0; k < accepted.size(); k++) {
+                    SmtpReply reply = k == 0 ? finalReply : finalReply();
+                    results[accepted.get(k)] = result(accepted.get(k), reply, Blame.RECIPIENT);
+                }
+                c.transactionDone();
+                return List.of(results);
+            }
             c.transactionDone();
             for (int i : accepted) {
                 results[i] = result(i, finalReply, Blame.MESSAGE);
@@ -221,6 +232,11 @@ final class MailTransaction {
                 throw watch.failure(e);
             }
         }
+        return finalReply();
+    }
+
+    /** A reply to the end of the content: it may take the next hop a while (filters, fsync, a mailbox to write). */
+    private SmtpReply finalReply() throws IOException {
         c.setTimeout(timeouts.finalReply().toMillis());
         SmtpReply reply = read();
         c.setTimeout(timeouts.command().toMillis());

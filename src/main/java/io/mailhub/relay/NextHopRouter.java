@@ -24,10 +24,14 @@ final class NextHopRouter {
          * Try these hosts in order, with this TLS policy name ({@code null}: the relay's default) and these AUTH
          * credentials ({@code null}: none).
          */
-        record Hosts(List<Destination> hosts, String tls, Credentials auth) implements Route {
+        record Hosts(List<Destination> hosts, String tls, Credentials auth, boolean lmtp) implements Route {
 
             Hosts(List<Destination> hosts, String tls) {
                 this(hosts, tls, null);
+            }
+
+            Hosts(List<Destination> hosts, String tls, Credentials auth) {
+                this(hosts, tls, auth, false);
             }
         }
 
@@ -97,6 +101,9 @@ final class NextHopRouter {
         }
         if (spec instanceof TransportMap.NextHopSpec.Host h) {
             return new Route.Hosts(List.of(h.destination()), tls, auth);
+        }
+        if (spec instanceof TransportMap.NextHopSpec.Lmtp l) {
+            return new Route.Hosts(List.of(l.destination()), tls, auth, true);
         }
         String lookup = ((TransportMap.NextHopSpec.Mx) spec).domain();
         Route r = mx(lookup != null ? lookup : domain.toLowerCase(Locale.ROOT), tls, auth);

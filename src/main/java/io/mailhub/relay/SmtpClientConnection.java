@@ -226,10 +226,12 @@ final class SmtpClientConnection implements AutoCloseable {
     }
 
     private void ehlo(Myself myself) throws IOException, SessionFailure {
-        SmtpReply reply = command("EHLO " + myself.name());
+        String hello = profile.lmtp() ? "LHLO" : "EHLO";
+        SmtpReply reply = command(hello + " " + myself.name());
         if (reply.isPositiveCompletion() && myself.isNamedIn(reply)) {
             quit();
-            throw SessionFailure.loop(destination, remoteMta, "replied to EHLO with my own hostname " + myself.name());
+            throw SessionFailure.loop(destination, remoteMta, "replied to " + hello + " with my own hostname "
+                    + myself.name());
         }
         if (reply.isPositiveCompletion()) {
             for (int i = 1; i < reply.lines().size(); i++) {
@@ -240,13 +242,18 @@ final class SmtpClientConnection implements AutoCloseable {
             }
             return;
         }
-        if (reply.code() == 421) {
-            throw new SessionFailure(reply, remoteMta, "EHLO refused", true);
+        if (reply.code() == 421 || profile.lmtp()) { // LMTP has no HELO to fall back to
+            throw new SessionFailure(reply, remoteMta, hello + " refused", true);
         }
         SmtpReply helo = command("HELO " + myself.name());
         if (!helo.isPositiveCompletion()) {
             throw new SessionFailure(helo, remoteMta, "HELO refused", true);
         }
+    }
+
+    /** Whether this connection speaks LMTP (one reply per accepted recipient after the content). */
+    boolean lmtp() {
+        return profile.lmtp();
     }
 
     SmtpReply command(String line) throws IOException {

@@ -164,7 +164,8 @@ public class SmtpRelayProducer extends DefaultProducer {
     }
 
     private SessionProfile profile(NextHopRouter.Route.Hosts route) {
-        return new SessionProfile(route.tls() == null ? defaultTls : TlsPolicy.parse(route.tls()), route.auth());
+        return new SessionProfile(route.tls() == null ? defaultTls : TlsPolicy.parse(route.tls()), route.auth(),
+                route.lmtp());
     }
 
     /** The message content of a queued exchange, readable more than once (stream cache or bytes). */

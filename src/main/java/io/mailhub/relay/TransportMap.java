@@ -28,7 +28,8 @@ import java.util.Optional;
  * A domain matches itself; {@code .domain} matches its subdomains. Internationalized domains may be written either way
  * ({@code b\u00FCcher.example} or {@code xn--bcher-kva.example}); they are compared as A-labels. The next hop is {@code mx} (MX lookup of the
  * recipient's domain), {@code mx:domain} (MX lookup of another domain), or {@code host:port} / {@code [host]:port}
- * (that host directly, no MX lookup). Options: {@code tls=none|may|encrypt|verify}, and {@code auth=FILE}: SMTP AUTH
+ * (that host directly, no MX lookup), or {@code lmtp:host:port} / {@code lmtp:[host]:port} (that host over LMTP, RFC 2033,
+ * port 24 by default: a mailbox server such as Dovecot). Options: {@code tls=none|may|encrypt|verify}, and {@code auth=FILE}: SMTP AUTH
  * with the {@code user:password} in FILE (relative to the map's directory; see {@link Credentials}). Lines starting
  * with {@code #} and blank lines are ignored; a malformed line is an error naming the file and line.
  */
@@ -50,6 +51,12 @@ public final class TransportMap {
         /** A fixed host, no MX lookup. */
         record Host(Destination destination) implements NextHopSpec {}
 
+        /** A fixed host spoken to over LMTP (RFC 2033). */
+        record Lmtp(Destination destination) implements NextHopSpec {}
+
+        /** The port LMTP servers listen on over TCP when the next hop names none (Dovecot's, Cyrus'). */
+        int LMTP_PORT = 24;
+
         static NextHopSpec parse(String text, int defaultPort) throws SyntaxException {
             String t = text.trim();
             if (t.equalsIgnoreCase("mx")) {
@@ -61,6 +68,9 @@ public final class TransportMap {
                     throw new SyntaxException("'" + text + "' names no domain after mx:");
                 }
                 return new Mx(domain);
+            }
+            if (t.regionMatches(true, 0, "lmtp:", 0, 5)) {
+                return new Lmtp(Destination.parse(t.substring(5), LMTP_PORT));
             }
             return new Host(Destination.parse(t, defaultPort));
         }

@@ -84,6 +84,20 @@ class NextHopRouterTest {
     }
 
     @Test
+    void anLmtpNextHopFromTheMapOrTheRouteIsOneHostSpokenToOverLmtp() throws Exception {
+        NextHopRouter router = new NextHopRouter(null, 25, map("mbox.test lmtp:[10.0.0.5]:2424"), dns(Map.of()), 5);
+
+        NextHopRouter.Route.Hosts mapped = (NextHopRouter.Route.Hosts) router.route("mbox.test", null);
+        NextHopRouter.Route.Hosts chosen = (NextHopRouter.Route.Hosts) router.route("other.test", "lmtp:[10.0.0.6]");
+
+        assertThat(mapped.lmtp()).isTrue();
+        assertThat(mapped.hosts()).extracting(Destination::toString).containsExactly("10.0.0.5:2424");
+        assertThat(chosen.lmtp()).isTrue();
+        assertThat(chosen.hosts()).extracting(Destination::toString).containsExactly("10.0.0.6:24");
+        assertThat(((NextHopRouter.Route.Hosts) router.route("plain.test", "[10.0.0.7]:25")).lmtp()).isFalse();
+    }
+
+    @Test
     void aNextHopSetByTheRouteWinsOverEverythingAndABadOneDefers() throws Exception {
         NextHopRouter router = new NextHopRouter(Destination.parse("smart.test:2525", 25), 25,
                 map("partner.test [10.0.0.9]:587"), dns(Map.of()), 5);

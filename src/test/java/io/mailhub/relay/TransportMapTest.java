@@ -54,6 +54,16 @@ class TransportMapTest {
     }
 
     @Test
+    void anLmtpNextHopNamesItsHostAndPortOrPort24() throws Exception {
+        TransportMap m = map("mbox.test lmtp:[10.0.0.5]:2424", "dovecot.test lmtp:imap.dovecot.test");
+
+        TransportMap.NextHopSpec.Lmtp mbox = (TransportMap.NextHopSpec.Lmtp) m.lookup("mbox.test").get().nextHop();
+        assertThat(mbox.destination().toString()).isEqualTo("10.0.0.5:2424");
+        TransportMap.NextHopSpec.Lmtp dovecot = (TransportMap.NextHopSpec.Lmtp) m.lookup("dovecot.test").get().nextHop();
+        assertThat(dovecot.destination().toString()).isEqualTo("imap.dovecot.test:24");
+    }
+
+    @Test
     void tlsAndAuthOptionsAreReadAndTheAuthFileIsRelativeToTheMap() throws Exception {
         Files.writeString(dir.resolve("relay.secret"), "bob:pw\n");
 
