@@ -107,7 +107,7 @@ public final class RoutingStage implements Processor {
         }
         String held = m.getHeader(CamelPolicyRoute.HOLD, String.class);
         if (held != null && !held.isEmpty()) {
-            hold(exchange, held, "decided before the queue");
+            hold(exchange, exchange.copy(), held, "decided before the queue");
             return;
         }
         Route route = hooks.route(RouteHooks.ROUTING);
@@ -139,7 +139,9 @@ public final class RoutingStage implements Processor {
             return;
         }
         if (v.holdQueue() != null && v.discardReason() == null) {
-            hold(exchange, v.holdQueue(), "routing route");
+            Exchange kept = exchange.copy(); // released later straight to delivery: it keeps the route's edits
+            edit(kept.getMessage(), v, queueId);
+            hold(exchange, kept, v.holdQueue(), "routing route");
             if (!copiesOnly) {
                 return;
             }
@@ -163,33 +165,13 @@ public final class RoutingStage implements Processor {
                 return;
             }
         }
-        if (!v.rewrites().isEmpty()) {
-            Envelope e = EnvelopeHeaders.read(m::getHeader);
-            io.mailhub.model.MailAddress sender = v.rewriteSender(e.sender());
-            m.setHeader(EnvelopeHeaders.SENDER, sender == null ? "" : sender.toString());
-            m.setHeader(EnvelopeHeaders.RECIPIENTS, EnvelopeHeaders.recipientLines(v.rewriteRecipients(e.recipients())));
-        }
+        edit(m, v, queueId);
         if (!copies.isEmpty()) {
             List<Recipient> all = copiesOnly ? new ArrayList<>() : new ArrayList<>(EnvelopeHeaders.parseRecipients(
                     m.getHeader(EnvelopeHeaders.RECIPIENTS, String.class)));
             copies.stream().filter(c -> all.stream().noneMatch(r -> r.address().equals(c)))
                     .forEach(c -> all.add(Recipient.of(c)));
             m.setHeader(EnvelopeHeaders.RECIPIENTS, EnvelopeHeaders.recipientLines(all));
-        }
-        if (v.nextHop() != null) {
-            m.setHeader(SmtpRelayConstants.NEXT_HOP, v.nextHop());
-        }
-        if (v.editsMessage()) {
-            byte[] raw = Egress.raw(exchange);
-            byte[] edited = v.editsHeader() ? edited(raw, v) : raw;
-            for (RouteVerdict.Footer f : v.footers()) {
-                MimeFooter.Result r = MimeFooter.add(edited, f.text(), f.html());
-                if (r.unchangedBecause() != null) {
-                    LOG.info("{}: footer not added: {}", queueId, r.unchangedBecause());
-                }
-                edited = r.message();
-            }
-            m.setBody(resigned(edited, m));
         }
         if (v.takesOverDelivery() || !copies.isEmpty() || v.nextHop() != null || v.editsMessage()
                 || !v.rewrites().isEmpty()) {
@@ -202,6 +184,34 @@ public final class RoutingStage implements Processor {
     static List<String> egressDone(Message m) {
         String done = m.getHeader(EGRESS_DONE, String.class);
         return done == null || done.isEmpty() ? List.of() : List.of(done.split("\n"));
+    }
+
+    /**
+     * Carries out the route's changes to the message itself: address rewrites, the next hop, header edits and footers
+     * (the message then signed again with our DKIM keys).
+     */
+    private void edit(Message m, RouteVerdict v, String queueId) throws Exception {
+        if (!v.rewrites().isEmpty()) {
+            Envelope e = EnvelopeHeaders.read(m::getHeader);
+            io.mailhub.model.MailAddress sender = v.rewriteSender(e.sender());
+            m.setHeader(EnvelopeHeaders.SENDER, sender == null ? "" : sender.toString());
+            m.setHeader(EnvelopeHeaders.RECIPIENTS, EnvelopeHeaders.recipientLines(v.rewriteRecipients(e.recipients())));
+        }
+        if (v.nextHop() != null) {
+            m.setHeader(SmtpRelayConstants.NEXT_HOP, v.nextHop());
+        }
+        if (v.editsMessage()) {
+            byte[] raw = Egress.raw(m.getExchange());
+            byte[] edited = v.editsHeader() ? edited(raw, v) : raw;
+            for (RouteVerdict.Footer f : v.footers()) {
+                MimeFooter.Result r = MimeFooter.add(edited, f.text(), f.html());
+                if (r.unchangedBecause() != null) {
+                    LOG.info("{}: footer not added: {}", queueId, r.unchangedBecause());
+                }
+                edited = r.message();
+            }
+            m.setBody(resigned(edited, m));
+        }
     }
 
     /** Runs the routing route on a copy of the exchange (its headers are the route's to change) and returns its verdict. */
@@ -302,8 +312,8 @@ public final class RoutingStage implements Processor {
         return copies.stream().filter(c -> !made.contains(c.toString())).toList();
     }
 
-    private void hold(Exchange exchange, String queue, String by) throws Exception {
-        Exchange out = exchange.copy();
+    /** Stores {@code out} (a copy of the exchange, perhaps edited) in {@code queue}, in the exchange's transaction. */
+    private void hold(Exchange exchange, Exchange out, String queue, String by) throws Exception {
         out.getMessage().removeHeader(CamelPolicyRoute.HOLD);
         out.getMessage().setHeader(EnvelopeHeaders.HELD_BY, by);
         sends.send(exchange, "jms:queue:" + queue, out);

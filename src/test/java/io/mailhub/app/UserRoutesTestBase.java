@@ -239,6 +239,23 @@ abstract class UserRoutesTestBase {
     }
 
     @Test
+    void theEditsTheRoutingRouteMadeBeforeHoldingAMessageAreInItWhenItIsReleased() throws Exception {
+        String reply = send("a@client.test", List.of("counsel@legal.test"), "Subject: contract draft\r\n\r\nbody\r\n");
+        String queueId = reply.substring(reply.lastIndexOf(' ') + 1);
+        javax.management.MBeanServer jmx = java.lang.management.ManagementFactory.getPlatformMBeanServer();
+        javax.management.ObjectName admin = new javax.management.ObjectName("io.mailhub:type=MailQueue");
+        await().atMost(Duration.ofSeconds(20)).until(() -> String.join("\n", (String[]) jmx.invoke(admin, "list",
+                new Object[] {QueueNames.HOLD}, new String[] {String.class.getName()})).contains(queueId));
+
+        assertThat(jmx.invoke(admin, "release", new Object[] {queueId}, new String[] {String.class.getName()}))
+                .isEqualTo(1);
+
+        await().atMost(Duration.ofSeconds(20)).until(() -> delivered("contract draft") != null);
+        assertThat(delivered("contract draft").data()).contains("Subject: [LEGAL] contract draft\r\n")
+                .contains("body\r\n\r\nReleased by legal.\r\n");
+    }
+
+    @Test
     void theRoutingRouteHandsRawMailToAJmsQueueWithItsEnvelopeInsteadOfDeliveringIt() throws Exception {
         send("a@client.test", List.of("orders@jms.test"), "Subject: to the erp\r\n\r\nbody\r\n");
 

@@ -103,6 +103,12 @@ class UserRoutesXmlTest extends UserRoutesTestBase {
                         <to uri="mailhub:jms?queue=erp.orders&amp;format=raw"/>
                       </when>
                       <when>
+                        <simple>${header.MailhubRcptDomains} == 'legal.test'</simple>
+                        <to uri="mailhub:subject?prefix=[LEGAL]"/>
+                        <to uri="mailhub:footer?text=Released by legal."/>
+                        <to uri="mailhub:hold"/>
+                      </when>
+                      <when>
                         <simple>${header.MailhubRcptDomains} == 'notify.test'</simple>
                         <to uri="mailhub:jms?queue=erp.notify&amp;format=raw"/>
                         <to uri="mailhub:webhook?url=WEBHOOK"/>

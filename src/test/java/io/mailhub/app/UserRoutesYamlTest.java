@@ -88,6 +88,11 @@ class UserRoutesYamlTest extends UserRoutesTestBase {
                                 steps:
                                   - to: "mailhub:copy?to=journal@remote.test"
                                   - to: "mailhub:hold"
+                              - simple: "${header.MailhubRcptDomains} == 'legal.test'"
+                                steps:
+                                  - to: "mailhub:subject?prefix=[LEGAL]"
+                                  - to: "mailhub:footer?text=Released by legal."
+                                  - to: "mailhub:hold"
                               - simple: "${header.MailhubRcptDomains} == 'orders.test'"
                                 steps:
                                   - to: "mailhub:copy?to=archive@remote.test"
