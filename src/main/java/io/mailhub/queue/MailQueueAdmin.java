@@ -292,8 +292,23 @@ public final class MailQueueAdmin implements MailQueueAdminMBean {
         return n;
     }
 
+    /**
+     * The held messages that had been routed already: held by the routing route, or by an operator from
+     * mail.outbound (Artemis' move sets {@code _AMQ_ORIG_QUEUE}). A release sends them on to delivery; every other
+     * held message (held before the queue by the policy route or the spam quarantine, or by an operator from
+     * mail.incoming) goes back to mail.incoming, so that the routing route runs for it.
+     */
+    static final String ROUTED = "(" + EnvelopeHeaders.HELD_BY + " = 'routing route' OR _AMQ_ORIG_QUEUE = '"
+            + QueueNames.OUTBOUND + "')";
+
     private int applySelected(String q, Action action, String given, String target) throws Exception {
         String selector = selectorFor(q, given);
+        if (action == Action.MOVE && QueueNames.OUTBOUND.equals(target) && !q.equals(QueueNames.INCOMING)
+                && !q.equals(QueueNames.OUTBOUND)) { // a release
+            String routed = selector == null ? ROUTED : "(" + selector + ") AND " + ROUTED;
+            int n = broker.move(q, routed, QueueNames.OUTBOUND);
+            return n + broker.move(q, selector, QueueNames.INCOMING);
+        }
         return switch (action) {
             case RETRY -> {
                 long before = broker.scheduledCount(q);

@@ -100,6 +100,7 @@ public final class RoutingStage implements Processor {
         Message m = exchange.getMessage();
         String queueId = m.getHeader(EnvelopeHeaders.QUEUE_ID, String.class);
         exchange.setProperty(DELIVER, false);
+        m.removeHeader(EnvelopeHeaders.HELD_BY); // released from a hold before it was routed: no longer held
         String discarded = m.getHeader(DISCARD, String.class);
         if (discarded != null) {
             LOG.info("{}: discarded (policy route): {}", queueId, discarded);

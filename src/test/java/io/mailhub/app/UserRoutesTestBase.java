@@ -236,6 +236,8 @@ abstract class UserRoutesTestBase {
                 .isEqualTo(1);
         await().atMost(Duration.ofSeconds(20)).until(() -> delivered("to be held") != null);
         assertThat(delivered("to be held").accepted()).containsExactly("carol@held.test");
+        assertThat(delivered("to be held").data()).as("held before the routing route, which runs after the release")
+                .contains("X-Routed: after release\r\n");
     }
 
     @Test

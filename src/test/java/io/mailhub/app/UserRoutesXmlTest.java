@@ -103,6 +103,10 @@ class UserRoutesXmlTest extends UserRoutesTestBase {
                         <to uri="mailhub:jms?queue=erp.orders&amp;format=raw"/>
                       </when>
                       <when>
+                        <simple>${header.MailhubRcptDomains} == 'held.test'</simple>
+                        <to uri="mailhub:header?name=X-Routed&amp;value=after release"/>
+                      </when>
+                      <when>
                         <simple>${header.MailhubRcptDomains} == 'legal.test'</simple>
                         <to uri="mailhub:subject?prefix=[LEGAL]"/>
                         <to uri="mailhub:footer?text=Released by legal."/>

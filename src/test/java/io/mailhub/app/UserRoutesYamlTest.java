@@ -88,6 +88,9 @@ class UserRoutesYamlTest extends UserRoutesTestBase {
                                 steps:
                                   - to: "mailhub:copy?to=journal@remote.test"
                                   - to: "mailhub:hold"
+                              - simple: "${header.MailhubRcptDomains} == 'held.test'"
+                                steps:
+                                  - to: "mailhub:header?name=X-Routed&value=after release"
                               - simple: "${header.MailhubRcptDomains} == 'legal.test'"
                                 steps:
                                   - to: "mailhub:subject?prefix=[LEGAL]"

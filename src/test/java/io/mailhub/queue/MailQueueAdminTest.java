@@ -123,6 +123,23 @@ class MailQueueAdminTest {
     }
 
     @Test
+    void aMessageHeldBeforeItWasRoutedIsReleasedToIncomingSoThatTheRoutingRouteRunsForIt() throws Exception {
+        put(QueueNames.INCOMING, "0000000000000B", 0);
+        assertThat(admin.hold("0000000000000B")).as("an operator holds it before dispatch").isEqualTo(1);
+        put(QueueNames.HOLD, "0000000000000P", 0, "decided before the queue"); // the policy route held it
+        put("quarantine.spam", "0000000000000S", 0, "decided before the queue");
+        awaitIn("0000000000000B", "mail.hold:");
+
+        assertThat(admin.release("0000000000000B")).isEqualTo(1);
+        assertThat(admin.release("0000000000000P")).isEqualTo(1);
+        assertThat(admin.release("0000000000000S")).isEqualTo(1);
+
+        awaitIn("0000000000000B", "mail.incoming:");
+        awaitIn("0000000000000P", "mail.incoming:");
+        awaitIn("0000000000000S", "mail.incoming:");
+    }
+
+    @Test
     void aMessageInAQuarantineQueueOfARouteIsReleasedToOutboundToo() throws Exception {
         put("quarantine.dmarc", "0000000000000Q", 0);
         MailQueueAdmin direct = new MailQueueAdmin(broker.broker()::server);
