@@ -8,11 +8,8 @@ import io.mailhub.relay.DeliveryReport;
 import io.mailhub.relay.RecipientResult;
 import io.mailhub.relay.RecipientStatus;
 import io.mailhub.relay.SmtpRelayConstants;
-import java.io.ByteArrayOutputStream;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.Set;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
@@ -202,16 +199,7 @@ public final class RoutingStage implements Processor {
             m.setHeader(SmtpRelayConstants.NEXT_HOP, v.nextHop());
         }
         if (v.editsMessage()) {
-            byte[] raw = Egress.raw(m.getExchange());
-            byte[] edited = v.editsHeader() ? edited(raw, v) : raw;
-            for (RouteVerdict.Footer f : v.footers()) {
-                MimeFooter.Result r = MimeFooter.add(edited, f.text(), f.html());
-                if (r.unchangedBecause() != null) {
-                    LOG.info("{}: footer not added: {}", queueId, r.unchangedBecause());
-                }
-                edited = r.message();
-            }
-            m.setBody(resigned(edited, m));
+            m.setBody(resigned(VerdictEdits.apply(Egress.raw(m.getExchange()), v, queueId), m));
         }
     }
 
@@ -324,50 +312,5 @@ public final class RoutingStage implements Processor {
             log.note(java.time.Instant.now(), exchange.getMessage().getHeader(EnvelopeHeaders.QUEUE_ID, String.class),
                     "held", java.util.Map.of("queue", queue, "by", by));
         }
-    }
-
-    /** The message with the verdict's header edits: fields removed, fields added at the top, the Subject prefixed. */
-    static byte[] edited(byte[] raw, RouteVerdict v) {
-        int end = headerEnd(raw);
-        String header = new String(raw, 0, end, StandardCharsets.ISO_8859_1);
-        Set<String> remove = v.removeFields();
-        StringBuilder kept = new StringBuilder();
-        String subject = null;
-        for (String field : header.split("\r\n(?![ \t])")) {
-            if (field.isEmpty()) {
-                continue;
-            }
-            int colon = field.indexOf(':');
-            String name = colon < 0 ? "" : field.substring(0, colon).strip().toLowerCase(Locale.ROOT);
-            if (name.equals("subject") && v.subjectPrefix() != null && subject == null) {
-                subject = field.substring(colon + 1).strip();
-                continue;
-            }
-            if (!remove.contains(name)) {
-                kept.append(field).append("\r\n");
-            }
-        }
-        StringBuilder top = new StringBuilder();
-        for (String f : v.addFields()) {
-            top.append(f).append("\r\n");
-        }
-        if (v.subjectPrefix() != null) {
-            top.append("Subject: ").append(v.subjectPrefix()).append(subject == null ? "" : subject).append("\r\n");
-        }
-        ByteArrayOutputStream out = new ByteArrayOutputStream(raw.length + top.length());
-        out.writeBytes(top.toString().getBytes(StandardCharsets.UTF_8));
-        out.writeBytes(kept.toString().getBytes(StandardCharsets.ISO_8859_1));
-        out.write(raw, end, raw.length - end);
-        return out.toByteArray();
-    }
-
-    /** Where the header ends: the offset of the empty line's CRLF (the body and that line follow). */
-    private static int headerEnd(byte[] raw) {
-        for (int i = 0; i + 3 < raw.length; i++) {
-            if (raw[i] == '\r' && raw[i + 1] == '\n' && raw[i + 2] == '\r' && raw[i + 3] == '\n') {
-                return i + 2;
-            }
-        }
-        return raw.length;
     }
 }

@@ -28,7 +28,7 @@ class EgressTest {
         byte[] raw = ("Subject: hello\r\n\tworld\r\nX-Old: a\r\nx-old: b\r\nFrom: a@b\r\n\r\nSubject: body line\r\n")
                 .getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
 
-        String edited = new String(RoutingStage.edited(raw, v), java.nio.charset.StandardCharsets.ISO_8859_1);
+        String edited = new String(VerdictEdits.edited(raw, v), java.nio.charset.StandardCharsets.ISO_8859_1);
 
         assertThat(edited).isEqualTo("X-New: 1\r\nSubject: [EXT] hello\r\n\tworld\r\nFrom: a@b\r\n\r\n"
                 + "Subject: body line\r\n");
