@@ -137,6 +137,7 @@ final class NextHopRouter {
             return hosts;
         }
         if (allowed.isEmpty()) {
+            sts.refusedDelivery();
             return new Route.Fail(RecipientStatus.DEFERRED, SmtpReply.of(451, "4.7.5", "MTA-STS policy of " + domain
                     + " names none of its MX hosts (" + String.join(", ", hosts.hosts().stream().map(Destination::host)
                             .distinct().toList()) + "; policy mx: " + String.join(" ", p.mx()) + ")"));

@@ -84,6 +84,7 @@ public class SmtpRelayProducer extends DefaultProducer {
         io.mailhub.relay.sts.MtaStsPolicies sts = config.isMtaSts() && resolver instanceof io.mailhub.relay.dns.DnsLookups
                 dns ? new io.mailhub.relay.sts.MtaStsPolicies(dns, new io.mailhub.relay.sts.HttpsPolicyFetcher(dns, tls,
                         config.getMtaStsPort(), java.time.Duration.ofSeconds(10)), java.time.Clock.systemUTC())
+                        .withMeters(meters)
                 : null;
         router = new NextHopRouter(smartHost, config.getPort(), map, resolver, config.getMaxMxAddresses(), sts);
         LOG.info("smtp-relay {}: {}{}", getEndpoint().getEndpointKey(),

@@ -213,6 +213,11 @@ class TlsDeliveryIT {
                 .contains("MTA-STS policy of stsnomx.test names none of its MX hosts (mx.tls.test; policy mx:"
                         + " mx.elsewhere.test)");
         assertThat(behindPostfix.messages()).noneMatch(m -> m.recipients().contains("i@stsnomx.test"));
+        Scrape metrics = Scrape.of(hub);
+        assertThat(metrics.sum("mailhub_relay_mta_sts_refused_total")).as("every attempt until the bounce")
+                .isGreaterThanOrEqualTo(2);
+        assertThat(metrics.sum("mailhub_relay_mta_sts_policies", "mode", "enforce")).isGreaterThanOrEqualTo(1);
+        assertThat(metrics.sum("mailhub_relay_mta_sts_fetches_total", "outcome", "fetched")).isGreaterThanOrEqualTo(1);
     }
 
     @Test

@@ -58,6 +58,39 @@ public final class MtaStsPolicies {
         this.clock = clock;
     }
 
+    private io.micrometer.core.instrument.Counter fetched;
+    private io.micrometer.core.instrument.Counter failed;
+    private io.micrometer.core.instrument.Counter refused;
+
+    /**
+     * Counts fetches ({@code mailhub.relay.mta_sts.fetches}, outcome {@code fetched} or {@code failed}) and deliveries
+     * an enforced policy deferred ({@code mailhub.relay.mta_sts.refused}), and shows the cached policies by mode
+     * ({@code mailhub.relay.mta_sts.policies}).
+     */
+    public MtaStsPolicies withMeters(io.micrometer.core.instrument.MeterRegistry meters) {
+        fetched = io.micrometer.core.instrument.Counter.builder("mailhub.relay.mta_sts.fetches").tag("outcome", "fetched")
+                .description("MTA-STS policies fetched, or not (fetch or parse failed)").register(meters);
+        failed = io.micrometer.core.instrument.Counter.builder("mailhub.relay.mta_sts.fetches").tag("outcome", "failed")
+                .description("MTA-STS policies fetched, or not (fetch or parse failed)").register(meters);
+        refused = io.micrometer.core.instrument.Counter.builder("mailhub.relay.mta_sts.refused")
+                .description("Deliveries deferred because an enforced MTA-STS policy names none of the MX hosts")
+                .register(meters);
+        for (MtaStsPolicy.Mode mode : MtaStsPolicy.Mode.values()) {
+            io.micrometer.core.instrument.Gauge.builder("mailhub.relay.mta_sts.policies", known,
+                    k -> k.values().stream().filter(p -> p.policy().mode() == mode).count())
+                    .tag("mode", mode.name().toLowerCase(java.util.Locale.ROOT))
+                    .description("MTA-STS policies cached, by mode").register(meters);
+        }
+        return this;
+    }
+
+    /** Counts a delivery an enforced policy deferred (no MX host it names). */
+    public void refusedDelivery() {
+        if (refused != null) {
+            refused.increment();
+        }
+    }
+
     /**
      * The policy that applies to mail for {@code domain} now (lower case A-labels), or empty. A policy of mode
      * {@code none} is returned as such: it replaces an earlier one.
@@ -124,17 +157,25 @@ public final class MtaStsPolicies {
             bound(known);
             known.put(domain, new Known(p, id, now.plusSeconds(p.maxAgeSeconds())));
             failedUntil.remove(domain);
+            count(fetched);
             LOG.info("MTA-STS policy of {} (id {}): mode {}, mx {}, max_age {}", domain, id,
                     p.mode().name().toLowerCase(java.util.Locale.ROOT), String.join(" ", p.mx()), p.maxAgeSeconds());
             return Optional.of(p);
         } catch (IOException | SyntaxException e) {
             bound(failedUntil);
             failedUntil.put(domain, now.plus(FETCH_BACKOFF));
+            count(failed);
             LOG.warn("MTA-STS policy of {} (id {}) not fetched: {}; {}", domain, id, e.getMessage(), cached != null
                     ? "its cached policy (mode " + cached.policy().mode().name().toLowerCase(java.util.Locale.ROOT)
                             + ") still applies"
                     : "mail goes without a policy");
             return cached == null ? Optional.empty() : Optional.of(cached.policy());
+        }
+    }
+
+    private static void count(io.micrometer.core.instrument.Counter c) {
+        if (c != null) {
+            c.increment();
         }
     }
 

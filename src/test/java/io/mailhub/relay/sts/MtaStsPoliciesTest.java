@@ -124,6 +124,26 @@ class MtaStsPoliciesTest {
     }
 
     @Test
+    void theMetersCountFetchesByOutcomeAndShowTheCachedPoliciesByMode() throws Exception {
+        io.micrometer.core.instrument.simple.SimpleMeterRegistry meters =
+                new io.micrometer.core.instrument.simple.SimpleMeterRegistry();
+        policies.withMeters(meters);
+        publish("a.test", "one", 60);
+        served.put("a.test", ENFORCE);
+        publish("b.test", "one", 60);
+
+        policies.policy("a.test");
+        policies.policy("b.test");
+        policies.refusedDelivery();
+
+        assertThat(meters.get("mailhub.relay.mta_sts.fetches").tag("outcome", "fetched").counter().count()).isEqualTo(1);
+        assertThat(meters.get("mailhub.relay.mta_sts.fetches").tag("outcome", "failed").counter().count()).isEqualTo(1);
+        assertThat(meters.get("mailhub.relay.mta_sts.policies").tag("mode", "enforce").gauge().value()).isEqualTo(1);
+        assertThat(meters.get("mailhub.relay.mta_sts.policies").tag("mode", "testing").gauge().value()).isZero();
+        assertThat(meters.get("mailhub.relay.mta_sts.refused").counter().count()).isEqualTo(1);
+    }
+
+    @Test
     void aPolicyThatDoesNotParseCountsAsAFailedFetch() throws Exception {
         publish("a.test", "one", 60);
         served.put("a.test", "version: STSv1\nmode: enforce\nmax_age: 60\n");
