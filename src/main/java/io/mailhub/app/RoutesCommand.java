@@ -288,7 +288,7 @@ final class RoutesCommand {
                     String action = resolved.substring(8).replaceFirst("[?].*", "");
                     if (MailhubEndpoint.ROUTING_ONLY.contains(action)) {
                         problems.add(where + uri + ": mailhub:" + action + " works only after the queue (a route from"
-                                + " direct:routing)" + (action.equals("footer") ? ", where the message is signed again"
+                                + " direct:routing)" + (action.equals("footer") || action.equals("strip") ? ", where the message is signed again"
                                         : "; a policy route rejects or holds instead"));
                     }
                 }

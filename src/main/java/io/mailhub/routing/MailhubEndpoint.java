@@ -26,11 +26,13 @@ public class MailhubEndpoint extends DefaultEndpoint {
 
     /** The actions, in the order docs/routing.md lists them. */
     public static final List<String> ACTIONS = List.of("reject", "hold", "discard", "bounce", "copy", "bcc",
-            "deliver", "header", "subject", "footer", "rewrite", "split", "jms", "file", "webhook");
+            "deliver", "header", "subject", "footer", "strip", "rewrite", "split", "jms", "file", "webhook");
     /** The actions that hand the message to another system, or change its body: only after the queue. */
-    public static final List<String> ROUTING_ONLY = List.of("bounce", "footer", "split", "jms", "file", "webhook");
+    public static final List<String> ROUTING_ONLY = List.of("bounce", "footer", "strip", "split", "jms", "file",
+            "webhook");
 
-    @UriPath(enums = "reject,hold,discard,bounce,copy,bcc,deliver,header,subject,footer,rewrite,split,jms,file,webhook",
+    @UriPath(enums = "reject,hold,discard,bounce,copy,bcc,deliver,header,subject,footer,strip,rewrite,split,jms,file,"
+            + "webhook",
             description = "The action.")
     @Metadata(required = true)
     private final String action;
@@ -41,7 +43,8 @@ public class MailhubEndpoint extends DefaultEndpoint {
             defaultValue = "5.7.1")
     private String enhanced;
     @UriParam(description = "reject, bounce: the text of the reply; discard: the reason logged; footer: the text"
-            + " appended to the plain-text body.", defaultValue = "Message refused by policy")
+            + " appended to the plain-text body; strip: the note that replaces an attachment ({attachment} names it).",
+            defaultValue = "Message refused by policy")
     private String text;
     @UriParam(description = "footer: a UTF-8 file whose text is appended to the plain-text body (instead of text=).")
     private String file;
@@ -50,6 +53,12 @@ public class MailhubEndpoint extends DefaultEndpoint {
     private String html;
     @UriParam(description = "footer: a UTF-8 file of the HTML appended to the HTML body (instead of html=).")
     private String htmlFile;
+    @UriParam(description = "strip: file name patterns of the attachments to remove, comma-separated (*.exe,*.js;"
+            + " case-insensitive).")
+    private String names;
+    @UriParam(description = "strip: content types of the attachments to remove, comma-separated"
+            + " (application/x-msdownload, application/*).")
+    private String types;
     /** The footer's text and HTML, once validated. */
     private String footerText;
     private String footerHtml;
@@ -205,6 +214,16 @@ public class MailhubEndpoint extends DefaultEndpoint {
             }
             case "subject" -> required("prefix", prefix);
             case "footer" -> footer();
+            case "strip" -> {
+                if (names == null && types == null) {
+                    throw new IllegalArgumentException("mailhub:strip needs names= or types= (or both)");
+                }
+                if (types != null && !types.strip().matches("[A-Za-z0-9.+-]+/([A-Za-z0-9.+-]+|\\*)(\\s*,\\s*[A-Za-z0-9.+-]+/"
+                        + "([A-Za-z0-9.+-]+|\\*))*")) {
+                    throw new IllegalArgumentException("mailhub:strip: types=" + types + " must be content types such"
+                            + " as application/x-msdownload or application/*, separated by commas");
+                }
+            }
             case "rewrite" -> {
                 if (!List.of("sender", "recipients", "both").contains(what)) {
                     throw new IllegalArgumentException("mailhub:rewrite: what=" + what + " must be sender, recipients"
@@ -264,6 +283,32 @@ public class MailhubEndpoint extends DefaultEndpoint {
 
     private static String escape(String s) {
         return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\"", "&quot;");
+    }
+
+    /** The attachments mailhub:strip removes, and the note that replaces each. */
+    MimeStrip.Rule stripRule() {
+        return new MimeStrip.Rule(list(names), list(types), text != null ? text
+                : "Removed by the mail system's policy: {attachment}.");
+    }
+
+    private static List<String> list(String commaSeparated) {
+        return commaSeparated == null ? List.of() : List.of(commaSeparated.strip().split("\\s*,\\s*"));
+    }
+
+    public String getNames() {
+        return names;
+    }
+
+    public void setNames(String names) {
+        this.names = names;
+    }
+
+    public String getTypes() {
+        return types;
+    }
+
+    public void setTypes(String types) {
+        this.types = types;
     }
 
     /** The footer's plain text (CRLF line ends). */

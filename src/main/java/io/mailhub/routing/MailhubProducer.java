@@ -34,7 +34,8 @@ final class MailhubProducer extends DefaultProducer {
         }
         if (verdict.stage() == RouteVerdict.Stage.POLICY && MailhubEndpoint.ROUTING_ONLY.contains(action)) {
             throw new IllegalStateException("mailhub:" + action + " works only after the queue (direct:routing)"
-                    + (action.equals("footer") ? "" : "; before the 250 use mailhub:reject or mailhub:hold"));
+                    + (action.equals("footer") || action.equals("strip") ? ""
+                            : "; before the 250 use mailhub:reject or mailhub:hold"));
         }
         if (verdict.isDryRun() && List.of("jms", "file", "webhook").contains(action)) {
             verdict.handedOff(action + " " + (action.equals("jms") ? endpoint.getQueue() : action.equals("file")
@@ -92,6 +93,7 @@ final class MailhubProducer extends DefaultProducer {
             }
             case "subject" -> verdict.subjectPrefix(endpoint.getPrefix());
             case "footer" -> verdict.footer(endpoint.footerText(), endpoint.footerHtml());
+            case "strip" -> verdict.strip(endpoint.stripRule());
             case "split" -> {
                 String domains = exchange.getMessage().getHeader(MailhubHeaders.RCPT_DOMAINS, "", String.class);
                 if (domains.contains(",") && exchange.getMessage().getHeader(RoutingStage.SPLIT_FROM) == null) {

@@ -155,6 +155,22 @@ final class MessageFacts {
     private static final java.util.regex.Pattern FILE_NAME = java.util.regex.Pattern.compile(
             "(?i);\\s*(?:file)?name\\*?=\\s*(\"([^\"]*)\"|[^;\\s]+)");
 
+    /**
+     * A part's file name: {@code filename=} of its Content-Disposition, else {@code name=} of its Content-Type, with
+     * RFC 2231 ({@code filename*=UTF-8''...}) and RFC 2047 encoded words decoded; {@code null} when it names none.
+     */
+    static String fileName(String disposition, String contentType) {
+        for (String v : new String[] {disposition, contentType}) {
+            java.util.regex.Matcher m = v == null ? null : FILE_NAME.matcher(v);
+            if (m != null && m.find()) {
+                String raw = m.group(2) != null ? m.group(2) : m.group(1);
+                return raw.contains("''") ? java.net.URLDecoder.decode(raw.substring(raw.indexOf("''") + 2),
+                        java.nio.charset.StandardCharsets.UTF_8) : decode(raw); // RFC 2231 or RFC 2047
+            }
+        }
+        return null;
+    }
+
     private static void part(List<String> fields, List<String> types, List<String> names) {
         String type = null;
         String disposition = null;
@@ -168,15 +184,7 @@ final class MessageFacts {
         if (type != null && type.toLowerCase(Locale.ROOT).startsWith("multipart/")) {
             return;
         }
-        String name = null;
-        for (String v : new String[] {disposition, type}) {
-            java.util.regex.Matcher m = v == null ? null : FILE_NAME.matcher(v);
-            if (m != null && m.find() && name == null) {
-                String raw = m.group(2) != null ? m.group(2) : m.group(1);
-                name = raw.contains("''") ? java.net.URLDecoder.decode(raw.substring(raw.indexOf("''") + 2),
-                        java.nio.charset.StandardCharsets.UTF_8) : decode(raw); // RFC 2231 or RFC 2047
-            }
-        }
+        String name = fileName(disposition, type);
         boolean attachment = disposition != null && disposition.toLowerCase(Locale.ROOT).startsWith("attachment");
         if (attachment || name != null) {
             String t = type == null ? "application/octet-stream" : type;

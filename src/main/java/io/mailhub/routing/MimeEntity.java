@@ -39,18 +39,12 @@ record MimeEntity(List<String> rawFields, int bodyStart, String type, String sub
         return SEALED.contains(mimeType());
     }
 
-    /** The file name of Content-Disposition's {@code filename} or Content-Type's {@code name}, or {@code null}. */
+    /**
+     * The file name of Content-Disposition's {@code filename} or Content-Type's {@code name} (RFC 2231 and RFC 2047
+     * forms decoded), or {@code null}.
+     */
     String fileName() {
-        String disposition = field("content-disposition");
-        if (disposition != null) {
-            for (String segment : disposition.split(";")) {
-                int eq = segment.indexOf('=');
-                if (eq > 0 && segment.substring(0, eq).strip().equalsIgnoreCase("filename")) {
-                    return unquote(segment.substring(eq + 1).strip());
-                }
-            }
-        }
-        return params.get("name");
+        return MessageFacts.fileName(field("content-disposition"), field("content-type"));
     }
 
     /** Where the last header field ends (the blank line after it starts). */
@@ -122,10 +116,6 @@ record MimeEntity(List<String> rawFields, int bodyStart, String type, String sub
         }
         out.write(bytes, copied, bytes.length - copied);
         return out.toByteArray();
-    }
-
-    private static String unquote(String v) {
-        return v.length() >= 2 && v.startsWith("\"") && v.endsWith("\"") ? v.substring(1, v.length() - 1) : v;
     }
 
     /** The entity's header fields (each with its line ends, folded lines included) and its MIME facts. */

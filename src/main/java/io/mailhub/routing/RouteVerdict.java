@@ -114,6 +114,17 @@ public final class RouteVerdict {
         }
     }
 
+    private final List<MimeStrip.Rule> strips = new ArrayList<>();
+
+    void strip(MimeStrip.Rule rule) {
+        strips.add(rule);
+    }
+
+    /** The attachment rules to apply, in the route's order. */
+    public List<MimeStrip.Rule> strips() {
+        return List.copyOf(strips);
+    }
+
     /** The footers to append, in the route's order. */
     public List<Footer> footers() {
         return List.copyOf(footers);
@@ -228,7 +239,7 @@ public final class RouteVerdict {
 
     /** Whether the message itself changes: header edits or a footer. */
     public boolean editsMessage() {
-        return editsHeader() || !footers.isEmpty();
+        return editsHeader() || !footers.isEmpty() || !strips.isEmpty();
     }
 
     /** One line for logs and {@code routes test}. */
@@ -259,6 +270,9 @@ public final class RouteVerdict {
         }
         if (editsHeader()) {
             parts.add("header edits" + (subjectPrefix == null ? "" : " (subject prefix '" + subjectPrefix + "')"));
+        }
+        if (!strips.isEmpty()) {
+            parts.add("strip attachments");
         }
         if (!footers.isEmpty()) {
             parts.add(footers.size() == 1 ? "footer" : footers.size() + " footers");

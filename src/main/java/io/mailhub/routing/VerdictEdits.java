@@ -14,9 +14,21 @@ final class VerdictEdits {
 
     private VerdictEdits() {}
 
-    /** The message with the verdict's header edits and footers (not signed again: the caller does that). */
+    /**
+     * The message with the verdict's header edits, attachments removed and footers (not signed again: the caller does
+     * that).
+     */
     static byte[] apply(byte[] raw, RouteVerdict v, String queueId) {
         byte[] out = v.editsHeader() ? edited(raw, v) : raw;
+        for (MimeStrip.Rule rule : v.strips()) {
+            MimeStrip.Result r = MimeStrip.strip(out, rule);
+            if (r.unchangedBecause() == null) {
+                LOG.info("{}: attachment(s) removed by the routing route: {}", queueId, String.join(", ", r.removed()));
+            } else if (!r.unchangedBecause().equals("no attachment matched")) {
+                LOG.info("{}: attachments not looked at: {}", queueId, r.unchangedBecause());
+            }
+            out = r.message();
+        }
         for (RouteVerdict.Footer f : v.footers()) {
             MimeFooter.Result r = MimeFooter.add(out, f.text(), f.html());
             if (r.unchangedBecause() != null) {

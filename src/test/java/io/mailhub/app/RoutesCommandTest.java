@@ -77,8 +77,8 @@ class RoutesCommandTest {
                 dir.resolve("policy.camel.yaml") + ":6: mailhub:jms?queue=erp.x: mailhub:jms works only after the queue"
                         + " (a route from direct:routing); a policy route rejects or holds instead",
                 dir.resolve("policy.camel.yaml") + ":7: mailhub:rejekt: mailhub:rejekt is not an action; the actions are"
-                        + " reject, hold, discard, bounce, copy, bcc, deliver, header, subject, footer, rewrite, split,"
-                        + " jms, file, webhook",
+                        + " reject, hold, discard, bounce, copy, bcc, deliver, header, subject, footer, strip, rewrite,"
+                        + " split, jms, file, webhook",
                 dir.resolve("policy.camel.yaml") + ":8: log:x?bogusOption=1: Failed to resolve endpoint:"
                         + " log://x?bogusOption=1 due to: There are 1 parameters that couldn't be set on the endpoint."
                         + " Check the uri if the parameters are spelt correctly and that they are properties of the"
@@ -90,7 +90,7 @@ class RoutesCommandTest {
     }
 
     @Test
-    void aFooterNeedsItsTextOrAReadableFileAndWorksOnlyAfterTheQueue() throws Exception {
+    void aFooterOrStripWithBadOptionsIsNamedAndAFooterWorksOnlyAfterTheQueue() throws Exception {
         Path disclaimer = Files.writeString(dir.resolve("disclaimer.txt"), "Confidential.\nFor its recipients only.\n");
         Files.writeString(dir.resolve("routing.camel.yaml"), """
                 - route:
@@ -101,6 +101,8 @@ class RoutesCommandTest {
                         - to: "mailhub:footer"
                         - to: "mailhub:footer?file=/nonexistent/disclaimer.txt"
                         - to: "mailhub:footer?text=a&html=<b>a</b>&htmlFile=DISCLAIMER"
+                        - to: "mailhub:strip"
+                        - to: "mailhub:strip?types=exe"
                 """.replace("DISCLAIMER", disclaimer.toString()));
         Files.writeString(dir.resolve("policy.camel.yaml"), """
                 - route:
@@ -112,7 +114,11 @@ class RoutesCommandTest {
 
         assertThat(check(dir)).isEqualTo(1);
 
-        assertThat(errors().lines()).hasSize(4).anySatisfy(l -> assertThat(l)
+        assertThat(errors().lines()).hasSize(6).anySatisfy(l -> assertThat(l)
+                .endsWith("routing.camel.yaml:9: mailhub:strip: mailhub:strip needs names= or types= (or both)"))
+                .anySatisfy(l -> assertThat(l).endsWith("mailhub:strip: types=exe must be content types such as"
+                        + " application/x-msdownload or application/*, separated by commas"))
+                .anySatisfy(l -> assertThat(l)
                 .endsWith("routing.camel.yaml:6: mailhub:footer: mailhub:footer needs text= or file=, one of them"))
                 .anySatisfy(l -> assertThat(l).contains("routing.camel.yaml:7: ")
                         .contains("mailhub:footer: file=/nonexistent/disclaimer.txt cannot be read"))

@@ -56,6 +56,10 @@ class DkimSigningIT {
                               - to: "mailhub:subject?prefix=[EXT]"
                               - to: "mailhub:header?name=X-Routed&value=yes"
                         - filter:
+                            simple: "${header.MailhubRcptTo} contains 'guarded@'"
+                            steps:
+                              - to: "mailhub:strip?names=*.exe"
+                        - filter:
                             simple: "${header.MailhubRcptTo} contains 'external@'"
                             steps:
                               - to: "mailhub:footer?text=Vertraulich \u2013 nur f\u00fcr die Empf\u00e4nger."
@@ -196,6 +200,33 @@ class DkimSigningIT {
                 .isEqualTo("Hello Bob\n\nVertraulich \u2013 nur f\u00fcr die Empf\u00e4nger.\n");
         assertThat(parsed.at("/parts/2/text").asText()).isEqualTo("<html><body><p>Hello Bob</p><div"
                 + " class=\"mailhub-footer\">Vertraulich \u2013 nur f\u00fcr die Empf\u00e4nger.</div></body></html>");
+    }
+
+    @Test
+    void anExecutableTheRoutingRouteStripsLeavesAMessageThatVerifiesWithTheNoteInItsPlace() throws Exception {
+        String marker = UUID.randomUUID().toString();
+        Path data = Files.writeString(dir.resolve("attachment.eml"), String.join("\r\n",
+                "From: Alice <alice@signed.test>", "To: guarded@remote.test", "Subject: " + marker,
+                "MIME-Version: 1.0", "Content-Type: multipart/mixed; boundary=\"mix\"", "",
+                "--mix", "Content-Type: text/plain; charset=us-ascii", "", "the installer, as promised", "",
+                "--mix", "Content-Type: application/octet-stream; name=\"setup.exe\"",
+                "Content-Disposition: attachment; filename=\"setup.exe\"", "Content-Transfer-Encoding: base64", "",
+                "TVqQAAMAAAAEAAAA//8AALgAAAAAAAAAQAAAAAAAAAA=", "--mix--", ""));
+        Swaks.Result r = Swaks.run(hub.smtpPort, "-f", "alice@signed.test", "-t", "guarded@remote.test",
+                "--data", "@" + data);
+        assertThat(r.exitCode()).as(r.transcript()).isZero();
+        SinkMessage m = sink.awaitMessage(marker);
+
+        assertThat(verify(m.content()).lines()).containsExactly("a=rsa-sha256 d=signed.test pass",
+                "a=ed25519-sha256 d=signed.test pass");
+        com.fasterxml.jackson.databind.JsonNode parsed = PythonEmail.parse(
+                Files.writeString(dir.resolve(marker + ".dump"), m.content() + "\n"));
+        assertThat(parsed.get("defects")).isEmpty();
+        assertThat(parsed.at("/parts/1/text").asText()).isEqualTo("the installer, as promised\n");
+        assertThat(parsed.at("/parts/2/type").asText()).isEqualTo("text/plain");
+        assertThat(parsed.at("/parts/2/text").asText()).isEqualTo("Removed by the mail system's policy: the attachment"
+                + " setup.exe (application/octet-stream).\n");
+        assertThat(parsed.get("parts")).hasSize(3);
     }
 
     @Test

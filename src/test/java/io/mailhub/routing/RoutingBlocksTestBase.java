@@ -204,6 +204,22 @@ abstract class RoutingBlocksTestBase {
     }
 
     @Test
+    void anExecutableAttachmentIsReplacedByANoteAndTheMessageIsDelivered() throws Exception {
+        String message = "From: a@client.test\r\nSubject: tools\r\nContent-Type: multipart/mixed; boundary=b\r\n\r\n"
+                + "--b\r\nContent-Type: text/plain\r\n\r\nhere\r\n--b\r\nContent-Type: application/octet-stream;"
+                + " name=setup.exe\r\nContent-Transfer-Encoding: base64\r\n\r\nTVqQAAMAAAAE\r\n--b--\r\n";
+
+        Exchange ex = dispatch(Map.of(), message, "ann@safe.test");
+
+        assertThat(delivers(ex)).isTrue();
+        assertThat(new String(ex.getMessage().getBody(byte[].class), StandardCharsets.ISO_8859_1))
+                .contains("--b\r\nContent-Type: text/plain\r\n\r\nhere\r\n--b\r\nContent-Type: text/plain;"
+                        + " charset=utf-8\r\nContent-Transfer-Encoding: quoted-printable\r\n\r\nRemoved by the mail"
+                        + " system's policy: the attachment setup.exe (application/=\r\noctet-stream).\r\n")
+                .endsWith("\r\n--b--\r\n").doesNotContain("TVqQ");
+    }
+
+    @Test
     void oldRecipientsAreRewrittenAndTheArchiveCopyIsAdded() throws Exception {
         Exchange ex = dispatch(Map.of(), MESSAGE, "bob@old.test");
 

@@ -1,0 +1,100 @@
+package io.mailhub.routing;
+
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.regex.Pattern;
+
+/**
+ * Removes attachments by file name or type, as mail gateways' attachment filters do: each matching part (a part that
+ * is an attachment or names a file) is replaced by a short {@code text/plain} note saying what was removed, so the
+ * recipient knows; every other byte of the message stays as it was. Parts inside multiparts at any depth are looked at,
+ * not the insides of attached messages ({@code message/rfc822}). Signed or encrypted messages are left alone.
+ */
+final class MimeStrip {
+
+    private MimeStrip() {}
+
+    /** The result: the message (the same array when nothing changed), what was removed, and why nothing, if so. */
+    record Result(byte[] message, List<String> removed, String unchangedBecause) {}
+
+    /** Which attachments go: file name patterns ({@code *.exe}, case-insensitive) and types ({@code type/sub}, {@code type/*}). */
+    record Rule(List<String> names, List<String> types, String note) {
+
+        boolean matches(String fileName, String mimeType) {
+            String name = fileName == null ? "" : fileName.toLowerCase(Locale.ROOT).strip();
+            for (String glob : names) {
+                if (!name.isEmpty() && Pattern.matches(globRegex(glob), name)) {
+                    return true;
+                }
+            }
+            for (String t : types) {
+                String type = t.toLowerCase(Locale.ROOT);
+                if (type.equals(mimeType) || type.endsWith("/*") && mimeType.startsWith(type.substring(0, type.length() - 1))) {
+                    return true;
+                }
+            }
+            return false;
+        }
+
+        private static String globRegex(String glob) {
+            StringBuilder r = new StringBuilder();
+            for (char c : glob.toLowerCase(Locale.ROOT).strip().toCharArray()) {
+                r.append(c == '*' ? ".*" : c == '?' ? "." : Pattern.quote(String.valueOf(c)));
+            }
+            return r.toString();
+        }
+    }
+
+    static Result strip(byte[] message, Rule rule) {
+        MimeEntity top = MimeEntity.parse(message);
+        if (top.sealed()) {
+            return new Result(message, List.of(), "the message is signed or encrypted (" + top.mimeType() + ")");
+        }
+        List<String> removed = new ArrayList<>();
+        byte[] out = entity(message, top, rule, removed, true);
+        return out == null ? new Result(message, List.of(), "no attachment matched") : new Result(out, removed, null);
+    }
+
+    /** The entity with its matching attachments replaced, or {@code null} when none matched. */
+    private static byte[] entity(byte[] bytes, MimeEntity e, Rule rule, List<String> removed, boolean top) {
+        if (e.type().equals("multipart")) {
+            List<int[]> parts = e.parts(bytes);
+            if (parts == null || e.sealed()) {
+                return null;
+            }
+            return MimeEntity.replaced(bytes, parts, i -> {
+                byte[] part = java.util.Arrays.copyOfRange(bytes, parts.get(i)[0], parts.get(i)[1]);
+                return entity(part, MimeEntity.parse(part), rule, removed, false);
+            });
+        }
+        String name = e.fileName();
+        if (!(e.attachment() || name != null) || !rule.matches(name, e.mimeType())) {
+            return null;
+        }
+        String what = (name == null ? "an attachment" : "the attachment " + name) + " (" + e.mimeType() + ")";
+        removed.add(name == null ? e.mimeType() : name);
+        return note(bytes, e, rule.note().replace("{attachment}", what), top);
+    }
+
+    /**
+     * The part replaced by the note: the message's own header fields kept when the whole message was the attachment,
+     * the Content-* fields replaced.
+     */
+    private static byte[] note(byte[] bytes, MimeEntity e, String text, boolean top) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream(512);
+        if (top) {
+            for (String f : e.rawFields()) {
+                if (!f.regionMatches(true, 0, "content-", 0, 8)) {
+                    out.writeBytes(f.getBytes(StandardCharsets.ISO_8859_1));
+                }
+            }
+        }
+        out.writeBytes(("Content-Type: text/plain; charset=utf-8\r\nContent-Transfer-Encoding: quoted-printable\r\n\r\n")
+                .getBytes(StandardCharsets.US_ASCII));
+        out.writeBytes(io.mailhub.model.QuotedPrintable.encode((text + "\r\n").getBytes(StandardCharsets.UTF_8)));
+        return out.toByteArray();
+    }
+}
