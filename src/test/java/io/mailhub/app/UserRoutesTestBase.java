@@ -224,16 +224,12 @@ abstract class UserRoutesTestBase {
     void aMessageHeldByThePolicyRouteWaitsInTheHoldQueueUntilAnOperatorReleasesIt() throws Exception {
         String reply = send("a@client.test", List.of("carol@held.test"), "Subject: to be held\r\n\r\nbody\r\n");
         String queueId = reply.substring(reply.lastIndexOf(' ') + 1);
-        javax.management.MBeanServer jmx = java.lang.management.ManagementFactory.getPlatformMBeanServer();
-        javax.management.ObjectName admin = new javax.management.ObjectName("io.mailhub:type=MailQueue");
 
-        await().atMost(Duration.ofSeconds(20)).until(() -> String.join("\n", (String[]) jmx.invoke(admin, "list",
-                new Object[] {QueueNames.HOLD}, new String[] {String.class.getName()})).contains(queueId));
+        awaitHeld(queueId);
         await().during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(5))
                 .until(() -> nextHop.transactions().stream().noneMatch(t -> t.data().contains("to be held")));
 
-        assertThat(jmx.invoke(admin, "release", new Object[] {queueId}, new String[] {String.class.getName()}))
-                .isEqualTo(1);
+        assertThat(release(queueId)).isEqualTo(1);
         await().atMost(Duration.ofSeconds(20)).until(() -> delivered("to be held") != null);
         assertThat(delivered("to be held").accepted()).containsExactly("carol@held.test");
         assertThat(delivered("to be held").data()).as("held before the routing route, which runs after the release")
@@ -244,13 +240,9 @@ abstract class UserRoutesTestBase {
     void theEditsTheRoutingRouteMadeBeforeHoldingAMessageAreInItWhenItIsReleased() throws Exception {
         String reply = send("a@client.test", List.of("counsel@legal.test"), "Subject: contract draft\r\n\r\nbody\r\n");
         String queueId = reply.substring(reply.lastIndexOf(' ') + 1);
-        javax.management.MBeanServer jmx = java.lang.management.ManagementFactory.getPlatformMBeanServer();
-        javax.management.ObjectName admin = new javax.management.ObjectName("io.mailhub:type=MailQueue");
-        await().atMost(Duration.ofSeconds(20)).until(() -> String.join("\n", (String[]) jmx.invoke(admin, "list",
-                new Object[] {QueueNames.HOLD}, new String[] {String.class.getName()})).contains(queueId));
+        awaitHeld(queueId);
 
-        assertThat(jmx.invoke(admin, "release", new Object[] {queueId}, new String[] {String.class.getName()}))
-                .isEqualTo(1);
+        assertThat(release(queueId)).isEqualTo(1);
 
         await().atMost(Duration.ofSeconds(20)).until(() -> delivered("contract draft") != null);
         assertThat(delivered("contract draft").data()).contains("Subject: [LEGAL] contract draft\r\n")
@@ -403,6 +395,23 @@ abstract class UserRoutesTestBase {
 
     private FakeSmtpServer.Transaction delivered(String subject) {
         return nextHop.transactions().stream().filter(t -> t.data().contains(subject)).findFirst().orElse(null);
+    }
+
+    private static final String QUEUE_ADMIN = "io.mailhub:type=MailQueue";
+
+    /** Waits until the message is listed in mail.hold (the queue operations' MBean). */
+    private static void awaitHeld(String queueId) throws Exception {
+        javax.management.MBeanServer jmx = java.lang.management.ManagementFactory.getPlatformMBeanServer();
+        javax.management.ObjectName admin = new javax.management.ObjectName(QUEUE_ADMIN);
+        await().atMost(Duration.ofSeconds(20)).until(() -> String.join("\n", (String[]) jmx.invoke(admin, "list",
+                new Object[] {QueueNames.HOLD}, new String[] {String.class.getName()})).contains(queueId));
+    }
+
+    /** Releases the message as an operator does; returns how many messages moved. */
+    private static Object release(String queueId) throws Exception {
+        return java.lang.management.ManagementFactory.getPlatformMBeanServer().invoke(
+                new javax.management.ObjectName(QUEUE_ADMIN), "release", new Object[] {queueId},
+                new String[] {String.class.getName()});
     }
 
     /** One SMTP transaction; returns the reply to the end of DATA. */

@@ -185,15 +185,7 @@ class DkimSigningIT {
                 "--alt", "Content-Type: text/html; charset=utf-8", "Content-Transfer-Encoding: base64", "",
                 java.util.Base64.getEncoder().encodeToString("<html><body><p>Hello Bob</p></body></html>"
                         .getBytes(StandardCharsets.UTF_8)), "--alt--", ""));
-        Swaks.Result r = Swaks.run(hub.smtpPort, "-f", "alice@signed.test", "-t", "external@remote.test",
-                "--data", "@" + data);
-        assertThat(r.exitCode()).as(r.transcript()).isZero();
-        SinkMessage m = sink.awaitMessage(marker);
-
-        assertThat(verify(m.content()).lines()).containsExactly("a=rsa-sha256 d=signed.test pass",
-                "a=ed25519-sha256 d=signed.test pass");
-        Path dump = Files.writeString(dir.resolve(marker + ".dump"), m.content() + "\n");
-        com.fasterxml.jackson.databind.JsonNode parsed = PythonEmail.parse(dump);
+        com.fasterxml.jackson.databind.JsonNode parsed = sendVerifyAndParse(data, "external@remote.test", marker);
         assertThat(parsed.get("defects")).as("Python's parser finds nothing wrong").isEmpty();
         assertThat(parsed.at("/parts/1/type").asText()).isEqualTo("text/plain");
         assertThat(parsed.at("/parts/1/text").asText())
@@ -212,21 +204,27 @@ class DkimSigningIT {
                 "--mix", "Content-Type: application/octet-stream; name=\"setup.exe\"",
                 "Content-Disposition: attachment; filename=\"setup.exe\"", "Content-Transfer-Encoding: base64", "",
                 "TVqQAAMAAAAEAAAA//8AALgAAAAAAAAAQAAAAAAAAAA=", "--mix--", ""));
-        Swaks.Result r = Swaks.run(hub.smtpPort, "-f", "alice@signed.test", "-t", "guarded@remote.test",
-                "--data", "@" + data);
-        assertThat(r.exitCode()).as(r.transcript()).isZero();
-        SinkMessage m = sink.awaitMessage(marker);
-
-        assertThat(verify(m.content()).lines()).containsExactly("a=rsa-sha256 d=signed.test pass",
-                "a=ed25519-sha256 d=signed.test pass");
-        com.fasterxml.jackson.databind.JsonNode parsed = PythonEmail.parse(
-                Files.writeString(dir.resolve(marker + ".dump"), m.content() + "\n"));
+        com.fasterxml.jackson.databind.JsonNode parsed = sendVerifyAndParse(data, "guarded@remote.test", marker);
         assertThat(parsed.get("defects")).isEmpty();
         assertThat(parsed.at("/parts/1/text").asText()).isEqualTo("the installer, as promised\n");
         assertThat(parsed.at("/parts/2/type").asText()).isEqualTo("text/plain");
         assertThat(parsed.at("/parts/2/text").asText()).isEqualTo("Removed by the mail system's policy: the attachment"
                 + " setup.exe (application/octet-stream).\n");
         assertThat(parsed.get("parts")).hasSize(3);
+    }
+
+    /**
+     * Sends the message file to {@code recipient}, checks that both of the hub's signatures verify as it arrives, and
+     * returns Python's reading of it.
+     */
+    private com.fasterxml.jackson.databind.JsonNode sendVerifyAndParse(Path data, String recipient, String marker)
+            throws Exception {
+        Swaks.Result r = Swaks.run(hub.smtpPort, "-f", "alice@signed.test", "-t", recipient, "--data", "@" + data);
+        assertThat(r.exitCode()).as(r.transcript()).isZero();
+        SinkMessage m = sink.awaitMessage(marker);
+        assertThat(verify(m.content()).lines()).containsExactly("a=rsa-sha256 d=signed.test pass",
+                "a=ed25519-sha256 d=signed.test pass");
+        return PythonEmail.parse(Files.writeString(dir.resolve(marker + ".dump"), m.content() + "\n"));
     }
 
     @Test
