@@ -284,6 +284,11 @@ final class RoutesCommand {
             try {
                 String resolved = ctx.resolvePropertyPlaceholders(uri);
                 ctx.getEndpoint(resolved);
+                if (!isPolicy && resolved.startsWith("mailhub:")
+                        && MailhubEndpoint.POLICY_ONLY.contains(resolved.substring(8).replaceFirst("[?].*", ""))) {
+                    problems.add(where + uri + ": mailhub:" + resolved.substring(8).replaceFirst("[?].*", "") + " works only"
+                            + " before the queue (a route from direct:policy), where the client is still connected");
+                }
                 if (isPolicy && resolved.startsWith("mailhub:")) {
                     String action = resolved.substring(8).replaceFirst("[?].*", "");
                     if (MailhubEndpoint.ROUTING_ONLY.contains(action)) {

@@ -20,6 +20,18 @@ public class MailhubComponent extends DefaultComponent {
         return sends;
     }
 
+    /** The greylisting triplets of mailhub:greylist, in memory (one store per component, so per hub). */
+    private volatile Greylist greylist = new Greylist(java.time.Clock.systemUTC());
+
+    Greylist greylist() {
+        return greylist;
+    }
+
+    /** Starts the greylist over with this clock (tests). */
+    void greylistClock(java.time.Clock clock) {
+        greylist = new Greylist(clock);
+    }
+
     /** The hub's store of attachments sent by reference (bound by the runtime; absent in {@code routes check}). */
     AttachmentStore attachments() {
         AttachmentStore store = getCamelContext().getRegistry().lookupByNameAndType(AttachmentStore.BEAN,

@@ -2,6 +2,7 @@ package io.mailhub.routing;
 
 import io.mailhub.model.SmtpPath;
 import io.mailhub.model.SyntaxException;
+import java.time.Duration;
 import java.util.List;
 import org.apache.camel.Category;
 import org.apache.camel.Consumer;
@@ -25,13 +26,15 @@ import org.apache.camel.support.DefaultEndpoint;
 public class MailhubEndpoint extends DefaultEndpoint {
 
     /** The actions, in the order docs/routing.md lists them. */
-    public static final List<String> ACTIONS = List.of("reject", "hold", "discard", "bounce", "copy", "bcc",
+    public static final List<String> ACTIONS = List.of("reject", "greylist", "hold", "discard", "bounce", "copy", "bcc",
             "deliver", "header", "subject", "footer", "strip", "rewrite", "split", "jms", "file", "webhook");
     /** The actions that hand the message to another system, or change its body: only after the queue. */
     public static final List<String> ROUTING_ONLY = List.of("bounce", "footer", "strip", "split", "jms", "file",
             "webhook");
+    /** The actions that answer the client: only before the queue. */
+    public static final List<String> POLICY_ONLY = List.of("greylist");
 
-    @UriPath(enums = "reject,hold,discard,bounce,copy,bcc,deliver,header,subject,footer,strip,rewrite,split,jms,file,"
+    @UriPath(enums = "reject,greylist,hold,discard,bounce,copy,bcc,deliver,header,subject,footer,strip,rewrite,split,jms,file,"
             + "webhook",
             description = "The action.")
     @Metadata(required = true)
@@ -59,6 +62,16 @@ public class MailhubEndpoint extends DefaultEndpoint {
     @UriParam(description = "strip: content types of the attachments to remove, comma-separated"
             + " (application/x-msdownload, application/*).")
     private String types;
+    @UriParam(description = "greylist: how long a new sender, recipient and client network is refused (451 4.7.1).",
+            defaultValue = "5m")
+    private String delay = "5m";
+    @UriParam(description = "greylist: how long after the first attempt a retry still counts (later: refused anew).",
+            defaultValue = "2d")
+    private String window = "2d";
+    @UriParam(description = "greylist: how long a triplet that passed is remembered after its last use.",
+            defaultValue = "35d")
+    private String lifetime = "35d";
+    private Greylist.Timing greylistTiming;
     /** The footer's text and HTML, once validated. */
     private String footerText;
     private String footerHtml;
@@ -214,6 +227,8 @@ public class MailhubEndpoint extends DefaultEndpoint {
             }
             case "subject" -> required("prefix", prefix);
             case "footer" -> footer();
+            case "greylist" -> greylistTiming = new Greylist.Timing(duration("delay", delay), duration("window", window),
+                    duration("lifetime", lifetime));
             case "strip" -> {
                 if (names == null && types == null) {
                     throw new IllegalArgumentException("mailhub:strip needs names= or types= (or both)");
@@ -252,6 +267,43 @@ public class MailhubEndpoint extends DefaultEndpoint {
             }
             default -> { } // discard: nothing to check
         }
+    }
+
+    private Duration duration(String option, String value) {
+        try {
+            return io.mailhub.model.DurationText.parse(value);
+        } catch (io.mailhub.model.SyntaxException e) {
+            throw new IllegalArgumentException("mailhub:" + action + ": " + option + "=" + value + " is not a duration"
+                    + " such as 300s, 5m, 2d: " + e.getMessage());
+        }
+    }
+
+    Greylist.Timing greylistTiming() {
+        return greylistTiming;
+    }
+
+    public String getDelay() {
+        return delay;
+    }
+
+    public void setDelay(String delay) {
+        this.delay = delay;
+    }
+
+    public String getWindow() {
+        return window;
+    }
+
+    public void setWindow(String window) {
+        this.window = window;
+    }
+
+    public String getLifetime() {
+        return lifetime;
+    }
+
+    public void setLifetime(String lifetime) {
+        this.lifetime = lifetime;
     }
 
     /** Reads the footer's text and HTML: text= or file=, html= or htmlFile= (or the text, escaped). */

@@ -54,7 +54,12 @@ final class MailhubProducer extends DefaultProducer {
                     .getHeader(MailhubHeaders.QUEUE_ID), handOff);
             return;
         }
+        if (verdict.stage() == RouteVerdict.Stage.ROUTING && MailhubEndpoint.POLICY_ONLY.contains(action)) {
+            throw new IllegalStateException("mailhub:" + action + " works only before the queue (direct:policy),"
+                    + " where the client is still connected");
+        }
         switch (action) {
+            case "greylist" -> greylist(exchange, verdict);
             case "reject" -> {
                 SmtpReply reply = reply();
                 if (verdict.stage() == RouteVerdict.Stage.POLICY) {
@@ -125,6 +130,27 @@ final class MailhubProducer extends DefaultProducer {
         }
         LOG.debug("{}: {} route: mailhub:{}", exchange.getMessage().getHeader(MailhubHeaders.QUEUE_ID),
                 verdict.stage().keyword(), action);
+    }
+
+    /**
+     * Greylists an SMTP client that is not logged in: a new triplet of its network, the sender and a recipient is
+     * refused with 451 4.7.1 until its retry after the delay. Mail from the other doors, or from a login, passes.
+     */
+    private void greylist(Exchange exchange, RouteVerdict verdict) {
+        org.apache.camel.Message m = exchange.getMessage();
+        String ip = m.getHeader(MailhubHeaders.CLIENT_IP, String.class);
+        String door = m.getHeader(MailhubHeaders.INGRESS, "", String.class);
+        if (ip == null || m.getHeader(MailhubHeaders.AUTH_USER) != null
+                || !(door.equals("smtp") || door.equals("submission") || door.equals("smtps"))) {
+            return;
+        }
+        List<String> recipients = List.of(m.getHeader(MailhubHeaders.RCPT_TO, "", String.class).split(","));
+        Greylist.Outcome o = ((MailhubComponent) endpoint.getComponent()).greylist().attempt(ip,
+                m.getHeader(MailhubHeaders.MAIL_FROM, "", String.class), recipients, endpoint.greylistTiming());
+        if (!o.pass()) {
+            verdict.reject(SmtpReply.of(451, "4.7.1", "Greylisted, try again in " + o.retryInSeconds() + " seconds"));
+            exchange.setRouteStop(true);
+        }
     }
 
     private io.mailhub.queue.JoinedSend sends() {

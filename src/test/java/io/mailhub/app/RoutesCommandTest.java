@@ -77,8 +77,8 @@ class RoutesCommandTest {
                 dir.resolve("policy.camel.yaml") + ":6: mailhub:jms?queue=erp.x: mailhub:jms works only after the queue"
                         + " (a route from direct:routing); a policy route rejects or holds instead",
                 dir.resolve("policy.camel.yaml") + ":7: mailhub:rejekt: mailhub:rejekt is not an action; the actions are"
-                        + " reject, hold, discard, bounce, copy, bcc, deliver, header, subject, footer, strip, rewrite,"
-                        + " split, jms, file, webhook",
+                        + " reject, greylist, hold, discard, bounce, copy, bcc, deliver, header, subject, footer, strip,"
+                        + " rewrite, split, jms, file, webhook",
                 dir.resolve("policy.camel.yaml") + ":8: log:x?bogusOption=1: Failed to resolve endpoint:"
                         + " log://x?bogusOption=1 due to: There are 1 parameters that couldn't be set on the endpoint."
                         + " Check the uri if the parameters are spelt correctly and that they are properties of the"
@@ -103,6 +103,8 @@ class RoutesCommandTest {
                         - to: "mailhub:footer?text=a&html=<b>a</b>&htmlFile=DISCLAIMER"
                         - to: "mailhub:strip"
                         - to: "mailhub:strip?types=exe"
+                        - to: "mailhub:greylist?delay=soon"
+                        - to: "mailhub:greylist"
                 """.replace("DISCLAIMER", disclaimer.toString()));
         Files.writeString(dir.resolve("policy.camel.yaml"), """
                 - route:
@@ -114,7 +116,11 @@ class RoutesCommandTest {
 
         assertThat(check(dir)).isEqualTo(1);
 
-        assertThat(errors().lines()).hasSize(6).anySatisfy(l -> assertThat(l)
+        assertThat(errors().lines()).hasSize(8).anySatisfy(l -> assertThat(l).contains("routing.camel.yaml:11: ")
+                .contains("mailhub:greylist: delay=soon is not a duration such as 300s, 5m, 2d"))
+                .anySatisfy(l -> assertThat(l).endsWith("routing.camel.yaml:12: mailhub:greylist: mailhub:greylist works"
+                        + " only before the queue (a route from direct:policy), where the client is still connected"))
+                .anySatisfy(l -> assertThat(l)
                 .endsWith("routing.camel.yaml:9: mailhub:strip: mailhub:strip needs names= or types= (or both)"))
                 .anySatisfy(l -> assertThat(l).endsWith("mailhub:strip: types=exe must be content types such as"
                         + " application/x-msdownload or application/*, separated by commas"))

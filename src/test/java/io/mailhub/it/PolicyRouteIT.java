@@ -46,6 +46,10 @@ class PolicyRouteIT {
                             simple: "${header.MailhubClientHelo} == 'localhost'"
                             steps:
                               - to: "mailhub:reject?text=HELO localhost is not your name"
+                        - filter:
+                            simple: "${header.MailhubRcptDomains} == 'grey.test'"
+                            steps:
+                              - to: "mailhub:greylist?delay=2s"
                 """.replace("${header.MailhubIngress}", "the subject"));
         Path pickup = work.resolve("pickup");
         Files.writeString(work.resolve("users"), "erp:" + SubmissionIT.hashPassword(PASSWORD) + ":@erp.test\n");
@@ -65,6 +69,16 @@ class PolicyRouteIT {
             assertThat(Swaks.run(hub.smtpPort, "--helo", "localhost", "--from", "a@client.test", "--to",
                     "ann@remote.test", "--header", "Subject: from a client named localhost").transcript())
                     .as("the route sees the HELO name").contains("550 5.7.1 HELO localhost is not your name");
+            long firstTry = System.nanoTime();
+            Swaks.Result greylisted = Swaks.run(hub.smtpPort, "--helo", "client.test", "--from", "a@client.test",
+                    "--to", "ann@grey.test", "--header", "Subject: greylisted smtp");
+            assertThat(greylisted.transcript()).contains("451 4.7.1 Greylisted, try again in 2 seconds");
+            await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(500)).until(() -> Swaks.run(
+                    hub.smtpPort, "--helo", "client.test", "--from", "a@client.test", "--to", "ann@grey.test",
+                    "--header", "Subject: greylisted smtp").exitCode() == 0);
+            assertThat((System.nanoTime() - firstTry) / 1_000_000).as("accepted only after the delay")
+                    .isGreaterThanOrEqualTo(2_000);
+            sink.awaitMessage("greylisted smtp");
 
             HttpResponse<String> http = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(
                     hub.url("/api/v1/messages"))).header("Authorization", "Bearer " + key)

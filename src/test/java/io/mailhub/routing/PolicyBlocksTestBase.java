@@ -71,6 +71,19 @@ abstract class PolicyBlocksTestBase {
     }
 
     @Test
+    void anUnknownClientSenderAndRecipientAreGreylistedButALoggedInUserIsNot() throws Exception {
+        String to = "new-" + dsl() + "@greylisted.test"; // the store is the component's: a triplet of its own per DSL
+
+        Decision first = decide("a@client.test", null, Map.of(), "Subject: hi\r\n\r\nx\r\n", to);
+        Decision again = decide("a@client.test", null, Map.of(), "Subject: hi\r\n\r\nx\r\n", to);
+
+        assertThat(first).isEqualTo(Decision.refuse(SmtpReply.of(451, "4.7.1", "Greylisted, try again in 600 seconds")));
+        assertThat(again.refusal()).as("too soon").isNotNull();
+        assertThat(again.refusal().isTransientFailure()).isTrue();
+        assertThat(decide("a@client.test", "shop", Map.of(), "Subject: hi\r\n\r\nx\r\n", to).refusal()).isNull();
+    }
+
+    @Test
     void aTemporaryRejectAnswersWithItsFourHundredCode() throws Exception {
         Decision d = decide("a@client.test", null, Map.of(), "Subject: hello\r\n\r\nbody\r\n", "ann@grey.test");
 
