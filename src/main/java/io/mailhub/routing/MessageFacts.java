@@ -161,6 +161,10 @@ final class MessageFacts {
      */
     static String fileName(String disposition, String contentType) {
         for (String v : new String[] {disposition, contentType}) {
+            String continued = v == null ? null : continued(v, v == disposition ? "filename" : "name");
+            if (continued != null) {
+                return continued;
+            }
             java.util.regex.Matcher m = v == null ? null : FILE_NAME.matcher(v);
             if (m != null && m.find()) {
                 String raw = m.group(2) != null ? m.group(2) : m.group(1);
@@ -169,6 +173,54 @@ final class MessageFacts {
             }
         }
         return null;
+    }
+
+    /**
+     * An RFC 2231 parameter split into sections ({@code filename*0="set"; filename*1="up.exe"}, or encoded:
+     * {@code filename*0*=UTF-8''r%C3%A9; filename*1*=sum%C3%A9.js}), joined and decoded; {@code null} when the value
+     * has no such sections. Without this a name split in two would slip past a rule on names.
+     */
+    static String continued(String value, String param) {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("(?i);\\s*" + param
+                + "\\*(\\d{1,3})(\\*?)=\\s*(\"([^\"]*)\"|[^;\\s]+)").matcher(value);
+        java.util.TreeMap<Integer, String[]> sections = new java.util.TreeMap<>();
+        while (m.find()) {
+            sections.putIfAbsent(Integer.parseInt(m.group(1)), new String[] {m.group(4) != null ? m.group(4)
+                    : m.group(3), m.group(2)});
+        }
+        if (sections.isEmpty()) {
+            return null;
+        }
+        java.nio.charset.Charset charset = java.nio.charset.StandardCharsets.US_ASCII;
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        for (java.util.Map.Entry<Integer, String[]> s : sections.entrySet()) {
+            String raw = s.getValue()[0];
+            boolean encoded = !s.getValue()[1].isEmpty();
+            if (encoded && s.getKey() == 0) {
+                int q1 = raw.indexOf('\'');
+                int q2 = q1 < 0 ? -1 : raw.indexOf('\'', q1 + 1);
+                if (q2 > 0) {
+                    try {
+                        charset = java.nio.charset.Charset.forName(raw.substring(0, q1));
+                    } catch (IllegalArgumentException e) {
+                        charset = java.nio.charset.StandardCharsets.UTF_8;
+                    }
+                    raw = raw.substring(q2 + 1);
+                }
+            }
+            for (int i = 0; i < raw.length(); i++) {
+                char c = raw.charAt(i);
+                int hi = encoded && c == '%' && i + 2 < raw.length() ? Character.digit(raw.charAt(i + 1), 16) : -1;
+                int lo = hi >= 0 ? Character.digit(raw.charAt(i + 2), 16) : -1;
+                if (hi >= 0 && lo >= 0) {
+                    out.write(hi << 4 | lo);
+                    i += 2;
+                } else {
+                    out.write(c > 0xff ? '?' : c);
+                }
+            }
+        }
+        return new String(out.toByteArray(), charset);
     }
 
     private static void part(List<String> fields, List<String> types, List<String> names) {

@@ -70,6 +70,19 @@ class MimeStripTest {
     }
 
     @Test
+    void aNameSplitIntoRfc2231SectionsIsJoinedBeforeItIsMatched() throws Exception {
+        String split = "Content-Type: application/octet-stream\r\nContent-Disposition: attachment;"
+                + " filename*0=\"set\"; filename*1=\"up.exe\"\r\n\r\nMZ\r\n";
+        String encoded = "Content-Type: application/octet-stream\r\nContent-Disposition: attachment;"
+                + " filename*0*=UTF-8''r%C3%A9; filename*1*=sum%C3%A9.js\r\n\r\nalert(1)\r\n";
+
+        MimeStrip.Result r = MimeStrip.strip(mixed(BODY, split, encoded, PDF).getBytes(StandardCharsets.ISO_8859_1),
+                EXECUTABLES);
+
+        assertThat(r.removed()).containsExactly("setup.exe", "r\u00e9sum\u00e9.js");
+    }
+
+    @Test
     void attachmentsInNestedMultipartsAreFoundButAnAttachedMessageIsNotOpened() throws Exception {
         String inner = "Content-Type: multipart/mixed; boundary=in\r\n\r\n--in\r\n" + BODY
                 + "--in\r\nContent-Type: application/octet-stream; name=a.exe\r\n\r\nMZ\r\n--in--\r\n";

@@ -65,6 +65,8 @@ public final class HttpsPolicyFetcher implements PolicyFetcher {
     private final class Deadline extends java.io.FilterInputStream {
         private final Socket socket;
         private final long deadline;
+        /** Whether the read under way may wait only what is left of the whole answer's time. */
+        private boolean boundByDeadline;
 
         Deadline(Socket socket, long deadline) throws IOException {
             super(socket.getInputStream());
@@ -77,12 +79,13 @@ public final class HttpsPolicyFetcher implements PolicyFetcher {
             if (left <= 0) {
                 throw timedOut(new java.net.SocketTimeoutException());
             }
+            boundByDeadline = left < timeoutMillis;
             socket.setSoTimeout((int) Math.min(timeoutMillis, left));
         }
 
         private IOException timedOut(java.net.SocketTimeoutException e) {
-            return deadline - System.nanoTime() <= 0 ? new java.net.SocketTimeoutException("no whole answer within "
-                    + 3 * timeoutMillis / 1000 + " s") : e;
+            return boundByDeadline || deadline - System.nanoTime() <= 0 ? new java.net.SocketTimeoutException(
+                    "no whole answer within " + 3 * timeoutMillis / 1000 + " s") : e;
         }
 
         @Override
