@@ -71,6 +71,7 @@ final class DeliveryWiring {
         c.setTlsPolicy(settings.delivery.relayTls());
         c.setMtaSts(settings.delivery.mtaSts());
         c.setMtaStsPort(settings.delivery.mtaStsPort());
+        c.setMtaStsCacheFile(settings.dataDir.resolve("mta-sts-policies.jsonl").toString());
         c.setMaxConnectionsPerDestination(settings.delivery.destinationConcurrency());
         if (settings.delivery.tlsTrustAnchors() != null) {
             c.setTlsTrustAnchors(settings.delivery.tlsTrustAnchors().toString());

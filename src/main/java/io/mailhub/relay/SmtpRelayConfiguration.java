@@ -87,6 +87,10 @@ public class SmtpRelayConfiguration implements Cloneable {
             + " from; tests use another.")
     private int mtaStsPort = 443;
 
+    @UriParam(label = "security", description = "A file where fetched MTA-STS policies are kept across restarts;"
+            + " empty: memory only.")
+    private String mtaStsCacheFile = "";
+
     @Metadata(autowired = true, description = "The MX resolver; by default dnsjava with dnsServers. Tests replace it.")
     private io.mailhub.relay.dns.MxResolver mxResolver;
 
@@ -309,6 +313,15 @@ public class SmtpRelayConfiguration implements Cloneable {
     /** Whether MX delivery honours MTA-STS policies. */
     public void setMtaSts(boolean mtaSts) {
         this.mtaSts = mtaSts;
+    }
+
+    public String getMtaStsCacheFile() {
+        return mtaStsCacheFile;
+    }
+
+    /** Where fetched MTA-STS policies are kept across restarts; empty for memory only. */
+    public void setMtaStsCacheFile(String mtaStsCacheFile) {
+        this.mtaStsCacheFile = mtaStsCacheFile == null ? "" : mtaStsCacheFile;
     }
 
     public int getMtaStsPort() {

@@ -83,7 +83,8 @@ public class SmtpRelayProducer extends DefaultProducer {
                 : DnsjavaMxResolver.fromSetting(config.getDnsServers(), config.getDnsTimeout());
         io.mailhub.relay.sts.MtaStsPolicies sts = config.isMtaSts() && resolver instanceof io.mailhub.relay.dns.DnsLookups
                 dns ? new io.mailhub.relay.sts.MtaStsPolicies(dns, new io.mailhub.relay.sts.HttpsPolicyFetcher(dns, tls,
-                        config.getMtaStsPort(), java.time.Duration.ofSeconds(10)), java.time.Clock.systemUTC())
+                        config.getMtaStsPort(), java.time.Duration.ofSeconds(10)), java.time.Clock.systemUTC(),
+                        config.getMtaStsCacheFile().isEmpty() ? null : Path.of(config.getMtaStsCacheFile()))
                         .withMeters(meters)
                 : null;
         router = new NextHopRouter(smartHost, config.getPort(), map, resolver, config.getMaxMxAddresses(), sts);

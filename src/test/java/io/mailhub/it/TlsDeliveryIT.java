@@ -192,6 +192,9 @@ class TlsDeliveryIT {
         assertThat(m.headers("Received")).anySatisfy(r -> assertThat(r).containsPattern("using TLSv1\\.[23]"));
         assertThat(hub.log()).contains("MTA-STS policy of sts.test (id 20261201T000000): mode enforce, mx mx.tls.test,"
                 + " max_age 86400");
+        assertThat(Files.readString(hub.workDir().resolve("data/mta-sts-policies.jsonl")))
+                .as("kept for the next start").contains("\"domain\":\"sts.test\",\"id\":\"20261201T000000\"")
+                .contains("mode: enforce");
     }
 
     @Test

@@ -24,6 +24,10 @@ import org.slf4j.LoggerFactory;
  *       broken policy server costs one attempt, not one per message.
  * </ul>
  *
+ * <p>With a cache file, the fetched policies outlive a restart: the file is read at start (expired or unreadable lines
+ * skipped) and written again, whole, to a temporary file renamed over it, each time a policy is fetched. Without it, a
+ * restart forgets them, and the first delivery to each domain after it trusts DNS and the policy host again.
+ *
  * <p>Safe for concurrent use; concurrent deliveries to one domain fetch its policy once.
  */
 public final class MtaStsPolicies {
@@ -41,8 +45,8 @@ public final class MtaStsPolicies {
     private final PolicyFetcher fetcher;
     private final Clock clock;
 
-    /** A fetched policy, with the record id it was fetched for, until its max_age ends. */
-    private record Known(MtaStsPolicy policy, String id, Instant expires) {}
+    /** A fetched policy, with the record id it was fetched for, until its max_age ends, and its text. */
+    private record Known(MtaStsPolicy policy, String id, Instant expires, String text) {}
 
     /** The last TXT answer: the record's id ({@code null}: no valid record, or DNS failed), until when it holds. */
     private record Checked(String id, Instant until) {}
@@ -52,10 +56,81 @@ public final class MtaStsPolicies {
     private final ConcurrentHashMap<String, Instant> failedUntil = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<String, Object> locks = new ConcurrentHashMap<>();
 
+    private final java.nio.file.Path cacheFile;
+
     public MtaStsPolicies(DnsLookups dns, PolicyFetcher fetcher, Clock clock) {
+        this(dns, fetcher, clock, null);
+    }
+
+    /** @param cacheFile where fetched policies are kept across restarts, or {@code null} for memory only */
+    public MtaStsPolicies(DnsLookups dns, PolicyFetcher fetcher, Clock clock, java.nio.file.Path cacheFile) {
         this.dns = dns;
         this.fetcher = fetcher;
         this.clock = clock;
+        this.cacheFile = cacheFile;
+        if (cacheFile != null) {
+            load();
+        }
+    }
+
+    private static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper();
+
+    /** Reads the cache file: one JSON object per line, {@code domain}, {@code id}, {@code expires}, {@code policy}. */
+    private void load() {
+        if (!java.nio.file.Files.exists(cacheFile)) {
+            return;
+        }
+        Instant now = clock.instant();
+        int line = 0;
+        try {
+            for (String l : java.nio.file.Files.readAllLines(cacheFile, java.nio.charset.StandardCharsets.UTF_8)) {
+                line++;
+                if (l.isBlank()) {
+                    continue;
+                }
+                try {
+                    com.fasterxml.jackson.databind.JsonNode n = JSON.readTree(l);
+                    Instant expires = Instant.parse(n.path("expires").asText());
+                    String text = n.path("policy").asText();
+                    if (expires.isAfter(now)) {
+                        known.put(n.path("domain").asText(), new Known(MtaStsPolicy.parse(text), n.path("id").asText(),
+                                expires, text));
+                    }
+                } catch (IOException | SyntaxException | java.time.format.DateTimeParseException e) {
+                    LOG.warn("{} line {}: not an MTA-STS policy record, skipped: {}", cacheFile, line, e.getMessage());
+                }
+            }
+        } catch (IOException e) {
+            LOG.warn("cannot read the MTA-STS policy cache {}: {}; policies are fetched again", cacheFile,
+                    e.getMessage());
+        }
+        if (!known.isEmpty()) {
+            LOG.info("MTA-STS: {} cached policies read from {}", known.size(), cacheFile);
+        }
+    }
+
+    /** Writes every policy still valid to the cache file (a temporary file renamed over it). */
+    private synchronized void save() {
+        if (cacheFile == null) {
+            return;
+        }
+        Instant now = clock.instant();
+        StringBuilder out = new StringBuilder();
+        known.forEach((domain, k) -> {
+            if (k.expires().isAfter(now)) {
+                com.fasterxml.jackson.databind.node.ObjectNode n = JSON.createObjectNode();
+                n.put("domain", domain).put("id", k.id()).put("expires", k.expires().toString()).put("policy", k.text());
+                out.append(n).append('\n');
+            }
+        });
+        try {
+            java.nio.file.Path tmp = cacheFile.resolveSibling(cacheFile.getFileName() + ".tmp");
+            java.nio.file.Files.writeString(tmp, out, java.nio.charset.StandardCharsets.UTF_8);
+            java.nio.file.Files.move(tmp, cacheFile, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+                    java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException e) {
+            LOG.warn("cannot write the MTA-STS policy cache {}: {}", cacheFile, e.getMessage());
+        }
     }
 
     private io.micrometer.core.instrument.Counter fetched;
@@ -153,9 +228,11 @@ public final class MtaStsPolicies {
     private Optional<MtaStsPolicy> fetch(String domain, String id, Known cached, Instant now)
             throws InterruptedException {
         try {
-            MtaStsPolicy p = MtaStsPolicy.parse(fetcher.fetch(domain));
+            String text = fetcher.fetch(domain);
+            MtaStsPolicy p = MtaStsPolicy.parse(text);
             bound(known);
-            known.put(domain, new Known(p, id, now.plusSeconds(p.maxAgeSeconds())));
+            known.put(domain, new Known(p, id, now.plusSeconds(p.maxAgeSeconds()), text));
+            save();
             failedUntil.remove(domain);
             count(fetched);
             LOG.info("MTA-STS policy of {} (id {}): mode {}, mx {}, max_age {}", domain, id,

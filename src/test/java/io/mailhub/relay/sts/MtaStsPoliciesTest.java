@@ -144,6 +144,29 @@ class MtaStsPoliciesTest {
     }
 
     @Test
+    void policiesKeptInTheCacheFileServeTheNextStartWithoutAFetchUntilTheirMaxAgeEnds(
+            @org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+        java.nio.file.Path file = dir.resolve("mta-sts-policies.jsonl");
+        publish("a.test", "one", 60);
+        served.put("a.test", ENFORCE);
+        new MtaStsPolicies(dns, d -> served.get(d), clock, file).policy("a.test");
+        java.nio.file.Files.writeString(file, "not json\n", java.nio.file.StandardOpenOption.APPEND);
+        served.clear(); // the policy host is blocked after the restart
+
+        MtaStsPolicies restarted = new MtaStsPolicies(dns, d -> {
+            fetches.add(d);
+            throw new IOException("blocked");
+        }, clock, file);
+
+        assertThat(restarted.policy("a.test")).get().extracting(MtaStsPolicy::mode).isEqualTo(MtaStsPolicy.Mode.ENFORCE);
+        assertThat(fetches).isEmpty();
+        clock.advance(Duration.ofDays(2));
+        assertThat(new MtaStsPolicies(dns, d -> {
+            throw new IOException("blocked");
+        }, clock, file).policy("a.test")).as("expired in the file").isEmpty();
+    }
+
+    @Test
     void aPolicyThatDoesNotParseCountsAsAFailedFetch() throws Exception {
         publish("a.test", "one", 60);
         served.put("a.test", "version: STSv1\nmode: enforce\nmax_age: 60\n");
