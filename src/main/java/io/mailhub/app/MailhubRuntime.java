@@ -145,8 +145,9 @@ public final class MailhubRuntime extends MainListenerSupport implements CamelCo
         suspensions = delivery.suspensions;
         hooks = delivery.hooks;
 
-        queue = new ArtemisMailQueue(cf, routeCf, storage,
-                LARGE_MESSAGE_THRESHOLD);
+        EmbeddedBroker ownBroker = broker;
+        queue = new ArtemisMailQueue(cf, routeCf, storage, LARGE_MESSAGE_THRESHOLD,
+                ownBroker == null ? () -> 0 : ownBroker::criticalErrors);
         ListenerSecurity security = security();
         RateLimits limits = new RateLimits(settings.policy.connectionsPerMinute(), settings.policy.messagesPerHour(),
                 settings.policy.recipientsPerHour(), settings.policy.trustedNetworks(), Clock.systemDefaultZone());

@@ -30,6 +30,14 @@ import org.slf4j.LoggerFactory;
  * messages go over connections of their own ({@code largeConnectionFactory}), whose {@code minLargeMessageSize} sets
  * the chunk size: regular messages need a large value (up to the threshold they stay whole), chunks a small one
  * (chunks of 1 MiB are humongous objects for G1).
+ *
+ * <p>Large messages are sent in a transaction and committed. Outside a transaction, Artemis only logs a chunk it
+ * failed to write (the middle chunks get no reply), and stores the message with the chunks it could write: on a disk
+ * that fills during the send, the message could be acknowledged, or kept after a failed send, with its body cut short
+ * (ADR 0032). Inside one, the failed chunk marks the transaction failed and the commit throws: nothing is stored.
+ * As Artemis does not promise that for every write it fails, a message stored while the embedded broker met a critical
+ * I/O error is refused all the same (the client tries again later), and a body found cut short when it is read is
+ * refused there ({@link LargeBodyCheck}).
  */
 public final class ArtemisMailQueue implements MailQueue, AutoCloseable {
 
@@ -42,6 +50,7 @@ public final class ArtemisMailQueue implements MailQueue, AutoCloseable {
 
     private final StorageGuard storage;
     private final int largeThreshold;
+    private final java.util.function.LongSupplier brokerErrors;
     private final Senders regular;
     private final Senders large;
     private volatile long failedAt;
@@ -49,10 +58,20 @@ public final class ArtemisMailQueue implements MailQueue, AutoCloseable {
 
     public ArtemisMailQueue(ConnectionFactory connectionFactory, ConnectionFactory largeConnectionFactory,
             StorageGuard storage, int largeThreshold) {
+        this(connectionFactory, largeConnectionFactory, storage, largeThreshold, () -> 0);
+    }
+
+    /**
+     * @param brokerErrors the embedded broker's count of critical I/O errors ({@link EmbeddedBroker#criticalErrors}):
+     *     a message stored while it changed is refused, whatever the broker answered
+     */
+    public ArtemisMailQueue(ConnectionFactory connectionFactory, ConnectionFactory largeConnectionFactory,
+            StorageGuard storage, int largeThreshold, java.util.function.LongSupplier brokerErrors) {
         this.storage = storage;
         this.largeThreshold = largeThreshold;
-        this.regular = new Senders(connectionFactory);
-        this.large = new Senders(largeConnectionFactory);
+        this.brokerErrors = brokerErrors;
+        this.regular = new Senders(connectionFactory, false);
+        this.large = new Senders(largeConnectionFactory, true);
     }
 
     @Override
@@ -70,6 +89,7 @@ public final class ArtemisMailQueue implements MailQueue, AutoCloseable {
         boolean streamed = content.size() > largeThreshold;
         Senders pool = streamed ? large : regular;
         Sender sender = null;
+        long errorsBefore = brokerErrors.getAsLong();
         try {
             sender = pool.borrow();
             BytesMessage message = sender.session().createBytesMessage();
@@ -88,6 +108,13 @@ public final class ArtemisMailQueue implements MailQueue, AutoCloseable {
                 message.writeBytes(bytes(envelope, content));
             }
             sender.producer().send(message, DeliveryMode.PERSISTENT, Message.DEFAULT_PRIORITY, 0);
+            if (pool.transacted) {
+                sender.session().commit();
+            }
+            if (brokerErrors.getAsLong() != errorsBefore) {
+                throw new JMSException("the broker met a critical I/O error while storing it, and stops; its answer"
+                        + " cannot be trusted");
+            }
             pool.giveBack(sender);
             failedAt = 0;
         } catch (JMSException | IOException | RuntimeException e) {
@@ -172,13 +199,15 @@ public final class ArtemisMailQueue implements MailQueue, AutoCloseable {
     /** One connection to the broker (made when first needed, again after a failure) and its idle sessions. */
     private final class Senders {
         private final ConnectionFactory connectionFactory;
+        private final boolean transacted;
         private final ConcurrentLinkedDeque<Sender> idle = new ConcurrentLinkedDeque<>();
         private final Object connectionLock = new Object();
         private final java.util.concurrent.locks.ReentrantLock probe = new java.util.concurrent.locks.ReentrantLock();
         private volatile Connection connection;
 
-        Senders(ConnectionFactory connectionFactory) {
+        Senders(ConnectionFactory connectionFactory, boolean transacted) {
             this.connectionFactory = connectionFactory;
+            this.transacted = transacted;
         }
 
         Sender borrow() throws JMSException {
@@ -186,7 +215,8 @@ public final class ArtemisMailQueue implements MailQueue, AutoCloseable {
             if (s != null) {
                 return s;
             }
-            Session session = connection().createSession(false, Session.AUTO_ACKNOWLEDGE);
+            Session session = transacted ? connection().createSession(true, Session.SESSION_TRANSACTED)
+                    : connection().createSession(false, Session.AUTO_ACKNOWLEDGE);
             try {
                 MessageProducer producer = session.createProducer(session.createQueue(QueueNames.INCOMING));
                 producer.setDisableMessageTimestamp(false);

@@ -37,6 +37,7 @@ public final class EmbeddedBroker {
     private volatile EmbeddedActiveMQ broker;
     private volatile boolean stopped = true;
     private volatile String criticalError;
+    private final java.util.concurrent.atomic.AtomicLong criticalErrors = new java.util.concurrent.atomic.AtomicLong();
 
     /**
      * @param configUrl a URL of a broker.xml ({@code file:/etc/mailhub/broker.xml}), an absolute file path, or a
@@ -150,6 +151,7 @@ public final class EmbeddedBroker {
         }
         criticalError = null;
         broker.getActiveMQServer().registerIOCriticalErrorListener((code, message, file) -> {
+            criticalErrors.incrementAndGet(); // first: Artemis calls this in the thread whose write failed
             criticalError = message + (file == null ? "" : " (" + file + ")");
             LOG.error("the embedded broker stops after a critical I/O error: {}; the hub restarts it once the data disk"
                     + " has room again", criticalError);
@@ -211,6 +213,14 @@ public final class EmbeddedBroker {
     /** Whether the broker is meant to run but does not: it stopped by itself. */
     public boolean hasFailed() {
         return !stopped && !isActive();
+    }
+
+    /**
+     * How many critical I/O errors the broker met since this object was made (over restarts). A store that sees this
+     * change while it runs cannot trust its acknowledgement (ADR 0032).
+     */
+    public long criticalErrors() {
+        return criticalErrors.get();
     }
 
     /** The critical I/O error that stopped the broker, or {@code null}. */

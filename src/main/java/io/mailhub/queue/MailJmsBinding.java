@@ -20,6 +20,8 @@ import org.apache.camel.component.jms.JmsMessageType;
  * streamed into Camel's stream cache, which spools to disk). Sending is where it differs: camel-jms streams every
  * body once Artemis mode is on, and a streamed body always becomes a large message (a file per message) on the broker,
  * even at 1 KB. Here bodies up to the threshold are written as regular messages, and only larger ones are streamed.
+ * Receiving checks that a large body arrived whole: one the broker holds cut short fails the route, so its message
+ * goes to {@code mail.dead} after its redeliveries instead of being delivered cut short.
  */
 final class MailJmsBinding extends JmsBinding {
 
@@ -28,6 +30,17 @@ final class MailJmsBinding extends JmsBinding {
     MailJmsBinding(JmsEndpoint endpoint, int largeThreshold) {
         super(endpoint);
         this.largeThreshold = largeThreshold;
+    }
+
+    /** camel-jms' reading, and a large body that the broker holds cut short refused ({@link LargeBodyCheck}). */
+    @Override
+    protected Object createByteArrayFromBytesMessage(Exchange exchange, BytesMessage message) throws JMSException {
+        Object body = super.createByteArrayFromBytesMessage(exchange, message);
+        long read = body instanceof byte[] bytes ? bytes.length : body instanceof StreamCache cache ? cache.length() : -1;
+        if (read >= 0) {
+            LargeBodyCheck.verify(message, read);
+        }
+        return body;
     }
 
     @Override

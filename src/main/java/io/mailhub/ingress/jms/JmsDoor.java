@@ -300,6 +300,8 @@ public final class JmsDoor {
             return reject(s, producer, m, e.reason());
         } catch (SyntaxException e) {
             return reject(s, producer, m, "5.6.0 invalid-envelope: " + e.getMessage());
+        } catch (io.mailhub.queue.LargeBodyCheck.CutShort e) {
+            return reject(s, producer, m, "5.3.0 truncated-body: " + e.getMessage() + "; send it again");
         } catch (IOException e) {
             LOG.warn("jms: {} cannot be read, rolled back: {}", name(m), e.toString());
             return null;
@@ -339,7 +341,8 @@ public final class JmsDoor {
     private LocalSubmissions.Queued raw(BytesMessage b, ApiKey principal, Origin origin, String queueId)
             throws JMSException, IOException, SyntaxException, LocalSubmissions.Refused {
         byte[] body = new byte[(int) b.getBodyLength()];
-        b.readBytes(body);
+        int read = Math.max(0, b.readBytes(body)); // the whole body at once (Artemis reads all it has)
+        io.mailhub.queue.LargeBodyCheck.verify(b, read);
         InputStream in = new BufferedInputStream(new ByteArrayInputStream(body));
         String from = b.getStringProperty(MAIL_FROM);
         String to = b.getStringProperty(RCPT_TO);

@@ -137,6 +137,27 @@ class JmsDoorTest {
         assertThat(count("mail.submit.invalid")).isZero();
     }
 
+    @Test
+    void aRawMessageWhoseBodyTheBrokerHoldsCutShortGoesToTheInvalidQueueWithTheReason() throws Exception {
+        try (Connection c = cf.createConnection()) {
+            Session s = c.createSession(false, Session.AUTO_ACKNOWLEDGE);
+            jakarta.jms.BytesMessage m = s.createBytesMessage();
+            m.writeBytes("Subject: x\r\n\r\nhi\r\n".getBytes(StandardCharsets.US_ASCII));
+            m.setLongProperty("_AMQ_LARGE_SIZE", 1_500_000); // as the broker records a large message's sent length
+            m.setStringProperty("_AMQ_VALIDATED_USER", "erp");
+            s.createProducer(s.createQueue("mail.submit")).send(m);
+        }
+
+        startDoor();
+
+        await().atMost(Duration.ofSeconds(20)).until(() -> count("mail.submit.invalid") == 1);
+        assertThat(invalidReasons()).singleElement().asString().isEqualTo("5.3.0 truncated-body: body cut short: the"
+                + " broker holds 18 of the 1500000 octets sent (it failed to write the rest, such as on a full disk);"
+                + " send it again");
+        assertThat(submissions.calls).as("never handed on").isEmpty();
+        assertThat(count("mail.submit")).isZero();
+    }
+
     // ---- harness ----
 
     private void startDoor() {
