@@ -133,6 +133,25 @@ class JmsDoorIT {
                 .filter(m -> m.content().contains("jms-stomp-json")).count() == 2);
     }
 
+    /**
+     * A raw message of 300 KB over STOMP: the broker stores it as a large message (over the acceptor's 100 KB) and
+     * records its length, which the door checks against what it reads (ADR 0032): a whole body passes, all of it.
+     */
+    @Test
+    void aLargeRawMessageOverStompIsDeliveredWhole() throws Exception {
+        String mime = "From: orders@erp.test\r\nTo: ivan@remote.test\r\nSubject: jms-stomp-large\r\n\r\n"
+                + ("Z".repeat(76) + "\r\n").repeat(4000) + "end-of-large\r\n";
+        java.util.Map<String, Object> message = java.util.Map.of("bytes", true, "body", mime,
+                "headers", java.util.Map.of("MailhubMailFrom", "orders@erp.test", "MailhubRcptTo", "ivan@remote.test"));
+        Stomp s = stomp("erp", PASSWORD, new ObjectMapper().writeValueAsString(java.util.List.of(message)));
+        assertThat(s.exit()).as(s.out().toString()).isZero();
+
+        SinkMessage large = sink.awaitMessage("jms-stomp-large");
+        assertThat(large.content()).contains("end-of-large");
+        assertThat(large.content().split("Z{76}", -1)).as("every line arrived").hasSize(4001);
+        assertThat(hub.log()).doesNotContain("truncated-body");
+    }
+
     /** The Artemis distribution's own command-line producer over CORE, as an operator would try the door first. */
     @Test
     void theArtemisCommandLineProducerSendsJsonOverCore() throws Exception {
