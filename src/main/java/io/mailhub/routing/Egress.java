@@ -172,7 +172,7 @@ final class Egress {
     /** A webhook failure to try again later: dispatch schedules the message again (honouring Retry-After). */
     static final class WebhookException extends IOException {
         private final long retryAfterSeconds;
-        private java.util.List<String> handedOffBefore = java.util.List.of();
+        private RouteVerdict verdict;
 
         WebhookException(String message, long retryAfterSeconds) {
             super(message);
@@ -183,14 +183,20 @@ final class Egress {
             return retryAfterSeconds;
         }
 
-        /** The hand-offs the route made in this run before the webhook failed (committed with the retry). */
-        WebhookException after(java.util.List<String> handedOff) {
-            this.handedOffBefore = java.util.List.copyOf(handedOff);
+        /** What the route decided in this run before the webhook failed: its hand-offs, copies and edits. */
+        WebhookException after(RouteVerdict verdictSoFar) {
+            this.verdict = verdictSoFar;
             return this;
         }
 
+        /** The verdict so far ({@link #after}); {@code null} when the webhook failed outside a routing route's run. */
+        RouteVerdict verdict() {
+            return verdict;
+        }
+
+        /** The hand-offs the route made in this run before the webhook failed (committed with the retry). */
         java.util.List<String> handedOffBefore() {
-            return handedOffBefore;
+            return verdict == null ? java.util.List.of() : verdict.handedOff();
         }
     }
 

@@ -113,13 +113,16 @@ public final class RoutingStage implements Processor {
             exchange.setProperty(DELIVER, true);
             return;
         }
-        RouteVerdict v;
+        RouteVerdict ran;
         try {
-            v = run(exchange, route);
+            ran = run(exchange, route);
         } catch (Egress.WebhookException e) {
-            retryLater(exchange, queueId, e);
-            return;
+            ran = retryLater(exchange, queueId, e);
+            if (ran == null) {
+                return; // scheduled again
+            }
         }
+        RouteVerdict v = ran;
         List<io.mailhub.model.MailAddress> copies = notCopiedBeforeSplit(v.copies(), m);
         // copies the route made (an archive, an audit bcc) are delivered whatever else it decided: after a discard, a
         // hold, a bounce or a hand-off, they alone go on to delivery
@@ -217,7 +220,7 @@ public final class RoutingStage implements Processor {
         copy.setProperty(RouteVerdict.PROPERTY, v);
         hooks.template().send(RouteHooks.ROUTING, copy);
         if (copy.getException() instanceof Egress.WebhookException w) {
-            throw w.after(v.handedOff()); // scheduled again, with what was handed over so far
+            throw w.after(v); // scheduled again, with what was handed over so far
         }
         if (copy.getException() != null) {
             throw copy.getException(); // rolls back for broker redelivery
@@ -228,15 +231,22 @@ public final class RoutingStage implements Processor {
     /**
      * A webhook failed for now: the message goes back to mail.incoming, scheduled after the webhook's Retry-After (at
      * most 24 hours) or else after 5 s, 15 s, 45 s, ... (at most an hour), in this transaction; the routing route runs
-     * again then. After {@link #MAX_EGRESS_ATTEMPTS} it goes to mail.dead with the last reason.
+     * again then. After {@link #MAX_EGRESS_ATTEMPTS} it goes to mail.dead with the last reason, as a webhook's final
+     * refusal with {@code onFinal=dead} does: the last run's verdict becomes a discard, so the copies it made (an
+     * archive) are still delivered.
+     *
+     * @return {@code null} when scheduled again; the last run's verdict, discarded, when moved to mail.dead
      */
-    private void retryLater(Exchange exchange, String queueId, Egress.WebhookException e) throws Exception {
+    private RouteVerdict retryLater(Exchange exchange, String queueId, Egress.WebhookException e) throws Exception {
         Message m = exchange.getMessage();
         int attempts = m.getHeader(EGRESS_ATTEMPTS, 0, Integer.class) + 1;
         if (attempts >= MAX_EGRESS_ATTEMPTS) {
-            Egress.dead(exchange, sends, "webhook failed " + attempts + " times: " + e.getMessage());
+            String reason = "webhook failed " + attempts + " times: " + e.getMessage();
+            Egress.dead(exchange, sends, reason);
             LOG.warn("{}: moved to mail.dead after {} webhook attempts: {}", queueId, attempts, e.getMessage());
-            return;
+            RouteVerdict v = e.verdict() != null ? e.verdict() : new RouteVerdict(RouteVerdict.Stage.ROUTING);
+            v.discard(reason + ", moved to mail.dead");
+            return v;
         }
         long backoff = Math.min(3600, 5 * (long) Math.pow(3, attempts - 1));
         long delay = e.retryAfterSeconds() >= 0 ? Math.min(86_400, e.retryAfterSeconds()) : backoff;
@@ -251,6 +261,7 @@ public final class RoutingStage implements Processor {
         sends.send(exchange, "jms:queue:" + io.mailhub.queue.QueueNames.INCOMING, again);
         LOG.info("{}: {}; routing again in {} s (attempt {} of {})", queueId, e.getMessage(), delay, attempts,
                 MAX_EGRESS_ATTEMPTS);
+        return null;
     }
 
     /**

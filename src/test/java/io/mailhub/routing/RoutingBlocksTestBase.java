@@ -328,6 +328,23 @@ abstract class RoutingBlocksTestBase {
         assertThat(again.get(0).getMessage().getHeader(EnvelopeHeaders.QUEUE_ID)).isEqualTo(queueId(ex));
     }
 
+    @Test
+    void aWebhookThatStaysBusyToTheLastAttemptSendsTheMessageToMailDeadAndItsArchiveCopyIsStillDelivered()
+            throws Exception {
+        Exchange ex = dispatch(Map.of(RoutingStage.EGRESS_ATTEMPTS, RoutingStage.MAX_EGRESS_ATTEMPTS - 1), MESSAGE,
+                "ann@archived-busy.test");
+
+        List<Exchange> dead = queue("mail.dead").getReceivedExchanges();
+        assertThat(dead).hasSize(1);
+        assertThat(dead.get(0).getMessage().getHeader(BounceStage.DEAD_REASON, String.class))
+                .startsWith("egress failed: webhook failed 8 times: webhook " + webhookUrl + "/busy answered 503");
+        assertThat(dead.get(0).getMessage().getHeader(EnvelopeHeaders.RECIPIENTS, String.class))
+                .contains("ann@archived-busy.test").doesNotContain("archive@remote.test");
+        assertThat(queue("mail.incoming").getReceivedExchanges()).as("not scheduled again").isEmpty();
+        assertThat(delivers(ex)).as("the copy the route made, as after a final refusal").isTrue();
+        assertThat(rcpts(ex)).containsExactly("archive@remote.test");
+    }
+
     /** Runs the routing stage as dispatch does for a message taken from mail.incoming (envelope headers, raw body). */
     private Exchange dispatch(Map<String, Object> facts, String message, String... to) throws Exception {
         byte[] bytes = message.getBytes(StandardCharsets.UTF_8);
