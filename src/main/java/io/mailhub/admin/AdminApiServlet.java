@@ -74,6 +74,9 @@ public final class AdminApiServlet extends HttpServlet {
             problem(resp, new Problem(400, "invalid-request", e.getMessage()), req.getRequestURI());
         } catch (IllegalStateException e) {
             problem(resp, new Problem(503, "broker-unavailable", e.getMessage()), req.getRequestURI());
+        } catch (io.mailhub.queue.LargeBodyCheck.CutShort e) { // read or edited: such a message stays where it is
+            problem(resp, new Problem(409, "body-cut-short", e.getMessage() + "; the message stays where it was"),
+                    req.getRequestURI());
         } catch (Exception e) {
             LOG.error("admin API {} {} failed", req.getMethod(), path, e);
             problem(resp, new Problem(500, "internal-error", e.toString()), req.getRequestURI());

@@ -195,7 +195,8 @@ public final class MessageRework {
     private static byte[] body(Message m) throws JMSException {
         if (m instanceof BytesMessage b) {
             byte[] bytes = new byte[(int) b.getBodyLength()];
-            b.readBytes(bytes);
+            // a body the broker holds cut short would otherwise come out padded with NULs, and be sent on as whole
+            LargeBodyCheck.verify(m, Math.max(0, b.readBytes(bytes)));
             return bytes;
         }
         throw new IllegalStateException("message " + m.getJMSMessageID() + " in " + WORK + " is not a mail message");

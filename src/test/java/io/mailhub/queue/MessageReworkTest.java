@@ -163,4 +163,25 @@ class MessageReworkTest {
         assertThat(Map.copyOf(queues.first(QueueNames.OUTBOUND))).containsEntry(EnvelopeHeaders.QUEUE_ID,
                 "0000000000000A");
     }
+
+    @Test
+    void aMessageWhoseBodyTheBrokerHoldsCutShortIsNotEditedAndStaysWhereItWas() throws Exception {
+        try (Session s = connection.createSession(false, Session.AUTO_ACKNOWLEDGE)) {
+            BytesMessage m = s.createBytesMessage();
+            m.writeBytes("Subject: a\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+            m.setLongProperty(LargeBodyCheck.SENT_LENGTH, 1_500_000); // as Artemis records a large message's length
+            m.setStringProperty(EnvelopeHeaders.QUEUE_ID, "0000000000000C");
+            s.createProducer(s.createQueue(QueueNames.DEAD)).send(m);
+        }
+
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> rework.rework(QueueNames.DEAD,
+                List.of("0000000000000C"), (props, body) -> QueueNames.INCOMING))
+                .isInstanceOf(LargeBodyCheck.CutShort.class)
+                .hasMessageStartingWith("body cut short: the broker holds 14 of the 1500000 octets sent");
+
+        assertThat(queues.messageCount(MessageRework.WORK)).isZero();
+        assertThat(queues.messageCount(QueueNames.INCOMING)).as("nothing sent on").isZero();
+        assertThat(Map.copyOf(queues.first(QueueNames.DEAD))).containsEntry(EnvelopeHeaders.QUEUE_ID,
+                "0000000000000C");
+    }
 }
