@@ -2,6 +2,7 @@ package io.mailhub.relay;
 
 import io.mailhub.model.SyntaxException;
 import java.net.InetAddress;
+import java.nio.file.Path;
 
 /**
  * Where to connect: a host name or address literal and a port, and for an MX host the address DNS gave us (so the
@@ -12,17 +13,40 @@ import java.net.InetAddress;
  * @param mxPreference the MX preference when the host came from an MX lookup, else {@code null}: where the host came
  *     from, for the event log, not where to connect, so it takes no part in {@link #equals} (pooled connections and
  *     dead marks are shared by equal host, port and address)
+ * @param socket a Unix domain socket to connect to instead of host and port (an LMTP server on this machine,
+ *     {@link #unix}), else {@code null}
  */
-public record Destination(String host, int port, InetAddress address, Integer mxPreference) {
+public record Destination(String host, int port, InetAddress address, Integer mxPreference, Path socket) {
+
+    /** The name a local socket's server goes by in greetings, logs and reports (Postfix says the same). */
+    static final String LOCAL_HOST = "localhost";
 
     public Destination {
         if (host.isEmpty() || port < 1 || port > 65535) {
             throw new IllegalArgumentException("bad destination " + host + ":" + port);
         }
+        if (socket != null && !socket.isAbsolute()) {
+            throw new IllegalArgumentException("a socket path must be absolute: " + socket);
+        }
+    }
+
+    public Destination(String host, int port, InetAddress address, Integer mxPreference) {
+        this(host, port, address, mxPreference, null);
     }
 
     public Destination(String host, int port, InetAddress address) {
         this(host, port, address, null);
+    }
+
+    /**
+     * A server on this machine behind the Unix domain socket {@code path}, written {@code unix:/path} (Postfix'
+     * {@code lmtp:unix:/path}; a relative path is refused, as the hub has no queue directory to resolve it in).
+     */
+    public static Destination unix(String path) throws SyntaxException {
+        if (path.isEmpty() || !path.startsWith("/") || path.chars().anyMatch(c -> c < 0x21 || c == 0x7f)) {
+            throw new SyntaxException("'unix:" + path + "' needs an absolute path to the socket (unix:/run/dovecot/lmtp)");
+        }
+        return new Destination(LOCAL_HOST, TransportMap.NextHopSpec.LMTP_PORT, null, null, Path.of(path));
     }
 
     public Destination(String host, int port) {
@@ -32,12 +56,12 @@ public record Destination(String host, int port, InetAddress address, Integer mx
     @Override
     public boolean equals(Object o) {
         return o instanceof Destination d && host.equals(d.host) && port == d.port
-                && java.util.Objects.equals(address, d.address);
+                && java.util.Objects.equals(address, d.address) && java.util.Objects.equals(socket, d.socket);
     }
 
     @Override
     public int hashCode() {
-        return java.util.Objects.hash(host, port, address);
+        return java.util.Objects.hash(host, port, address, socket);
     }
 
     public static Destination parse(String text, int defaultPort) throws SyntaxException {
@@ -85,6 +109,9 @@ public record Destination(String host, int port, InetAddress address, Integer mx
 
     @Override
     public String toString() {
+        if (socket != null) {
+            return "unix:" + socket;
+        }
         String name = host.indexOf(':') >= 0 ? "[" + host + "]" : host;
         return address == null ? name + ":" + port : name + "[" + address.getHostAddress() + "]:" + port;
     }

@@ -102,8 +102,9 @@ final class NextHopRouter {
         if (spec instanceof TransportMap.NextHopSpec.Host h) {
             return new Route.Hosts(List.of(h.destination()), tls, auth);
         }
-        if (spec instanceof TransportMap.NextHopSpec.Lmtp l) {
-            return new Route.Hosts(List.of(l.destination()), tls, auth, true);
+        if (spec instanceof TransportMap.NextHopSpec.Lmtp l) { // no STARTTLS on a local socket: nothing to protect
+            return new Route.Hosts(List.of(l.destination()), l.destination().socket() != null ? "none" : tls,
+                    auth, true);
         }
         String lookup = ((TransportMap.NextHopSpec.Mx) spec).domain();
         Route r = mx(lookup != null ? lookup : domain.toLowerCase(Locale.ROOT), tls, auth);

@@ -42,9 +42,13 @@ final class SmtpClientConnection implements AutoCloseable {
         this.destination = destination;
         this.profile = profile;
         this.tlsPolicy = profile.tls();
-        InetSocketAddress remote = (InetSocketAddress) socket.getRemoteSocketAddress();
-        this.peer = remote.getAddress();
-        this.remoteMta = destination.host() + "[" + peer.getHostAddress() + "]:" + remote.getPort();
+        if (socket.getRemoteSocketAddress() instanceof InetSocketAddress remote) {
+            this.peer = remote.getAddress();
+            this.remoteMta = destination.host() + "[" + peer.getHostAddress() + "]:" + remote.getPort();
+        } else { // a local socket, named as Postfix does: localhost[/run/dovecot/lmtp]
+            this.peer = null;
+            this.remoteMta = destination.host() + "[" + destination.socket() + "]";
+        }
         this.replies = new ReplyReader(socket.getInputStream());
         this.out = new BufferedOutputStream(socket.getOutputStream(), 65536);
     }
@@ -96,7 +100,7 @@ final class SmtpClientConnection implements AutoCloseable {
             socket.setSoTimeout((int) timeouts.command().toMillis());
             socket.setTcpNoDelay(true);
             c = new SmtpClientConnection(socket, destination, profile);
-            if (myself.isAt((InetSocketAddress) socket.getRemoteSocketAddress())) {
+            if (socket.getRemoteSocketAddress() instanceof InetSocketAddress remote && myself.isAt(remote)) {
                 throw SessionFailure.loop(destination, c.remoteMta, "is one of my own listeners");
             }
             SmtpReply greeting = c.replies.read();

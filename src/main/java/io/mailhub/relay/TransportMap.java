@@ -51,7 +51,7 @@ public final class TransportMap {
         /** A fixed host, no MX lookup. */
         record Host(Destination destination) implements NextHopSpec {}
 
-        /** A fixed host spoken to over LMTP (RFC 2033). */
+        /** A fixed host, or a Unix domain socket ({@code lmtp:unix:/path}), spoken to over LMTP (RFC 2033). */
         record Lmtp(Destination destination) implements NextHopSpec {}
 
         /** The port LMTP servers listen on over TCP when the next hop names none (Dovecot's, Cyrus'). */
@@ -68,6 +68,9 @@ public final class TransportMap {
                     throw new SyntaxException("'" + text + "' names no domain after mx:");
                 }
                 return new Mx(domain);
+            }
+            if (t.regionMatches(true, 0, "lmtp:unix:", 0, 10)) {
+                return new Lmtp(Destination.unix(t.substring(10)));
             }
             if (t.regionMatches(true, 0, "lmtp:", 0, 5)) {
                 return new Lmtp(Destination.parse(t.substring(5), LMTP_PORT));

@@ -41,7 +41,8 @@ final class Dovecot extends TestDaemon {
                 "passdb {", "  driver = passwd-file", "  args = " + dir.resolve("users"), "}",
                 "userdb {", "  driver = passwd-file", "  args = " + dir.resolve("users"), "}",
                 "plugin {", "  quota = maildir:User quota", "}",
-                "service lmtp {", "  inet_listener lmtp {", "    address = 127.0.0.1", "    port = " + port, "  }", "}",
+                "service lmtp {", "  inet_listener lmtp {", "    address = 127.0.0.1", "    port = " + port, "  }",
+                "  unix_listener lmtp {", "    mode = 0666", "  }", "}",
                 ""));
         Path log = dir.resolve("dovecot-foreground.log");
         Process p = new ProcessBuilder(List.of("dovecot", "-F", "-c", dir.resolve("dovecot.conf").toString()))
@@ -56,6 +57,11 @@ final class Dovecot extends TestDaemon {
         if (p.waitFor() != 0) {
             throw new IllegalStateException("chown failed: " + out);
         }
+    }
+
+    /** Dovecot's LMTP socket ({@code unix_listener lmtp} in its base_dir). */
+    Path socket() {
+        return dir.resolve("run").resolve("lmtp");
     }
 
     /** The messages in a user's INBOX (Maildir new/), as text. */

@@ -34,7 +34,8 @@ class LmtpDeliveryIT {
         Path dir = HubProcess.itDir("lmtp");
         dovecot = Dovecot.start(Files.createDirectories(dir.resolve("dovecot")));
         sink = SmtpSink.onFreePort().start();
-        Path map = Files.writeString(dir.resolve("transport.map"), "lmtp.test  lmtp:[127.0.0.1]:" + dovecot.port + "\n");
+        Path map = Files.writeString(dir.resolve("transport.map"), "lmtp.test  lmtp:[127.0.0.1]:" + dovecot.port + "\n"
+                + "local.test  lmtp:unix:" + dovecot.socket() + "\n");
         hub = new HubProcess(dir)
                 .set("mailhub.relay.smarthost", "127.0.0.1:" + sink.port)
                 .set("mailhub.relay.transport-map", map)
@@ -54,8 +55,10 @@ class LmtpDeliveryIT {
                 "--body", "Hello Ann, this message is longer than ten bytes.");
         assertThat(r.exitCode()).as(r.transcript()).isZero();
 
-        await().atMost(Duration.ofSeconds(30)).until(() -> dovecot.inbox("ann").size() == 1);
-        assertThat(dovecot.inbox("ann").get(0)).contains("Subject: " + subject).contains("Hello Ann");
+        await().atMost(Duration.ofSeconds(30)).until(() -> dovecot.inbox("ann").stream()
+                .anyMatch(m -> m.contains("Subject: " + subject)));
+        assertThat(dovecot.inbox("ann")).filteredOn(m -> m.contains("Subject: " + subject)).singleElement()
+                .asString().contains("Hello Ann");
         SinkMessage bounce = sink.awaitMessage(subject);
         assertThat(bounce.sender()).isEmpty();
         ParsedDsn dsn = ParsedDsn.parse(bounce.content().replace("\n", "\r\n").getBytes(StandardCharsets.UTF_8));
@@ -67,5 +70,18 @@ class LmtpDeliveryIT {
         assertThat(hub.log()).containsPattern("to=<ann@lmtp.test>, relay=127.0.0.1\\[127.0.0.1\\]:\\d+, .*dsn=2.0.0,"
                 + " status=sent");
         assertThat(dovecot.log()).contains("lmtp(ann)").contains("saved mail to INBOX");
+    }
+
+    @Test
+    void mailForALocalMailboxServerGoesOverItsUnixSocket() throws Exception {
+        String subject = "lmtp unix " + System.nanoTime();
+        Swaks.Result r = Swaks.run(hub.smtpPort, "--helo", "client.test", "-f", "alice@client.test",
+                "-t", "ann@local.test", "--header", "Subject: " + subject, "--body", "Hello Ann, over the socket.");
+        assertThat(r.exitCode()).as(r.transcript()).isZero();
+
+        await().atMost(Duration.ofSeconds(30)).until(() -> dovecot.inbox("ann").stream()
+                .anyMatch(m -> m.contains("Subject: " + subject)));
+        assertThat(hub.log()).contains("to=<ann@local.test>, relay=localhost[" + dovecot.socket() + "], ")
+                .containsPattern("to=<ann@local.test>, relay=localhost\\[[^]]+\\], .*dsn=2.0.0, status=sent");
     }
 }

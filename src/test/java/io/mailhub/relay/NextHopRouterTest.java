@@ -98,6 +98,18 @@ class NextHopRouterTest {
     }
 
     @Test
+    void anLmtpNextHopOnALocalSocketIsSpokenToWithoutTls() throws Exception {
+        NextHopRouter router = new NextHopRouter(null, 25, map("local.test lmtp:unix:/run/dovecot/lmtp tls=verify"),
+                dns(Map.of()), 5);
+
+        NextHopRouter.Route.Hosts local = (NextHopRouter.Route.Hosts) router.route("local.test", null);
+
+        assertThat(local.lmtp()).isTrue();
+        assertThat(local.hosts()).extracting(Destination::toString).containsExactly("unix:/run/dovecot/lmtp");
+        assertThat(local.tls()).as("nothing to protect on a local socket").isEqualTo("none");
+    }
+
+    @Test
     void aNextHopSetByTheRouteWinsOverEverythingAndABadOneDefers() throws Exception {
         NextHopRouter router = new NextHopRouter(Destination.parse("smart.test:2525", 25), 25,
                 map("partner.test [10.0.0.9]:587"), dns(Map.of()), 5);

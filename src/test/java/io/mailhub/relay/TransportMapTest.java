@@ -64,6 +64,18 @@ class TransportMapTest {
     }
 
     @Test
+    void anLmtpNextHopCanBeALocalUnixSocketNamedByItsAbsolutePath() throws Exception {
+        TransportMap m = map("local.test lmtp:unix:/run/dovecot/lmtp");
+
+        Destination d = ((TransportMap.NextHopSpec.Lmtp) m.lookup("local.test").get().nextHop()).destination();
+        assertThat(d.socket()).isEqualTo(java.nio.file.Path.of("/run/dovecot/lmtp"));
+        assertThat(d.host()).isEqualTo("localhost");
+        assertThat(d).hasToString("unix:/run/dovecot/lmtp");
+        assertThatThrownBy(() -> map("local.test lmtp:unix:private/dovecot-lmtp")).isInstanceOf(SyntaxException.class)
+                .hasMessageContaining("'unix:private/dovecot-lmtp' needs an absolute path to the socket");
+    }
+
+    @Test
     void tlsAndAuthOptionsAreReadAndTheAuthFileIsRelativeToTheMap() throws Exception {
         Files.writeString(dir.resolve("relay.secret"), "bob:pw\n");
 
