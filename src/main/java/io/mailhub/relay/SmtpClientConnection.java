@@ -107,7 +107,9 @@ final class SmtpClientConnection implements AutoCloseable {
             if (!greeting.isPositiveCompletion()) {
                 throw new SessionFailure(greeting, c.remoteMta, "host " + c.remoteMta + " refused to talk to me", true);
             }
-            if (myself.isNamedIn(greeting)) {
+            // a mailbox server on this machine greets with the machine's name, which is often ours too: over LMTP only
+            // our own listeners count as a loop (Postfix' lmtp client does the same)
+            if (!profile.lmtp() && myself.isNamedIn(greeting)) {
                 throw SessionFailure.loop(destination, c.remoteMta, "greeted me with my own hostname " + myself.name());
             }
             c.ehlo(myself);
@@ -232,7 +234,7 @@ final class SmtpClientConnection implements AutoCloseable {
     private void ehlo(Myself myself) throws IOException, SessionFailure {
         String hello = profile.lmtp() ? "LHLO" : "EHLO";
         SmtpReply reply = command(hello + " " + myself.name());
-        if (reply.isPositiveCompletion() && myself.isNamedIn(reply)) {
+        if (reply.isPositiveCompletion() && !profile.lmtp() && myself.isNamedIn(reply)) {
             quit();
             throw SessionFailure.loop(destination, remoteMta, "replied to " + hello + " with my own hostname "
                     + myself.name());

@@ -33,6 +33,8 @@ final class Dovecot extends TestDaemon {
                 "state_dir = " + dir.resolve("state"),
                 "log_path = " + dir.resolve("dovecot.log"),
                 "protocols = lmtp",
+                // a Dovecot on the hub's own machine greets with the machine's name, which is the hub's too by default
+                "hostname = hub.test",
                 "ssl = no",
                 "listen = 127.0.0.1",
                 "auth_username_format = %Ln",
