@@ -11,9 +11,14 @@ import java.util.regex.Pattern;
  * Removes attachments by file name or type, as mail gateways' attachment filters do: each matching part (a part that
  * is an attachment or names a file) is replaced by a short {@code text/plain} note saying what was removed, so the
  * recipient knows; every other byte of the message stays as it was. Parts inside multiparts at any depth are looked at,
- * not the insides of attached messages ({@code message/rfc822}). Signed or encrypted messages are left alone.
+ * and inside attached messages ({@code message/rfc822}, a forward as an attachment), which would otherwise carry any
+ * file past the filter, up to {@link #MAX_DEPTH} entities deep. Signed or encrypted messages (also attached ones) are
+ * left alone.
  */
 final class MimeStrip {
+
+    /** How deep the entities (multiparts and attached messages) are followed; what lies deeper stays as it is. */
+    static final int MAX_DEPTH = 32;
 
     private MimeStrip() {}
 
@@ -54,12 +59,15 @@ final class MimeStrip {
             return new Result(message, List.of(), "the message is signed or encrypted (" + top.mimeType() + ")");
         }
         List<String> removed = new ArrayList<>();
-        byte[] out = entity(message, top, rule, removed, true);
+        byte[] out = entity(message, top, rule, removed, true, 0);
         return out == null ? new Result(message, List.of(), "no attachment matched") : new Result(out, removed, null);
     }
 
     /** The entity with its matching attachments replaced, or {@code null} when none matched. */
-    private static byte[] entity(byte[] bytes, MimeEntity e, Rule rule, List<String> removed, boolean top) {
+    private static byte[] entity(byte[] bytes, MimeEntity e, Rule rule, List<String> removed, boolean top, int depth) {
+        if (depth > MAX_DEPTH) {
+            return null;
+        }
         if (e.type().equals("multipart")) {
             List<int[]> parts = e.parts(bytes);
             if (parts == null || e.sealed()) {
@@ -67,16 +75,39 @@ final class MimeStrip {
             }
             return MimeEntity.replaced(bytes, parts, i -> {
                 byte[] part = java.util.Arrays.copyOfRange(bytes, parts.get(i)[0], parts.get(i)[1]);
-                return entity(part, MimeEntity.parse(part), rule, removed, false);
+                return entity(part, MimeEntity.parse(part), rule, removed, false, depth + 1);
             });
         }
         String name = e.fileName();
         if (!(e.attachment() || name != null) || !rule.matches(name, e.mimeType())) {
-            return null;
+            return e.mimeType().equals("message/rfc822") ? attachedMessage(bytes, e, rule, removed, depth) : null;
         }
         String what = (name == null ? "an attachment" : "the attachment " + name) + " (" + e.mimeType() + ")";
         removed.add(name == null ? e.mimeType() : name);
         return note(bytes, e, rule.note().replace("{attachment}", what), top);
+    }
+
+    /**
+     * An attached message with its own matching attachments replaced (its header and every other byte kept), or
+     * {@code null}. Only an identity transfer encoding is opened (RFC 2046 section 5.2.1 allows no other).
+     */
+    private static byte[] attachedMessage(byte[] bytes, MimeEntity e, Rule rule, List<String> removed, int depth) {
+        if (!List.of("7bit", "8bit", "binary").contains(e.encoding())) {
+            return null;
+        }
+        byte[] inner = java.util.Arrays.copyOfRange(bytes, e.bodyStart(), bytes.length);
+        MimeEntity message = MimeEntity.parse(inner);
+        if (message.sealed()) {
+            return null;
+        }
+        byte[] edited = entity(inner, message, rule, removed, true, depth + 1);
+        if (edited == null) {
+            return null;
+        }
+        ByteArrayOutputStream out = new ByteArrayOutputStream(e.bodyStart() + edited.length);
+        out.write(bytes, 0, e.bodyStart());
+        out.writeBytes(edited);
+        return out.toByteArray();
     }
 
     /**

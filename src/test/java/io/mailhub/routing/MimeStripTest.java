@@ -83,16 +83,47 @@ class MimeStripTest {
     }
 
     @Test
-    void attachmentsInNestedMultipartsAreFoundButAnAttachedMessageIsNotOpened() throws Exception {
+    void attachmentsInNestedMultipartsAndInsideAnAttachedMessageAreFound() throws Exception {
         String inner = "Content-Type: multipart/mixed; boundary=in\r\n\r\n--in\r\n" + BODY
                 + "--in\r\nContent-Type: application/octet-stream; name=a.exe\r\n\r\nMZ\r\n--in--\r\n";
-        String forwarded = "Content-Type: message/rfc822\r\n\r\nSubject: fwd\r\nContent-Type: application/octet-stream;"
-                + " name=b.exe\r\n\r\nMZ\r\n";
+        String forwarded = "Content-Type: message/rfc822\r\n\r\nSubject: fwd\r\nMIME-Version: 1.0\r\n"
+                + "Content-Type: multipart/mixed; boundary=fw\r\n\r\n--fw\r\n" + BODY
+                + "--fw\r\nContent-Type: application/octet-stream; name=b.exe\r\n\r\nMZ\r\n--fw--\r\n";
+        String wrapped = "Content-Type: message/rfc822\r\n\r\nSubject: tool\r\nContent-Type: application/octet-stream;"
+                + " name=c.exe\r\n\r\nMZ\r\n";
 
-        MimeStrip.Result r = MimeStrip.strip(mixed(inner, forwarded).getBytes(StandardCharsets.ISO_8859_1), EXECUTABLES);
+        MimeStrip.Result r = MimeStrip.strip(mixed(inner, forwarded, wrapped).getBytes(StandardCharsets.ISO_8859_1),
+                EXECUTABLES);
 
-        assertThat(r.removed()).containsExactly("a.exe");
-        assertThat(new String(r.message(), StandardCharsets.ISO_8859_1)).contains("name=b.exe");
+        assertThat(r.removed()).containsExactly("a.exe", "b.exe", "c.exe");
+        assertThat(new String(r.message(), StandardCharsets.ISO_8859_1)).doesNotContain("MZ")
+                .contains("Subject: fwd\r\nMIME-Version: 1.0\r\n").contains("Subject: tool\r\n");
+        Multipart parts = (Multipart) parse(r.message()).getContent();
+        MimeMessage fwd = (MimeMessage) parts.getBodyPart(1).getContent();
+        assertThat(fwd.getSubject()).isEqualTo("fwd");
+        Multipart fwdParts = (Multipart) fwd.getContent();
+        assertThat(fwdParts.getCount()).isEqualTo(2);
+        assertThat((String) fwdParts.getBodyPart(1).getContent()).contains("the attachment b.exe");
+        MimeMessage tool = (MimeMessage) parts.getBodyPart(2).getContent();
+        assertThat(tool.getSubject()).as("the attached message that is itself the file keeps its header").isEqualTo(
+                "tool");
+        assertThat((String) tool.getContent()).contains("the attachment c.exe");
+    }
+
+    @Test
+    void anAttachedMessageThatIsSignedOrNotInAnIdentityEncodingIsLeftAsItIs() throws Exception {
+        String signed = "Content-Type: message/rfc822\r\n\r\nSubject: signed\r\nContent-Type: multipart/signed;"
+                + " boundary=s; protocol=\"application/pkcs7-signature\"\r\n\r\n--s\r\nContent-Type:"
+                + " application/octet-stream; name=d.exe\r\n\r\nMZ\r\n--s--\r\n";
+        String encoded = "Content-Type: message/rfc822\r\nContent-Transfer-Encoding: base64\r\n\r\n"
+                + java.util.Base64.getMimeEncoder().encodeToString(("Content-Type: application/octet-stream;"
+                + " name=e.exe\r\n\r\nMZ\r\n").getBytes(StandardCharsets.US_ASCII)) + "\r\n";
+
+        MimeStrip.Result r = MimeStrip.strip(mixed(BODY, signed, encoded).getBytes(StandardCharsets.ISO_8859_1),
+                EXECUTABLES);
+
+        assertThat(r.removed()).isEmpty();
+        assertThat(r.unchangedBecause()).isEqualTo("no attachment matched");
     }
 
     @Test
