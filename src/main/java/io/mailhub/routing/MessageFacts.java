@@ -102,8 +102,9 @@ final class MessageFacts {
     }
 
     /**
-     * The attachments, found by a streaming scan of the MIME part headers (after each boundary line): a part whose
-     * Content-Disposition is attachment or that names a file ({@code filename=}, {@code name=}). No part is decoded
+     * The attachments, found by a streaming scan of the MIME part headers (after each boundary line, and the header of
+     * an attached message after its part's): a part whose Content-Disposition is attachment or that names a file
+     * ({@code filename=}, {@code name=}). No part is decoded
      * or held in memory, so a 25 MB invoice costs one read.
      */
     private static void attachments(Supplier<InputStream> content, Map<String, Object> headers) throws IOException {
@@ -134,8 +135,10 @@ final class MessageFacts {
                     if (field.length() > 0) {
                         partFields.add(field.toString());
                     }
-                    part(partFields, types, names);
-                    inPartHeader = false;
+                    // an attached message's own header follows its part header: read it as a part header too
+                    inPartHeader = part(partFields, types, names);
+                    partFields.clear();
+                    field.setLength(0);
                 } else if ((line.charAt(0) == ' ' || line.charAt(0) == '\t') && field.length() > 0) {
                     field.append(' ').append(line.strip());
                 } else {
@@ -223,7 +226,8 @@ final class MessageFacts {
         return new String(out.toByteArray(), charset);
     }
 
-    private static void part(List<String> fields, List<String> types, List<String> names) {
+    /** Records the part if it is an attachment; whether it is an attached message ({@code message/rfc822}). */
+    private static boolean part(List<String> fields, List<String> types, List<String> names) {
         String type = null;
         String disposition = null;
         for (String f : fields) {
@@ -234,7 +238,7 @@ final class MessageFacts {
             }
         }
         if (type != null && type.toLowerCase(Locale.ROOT).startsWith("multipart/")) {
-            return;
+            return false;
         }
         String name = fileName(disposition, type);
         boolean attachment = disposition != null && disposition.toLowerCase(Locale.ROOT).startsWith("attachment");
@@ -244,6 +248,7 @@ final class MessageFacts {
             types.add((semi < 0 ? t : t.substring(0, semi)).strip().toLowerCase(Locale.ROOT));
             names.add(name == null ? "" : name);
         }
+        return type != null && type.toLowerCase(Locale.ROOT).startsWith("message/rfc822");
     }
 
     /** The message facts header names, so that they can be removed before the message is queued again. */
