@@ -35,7 +35,9 @@ final class AcceptanceWiring {
 
     private AcceptanceWiring() {}
 
-    static PolicyChain smtpPolicy(MailhubSettings settings, RateLimits limits, ListenerSecurity security) {
+    /** @param greylist the hub's greylisting store, used at RCPT when {@code mailhub.greylist} is on */
+    static PolicyChain smtpPolicy(MailhubSettings settings, RateLimits limits, ListenerSecurity security,
+            io.mailhub.policy.Greylist greylist) {
         List<MailHook> mailHooks = new ArrayList<>();
         SenderLoginCheck senderCheck = security.authenticator() == null ? null
                 : new SenderLoginCheck(security.authenticator()::user);
@@ -43,9 +45,19 @@ final class AcceptanceWiring {
             mailHooks.add(senderCheck);
         }
         mailHooks.add(limits);
+        List<io.mailhub.policy.RcptHook> rcptHooks = new ArrayList<>();
+        if (settings.greylist.atRcpt()) { // first: a greylisted recipient spends none of the client's rate
+            rcptHooks.add(new io.mailhub.policy.GreylistHook(greylist, settings.greylist.timing(),
+                    settings.policy.trustedNetworks()));
+            LOG.info("greylisting at RCPT (delay {}, window {}, lifetime {}) for clients neither logged in nor trusted",
+                    io.mailhub.model.DurationText.format(settings.greylist.timing().delay()),
+                    io.mailhub.model.DurationText.format(settings.greylist.timing().window()),
+                    io.mailhub.model.DurationText.format(settings.greylist.timing().lifetime()));
+        }
+        rcptHooks.add(limits);
         PolicyChain policy = new PolicyChain(List.of(limits), List.of(), mailHooks,
                 new RelayControl(settings.policy.localDomains(), settings.policy.trustedNetworks(), settings.hostname),
-                List.of(limits), List.of());
+                rcptHooks, List.of());
         if (senderCheck != null && settings.auth.checkHeaderFrom()) {
             policy = policy.withHeaderFrom(List.of(senderCheck));
         }

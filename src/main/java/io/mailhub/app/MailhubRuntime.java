@@ -152,7 +152,9 @@ public final class MailhubRuntime extends MainListenerSupport implements CamelCo
         RateLimits limits = new RateLimits(settings.policy.connectionsPerMinute(), settings.policy.messagesPerHour(),
                 settings.policy.recipientsPerHour(), settings.policy.trustedNetworks(), Clock.systemDefaultZone());
         counters = new PolicyCounters(limits, security.failures());
-        PolicyChain policy = AcceptanceWiring.smtpPolicy(settings, limits, security);
+        io.mailhub.policy.Greylist greylist = new io.mailhub.policy.Greylist(Clock.systemUTC());
+        context.getRegistry().bind(io.mailhub.policy.Greylist.BEAN, greylist); // shared with mailhub:greylist
+        PolicyChain policy = AcceptanceWiring.smtpPolicy(settings, limits, security, greylist);
         context.getRegistry().bind("policyCheck", new PolicyCheck(policy));
         sweeper = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "mailhub-policy-sweeper");

@@ -21,15 +21,18 @@ public class MailhubComponent extends DefaultComponent {
     }
 
     /** The greylisting triplets of mailhub:greylist, in memory (one store per component, so per hub). */
-    private volatile Greylist greylist = new Greylist(java.time.Clock.systemUTC());
+    private volatile io.mailhub.policy.Greylist greylist = new io.mailhub.policy.Greylist(java.time.Clock.systemUTC());
 
-    Greylist greylist() {
-        return greylist;
+    /** The hub's store when the runtime bound one (shared with greylisting at RCPT), else this component's own. */
+    io.mailhub.policy.Greylist greylist() {
+        io.mailhub.policy.Greylist shared = getCamelContext() == null ? null : getCamelContext().getRegistry()
+                .lookupByNameAndType(io.mailhub.policy.Greylist.BEAN, io.mailhub.policy.Greylist.class);
+        return shared != null ? shared : greylist;
     }
 
     /** Starts the greylist over with this clock (tests). */
     void greylistClock(java.time.Clock clock) {
-        greylist = new Greylist(clock);
+        greylist = new io.mailhub.policy.Greylist(clock);
     }
 
     /** The hub's store of attachments sent by reference (bound by the runtime; absent in {@code routes check}). */

@@ -71,7 +71,7 @@ public class MailhubEndpoint extends DefaultEndpoint {
     @UriParam(description = "greylist: how long a triplet that passed is remembered after its last use.",
             defaultValue = "35d")
     private String lifetime = "35d";
-    private Greylist.Timing greylistTiming;
+    private io.mailhub.policy.Greylist.Timing greylistTiming;
     /** The footer's text and HTML, once validated. */
     private String footerText;
     private String footerHtml;
@@ -227,7 +227,7 @@ public class MailhubEndpoint extends DefaultEndpoint {
             }
             case "subject" -> required("prefix", prefix);
             case "footer" -> footer();
-            case "greylist" -> greylistTiming = new Greylist.Timing(duration("delay", delay), duration("window", window),
+            case "greylist" -> greylistTiming = new io.mailhub.policy.Greylist.Timing(duration("delay", delay), duration("window", window),
                     duration("lifetime", lifetime));
             case "strip" -> {
                 if (names == null && types == null) {
@@ -278,7 +278,7 @@ public class MailhubEndpoint extends DefaultEndpoint {
         }
     }
 
-    Greylist.Timing greylistTiming() {
+    io.mailhub.policy.Greylist.Timing greylistTiming() {
         return greylistTiming;
     }
 

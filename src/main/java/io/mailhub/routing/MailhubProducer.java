@@ -145,7 +145,7 @@ final class MailhubProducer extends DefaultProducer {
             return;
         }
         List<String> recipients = List.of(m.getHeader(MailhubHeaders.RCPT_TO, "", String.class).split(","));
-        Greylist.Outcome o = ((MailhubComponent) endpoint.getComponent()).greylist().attempt(ip,
+        io.mailhub.policy.Greylist.Outcome o = ((MailhubComponent) endpoint.getComponent()).greylist().attempt(ip,
                 m.getHeader(MailhubHeaders.MAIL_FROM, "", String.class), recipients, endpoint.greylistTiming());
         if (!o.pass()) {
             verdict.reject(SmtpReply.of(451, "4.7.1", "Greylisted, try again in " + o.retryInSeconds() + " seconds"));

@@ -1,4 +1,4 @@
-package io.mailhub.routing;
+package io.mailhub.policy;
 
 import java.net.InetAddress;
 import java.net.UnknownHostException;
@@ -13,24 +13,29 @@ import java.util.concurrent.ConcurrentHashMap;
  * Greylisting (Postgrey's rules): a triplet of client network (IPv4 /24, IPv6 /64), envelope sender and recipient that
  * was not seen before is refused for now; a retry after {@code delay} and within {@code window} passes and is
  * remembered for {@code lifetime} after its last use. Kept in memory, per hub instance (a restart forgets it, so a
- * sender seen again is delayed once more); at most {@value #MAX_TRIPLETS} triplets, expired ones dropped first.
+ * sender seen again is delayed once more); at most {@value #MAX_TRIPLETS} triplets, expired ones dropped first. One
+ * store per hub, shared by greylisting at RCPT ({@code mailhub.greylist}) and the policy route's {@code mailhub:greylist}
+ * (bound as {@link #BEAN}), so that a triplet that passed one passes the other.
  */
-final class Greylist {
+public final class Greylist {
+
+    /** The name of the hub's store in the Camel registry. */
+    public static final String BEAN = "mailhubGreylist";
 
     static final int MAX_TRIPLETS = 200_000;
 
     /** What one attempt gets: through, or refused for now, to be tried again in {@code retryInSeconds}. */
-    record Outcome(boolean pass, long retryInSeconds) {}
+    public record Outcome(boolean pass, long retryInSeconds) {}
 
     /** The knobs of one {@code mailhub:greylist}. */
-    record Timing(Duration delay, Duration window, Duration lifetime) {}
+    public record Timing(Duration delay, Duration window, Duration lifetime) {}
 
     private record Triplet(Instant firstSeen, Instant passedAt, Instant lastSeen) {}
 
     private final Clock clock;
     private final ConcurrentHashMap<String, Triplet> triplets = new ConcurrentHashMap<>();
 
-    Greylist(Clock clock) {
+    public Greylist(Clock clock) {
         this.clock = clock;
     }
 
@@ -38,7 +43,7 @@ final class Greylist {
      * Records the attempt of {@code sender} from {@code clientIp} to {@code recipients}: it passes when every
      * recipient's triplet does.
      */
-    Outcome attempt(String clientIp, String sender, List<String> recipients, Timing t) {
+    public Outcome attempt(String clientIp, String sender, List<String> recipients, Timing t) {
         Instant now = clock.instant();
         String net = network(clientIp);
         String from = sender == null ? "" : sender.toLowerCase(Locale.ROOT);

@@ -1,4 +1,4 @@
-package io.mailhub.routing;
+package io.mailhub.policy;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
