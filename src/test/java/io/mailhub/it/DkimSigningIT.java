@@ -213,6 +213,29 @@ class DkimSigningIT {
         assertThat(parsed.get("parts")).hasSize(3);
     }
 
+    @Test
+    void anExecutableInsideAForwardedMessageIsStrippedTooAndTheMessageStillVerifies() throws Exception {
+        String marker = UUID.randomUUID().toString();
+        Path data = Files.writeString(dir.resolve("forward.eml"), String.join("\r\n",
+                "From: Alice <alice@signed.test>", "To: guarded@remote.test", "Subject: " + marker,
+                "MIME-Version: 1.0", "Content-Type: multipart/mixed; boundary=\"out\"", "",
+                "--out", "Content-Type: text/plain; charset=us-ascii", "", "see the forward", "",
+                "--out", "Content-Type: message/rfc822", "Content-Disposition: attachment; filename=\"fwd.eml\"", "",
+                "From: Carol <carol@other.test>", "Subject: the installer", "MIME-Version: 1.0",
+                "Content-Type: multipart/mixed; boundary=\"in\"", "",
+                "--in", "Content-Type: text/plain; charset=us-ascii", "", "as promised", "",
+                "--in", "Content-Type: application/octet-stream; name=\"setup.exe\"",
+                "Content-Disposition: attachment; filename=\"setup.exe\"", "Content-Transfer-Encoding: base64", "",
+                "TVqQAAMAAAAEAAAA//8AALgAAAAAAAAAQAAAAAAAAAA=", "--in--", "", "--out--", ""));
+        com.fasterxml.jackson.databind.JsonNode parsed = sendVerifyAndParse(data, "guarded@remote.test", marker);
+        assertThat(parsed.get("defects")).isEmpty();
+        assertThat(parsed.get("parts").findValuesAsText("type")).containsExactly("multipart/mixed", "text/plain",
+                "message/rfc822", "multipart/mixed", "text/plain", "text/plain");
+        assertThat(parsed.at("/parts/4/text").asText()).isEqualTo("as promised\n");
+        assertThat(parsed.at("/parts/5/text").asText()).isEqualTo("Removed by the mail system's policy: the attachment"
+                + " setup.exe (application/octet-stream).\n");
+    }
+
     /**
      * Sends the message file to {@code recipient}, checks that both of the hub's signatures verify as it arrives, and
      * returns Python's reading of it.
