@@ -62,6 +62,9 @@ public class MailhubEndpoint extends DefaultEndpoint {
     @UriParam(description = "strip: content types of the attachments to remove, comma-separated"
             + " (application/x-msdownload, application/*).")
     private String types;
+    @UriParam(description = "strip: whether a ZIP attachment holding a file whose name matches names= is removed too"
+            + " (nested archives opened three deep).", defaultValue = "true")
+    private boolean archives = true;
     @UriParam(description = "greylist: how long a new sender, recipient and client network is refused (451 4.7.1).",
             defaultValue = "5m")
     private String delay = "5m";
@@ -340,7 +343,7 @@ public class MailhubEndpoint extends DefaultEndpoint {
     /** The attachments mailhub:strip removes, and the note that replaces each. */
     MimeStrip.Rule stripRule() {
         return new MimeStrip.Rule(list(names), list(types), text != null ? text
-                : "Removed by the mail system's policy: {attachment}.");
+                : "Removed by the mail system's policy: {attachment}.", archives);
     }
 
     private static List<String> list(String commaSeparated) {
@@ -353,6 +356,14 @@ public class MailhubEndpoint extends DefaultEndpoint {
 
     public void setNames(String names) {
         this.names = names;
+    }
+
+    public boolean isArchives() {
+        return archives;
+    }
+
+    public void setArchives(boolean archives) {
+        this.archives = archives;
     }
 
     public String getTypes() {

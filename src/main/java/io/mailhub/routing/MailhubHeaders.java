@@ -82,6 +82,10 @@ public final class MailhubHeaders {
     @Metadata(description = "The attachments' file names, comma-separated.", javaType = "String")
     public static final String ATTACHMENT_NAMES = "MailhubAttachmentNames";
 
+    @Metadata(description = "The names of the files inside ZIP attachments (nested archives' as inner.zip/name),"
+            + " comma-separated.", javaType = "String")
+    public static final String ARCHIVE_NAMES = "MailhubArchiveNames";
+
     @Metadata(description = "Tags from the HTTP API, comma-separated.", javaType = "String")
     public static final String TAGS = "MailhubTags";
 

@@ -104,24 +104,34 @@ final class MessageFacts {
     /**
      * The attachments, found by a streaming scan of the MIME part headers (after each boundary line, and the header of
      * an attached message after its part's): a part whose Content-Disposition is attachment or that names a file
-     * ({@code filename=}, {@code name=}). No part is decoded
-     * or held in memory, so a 25 MB invoice costs one read.
+     * ({@code filename=}, {@code name=}). No part is decoded or held in memory, so a 25 MB invoice costs one read;
+     * only a ZIP attachment's body is gathered (up to {@link #MAX_ARCHIVE} octets) to list the files it holds.
      */
     private static void attachments(Supplier<InputStream> content, Map<String, Object> headers) throws IOException {
         List<String> types = new ArrayList<>();
         List<String> names = new ArrayList<>();
+        List<String> archived = new ArrayList<>();
         try (java.io.BufferedReader r = new java.io.BufferedReader(new java.io.InputStreamReader(content.get(),
                 java.nio.charset.StandardCharsets.ISO_8859_1), 8192)) {
             boolean inPartHeader = false;
             StringBuilder field = new StringBuilder();
             List<String> partFields = new ArrayList<>();
             boolean topHeader = true;
+            Archive archive = null;
             for (String line = r.readLine(); line != null; line = r.readLine()) {
                 if (topHeader) {
                     if (line.isEmpty()) {
                         topHeader = false;
                     }
                     continue;
+                }
+                if (archive != null && !line.startsWith("--")) {
+                    archive.line(line);
+                    continue;
+                }
+                if (archive != null) {
+                    archived.addAll(archive.names());
+                    archive = null;
                 }
                 if (!inPartHeader) {
                     if (line.startsWith("--")) {
@@ -136,7 +146,9 @@ final class MessageFacts {
                         partFields.add(field.toString());
                     }
                     // an attached message's own header follows its part header: read it as a part header too
-                    inPartHeader = part(partFields, types, names);
+                    Part part = part(partFields, types, names);
+                    inPartHeader = part.message();
+                    archive = part.archiveEncoding() == null ? null : new Archive(part.archiveEncoding());
                     partFields.clear();
                     field.setLength(0);
                 } else if ((line.charAt(0) == ' ' || line.charAt(0) == '\t') && field.length() > 0) {
@@ -153,6 +165,36 @@ final class MessageFacts {
         headers.put(MailhubHeaders.HAS_ATTACHMENT, !types.isEmpty());
         headers.put(MailhubHeaders.ATTACHMENT_TYPES, String.join(",", types));
         headers.put(MailhubHeaders.ATTACHMENT_NAMES, String.join(",", names));
+        headers.put(MailhubHeaders.ARCHIVE_NAMES, String.join(",", archived));
+    }
+
+    /** The most octets of one ZIP attachment's body (as sent, encoded) read to list its files. */
+    static final int MAX_ARCHIVE = 48 << 20;
+
+    /** A ZIP attachment's body, gathered line by line, then listed ({@link ZipListing}). */
+    private static final class Archive {
+        private final String encoding;
+        private final java.io.ByteArrayOutputStream body = new java.io.ByteArrayOutputStream();
+
+        Archive(String encoding) {
+            this.encoding = encoding;
+        }
+
+        void line(String line) {
+            if (body.size() + line.length() + 2 <= MAX_ARCHIVE) {
+                body.writeBytes((line + "\r\n").getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
+            }
+        }
+
+        List<String> names() {
+            byte[] zip;
+            try {
+                zip = MimeEntity.decode(body.toByteArray(), encoding);
+            } catch (IllegalArgumentException badBase64) {
+                return List.of();
+            }
+            return ZipListing.looksLikeZip(zip) ? ZipListing.names(zip) : List.of();
+        }
     }
 
     private static final java.util.regex.Pattern FILE_NAME = java.util.regex.Pattern.compile(
@@ -226,35 +268,48 @@ final class MessageFacts {
         return new String(out.toByteArray(), charset);
     }
 
-    /** Records the part if it is an attachment; whether it is an attached message ({@code message/rfc822}). */
-    private static boolean part(List<String> fields, List<String> types, List<String> names) {
+    /**
+     * What a part header says: whether an attached message's header follows ({@code message/rfc822}), and for a ZIP
+     * attachment its transfer encoding ({@code null} for any other part).
+     */
+    private record Part(boolean message, String archiveEncoding) {}
+
+    /** Records the part if it is an attachment. */
+    private static Part part(List<String> fields, List<String> types, List<String> names) {
         String type = null;
         String disposition = null;
+        String encoding = "7bit";
         for (String f : fields) {
             if (f.regionMatches(true, 0, "Content-Type:", 0, 13)) {
                 type = f.substring(13).strip();
             } else if (f.regionMatches(true, 0, "Content-Disposition:", 0, 20)) {
                 disposition = f.substring(20).strip();
+            } else if (f.regionMatches(true, 0, "Content-Transfer-Encoding:", 0, 26)) {
+                encoding = f.substring(26).strip().toLowerCase(Locale.ROOT);
             }
         }
         if (type != null && type.toLowerCase(Locale.ROOT).startsWith("multipart/")) {
-            return false;
+            return new Part(false, null);
         }
         String name = fileName(disposition, type);
         boolean attachment = disposition != null && disposition.toLowerCase(Locale.ROOT).startsWith("attachment");
+        String mimeType = null;
         if (attachment || name != null) {
             String t = type == null ? "application/octet-stream" : type;
             int semi = t.indexOf(';');
-            types.add((semi < 0 ? t : t.substring(0, semi)).strip().toLowerCase(Locale.ROOT));
+            mimeType = (semi < 0 ? t : t.substring(0, semi)).strip().toLowerCase(Locale.ROOT);
+            types.add(mimeType);
             names.add(name == null ? "" : name);
         }
-        return type != null && type.toLowerCase(Locale.ROOT).startsWith("message/rfc822");
+        return new Part(type != null && type.toLowerCase(Locale.ROOT).startsWith("message/rfc822"),
+                mimeType != null && ZipListing.isArchive(mimeType, name) ? encoding : null);
     }
 
     /** The message facts header names, so that they can be removed before the message is queued again. */
     static final List<String> NAMES = List.of(MailhubHeaders.STAGE, MailhubHeaders.MAIL_FROM, MailhubHeaders.RCPT_TO,
             MailhubHeaders.RCPT_DOMAINS, MailhubHeaders.RCPT_COUNT, MailhubHeaders.CLIENT_IP, MailhubHeaders.HOP_COUNT,
-            MailhubHeaders.HAS_ATTACHMENT, MailhubHeaders.ATTACHMENT_TYPES, MailhubHeaders.ATTACHMENT_NAMES);
+            MailhubHeaders.HAS_ATTACHMENT, MailhubHeaders.ATTACHMENT_TYPES, MailhubHeaders.ATTACHMENT_NAMES,
+            MailhubHeaders.ARCHIVE_NAMES);
 
     static String address(MailAddress a) {
         return a == null ? "" : a.toString();

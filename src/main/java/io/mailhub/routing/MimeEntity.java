@@ -47,6 +47,24 @@ record MimeEntity(List<String> rawFields, int bodyStart, String type, String sub
         return MessageFacts.fileName(field("content-disposition"), field("content-type"));
     }
 
+    /** The body without its transfer encoding (base64, quoted-printable; any other as it is). */
+    byte[] decodedBody(byte[] bytes) {
+        return decode(java.util.Arrays.copyOfRange(bytes, bodyStart, bytes.length), encoding);
+    }
+
+    /**
+     * Octets without their transfer encoding.
+     *
+     * @throws IllegalArgumentException for base64 that cannot be decoded
+     */
+    static byte[] decode(byte[] raw, String encoding) {
+        return switch (encoding) {
+            case "base64" -> java.util.Base64.getMimeDecoder().decode(raw);
+            case "quoted-printable" -> io.mailhub.model.QuotedPrintable.decode(raw);
+            default -> raw;
+        };
+    }
+
     /** Where the last header field ends (the blank line after it starts). */
     int headerBlockEnd() {
         int n = 0;

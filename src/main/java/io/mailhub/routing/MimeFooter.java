@@ -79,12 +79,7 @@ final class MimeFooter {
 
     private static byte[] leaf(byte[] bytes, MimeEntity e, Changes changes, boolean isHtml) {
         String encoding = e.encoding();
-        byte[] raw = java.util.Arrays.copyOfRange(bytes, e.bodyStart(), bytes.length);
-        byte[] decoded = switch (encoding) {
-            case "base64" -> Base64.getMimeDecoder().decode(raw);
-            case "quoted-printable" -> io.mailhub.model.QuotedPrintable.decode(raw);
-            default -> raw;
-        };
+        byte[] decoded = e.decodedBody(bytes);
         String charsetName = e.params().getOrDefault("charset", "us-ascii");
         Charset charset;
         try {

@@ -12,8 +12,9 @@ import java.util.regex.Pattern;
  * is an attachment or names a file) is replaced by a short {@code text/plain} note saying what was removed, so the
  * recipient knows; every other byte of the message stays as it was. Parts inside multiparts at any depth are looked at,
  * and inside attached messages ({@code message/rfc822}, a forward as an attachment), which would otherwise carry any
- * file past the filter, up to {@link #MAX_DEPTH} entities deep. Signed or encrypted messages (also attached ones) are
- * left alone.
+ * file past the filter, up to {@link #MAX_DEPTH} entities deep. A ZIP archive holding a file whose name matches
+ * goes as a whole ({@link ZipListing}; an archive cannot be edited without being written anew). Signed or encrypted
+ * messages (also attached ones) are left alone.
  */
 final class MimeStrip {
 
@@ -25,16 +26,34 @@ final class MimeStrip {
     /** The result: the message (the same array when nothing changed), what was removed, and why nothing, if so. */
     record Result(byte[] message, List<String> removed, String unchangedBecause) {}
 
-    /** Which attachments go: file name patterns ({@code *.exe}, case-insensitive) and types ({@code type/sub}, {@code type/*}). */
-    record Rule(List<String> names, List<String> types, String note) {
+    /**
+     * Which attachments go: file name patterns ({@code *.exe}, case-insensitive) and types ({@code type/sub}, {@code
+     * type/*}); with {@code archives}, also a ZIP archive holding a file whose name matches.
+     */
+    record Rule(List<String> names, List<String> types, String note, boolean archives) {
+
+        Rule(List<String> names, List<String> types, String note) {
+            this(names, types, note, true);
+        }
 
         boolean matches(String fileName, String mimeType) {
+            return matchesName(fileName) || matchesType(mimeType);
+        }
+
+        /** Whether a name matches, as it is or its last path segment (a file in an archive's folder). */
+        boolean matchesName(String fileName) {
             String name = fileName == null ? "" : fileName.toLowerCase(Locale.ROOT).strip();
+            String last = name.substring(name.lastIndexOf('/') + 1);
             for (String glob : names) {
-                if (!name.isEmpty() && Pattern.matches(globRegex(glob), name)) {
+                String regex = globRegex(glob);
+                if (!name.isEmpty() && (Pattern.matches(regex, name) || Pattern.matches(regex, last))) {
                     return true;
                 }
             }
+            return false;
+        }
+
+        private boolean matchesType(String mimeType) {
             for (String t : types) {
                 String type = t.toLowerCase(Locale.ROOT);
                 if (type.equals(mimeType) || type.endsWith("/*") && mimeType.startsWith(type.substring(0, type.length() - 1))) {
@@ -79,12 +98,37 @@ final class MimeStrip {
             });
         }
         String name = e.fileName();
-        if (!(e.attachment() || name != null) || !rule.matches(name, e.mimeType())) {
+        boolean attachment = e.attachment() || name != null;
+        String held = attachment && !rule.matches(name, e.mimeType()) ? heldInArchive(bytes, e, name, rule) : null;
+        if (!attachment || !rule.matches(name, e.mimeType()) && held == null) {
             return e.mimeType().equals("message/rfc822") ? attachedMessage(bytes, e, rule, removed, depth) : null;
         }
-        String what = (name == null ? "an attachment" : "the attachment " + name) + " (" + e.mimeType() + ")";
-        removed.add(name == null ? e.mimeType() : name);
+        String what = (name == null ? "an attachment" : "the attachment " + name) + " (" + e.mimeType() + ")"
+                + (held == null ? "" : ", which holds " + held);
+        removed.add((name == null ? e.mimeType() : name) + (held == null ? "" : " (holding " + held + ")"));
         return note(bytes, e, rule.note().replace("{attachment}", what), top);
+    }
+
+    /** The first file of a ZIP attachment whose name matches the rule, or {@code null}. */
+    private static String heldInArchive(byte[] bytes, MimeEntity e, String name, Rule rule) {
+        if (!rule.archives() || rule.names().isEmpty() || !ZipListing.isArchive(e.mimeType(), name)) {
+            return null;
+        }
+        byte[] zip;
+        try {
+            zip = e.decodedBody(bytes);
+        } catch (IllegalArgumentException badBase64) {
+            return null;
+        }
+        if (!ZipListing.looksLikeZip(zip)) {
+            return null;
+        }
+        for (String inside : ZipListing.names(zip)) {
+            if (rule.matchesName(inside)) {
+                return inside;
+            }
+        }
+        return null;
     }
 
     /**

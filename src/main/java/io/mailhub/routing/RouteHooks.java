@@ -140,7 +140,8 @@ public final class RouteHooks {
                     ? new String(RouteHooks.class.getResourceAsStream("/" + file.substring(10)).readAllBytes(),
                             StandardCharsets.UTF_8)
                     : Files.readString(Path.of(file));
-            return text.contains("MailhubHasAttachment") || text.contains("MailhubAttachment");
+            return text.contains("MailhubHasAttachment") || text.contains("MailhubAttachment")
+                    || text.contains("MailhubArchiveNames");
         } catch (IOException | RuntimeException e) {
             return true;
         }

@@ -60,6 +60,11 @@ class DkimSigningIT {
                             steps:
                               - to: "mailhub:strip?names=*.exe"
                         - filter:
+                            simple: "${header.MailhubArchiveNames} contains 'setup.exe'"
+                            steps:
+                              - to: "mailhub:header?name=X-Archive-Check&value=executable"
+                              - to: "mailhub:strip?names=*.exe"
+                        - filter:
                             simple: "${header.MailhubRcptTo} contains 'external@'"
                             steps:
                               - to: "mailhub:footer?text=Vertraulich \u2013 nur f\u00fcr die Empf\u00e4nger."
@@ -234,6 +239,50 @@ class DkimSigningIT {
         assertThat(parsed.at("/parts/4/text").asText()).isEqualTo("as promised\n");
         assertThat(parsed.at("/parts/5/text").asText()).isEqualTo("Removed by the mail system's policy: the attachment"
                 + " setup.exe (application/octet-stream).\n");
+    }
+
+    @Test
+    void aZipHoldingAnExecutableIsFoundByTheRouteAndStrippedWhileAHarmlessZipArrivesAsSent() throws Exception {
+        String marker = UUID.randomUUID().toString();
+        Path files = Files.createDirectories(dir.resolve("zip-" + marker).resolve("tools"));
+        Files.write(files.resolve("setup.exe"), new byte[] {'M', 'Z', 0, 0});
+        Files.writeString(files.resolve("../readme.txt"), "read me first\n");
+        zip(files.getParent(), "tools.zip", "readme.txt", "tools/setup.exe");
+        zip(files.getParent(), "docs.zip", "readme.txt");
+        byte[] docs = Files.readAllBytes(files.resolveSibling("docs.zip"));
+
+        Swaks.Result r = Swaks.run(hub.smtpPort, "-f", "alice@signed.test", "-t", "bob@remote.test",
+                "--header", "From: Alice <alice@signed.test>", "--header", "Subject: " + marker,
+                "--body", "the tools and the docs", "--attach-type", "application/zip",
+                "--attach-name", "tools.zip", "--attach", "@" + files.resolveSibling("tools.zip"),
+                "--attach-type", "application/zip", "--attach-name", "docs.zip",
+                "--attach", "@" + files.resolveSibling("docs.zip"));
+        assertThat(r.exitCode()).as(r.transcript()).isZero();
+        SinkMessage m = sink.awaitMessage(marker);
+
+        assertThat(verify(m.content()).lines()).containsExactly("a=rsa-sha256 d=signed.test pass",
+                "a=ed25519-sha256 d=signed.test pass");
+        com.fasterxml.jackson.databind.JsonNode parsed = PythonEmail.parse(Files.writeString(
+                dir.resolve(marker + ".dump"), m.content() + "\n"));
+        assertThat(parsed.get("defects")).isEmpty();
+        assertThat(parsed.at("/headers/X-Archive-Check").asText()).isEqualTo("executable");
+        assertThat(parsed.get("parts").findValuesAsText("type")).containsExactly("multipart/mixed", "text/plain",
+                "text/plain", "application/zip");
+        assertThat(parsed.at("/parts/2/text").asText()).isEqualTo("Removed by the mail system's policy: the attachment"
+                + " tools.zip (application/zip), which holds tools/setup.exe.\n");
+        assertThat(parsed.at("/parts/3/filename").asText()).isEqualTo("docs.zip");
+        assertThat(parsed.at("/parts/3/sha256").asText()).isEqualTo(java.util.HexFormat.of().formatHex(
+                java.security.MessageDigest.getInstance("SHA-256").digest(docs)));
+    }
+
+    /** Info-ZIP's zip, run in {@code dir}: the archive {@code name} of the {@code files}. */
+    private static void zip(Path dir, String name, String... files) throws Exception {
+        List<String> cmd = new ArrayList<>(List.of("zip", "-q", "-X", name));
+        cmd.addAll(List.of(files));
+        Process p = new ProcessBuilder(cmd).directory(dir.toFile()).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
+        assertThat(p.exitValue()).as(out).isZero();
     }
 
     /**

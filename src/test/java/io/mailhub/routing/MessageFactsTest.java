@@ -36,6 +36,24 @@ class MessageFactsTest {
         Map<String, Object> facts = attachmentFacts("Subject: hi\r\nContent-Type: text/plain\r\n\r\nhello\r\n");
 
         assertThat(facts).containsEntry(MailhubHeaders.HAS_ATTACHMENT, false)
-                .containsEntry(MailhubHeaders.ATTACHMENT_NAMES, "");
+                .containsEntry(MailhubHeaders.ATTACHMENT_NAMES, "").containsEntry(MailhubHeaders.ARCHIVE_NAMES, "");
+    }
+
+    @Test
+    void theFilesInsideZipAttachmentsAreFactsOfTheirOwnInAnyTransferEncoding() throws Exception {
+        byte[] zip = ZipListingTest.zip(false, "docs/a.txt", "a", "inner.zip", ZipListingTest.zip(true, "run.js", "x"));
+        String base64 = java.util.Base64.getMimeEncoder(76, new byte[] {'\r', '\n'}).encodeToString(zip);
+        String qp = new String(io.mailhub.model.QuotedPrintable.encode(ZipListingTest.zip(true, "b.exe", "MZ")),
+                StandardCharsets.ISO_8859_1);
+        Map<String, Object> facts = attachmentFacts("Subject: files\r\nContent-Type: multipart/mixed; boundary=m\r\n"
+                + "\r\n--m\r\nContent-Type: text/plain\r\n\r\nsee attached\r\n"
+                + "--m\r\nContent-Type: application/octet-stream; name=\"files.zip\"\r\nContent-Transfer-Encoding:"
+                + " base64\r\n\r\n" + base64 + "\r\n"
+                + "--m\r\nContent-Type: application/x-zip-compressed\r\nContent-Disposition: attachment\r\n"
+                + "Content-Transfer-Encoding: quoted-printable\r\n\r\n" + qp + "\r\n"
+                + "--m\r\nContent-Type: application/pdf; name=a.pdf\r\n\r\nJVBE\r\n--m--\r\n");
+
+        assertThat(facts).containsEntry(MailhubHeaders.ATTACHMENT_NAMES, "files.zip,,a.pdf")
+                .containsEntry(MailhubHeaders.ARCHIVE_NAMES, "docs/a.txt,inner.zip,inner.zip/run.js,b.exe");
     }
 }

@@ -152,4 +152,54 @@ class MimeStripTest {
         assertThat(s.message()).isSameAs(signed);
         assertThat(s.unchangedBecause()).contains("signed or encrypted");
     }
+
+    private static String zipPart(String name, byte[] zip) {
+        return "Content-Type: application/zip; name=" + name + "\r\nContent-Disposition: attachment; filename=" + name
+                + "\r\nContent-Transfer-Encoding: base64\r\n\r\n"
+                + java.util.Base64.getMimeEncoder(76, new byte[] {'\r', '\n'}).encodeToString(zip) + "\r\n";
+    }
+
+    @Test
+    void aZipHoldingAMatchingFileAtAnyFolderOrNestingGoesAsAWhole() throws Exception {
+        byte[] inner = ZipListingTest.zip(false, "tools/Setup.exe", "MZ");
+        String message = mixed(BODY, zipPart("docs.zip", ZipListingTest.zip(false, "readme.txt", "hi", "more.zip",
+                inner)), PDF);
+
+        MimeStrip.Result r = MimeStrip.strip(message.getBytes(StandardCharsets.ISO_8859_1), EXECUTABLES);
+
+        assertThat(r.removed()).containsExactly("docs.zip (holding more.zip/tools/Setup.exe)");
+        Multipart parts = (Multipart) parse(r.message()).getContent();
+        assertThat(parts.getCount()).isEqualTo(3);
+        assertThat((String) parts.getBodyPart(1).getContent()).isEqualTo("Removed by the mail system's policy: the"
+                + " attachment docs.zip (application/zip), which holds more.zip/tools/Setup.exe.\r\n");
+        assertThat(new String(r.message(), StandardCharsets.ISO_8859_1)).contains("--m\r\n" + PDF + "--m--\r\n");
+    }
+
+    @Test
+    void aZipOfHarmlessFilesStaysAndArchivesFalseLeavesEveryZipAlone() throws Exception {
+        byte[] harmless = mixed(BODY, zipPart("docs.zip", ZipListingTest.zip(false, "a.txt", "a")))
+                .getBytes(StandardCharsets.ISO_8859_1);
+        byte[] dangerous = mixed(BODY, zipPart("docs.zip", ZipListingTest.zip(false, "a.exe", "MZ")))
+                .getBytes(StandardCharsets.ISO_8859_1);
+        MimeStrip.Rule keepArchives = new MimeStrip.Rule(EXECUTABLES.names(), EXECUTABLES.types(),
+                EXECUTABLES.note(), false);
+
+        assertThat(MimeStrip.strip(harmless, EXECUTABLES).message()).isSameAs(harmless);
+        assertThat(MimeStrip.strip(dangerous, keepArchives).message()).isSameAs(dangerous);
+        assertThat(MimeStrip.strip(dangerous, EXECUTABLES).removed()).containsExactly("docs.zip (holding a.exe)");
+    }
+
+    @Test
+    void aPartThatIsNoArchiveDespiteItsNameOrBadBase64IsLeftAsItIs() {
+        String notZip = "Content-Type: application/zip; name=a.zip\r\nContent-Transfer-Encoding: base64\r\n\r\n"
+                + "JVBERi0xLjQK\r\n";
+        String badBase64 = "Content-Type: application/zip; name=b.zip\r\nContent-Transfer-Encoding: base64\r\n\r\n"
+                + "UEsDB=A\r\n";
+        byte[] message = mixed(BODY, notZip, badBase64).getBytes(StandardCharsets.ISO_8859_1);
+
+        MimeStrip.Result r = MimeStrip.strip(message, EXECUTABLES);
+
+        assertThat(r.message()).isSameAs(message);
+        assertThat(r.unchangedBecause()).isEqualTo("no attachment matched");
+    }
 }
