@@ -105,6 +105,8 @@ class RoutesCommandTest {
                         - to: "mailhub:strip?types=exe"
                         - to: "mailhub:greylist?delay=soon"
                         - to: "mailhub:greylist"
+                        - to: "mailhub:strip?names=*.exe&archives=false"
+                        - to: "mailhub:strip?names=*.exe&archives=maybe"
                 """.replace("DISCLAIMER", disclaimer.toString()));
         Files.writeString(dir.resolve("policy.camel.yaml"), """
                 - route:
@@ -116,7 +118,9 @@ class RoutesCommandTest {
 
         assertThat(check(dir)).isEqualTo(1);
 
-        assertThat(errors().lines()).hasSize(8).anySatisfy(l -> assertThat(l).contains("routing.camel.yaml:11: ")
+        assertThat(errors().lines()).hasSize(9).noneSatisfy(l -> assertThat(l).contains("routing.camel.yaml:13: "))
+                .anySatisfy(l -> assertThat(l).contains("routing.camel.yaml:14: ").contains("archives"))
+                .anySatisfy(l -> assertThat(l).contains("routing.camel.yaml:11: ")
                 .contains("mailhub:greylist: delay=soon is not a duration such as 300s, 5m, 2d"))
                 .anySatisfy(l -> assertThat(l).endsWith("routing.camel.yaml:12: mailhub:greylist: mailhub:greylist works"
                         + " only before the queue (a route from direct:policy), where the client is still connected"))
