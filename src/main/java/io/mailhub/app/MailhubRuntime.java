@@ -87,6 +87,7 @@ public final class MailhubRuntime extends MainListenerSupport implements CamelCo
     private final List<SmtpServer> listeners = new ArrayList<>();
     private PolicyCounters counters;
     private java.util.concurrent.ScheduledExecutorService sweeper;
+    private io.mailhub.policy.GreylistFile greylistFile;
     private io.mailhub.observe.Observability observability;
     private final OperatorWiring operators;
     private BrokerClient brokerClient;
@@ -154,6 +155,11 @@ public final class MailhubRuntime extends MainListenerSupport implements CamelCo
         counters = new PolicyCounters(limits, security.failures());
         io.mailhub.policy.Greylist greylist = new io.mailhub.policy.Greylist(Clock.systemUTC());
         context.getRegistry().bind(io.mailhub.policy.Greylist.BEAN, greylist); // shared with mailhub:greylist
+        greylistFile = new io.mailhub.policy.GreylistFile(settings.dataDir.resolve("greylist.tsv"), greylist);
+        int known = greylistFile.load();
+        if (known > 0) {
+            LOG.info("greylist: {} triplets read from {}", known, greylistFile);
+        }
         PolicyChain policy = AcceptanceWiring.smtpPolicy(settings, limits, security, greylist);
         context.getRegistry().bind("policyCheck", new PolicyCheck(policy));
         sweeper = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
@@ -164,6 +170,7 @@ public final class MailhubRuntime extends MainListenerSupport implements CamelCo
         sweeper.scheduleWithFixedDelay(() -> {
             limits.sweep();
             security.failures().sweep();
+            greylistFile.saveQuietly();
         }, 1, 1, java.util.concurrent.TimeUnit.MINUTES);
         acceptance = AcceptanceWiring.acceptance(settings, policy, queue, security, hooks, meters, events, signer);
         SmtpServer mx = new SmtpServer(smtpSettings(ListenerRole.MX), acceptance, security);
@@ -472,6 +479,9 @@ public final class MailhubRuntime extends MainListenerSupport implements CamelCo
         PolicyCounters.unregister();
         if (sweeper != null) {
             sweeper.shutdownNow();
+        }
+        if (greylistFile != null) {
+            greylistFile.saveQuietly(); // what a restart should not forget
         }
         queue.close();
         if (brokerQueues instanceof io.mailhub.queue.RemoteQueues remote) {

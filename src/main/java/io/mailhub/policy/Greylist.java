@@ -12,8 +12,9 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * Greylisting (Postgrey's rules): a triplet of client network (IPv4 /24, IPv6 /64), envelope sender and recipient that
  * was not seen before is refused for now; a retry after {@code delay} and within {@code window} passes and is
- * remembered for {@code lifetime} after its last use. Kept in memory, per hub instance (a restart forgets it, so a
- * sender seen again is delayed once more); at most {@value #MAX_TRIPLETS} triplets, expired ones dropped first. One
+ * remembered for {@code lifetime} after its last use. Kept in memory, per hub instance, and written to a file now and
+ * then and when the hub stops ({@link GreylistFile}), so a restart forgets nothing that had been written; at most
+ * {@value #MAX_TRIPLETS} triplets, expired ones dropped first. One
  * store per hub, shared by greylisting at RCPT ({@code mailhub.greylist}) and the policy route's {@code mailhub:greylist}
  * (bound as {@link #BEAN}), so that a triplet that passed one passes the other.
  */
@@ -34,6 +35,7 @@ public final class Greylist {
 
     private final Clock clock;
     private final ConcurrentHashMap<String, Triplet> triplets = new ConcurrentHashMap<>();
+    private final java.util.concurrent.atomic.AtomicLong changes = new java.util.concurrent.atomic.AtomicLong();
 
     public Greylist(Clock clock) {
         this.clock = clock;
@@ -54,6 +56,7 @@ public final class Greylist {
         for (String r : recipients) {
             String key = net + "/" + from + "/" + r.toLowerCase(Locale.ROOT);
             Triplet seen = triplets.compute(key, (k, old) -> next(old, now, t));
+            changes.incrementAndGet();
             if (seen.passedAt() == null) {
                 wait = Math.max(wait, Math.max(1, Duration.between(now, seen.firstSeen().plus(t.delay())).toSeconds()));
             }
@@ -84,6 +87,28 @@ public final class Greylist {
 
     int size() {
         return triplets.size();
+    }
+
+    /** How many attempts changed the store since it was made: a save can be skipped while this stays the same. */
+    long changes() {
+        return changes.get();
+    }
+
+    /** One remembered triplet, as {@link GreylistFile} writes it ({@code passedAt} {@code null} while greylisted). */
+    record Entry(String key, Instant firstSeen, Instant passedAt, Instant lastSeen) {}
+
+    /** Every remembered triplet. */
+    List<Entry> entries() {
+        List<Entry> out = new java.util.ArrayList<>(triplets.size());
+        triplets.forEach((k, t) -> out.add(new Entry(k, t.firstSeen(), t.passedAt(), t.lastSeen())));
+        return out;
+    }
+
+    /** Remembers a triplet read back from a file (one this store already knows stays as it is). */
+    void restore(Entry e) {
+        if (triplets.size() < MAX_TRIPLETS) {
+            triplets.putIfAbsent(e.key(), new Triplet(e.firstSeen(), e.passedAt(), e.lastSeen()));
+        }
     }
 
     /** The client's network: the first three octets of an IPv4 address, the first 64 bits of an IPv6 one. */

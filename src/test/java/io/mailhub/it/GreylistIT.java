@@ -13,7 +13,8 @@ import org.junit.jupiter.api.Test;
 /**
  * Greylisting at RCPT ({@code mailhub.greylist=on}) against swaks, the way Postgrey works behind Postfix: the first
  * attempt hears 451 4.7.1 at RCPT, before any data; a retry after the delay is accepted, and the policy route's own
- * {@code mailhub:greylist} lets it through at once because it shares the store. Delivered once. The client is on
+ * {@code mailhub:greylist} lets it through at once because it shares the store. Delivered once, and remembered across
+ * a restart (the store's file in the data directory). The client is on
  * 127.0.0.1, so the trusted networks are set elsewhere and the recipient's domain is local.
  */
 class GreylistIT {
@@ -60,6 +61,19 @@ class GreylistIT {
             await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(4)).until(() -> sink.messages().stream()
                     .filter(m -> m.content().contains("greylisted at rcpt")).count() == 1);
             assertThat(hub.log()).contains("greylisting at RCPT (delay 2s, window 2d, lifetime 35d)");
+
+            // a restart forgets nothing: the sender that passed is not delayed again, a new one still is
+            hub.stop();
+            hub.start();
+            assertThat(hub.log()).contains("greylist: 1 triplets read from " + work.resolve("data")
+                    .resolve("greylist.tsv"));
+            Swaks.Result known = Swaks.run(hub.smtpPort, "--helo", "client.test", "--from", "a@client.test",
+                    "--to", "ann@grey.test", "--header", "Subject: known after the restart");
+            assertThat(known.exitCode()).as(known.transcript()).isZero();
+            Swaks.Result stranger = Swaks.run(hub.smtpPort, "--helo", "client.test", "--from", "b@client.test",
+                    "--to", "ann@grey.test", "--header", "Subject: new after the restart");
+            assertThat(stranger.replyTo("RCPT TO")).isEqualTo("451 4.7.1 Greylisted, try again in 2 seconds");
+            sink.awaitMessage("known after the restart");
         }
     }
 }
