@@ -37,7 +37,7 @@ final class AcceptanceWiring {
 
     /** @param greylist the hub's greylisting store, used at RCPT when {@code mailhub.greylist} is on */
     static PolicyChain smtpPolicy(MailhubSettings settings, RateLimits limits, ListenerSecurity security,
-            io.mailhub.policy.Greylist greylist) {
+            io.mailhub.policy.Greylist greylist) throws java.io.IOException {
         List<MailHook> mailHooks = new ArrayList<>();
         SenderLoginCheck senderCheck = security.authenticator() == null ? null
                 : new SenderLoginCheck(security.authenticator()::user);
@@ -46,6 +46,12 @@ final class AcceptanceWiring {
         }
         mailHooks.add(limits);
         List<io.mailhub.policy.RcptHook> rcptHooks = new ArrayList<>();
+        RelayControl relay = new RelayControl(settings.policy.localDomains(), settings.policy.trustedNetworks(),
+                settings.hostname);
+        if (settings.recipients.file() != null) { // first: an unknown user is refused, whoever asks
+            rcptHooks.add(io.mailhub.policy.RecipientTable.load(settings.recipients.file(), relay));
+            LOG.info("recipients of the local domains checked against {}", settings.recipients.file());
+        }
         if (settings.greylist.atRcpt()) { // first: a greylisted recipient spends none of the client's rate
             rcptHooks.add(new io.mailhub.policy.GreylistHook(greylist, settings.greylist.timing(),
                     settings.policy.trustedNetworks()));
@@ -55,9 +61,7 @@ final class AcceptanceWiring {
                     io.mailhub.model.DurationText.format(settings.greylist.timing().lifetime()));
         }
         rcptHooks.add(limits);
-        PolicyChain policy = new PolicyChain(List.of(limits), List.of(), mailHooks,
-                new RelayControl(settings.policy.localDomains(), settings.policy.trustedNetworks(), settings.hostname),
-                rcptHooks, List.of());
+        PolicyChain policy = new PolicyChain(List.of(limits), List.of(), mailHooks, relay, rcptHooks, List.of());
         if (senderCheck != null && settings.auth.checkHeaderFrom()) {
             policy = policy.withHeaderFrom(List.of(senderCheck));
         }
