@@ -43,6 +43,11 @@ public record Origin(Door door, InetAddress client, String clientHelo, Principal
         return trace.tlsProtocol() != null;
     }
 
+    @Override
+    public String doorLabel() {
+        return door.label();
+    }
+
     /** Outbound mail: from a principal or a trusted network (DKIM-signed, no inbound checks). */
     public boolean isOutbound() {
         return principal != null || trusted;

@@ -23,7 +23,8 @@ import org.slf4j.LoggerFactory;
  * Actions (operator): {@code POST /actions/{flush|hold|release|delete|requeue-dead|bounce|reroute}} with
  * {@code {"filter":{...},"all":bool,"dry_run":bool,"reason":"...","next_hop":"..."}},
  * {@code POST /messages/{id}/{action}}, {@code POST /suspensions} ({@code {"domain","duration","reason"}}) and
- * {@code DELETE /suspensions/{domain}} (resume, and retry its deferred mail now). Every action is written to the audit
+ * {@code DELETE /suspensions/{domain}} (resume, and retry its deferred mail now); {@code GET /suppressions}, {@code POST
+ * /suppressions} ({@code {"address","reason"}}) and {@code DELETE /suppressions/{address}}. Every action is written to the audit
  * log before the answer. Errors are RFC 9457 problem objects.
  */
 public final class AdminApiServlet extends HttpServlet {
@@ -35,6 +36,7 @@ public final class AdminApiServlet extends HttpServlet {
     private final transient AdminReads reads;
     private final transient AdminWrites writes;
     private final transient AdminSuspensions suspended;
+    private final transient AdminSuppressions suppressed;
 
     /**
      * @param users the admin users, or {@code null}: every call is refused (no {@code mailhub.admin.users-file})
@@ -42,10 +44,17 @@ public final class AdminApiServlet extends HttpServlet {
      */
     public AdminApiServlet(AdminUsers users, QueueView view, QueueActions actions, AuditLog audit,
             DeliveryEvents events, Suspensions suspensions) {
+        this(users, view, actions, audit, events, suspensions, null);
+    }
+
+    /** @param suppressions the suppressed recipients, or {@code null}: the suppression list is not offered */
+    public AdminApiServlet(AdminUsers users, QueueView view, QueueActions actions, AuditLog audit,
+            DeliveryEvents events, Suspensions suspensions, io.mailhub.delivery.Suppressions suppressions) {
         this.users = users;
         this.reads = new AdminReads(view, events);
         this.writes = new AdminWrites(view, actions, audit, events, reads);
         this.suspended = new AdminSuspensions(suspensions, actions, writes);
+        this.suppressed = new AdminSuppressions(suppressions, writes);
     }
 
     public AdminApiServlet(AdminUsers users, QueueView view, QueueActions actions, AuditLog audit,
@@ -102,6 +111,9 @@ public final class AdminApiServlet extends HttpServlet {
         if (p[0].equals("suspensions")) {
             return suspended.handle(req, user, method, p);
         }
+        if (p[0].equals("suppressions")) {
+            return suppressed.handle(req, user, method, p);
+        }
         if (method.equals("POST") && p.length == 2 && p[0].equals("actions")) {
             require(user, Role.OPERATOR);
             return writes.bulk(req, user, p[1]);
@@ -111,7 +123,7 @@ public final class AdminApiServlet extends HttpServlet {
             return writes.single(req, user, p[1], p[2]);
         }
         boolean known = path.equals("/queues") || path.equals("/messages") || p[0].equals("messages")
-                || p[0].equals("actions") || p[0].equals("suspensions");
+                || p[0].equals("actions") || p[0].equals("suspensions") || p[0].equals("suppressions");
         throw known ? new Problem(405, "method-not-allowed", method + " is not allowed on " + path)
                 : new Problem(404, "not-found", "no admin resource " + path);
     }

@@ -54,6 +54,9 @@ public final class QueueCommand {
               suspend DOMAIN --for 2h --reason TEXT   hold back delivery to a domain for a time (at most 30d)
               resume DOMAIN [--reason TEXT] lift it, and retry the domain's deferred mail now
               suspensions                   the suspended domains
+              suppress ADDRESS --reason TEXT  stop sending to an address (the suppression list)
+              unsuppress ADDRESS [--reason TEXT]  send to it again
+              suppressions                  the suppressed addresses (hard bounces and added by hand)
             FILTER: --queue Q --sender A --recipient A --domain D --principal P --door D --next-hop H --status TEXT
                     --state waiting|deferred --min-age 30m --max-age 2h --min-attempts N
             The password comes from MAILHUB_ADMIN_PASSWORD or is asked for.""";
@@ -128,6 +131,38 @@ public final class QueueCommand {
                 for (JsonNode x : list) {
                     out.println(x.path("domain").asText() + " until " + x.path("until").asText() + " by "
                             + x.path("by").asText() + ": " + x.path("reason").asText());
+                }
+            }
+            case "suppress" -> {
+                String reason = option(args, "--reason", null);
+                String address = only(args, "suppress needs one address");
+                if (reason == null || reason.isBlank()) {
+                    throw new Failed(EX_USAGE, "suppress needs --reason TEXT");
+                }
+                JsonNode r = client.post("/admin/v1/suppressions", JSON.createObjectNode().put("address", address)
+                        .put("reason", reason));
+                out.println("suppressed " + r.path("address").asText());
+            }
+            case "unsuppress" -> {
+                String reason = option(args, "--reason", null);
+                String address = only(args, "unsuppress needs one address");
+                JsonNode r = client.delete("/admin/v1/suppressions/" + URLEncoder.encode(address,
+                        StandardCharsets.UTF_8).replace("+", "%20")
+                        + (reason == null ? "" : "?reason=" + URLEncoder.encode(reason, StandardCharsets.UTF_8)));
+                out.println("unsuppressed " + r.path("address").asText());
+            }
+            case "suppressions" -> {
+                if (!args.isEmpty()) {
+                    throw new Failed(EX_USAGE, "suppressions takes no arguments");
+                }
+                JsonNode list = client.get("/admin/v1/suppressions").path("suppressions");
+                if (list.isEmpty()) {
+                    out.println("no address is suppressed");
+                }
+                for (JsonNode x : list) {
+                    out.println(x.path("address").asText() + " since " + x.path("since").asText() + " ("
+                            + x.path("reason").asText() + ", " + x.path("by").asText() + "): "
+                            + x.path("detail").asText());
                 }
             }
             default -> throw new Failed(EX_USAGE, "unknown command " + command);

@@ -35,9 +35,13 @@ final class AcceptanceWiring {
 
     private AcceptanceWiring() {}
 
-    /** @param greylist the hub's greylisting store, used at RCPT when {@code mailhub.greylist} is on */
+    /**
+     * @param greylist the hub's greylisting store, used at RCPT when {@code mailhub.greylist} is on
+     * @param suppressions the suppressed recipients, refused at RCPT for the doors of {@code mailhub.suppression}
+     */
     static PolicyChain smtpPolicy(MailhubSettings settings, RateLimits limits, ListenerSecurity security,
-            io.mailhub.policy.Greylist greylist) throws java.io.IOException {
+            io.mailhub.policy.Greylist greylist, io.mailhub.delivery.Suppressions suppressions)
+            throws java.io.IOException {
         List<MailHook> mailHooks = new ArrayList<>();
         SenderLoginCheck senderCheck = security.authenticator() == null ? null
                 : new SenderLoginCheck(security.authenticator()::user);
@@ -51,6 +55,13 @@ final class AcceptanceWiring {
         if (settings.recipients.file() != null) { // first: an unknown user is refused, whoever asks
             rcptHooks.add(io.mailhub.policy.RecipientTable.load(settings.recipients.file(), relay));
             LOG.info("recipients of the local domains checked against {}", settings.recipients.file());
+        }
+        if (settings.suppression.scope() != io.mailhub.delivery.SuppressionSettings.Scope.OFF) {
+            rcptHooks.add(new io.mailhub.delivery.SuppressionHook(suppressions, settings.suppression.scope()));
+            LOG.info("suppression list on for mail through {} (hard bounces added, kept {})",
+                    settings.suppression.scope() == io.mailhub.delivery.SuppressionSettings.Scope.ALL ? "every door"
+                            : "the HTTP API", settings.suppression.lifetime() == null ? "until removed"
+                            : io.mailhub.model.DurationText.format(settings.suppression.lifetime()));
         }
         if (settings.greylist.atRcpt()) { // first: a greylisted recipient spends none of the client's rate
             rcptHooks.add(new io.mailhub.policy.GreylistHook(greylist, settings.greylist.timing(),

@@ -29,6 +29,7 @@ final class DeliveryWiring {
 
     final DeliveryEvents events;
     final Suspensions suspensions;
+    final io.mailhub.delivery.Suppressions suppressions;
     final RouteHooks hooks;
 
     /**
@@ -41,9 +42,13 @@ final class DeliveryWiring {
         context.addComponent("smtp-relay", relay(settings, meters, ownPorts));
         events = new DeliveryEvents(settings.delivery.eventsFile().isEmpty() ? settings.dataDir.resolve("events.jsonl")
                 : Path.of(settings.delivery.eventsFile()).toAbsolutePath());
+        io.mailhub.queue.IdempotencyRecords suppressed = records.in(io.mailhub.queue.IdempotencyRecords.SUPPRESSIONS);
+        suppressions = new io.mailhub.delivery.Suppressions(Suspensions.Records.of(suppressed::save,
+                suppressed::loadAll, suppressed::loadSince), Clock.systemUTC(), settings.suppression.lifetime());
         DeliveryOutcome outcome = new DeliveryOutcome(settings.delivery.retrySchedule(),
                 settings.delivery.retryMaxLifetime(), settings.delivery.retryDelayWarning(), Clock.systemDefaultZone(),
-                events).withMeters(new DeliveryMeters(meters));
+                events).withMeters(new DeliveryMeters(meters))
+                .withSuppressions(suppressions, settings.suppression.scope());
         context.getRegistry().bind("deliveryOutcome", outcome);
         // in the broker: shared by the hubs on it
         suspensions = Suspensions.shared(Suspensions.Records.of(records::save, records::loadAll), Clock.systemUTC());

@@ -84,6 +84,8 @@ public final class MailhubRuntime extends MainListenerSupport implements CamelCo
     private MailQueueAdmin queueAdmin;
     private io.mailhub.queue.BrokerQueues brokerQueues;
     private io.mailhub.delivery.Suspensions suspensions;
+    private io.mailhub.delivery.Suppressions suppressions;
+    private volatile boolean suppressionsUnread;
     private final List<SmtpServer> listeners = new ArrayList<>();
     private PolicyCounters counters;
     private java.util.concurrent.ScheduledExecutorService sweeper;
@@ -144,6 +146,7 @@ public final class MailhubRuntime extends MainListenerSupport implements CamelCo
                 new io.mailhub.queue.IdempotencyRecords(cf, io.mailhub.queue.IdempotencyRecords.SUSPENSIONS));
         events = delivery.events;
         suspensions = delivery.suspensions;
+        suppressions = delivery.suppressions;
         hooks = delivery.hooks;
 
         EmbeddedBroker ownBroker = broker;
@@ -160,7 +163,7 @@ public final class MailhubRuntime extends MainListenerSupport implements CamelCo
         if (known > 0) {
             LOG.info("greylist: {} triplets read from {}", known, greylistFile);
         }
-        PolicyChain policy = AcceptanceWiring.smtpPolicy(settings, limits, security, greylist);
+        PolicyChain policy = AcceptanceWiring.smtpPolicy(settings, limits, security, greylist, suppressions);
         context.getRegistry().bind("policyCheck", new PolicyCheck(policy));
         sweeper = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "mailhub-policy-sweeper");
@@ -218,7 +221,7 @@ public final class MailhubRuntime extends MainListenerSupport implements CamelCo
                 queueAdmin, events, new IdempotencyRecords(cf), Clock.systemDefaultZone());
         api.withAlerts(settings.alerts).withMeters(meters).serveOn(http);
         http.serve("/admin/v1/*", operators.adminApi(queueAdmin, new io.mailhub.queue.MessageRework(brokerQueues, cf),
-                suspensions, events));
+                suspensions, suppressions, events));
         operators.serveConsole(http);
         if (settings.pickup.dir() != null) {
             pickup = new PickupDirectory(settings.pickup, api.localSubmissions(), Clock.systemDefaultZone());
@@ -330,6 +333,18 @@ public final class MailhubRuntime extends MainListenerSupport implements CamelCo
     }
 
     private void refreshSuspensions() {
+        try {
+            suppressions.refresh();
+            if (suppressionsUnread) {
+                LOG.info("suppressed recipients read from the broker again");
+                suppressionsUnread = false;
+            }
+        } catch (java.io.IOException e) {
+            if (!suppressionsUnread) {
+                LOG.warn("{}; the hub keeps the suppressed recipients it read last", e.getMessage());
+                suppressionsUnread = true;
+            }
+        }
         try {
             suspensions.refresh();
             if (suspensionsUnread) {

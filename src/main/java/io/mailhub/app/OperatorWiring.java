@@ -97,14 +97,15 @@ final class OperatorWiring {
      * The admin API over the broker's queues (embedded or external); {@code rework} edits messages (bounce, reroute,
      * raw); {@code suspensions} are the suspended destinations the delivery stage honours.
      */
-    HttpServlet adminApi(MailQueueAdmin queues, MessageRework rework, Suspensions suspensions, DeliveryEvents events)
+    HttpServlet adminApi(MailQueueAdmin queues, MessageRework rework, Suspensions suspensions,
+            io.mailhub.delivery.Suppressions suppressions, DeliveryEvents events)
             throws IOException {
         if (users() == null) {
             LOG.info("no admin users file (mailhub.admin.users-file): the admin API refuses every call");
         }
         QueueView view = new QueueView(queues, Clock.systemUTC());
         return new AdminApiServlet(users(), view, new QueueActions(queues, view, rework), audit(), events,
-                suspensions);
+                suspensions, suppressions);
     }
 
     /** Serves the Hawtio console at /hawtio on {@code http}, when on and packed into this jar. */

@@ -66,6 +66,18 @@ public final class DeliveryOutcome implements Processor {
     }
 
     private volatile DeliveryMeters meters = DeliveryMeters.none();
+    private volatile Suppressions suppressions;
+    private volatile SuppressionSettings.Scope suppressionScope = SuppressionSettings.Scope.OFF;
+
+    /** The door a queued message came through ({@code acceptance.MailAcceptance.INGRESS}). */
+    static final String INGRESS = "MailhubIngress";
+
+    /** Adds the recipients of hard bounces of mail through the doors of {@code scope} to {@code suppressions}. */
+    public DeliveryOutcome withSuppressions(Suppressions suppressions, SuppressionSettings.Scope scope) {
+        this.suppressions = suppressions;
+        this.suppressionScope = scope;
+        return this;
+    }
 
     /** Counts recipients' outcomes and delivery delays in {@code meters}. */
     public DeliveryOutcome withMeters(DeliveryMeters meters) {
@@ -104,8 +116,12 @@ public final class DeliveryOutcome implements Processor {
         }
 
         List<RecipientOutcome> bounce = new ArrayList<>();
+        boolean suppress = suppressions != null && suppressionScope.covers(message.getHeader(INGRESS, String.class));
         for (RecipientResult r : report.with(RecipientStatus.FAILED)) {
             bounce.add(outcome(r, "failed", r.statusCode()));
+            if (suppress && Suppressions.isHardBounce(r)) {
+                suppress(r, envelope.queueId());
+            }
         }
         for (RecipientResult r : report.with(RecipientStatus.DELIVERED)) {
             // RFC 3461 section 4.1: a next hop without DSN cannot report success itself, so we say "relayed"
@@ -164,6 +180,19 @@ public final class DeliveryOutcome implements Processor {
             m.setHeader(EnvelopeHeaders.ATTEMPT, attempts);
             m.setHeader(RecipientOutcome.HEADER, RecipientOutcome.toLines(bounce));
             send(exchange, BOUNCE, failed);
+        }
+    }
+
+    private void suppress(RecipientResult r, String queueId) {
+        try {
+            suppressions.bounced(r, queueId);
+            LOG.info("{}: {} suppressed after a hard bounce: {}", queueId, r.recipient().address(), r.reply());
+            if (events != null) {
+                events.note(clock.instant(), queueId, "suppressed", java.util.Map.of("recipient",
+                        r.recipient().address().toString(), "status", r.statusCode()));
+            }
+        } catch (RuntimeException e) { // the bounce still goes out; the next hard bounce tries again
+            LOG.warn("{}: cannot suppress {}: {}", queueId, r.recipient().address(), e.getMessage());
         }
     }
 

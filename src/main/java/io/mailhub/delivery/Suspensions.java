@@ -37,8 +37,21 @@ public final class Suspensions {
         /** The records whose keys start with {@code prefix}, by key. */
         Map<String, String> load(String prefix) throws Exception;
 
+        /**
+         * The records whose keys start with {@code prefix} written since {@code sinceMillis}; without a way to tell,
+         * every record ({@link #load}).
+         */
+        default Map<String, String> loadSince(String prefix, long sinceMillis) throws Exception {
+            return load(prefix);
+        }
+
         /** Records from two functions, such as the broker's ({@code records::save, records::loadAll}). */
         static Records of(Save save, Load load) {
+            return of(save, load, (prefix, since) -> load.load(prefix));
+        }
+
+        /** Records from three functions ({@code records::save, records::loadAll, records::loadSince}). */
+        static Records of(Save save, Load load, LoadSince loadSince) {
             return new Records() {
                 @Override
                 public void save(String key, String value, Duration ttl) throws Exception {
@@ -49,7 +62,18 @@ public final class Suspensions {
                 public Map<String, String> load(String prefix) throws Exception {
                     return load.load(prefix);
                 }
+
+                @Override
+                public Map<String, String> loadSince(String prefix, long sinceMillis) throws Exception {
+                    return loadSince.load(prefix, sinceMillis);
+                }
             };
+        }
+
+        /** {@link Records#loadSince}. */
+        @FunctionalInterface
+        interface LoadSince {
+            Map<String, String> load(String prefix, long sinceMillis) throws Exception;
         }
 
         /** {@link Records#save}. */

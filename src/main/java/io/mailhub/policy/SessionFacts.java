@@ -24,4 +24,9 @@ public interface SessionFacts {
     default Principal principal() {
         return null;
     }
+
+    /** The label of the door the mail comes through ({@code smtp}, {@code submission}, {@code http}, ...). */
+    default String doorLabel() {
+        return "smtp";
+    }
 }

@@ -33,6 +33,12 @@ public final class IdempotencyRecords {
      */
     public static final String ALERTS = "hub.alerts";
 
+    /** The suppressed recipients (delivery.Suppressions): read again every few seconds by each hub. */
+    public static final String SUPPRESSIONS = "hub.suppressions";
+
+    /** When a record was written (epoch milliseconds): what {@link #loadSince} selects on. */
+    public static final String TIME = "MailhubRecordTime";
+
     private final ConnectionFactory connectionFactory;
     private final String queue;
 
@@ -58,6 +64,7 @@ public final class IdempotencyRecords {
             MessageProducer p = s.createProducer(s.createQueue(queue));
             TextMessage m = s.createTextMessage(value);
             m.setStringProperty(KEY, key);
+            m.setLongProperty(TIME, System.currentTimeMillis());
             p.send(m, DeliveryMode.PERSISTENT, Message.DEFAULT_PRIORITY, ttl.toMillis());
         }
     }
@@ -94,6 +101,17 @@ public final class IdempotencyRecords {
             throw new IllegalArgumentException("not a record key prefix: " + prefix);
         }
         return load(KEY + " LIKE '" + prefix + "%'");
+    }
+
+    /**
+     * The records whose keys start with {@code prefix} written at or after {@code sinceMillis} (by the writer's clock)
+     * that have not expired: what changed since an earlier read, without reading every record again.
+     */
+    public Map<String, String> loadSince(String prefix, long sinceMillis) throws JMSException {
+        if (!prefix.matches("[A-Za-z0-9.]+")) {
+            throw new IllegalArgumentException("not a record key prefix: " + prefix);
+        }
+        return load(KEY + " LIKE '" + prefix + "%' AND " + TIME + " >= " + sinceMillis);
     }
 
     private Map<String, String> load(String selector) throws JMSException {

@@ -16,7 +16,7 @@ public final class QueueNames {
 
     /** Every queue the hub itself reads or writes on its broker (the JMS door's come from its settings). */
     public static final java.util.List<String> REQUIRED = java.util.List.of(INCOMING, OUTBOUND, BOUNCE, HOLD, DEAD,
-            "hub.idempotency", "hub.suspensions", "hub.alerts", "hub.expired", "hub.admin.work");
+            "hub.idempotency", "hub.suspensions", "hub.alerts", "hub.suppressions", "hub.expired", "hub.admin.work");
 
     private QueueNames() {}
 }

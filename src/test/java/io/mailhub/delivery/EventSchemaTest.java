@@ -84,12 +84,13 @@ class EventSchemaTest {
         events.note(NOW, "3F7K2M", "rerouted", Map.of("by", "olga", "reason", "their MX moved"));
         events.note(NOW, "3F7K2M", "suspended", Map.of("domain", "remote.test", "until", NOW.plusSeconds(3600)
                 .toString(), "reason", "maintenance", "recipients", List.of("ann@remote.test")));
+        events.note(NOW, "3F7K2M", "suppressed", Map.of("recipient", "nobody@remote.test", "status", "5.1.1"));
         events.note(NOW, null, "admin_bounce", Map.of("user", "olga", "filter", Map.of("queue_id", "3F7K2M"),
                 "reason", "left the company", "count", 1, "affected", 1));
         events.close();
 
         List<String> lines = Files.readAllLines(file);
-        assertThat(lines).hasSize(10).isEqualTo(tapped);
+        assertThat(lines).hasSize(11).isEqualTo(tapped);
         assertThat(new ObjectMapper().readTree(lines.get(0)).path("event").asText()).isEqualTo("expired");
         for (String line : lines) {
             assertThat(problems(line)).as(line).isEmpty();

@@ -20,7 +20,8 @@ import org.slf4j.LoggerFactory;
  * {@code /email/withTemplate}, {@code /email/batchWithTemplates}; the key in {@code X-Postmark-Server-Token} (or any
  * header the native API takes); the token {@code POSTMARK_API_TEST} builds and checks without sending. Answers in
  * Postmark's shape: 200 with {@code To, SubmittedAt, MessageID, ErrorCode, Message}; errors with their
- * {@code ErrorCode} (10 bad key, 300 invalid request, 400 sender not allowed, 429 rate, 1101 no such template).
+ * {@code ErrorCode} (10 bad key, 300 invalid request, 400 sender not allowed, 406 inactive recipient, 429 rate, 1101
+ * no such template).
  * {@code MessageStream} becomes the route. {@code TrackOpens}, {@code TrackLinks} and {@code InlineCss} are ignored.
  */
 final class PostmarkServlet extends HttpServlet {
@@ -175,6 +176,7 @@ final class PostmarkServlet extends HttpServlet {
             case "sender-not-allowed", "scope-not-allowed" -> 400;
             case "rate-limited" -> 429;
             case "template-not-found" -> 1101;
+            case "recipients-suppressed" -> 406; // Postmark's "marked as inactive"
             case "queue-unavailable", "insufficient-storage", "temporary-failure", "internal-error" -> 500;
             default -> 300;
         };

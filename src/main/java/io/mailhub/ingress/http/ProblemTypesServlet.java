@@ -31,6 +31,8 @@ final class ProblemTypesServlet extends HttpServlet {
             Map.entry("recipients-conflict", "recipients and to/cc/bcc cannot be combined."),
             Map.entry("empty-message", "The message has no text, html or template."),
             Map.entry("recipients-rejected", "Every recipient was refused by the policy; see errors."),
+            Map.entry("recipients-suppressed", "Every recipient is on the suppression list (a hard bounce, or added by"
+                    + " an operator); see errors."),
             Map.entry("mail-loop", "The message has made too many hops (5.4.6)."),
             Map.entry("content-refused", "The content cannot be sent as it is: NUL, a line too long (5.6.0, 5.3.4)."),
             Map.entry("line-too-long", "A line of a raw message is longer than the hub's per-line limit (5.3.4)."),

@@ -32,6 +32,10 @@ final class Problems {
             return new ApiProblem(503, status.startsWith("4.3") ? "queue-unavailable" : "temporary-failure",
                     "Try again later", text, errors, status, 30);
         }
+        if (text.contains(io.mailhub.delivery.SuppressionHook.MARKER)) {
+            return ApiProblem.unprocessable("recipients-suppressed", "Every recipient is suppressed", text, errors,
+                    status);
+        }
         if (status.startsWith("5.7.")) {
             return new ApiProblem(403, "sender-not-allowed", "The sender is not allowed", text, errors, status, 0); // replyCode set by fromReply
         }

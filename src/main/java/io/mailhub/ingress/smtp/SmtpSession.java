@@ -486,6 +486,11 @@ final class SmtpSession implements SessionFacts, Runnable {
     }
 
     @Override
+    public String doorLabel() {
+        return settings.role().label();
+    }
+
+    @Override
     public boolean tls() {
         return tlsSocket != null;
     }
