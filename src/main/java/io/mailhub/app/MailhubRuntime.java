@@ -85,7 +85,8 @@ public final class MailhubRuntime extends MainListenerSupport implements CamelCo
     private io.mailhub.queue.BrokerQueues brokerQueues;
     private io.mailhub.delivery.Suspensions suspensions;
     private io.mailhub.delivery.Suppressions suppressions;
-    private volatile boolean suppressionsUnread;
+    private final java.util.concurrent.atomic.AtomicBoolean suppressionsUnread =
+            new java.util.concurrent.atomic.AtomicBoolean();
     private final List<SmtpServer> listeners = new ArrayList<>();
     private PolicyCounters counters;
     private java.util.concurrent.ScheduledExecutorService sweeper;
@@ -95,7 +96,8 @@ public final class MailhubRuntime extends MainListenerSupport implements CamelCo
     private BrokerClient brokerClient;
     /** How often a hub reads the suspensions of all hubs on its broker again. */
     private static final java.time.Duration SUSPENSIONS_REFRESH = java.time.Duration.ofSeconds(5);
-    private volatile boolean suspensionsUnread;
+    private final java.util.concurrent.atomic.AtomicBoolean suspensionsUnread =
+            new java.util.concurrent.atomic.AtomicBoolean();
 
     public MailhubRuntime(MailhubSettings settings) {
         this.settings = settings;
@@ -333,28 +335,26 @@ public final class MailhubRuntime extends MainListenerSupport implements CamelCo
     }
 
     private void refreshSuspensions() {
+        readAgain(suppressions::refresh, suppressionsUnread, "suppressed recipients");
+        readAgain(suspensions::refresh, suspensionsUnread, "suspended destinations");
+    }
+
+    /** What {@link #readAgain} runs: a read of records shared through the broker. */
+    @FunctionalInterface
+    private interface SharedRead {
+        void run() throws java.io.IOException;
+    }
+
+    /** Runs {@code read}; a failure is logged once (what was read last stays), and so is the first success after it. */
+    private static void readAgain(SharedRead read, java.util.concurrent.atomic.AtomicBoolean unread, String what) {
         try {
-            suppressions.refresh();
-            if (suppressionsUnread) {
-                LOG.info("suppressed recipients read from the broker again");
-                suppressionsUnread = false;
+            read.run();
+            if (unread.compareAndSet(true, false)) {
+                LOG.info("{} read from the broker again", what);
             }
         } catch (java.io.IOException e) {
-            if (!suppressionsUnread) {
-                LOG.warn("{}; the hub keeps the suppressed recipients it read last", e.getMessage());
-                suppressionsUnread = true;
-            }
-        }
-        try {
-            suspensions.refresh();
-            if (suspensionsUnread) {
-                LOG.info("suspended destinations read from the broker again");
-                suspensionsUnread = false;
-            }
-        } catch (java.io.IOException e) {
-            if (!suspensionsUnread) {
-                LOG.warn("{}; the hub keeps the suspensions it read last", e.getMessage());
-                suspensionsUnread = true;
+            if (unread.compareAndSet(false, true)) {
+                LOG.warn("{}; the hub keeps the {} it read last", e.getMessage(), what);
             }
         }
     }

@@ -15,16 +15,12 @@ import io.mailhub.relay.DeliveryReport;
 import io.mailhub.relay.RecipientResult;
 import io.mailhub.relay.RecipientStatus;
 import io.mailhub.relay.SmtpRelayConstants;
-import java.net.InetAddress;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicReference;
 import org.apache.camel.Exchange;
 import org.apache.camel.impl.DefaultCamelContext;
 import org.apache.camel.support.DefaultExchange;
@@ -37,23 +33,8 @@ class SuppressionsTest {
     @TempDir
     Path dir; // the real broker's journal
 
-    private final AtomicReference<Instant> now = new AtomicReference<>(Instant.parse("2026-12-01T08:00:00Z"));
-    private final Clock clock = new Clock() {
-        @Override
-        public ZoneOffset getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(java.time.ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return now.get();
-        }
-    };
+    private final io.mailhub.testing.ManualClock clock = new io.mailhub.testing.ManualClock(
+            Instant.parse("2026-12-01T08:00:00Z"));
 
     private static final Recipient ANN = Recipient.of(new MailAddress("Ann", "Remote.test"));
 
@@ -63,27 +44,7 @@ class SuppressionsTest {
     }
 
     private static SessionFacts door(String label) {
-        return new SessionFacts() {
-            public InetAddress clientAddress() {
-                return InetAddress.getLoopbackAddress();
-            }
-
-            public String helo() {
-                return null;
-            }
-
-            public String authUser() {
-                return "erp";
-            }
-
-            public boolean tls() {
-                return false;
-            }
-
-            public String doorLabel() {
-                return label;
-            }
-        };
+        return io.mailhub.testing.TestSessions.of("127.0.0.1", "erp", label);
     }
 
     @Test
@@ -126,7 +87,7 @@ class SuppressionsTest {
 
         Suppressions yearly = new Suppressions(null, clock, Duration.ofDays(365));
         yearly.add("ann@remote.test", "x", "olga");
-        now.set(now.get().plus(Duration.ofDays(365)));
+        clock.advance(Duration.ofDays(365));
         assertThat(yearly.of(ANN.address())).isNull();
         assertThatThrownBy(() -> yearly.add("not an address", "x", "olga"))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("is not an email address");
@@ -159,7 +120,7 @@ class SuppressionsTest {
     private Exchange exchange(DefaultCamelContext camel, String door, RecipientResult... results) {
         Envelope e = new Envelope("3F7K2M", new MailAddress("billing", "shop.test"),
                 java.util.Arrays.stream(results).map(RecipientResult::recipient).toList(), null, null,
-                BodyType.SEVEN_BIT, false, "192.0.2.7", null, "erp", now.get(), 10);
+                BodyType.SEVEN_BIT, false, "192.0.2.7", null, "erp", clock.instant(), 10);
         Map<String, Object> headers = new HashMap<>();
         EnvelopeHeaders.write(e, headers);
         headers.put(DeliveryOutcome.INGRESS, door);

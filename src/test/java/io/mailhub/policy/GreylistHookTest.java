@@ -6,7 +6,6 @@ import io.mailhub.model.MailAddress;
 import io.mailhub.model.Recipient;
 import io.mailhub.model.SmtpReply;
 import io.mailhub.testing.ManualClock;
-import java.net.InetAddress;
 import java.time.Duration;
 import java.time.Instant;
 import org.junit.jupiter.api.Test;
@@ -28,25 +27,8 @@ class GreylistHookTest {
         }
     }
 
-    private static SessionFacts client(String ip, String login) throws Exception {
-        InetAddress address = InetAddress.getByName(ip);
-        return new SessionFacts() {
-            public InetAddress clientAddress() {
-                return address;
-            }
-
-            public String helo() {
-                return "client.test";
-            }
-
-            public String authUser() {
-                return login;
-            }
-
-            public boolean tls() {
-                return false;
-            }
-        };
+    private static SessionFacts client(String ip, String login) {
+        return io.mailhub.testing.TestSessions.of(ip, login, "smtp");
     }
 
     @Test

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.mailhub.model.MailAddress;
 import io.mailhub.model.Recipient;
 import io.mailhub.model.SmtpPath;
-import java.net.InetAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
@@ -19,23 +18,7 @@ class RecipientTableTest {
     @TempDir
     Path dir;
 
-    private static final SessionFacts TRUSTED_CLIENT = new SessionFacts() {
-        public InetAddress clientAddress() {
-            return InetAddress.getLoopbackAddress();
-        }
-
-        public String helo() {
-            return "client.test";
-        }
-
-        public String authUser() {
-            return null;
-        }
-
-        public boolean tls() {
-            return false;
-        }
-    };
+    private static final SessionFacts TRUSTED_CLIENT = io.mailhub.testing.TestSessions.of("127.0.0.1", null, "smtp");
 
     private RecipientTable table(String lines) throws Exception {
         RelayControl relay = new RelayControl(DomainList.parse("example.com,.sub.example.com,bücher.example"),
