@@ -1,6 +1,6 @@
 // Sends through a provider's official Node.js client pointed at the hub, and prints what the client returned as one
 // JSON line: {"ok": true, ...} or {"ok": false, "status": ..., "code": ..., "message": ...}.
-// Usage: node send.js postmark|postmark-batch|postmark-template|postmark-bad-sender|sendgrid|sendgrid-bad|mailgun|
+// Usage: node send.js postmark|postmark-batch|postmark-template|postmark-bad-sender|postmark-inactive|sendgrid|sendgrid-bad|mailgun|
 //        mailgun-mime PORT KEY MARKER
 'use strict';
 const [scenario, port, key, marker] = process.argv.slice(2);
@@ -15,7 +15,8 @@ function failed(e) {
   // postmark: statusCode (HTTP) and code (ErrorCode); @sendgrid/client: code (HTTP) and response.body; mailgun.js: status
   const status = e.statusCode || e.status || (e.response && e.response.statusCode)
     || (scenario.startsWith('sendgrid') ? e.code : undefined);
-  done({ ok: false, status, code: e.code, message: e.message, body: e.response && e.response.body });
+  done({ ok: false, status, code: e.code, message: e.message, body: e.response && e.response.body,
+    error: e.constructor && e.constructor.name, recipients: e.recipients });
 }
 
 async function postmark() {
@@ -39,6 +40,8 @@ async function postmark() {
         TemplateModel: { name: 'Bob', marker } }) });
     case 'postmark-bad-sender':
       return done({ ok: true, response: await client.sendEmail({ ...message, From: 'ceo@bank.test' }) });
+    case 'postmark-inactive':
+      return done({ ok: true, response: await client.sendEmail({ ...message, To: 'gone@remote.test' }) });
     default: throw new Error('unknown scenario ' + scenario);
   }
 }

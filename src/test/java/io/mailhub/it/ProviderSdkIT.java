@@ -40,9 +40,11 @@ class ProviderSdkIT {
         Files.writeString(templates.resolve("welcome.subject"), "Welcome {{name}} ({{marker}})");
         Files.writeString(templates.resolve("welcome.text"), "Hello {{name}}, welcome aboard.\n");
         Files.writeString(templates.resolve("welcome.html"), "<p>Hello <b>{{name}}</b></p>");
+        Files.writeString(dir.resolve("admins"), "olga:" + SubmissionIT.hashPassword("operator pass") + ":operator\n");
         hub = new HubProcess(dir)
                 .set("mailhub.relay.smarthost", "127.0.0.1:" + sink.port)
                 .set("mailhub.api.keys-file", dir.resolve("api-keys"))
+                .set("mailhub.admin.users-file", dir.resolve("admins"))
                 .start();
     }
 
@@ -144,6 +146,22 @@ class ProviderSdkIT {
         assertThat(r.get("status").asInt()).as(r.toString()).isEqualTo(422);
         assertThat(r.get("code").asInt()).isEqualTo(400); // Postmark's ErrorCode for a sender signature problem
         assertThat(r.get("message").asText()).contains("ceo@bank.test");
+        assertThat(files(m)).isEmpty();
+    }
+
+    @Test
+    void postmarksClientSeesItsInactiveRecipientsErrorForASuppressedAddress() throws Exception {
+        Curl.Response added = Curl.request("POST", hub.url("/admin/v1/suppressions")).option("-u", "olga:operator pass")
+                .json("{\"address\": \"gone@remote.test\", \"reason\": \"hard bounce elsewhere\"}").send();
+        assertThat(added.status()).as(added.body()).isEqualTo(200);
+        String m = marker();
+        JsonNode r = node("postmark-inactive", key, m);
+
+        assertThat(r.get("ok").asBoolean()).isFalse();
+        assertThat(r.get("status").asInt()).as(r.toString()).isEqualTo(422);
+        assertThat(r.get("code").asInt()).isEqualTo(406);
+        assertThat(r.get("error").asText()).isEqualTo("InactiveRecipientsError");
+        assertThat(r.get("recipients")).extracting(JsonNode::asText).containsExactly("gone@remote.test");
         assertThat(files(m)).isEmpty();
     }
 

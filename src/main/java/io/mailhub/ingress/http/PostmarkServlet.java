@@ -154,7 +154,8 @@ final class PostmarkServlet extends HttpServlet {
     /** One message's answer in Postmark's shape. */
     private record Result(String to, String submittedAt, String messageId, int errorCode, String message) {
         static Result failed(String to, ApiProblem p) {
-            return new Result(to, null, null, PostmarkServlet.errorCode(p), p.detail());
+            return new Result(to, null, null, PostmarkServlet.errorCode(p), p.type.equals("recipients-suppressed")
+                    ? inactive(p) : p.detail());
         }
 
         void write(JsonGenerator g) throws IOException {
@@ -190,8 +191,25 @@ final class PostmarkServlet extends HttpServlet {
         if (p.retryAfter > 0) {
             resp.setHeader("Retry-After", Long.toString(p.retryAfter));
         }
-        error(resp, status, errorCode(p), p.detail()
+        error(resp, status, errorCode(p), p.type.equals("recipients-suppressed") ? inactive(p) : p.detail()
                 + (p.errors.isEmpty() ? "" : " (" + p.errors.get(0).field() + ": " + p.errors.get(0).message() + ")"));
+    }
+
+    /**
+     * Postmark's own words for inactive recipients, which its client libraries read the addresses from
+     * ({@code InactiveRecipientsError.recipients} in postmark.js): "Found inactive addresses: a, b. Inactive ...".
+     */
+    static String inactive(ApiProblem p) {
+        java.util.Set<String> addresses = new java.util.LinkedHashSet<>();
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("<([^<>\\s]+@[^<>\\s]+)>: " + java.util.regex
+                .Pattern.quote(io.mailhub.delivery.SuppressionHook.MARKER)).matcher(p.detail() + " " + p.errors.stream()
+                .map(ApiProblem.FieldError::message).collect(java.util.stream.Collectors.joining(" ")));
+        while (m.find()) {
+            addresses.add(m.group(1));
+        }
+        return "You tried to send to recipient(s) that have been marked as inactive. Found inactive addresses: "
+                + String.join(", ", addresses) + ". Inactive recipients are ones that have generated a hard bounce, a"
+                + " spam complaint, or a manual suppression.";
     }
 
     private static void error(HttpServletResponse resp, int status, int code, String message) throws IOException {
