@@ -49,6 +49,9 @@ final class DeliveryWiring {
                 settings.delivery.retryMaxLifetime(), settings.delivery.retryDelayWarning(), Clock.systemDefaultZone(),
                 events).withMeters(new DeliveryMeters(meters))
                 .withSuppressions(suppressions, settings.suppression.scope());
+        io.micrometer.core.instrument.Gauge.builder("mailhub.suppression.addresses", suppressions,
+                io.mailhub.delivery.Suppressions::count).description("addresses on the suppression list")
+                .register(meters);
         context.getRegistry().bind("deliveryOutcome", outcome);
         // in the broker: shared by the hubs on it
         suspensions = Suspensions.shared(Suspensions.Records.of(records::save, records::loadAll), Clock.systemUTC());

@@ -125,6 +125,11 @@ public final class Suppressions {
         return byKey.isEmpty() ? null : current(byKey.get(address.key()));
     }
 
+    /** How many addresses are on the list (ended ones included until the next full read). */
+    public int count() {
+        return byKey.size();
+    }
+
     /** The suppressions in force, by address. */
     public List<Suppression> list() {
         List<Suppression> list = new ArrayList<>();

@@ -86,6 +86,10 @@ public final class MailhubHeaders {
             + " comma-separated.", javaType = "String")
     public static final String ARCHIVE_NAMES = "MailhubArchiveNames";
 
+    @Metadata(description = "Whether a ZIP attachment holds an encrypted file (one a virus scanner cannot read).",
+            javaType = "boolean")
+    public static final String ARCHIVE_ENCRYPTED = "MailhubArchiveEncrypted";
+
     @Metadata(description = "Tags from the HTTP API, comma-separated.", javaType = "String")
     public static final String TAGS = "MailhubTags";
 

@@ -111,6 +111,7 @@ final class MessageFacts {
         List<String> types = new ArrayList<>();
         List<String> names = new ArrayList<>();
         List<String> archived = new ArrayList<>();
+        boolean encrypted = false;
         try (java.io.BufferedReader r = new java.io.BufferedReader(new java.io.InputStreamReader(content.get(),
                 java.nio.charset.StandardCharsets.ISO_8859_1), 8192)) {
             boolean inPartHeader = false;
@@ -130,7 +131,9 @@ final class MessageFacts {
                     continue;
                 }
                 if (archive != null) {
-                    archived.addAll(archive.names());
+                    ZipListing.Listing listing = archive.listing();
+                    archived.addAll(listing.names());
+                    encrypted |= listing.encrypted();
                     archive = null;
                 }
                 if (!inPartHeader) {
@@ -166,6 +169,7 @@ final class MessageFacts {
         headers.put(MailhubHeaders.ATTACHMENT_TYPES, String.join(",", types));
         headers.put(MailhubHeaders.ATTACHMENT_NAMES, String.join(",", names));
         headers.put(MailhubHeaders.ARCHIVE_NAMES, String.join(",", archived));
+        headers.put(MailhubHeaders.ARCHIVE_ENCRYPTED, encrypted);
     }
 
     /** The most octets of one ZIP attachment's body (as sent, encoded) read to list its files. */
@@ -186,14 +190,14 @@ final class MessageFacts {
             }
         }
 
-        List<String> names() {
+        ZipListing.Listing listing() {
             byte[] zip;
             try {
                 zip = MimeEntity.decode(body.toByteArray(), encoding);
             } catch (IllegalArgumentException badBase64) {
-                return List.of();
+                return new ZipListing.Listing(List.of(), false);
             }
-            return ZipListing.looksLikeZip(zip) ? ZipListing.names(zip) : List.of();
+            return ZipListing.looksLikeZip(zip) ? ZipListing.list(zip) : new ZipListing.Listing(List.of(), false);
         }
     }
 
@@ -309,7 +313,7 @@ final class MessageFacts {
     static final List<String> NAMES = List.of(MailhubHeaders.STAGE, MailhubHeaders.MAIL_FROM, MailhubHeaders.RCPT_TO,
             MailhubHeaders.RCPT_DOMAINS, MailhubHeaders.RCPT_COUNT, MailhubHeaders.CLIENT_IP, MailhubHeaders.HOP_COUNT,
             MailhubHeaders.HAS_ATTACHMENT, MailhubHeaders.ATTACHMENT_TYPES, MailhubHeaders.ATTACHMENT_NAMES,
-            MailhubHeaders.ARCHIVE_NAMES);
+            MailhubHeaders.ARCHIVE_NAMES, MailhubHeaders.ARCHIVE_ENCRYPTED);
 
     static String address(MailAddress a) {
         return a == null ? "" : a.toString();

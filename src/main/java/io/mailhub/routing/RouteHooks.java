@@ -141,7 +141,7 @@ public final class RouteHooks {
                             StandardCharsets.UTF_8)
                     : Files.readString(Path.of(file));
             return text.contains("MailhubHasAttachment") || text.contains("MailhubAttachment")
-                    || text.contains("MailhubArchiveNames");
+                    || text.contains("MailhubArchive");
         } catch (IOException | RuntimeException e) {
             return true;
         }

@@ -14,7 +14,8 @@ import java.util.zip.Inflater;
  * header may claim another name), or, when there is none (a truncated archive), from the local headers. Archives
  * inside the archive ({@code *.zip} entries) are opened too, {@link #MAX_DEPTH} deep, their entries named {@code
  * inner.zip/file}; what they inflate to is bounded ({@link #MAX_INFLATED}), so a zip bomb costs no more than that.
- * Encrypted entries cannot be opened, but ZIP encryption leaves the names readable. Nothing here throws on a damaged
+ * Encrypted entries cannot be opened (nor scanned for viruses), but ZIP encryption leaves the names readable, and the
+ * listing says whether there are any. Nothing here throws on a damaged
  * archive: it yields the names it could read.
  */
 final class ZipListing {
@@ -37,6 +38,10 @@ final class ZipListing {
 
     private final List<String> names = new ArrayList<>();
     private long inflated;
+    private boolean encrypted;
+
+    /** What an archive holds: the names of its files, and whether any of them is encrypted (a password is needed). */
+    record Listing(List<String> names, boolean encrypted) {}
 
     private ZipListing() {}
 
@@ -54,9 +59,14 @@ final class ZipListing {
 
     /** The names of the files in the archive (directories left out), nested archives' as {@code inner.zip/name}. */
     static List<String> names(byte[] zip) {
+        return list(zip).names();
+    }
+
+    /** The names (as {@link #names}) and whether any file, also in a nested archive, is encrypted. */
+    static Listing list(byte[] zip) {
         ZipListing listing = new ZipListing();
         listing.read(zip, "", 1);
-        return listing.names;
+        return new Listing(listing.names, listing.encrypted);
     }
 
     private void read(byte[] zip, String prefix, int depth) {
@@ -108,6 +118,7 @@ final class ZipListing {
             long local = (u32(zip, at + 42) & 0xffffffffL) + shift;
             String name = name(zip, at + 46, nameLength, flags);
             if (!name.endsWith("/")) {
+                encrypted |= (flags & 1) != 0;
                 names.add(prefix + name);
                 if (depth < MAX_DEPTH && isArchive(null, name) && (flags & 1) == 0 && compressed < 0xffffffffL) {
                     byte[] inner = entry(zip, (int) local, method, (int) compressed, plain);
@@ -129,6 +140,7 @@ final class ZipListing {
             int nameLength = u16(zip, at + 26);
             String name = name(zip, at + 30, nameLength, flags);
             if (!name.endsWith("/")) {
+                encrypted |= (flags & 1) != 0;
                 names.add(prefix + name);
             }
             if ((flags & 8) != 0) {

@@ -60,6 +60,10 @@ class DkimSigningIT {
                             steps:
                               - to: "mailhub:strip?names=*.exe"
                         - filter:
+                            simple: "${header.MailhubArchiveEncrypted} == true"
+                            steps:
+                              - to: "mailhub:header?name=X-Archive-Encrypted&value=yes"
+                        - filter:
                             simple: "${header.MailhubArchiveNames} contains 'setup.exe'"
                             steps:
                               - to: "mailhub:header?name=X-Archive-Check&value=executable"
@@ -249,6 +253,7 @@ class DkimSigningIT {
         Files.writeString(files.resolve("../readme.txt"), "read me first\n");
         zip(files.getParent(), "tools.zip", "readme.txt", "tools/setup.exe");
         zip(files.getParent(), "docs.zip", "readme.txt");
+        zip(files.getParent(), "secret.zip", "-P", "secret", "readme.txt");
         byte[] docs = Files.readAllBytes(files.resolveSibling("docs.zip"));
 
         Swaks.Result r = Swaks.run(hub.smtpPort, "-f", "alice@signed.test", "-t", "bob@remote.test",
@@ -266,6 +271,7 @@ class DkimSigningIT {
                 dir.resolve(marker + ".dump"), m.content() + "\n"));
         assertThat(parsed.get("defects")).isEmpty();
         assertThat(parsed.at("/headers/X-Archive-Check").asText()).isEqualTo("executable");
+        assertThat(parsed.at("/headers/X-Archive-Encrypted").isMissingNode()).as("no encrypted archive yet").isTrue();
         assertThat(parsed.get("parts").findValuesAsText("type")).containsExactly("multipart/mixed", "text/plain",
                 "text/plain", "application/zip");
         assertThat(parsed.at("/parts/2/text").asText()).isEqualTo("Removed by the mail system's policy: the attachment"
@@ -273,6 +279,16 @@ class DkimSigningIT {
         assertThat(parsed.at("/parts/3/filename").asText()).isEqualTo("docs.zip");
         assertThat(parsed.at("/parts/3/sha256").asText()).isEqualTo(java.util.HexFormat.of().formatHex(
                 java.security.MessageDigest.getInstance("SHA-256").digest(docs)));
+
+        String secretMarker = marker + "-secret";
+        Swaks.Result secret = Swaks.run(hub.smtpPort, "-f", "alice@signed.test", "-t", "bob@remote.test",
+                "--header", "From: Alice <alice@signed.test>", "--header", "Subject: " + secretMarker,
+                "--body", "the password follows by phone", "--attach-type", "application/zip",
+                "--attach-name", "secret.zip", "--attach", "@" + files.resolveSibling("secret.zip"));
+        assertThat(secret.exitCode()).as(secret.transcript()).isZero();
+        com.fasterxml.jackson.databind.JsonNode locked = PythonEmail.parse(Files.writeString(
+                dir.resolve(secretMarker + ".dump"), sink.awaitMessage(secretMarker).content() + "\n"));
+        assertThat(locked.at("/headers/X-Archive-Encrypted").asText()).isEqualTo("yes");
     }
 
     /** Info-ZIP's zip, run in {@code dir}: the archive {@code name} of the {@code files}. */

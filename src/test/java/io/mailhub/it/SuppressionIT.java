@@ -46,6 +46,7 @@ class SuppressionIT {
                         .contains("nobody@lmtp.test"));
                 assertThat(queue(hub, "suppressions").out()).startsWith("nobody@lmtp.test since ")
                         .contains("(hard-bounce, " + JSON.readTree(first.body()).get("id").asText() + "): 550 5.1.1");
+                assertThat(hub.http("/observe/metrics")).containsPattern("(?m)^mailhub_suppression_addresses 1\\.0$");
 
                 HttpResponse<String> mixed = send(hub, key, "[\"nobody@lmtp.test\", \"ann@lmtp.test\"]", "to both");
                 assertThat(mixed.statusCode()).as(mixed.body()).isEqualTo(202);

@@ -54,6 +54,7 @@ class MessageFactsTest {
                 + "--m\r\nContent-Type: application/pdf; name=a.pdf\r\n\r\nJVBE\r\n--m--\r\n");
 
         assertThat(facts).containsEntry(MailhubHeaders.ATTACHMENT_NAMES, "files.zip,,a.pdf")
-                .containsEntry(MailhubHeaders.ARCHIVE_NAMES, "docs/a.txt,inner.zip,inner.zip/run.js,b.exe");
+                .containsEntry(MailhubHeaders.ARCHIVE_NAMES, "docs/a.txt,inner.zip,inner.zip/run.js,b.exe")
+                .containsEntry(MailhubHeaders.ARCHIVE_ENCRYPTED, false);
     }
 }

@@ -101,6 +101,27 @@ class ZipListingTest {
     }
 
     @Test
+    void anEncryptedFileIsSaidSoAndItsNameIsStillListed() throws Exception {
+        byte[] plain = zip(true, "a.txt", "a", "b.exe", "MZ"); // stored: the local headers give the sizes
+        byte[] encrypted = plain.clone();
+        for (int i = 0; i + 4 <= encrypted.length; i++) { // as zip -P writes it: flag bit 0 in both headers of b.exe
+            int sig = encrypted[i] & 0xff | (encrypted[i + 1] & 0xff) << 8 | (encrypted[i + 2] & 0xff) << 16
+                    | (encrypted[i + 3] & 0xff) << 24;
+            int flags = sig == 0x04034b50 ? i + 6 : sig == 0x02014b50 ? i + 8 : -1;
+            int name = sig == 0x04034b50 ? i + 30 : sig == 0x02014b50 ? i + 46 : -1;
+            if (flags > 0 && new String(encrypted, name, 5, StandardCharsets.US_ASCII).equals("b.exe")) {
+                encrypted[flags] |= 1;
+            }
+        }
+
+        assertThat(ZipListing.list(plain)).isEqualTo(new ZipListing.Listing(java.util.List.of("a.txt", "b.exe"), false));
+        assertThat(ZipListing.list(encrypted)).isEqualTo(new ZipListing.Listing(java.util.List.of("a.txt", "b.exe"),
+                true));
+        assertThat(ZipListing.list(Arrays.copyOf(encrypted, indexOf(encrypted, new byte[] {'P', 'K', 1, 2}, 0))))
+                .as("from the local headers alone").extracting(ZipListing.Listing::encrypted).isEqualTo(true);
+    }
+
+    @Test
     void garbageIsNotAnArchiveAndListsNothing() {
         byte[] garbage = "PK\u0003\u0004 but then nothing of an archive at all".getBytes(StandardCharsets.ISO_8859_1);
 
