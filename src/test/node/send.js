@@ -1,6 +1,6 @@
 // Sends through a provider's official Node.js client pointed at the hub, and prints what the client returned as one
 // JSON line: {"ok": true, ...} or {"ok": false, "status": ..., "code": ..., "message": ...}.
-// Usage: node send.js postmark|postmark-batch|postmark-template|postmark-bad-sender|postmark-inactive|sendgrid|sendgrid-bad|mailgun|
+// Usage: node send.js postmark|postmark-batch|postmark-template|postmark-bad-sender|postmark-inactive|postmark-suppressions|sendgrid|sendgrid-bad|mailgun|
 //        mailgun-mime PORT KEY MARKER
 'use strict';
 const [scenario, port, key, marker] = process.argv.slice(2);
@@ -40,6 +40,15 @@ async function postmark() {
         TemplateModel: { name: 'Bob', marker } }) });
     case 'postmark-bad-sender':
       return done({ ok: true, response: await client.sendEmail({ ...message, From: 'ceo@bank.test' }) });
+    case 'postmark-suppressions': {
+      const added = await client.createSuppressions('outbound',
+        { Suppressions: [{ EmailAddress: `${marker}@remote.test` }, { EmailAddress: 'not an address' }] });
+      const listed = await client.getSuppressions('outbound');
+      const deleted = await client.deleteSuppressions('outbound',
+        { Suppressions: [{ EmailAddress: `${marker}@remote.test` }] });
+      const after = await client.getSuppressions('outbound');
+      return done({ ok: true, added, listed, deleted, after });
+    }
     case 'postmark-inactive':
       return done({ ok: true, response: await client.sendEmail({ ...message, To: 'gone@remote.test' }) });
     default: throw new Error('unknown scenario ' + scenario);

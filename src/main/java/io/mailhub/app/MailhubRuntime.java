@@ -221,7 +221,9 @@ public final class MailhubRuntime extends MainListenerSupport implements CamelCo
         api = new ApiDoor(acceptance, apiKeys, security.failures(), settings.configDir.resolve("templates"),
                 settings.dataDir.resolve("spool"), SPOOL_MEMORY_THRESHOLD, settings.listeners.maxLineLength(),
                 queueAdmin, events, new IdempotencyRecords(cf), Clock.systemDefaultZone());
-        api.withAlerts(settings.alerts).withMeters(meters).serveOn(http);
+        api.withAlerts(settings.alerts).withMeters(meters).withSuppressions(
+                settings.suppression.scope() == io.mailhub.delivery.SuppressionSettings.Scope.OFF ? null : suppressions)
+                .serveOn(http);
         http.serve("/admin/v1/*", operators.adminApi(queueAdmin, new io.mailhub.queue.MessageRework(brokerQueues, cf),
                 suspensions, suppressions, events));
         operators.serveConsole(http);

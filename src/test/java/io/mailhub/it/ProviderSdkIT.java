@@ -166,6 +166,33 @@ class ProviderSdkIT {
     }
 
     @Test
+    void postmarksClientAddsListsAndDeletesSuppressionsAndAKeyScopedToSendingMayNot() throws Exception {
+        String m = marker();
+        JsonNode r = node("postmark-suppressions", key, m);
+
+        assertThat(r.get("ok").asBoolean()).as(r.toString()).isTrue();
+        assertThat(r.at("/added/Suppressions/0/EmailAddress").asText()).isEqualTo(m + "@remote.test");
+        assertThat(r.at("/added/Suppressions/0/Status").asText()).isEqualTo("Suppressed");
+        assertThat(r.at("/added/Suppressions/1/Status").asText()).isEqualTo("Failed");
+        assertThat(r.at("/added/Suppressions/1/Message").asText()).isEqualTo("An invalid email address was provided.");
+        assertThat(r.at("/listed/Suppressions")).filteredOn(s -> s.get("EmailAddress").asText().equals(
+                m + "@remote.test")).singleElement().satisfies(s -> {
+                    assertThat(s.get("SuppressionReason").asText()).isEqualTo("ManualSuppression");
+                    assertThat(s.get("Origin").asText()).isEqualTo("Customer");
+                });
+        assertThat(r.at("/deleted/Suppressions/0/Status").asText()).isEqualTo("Deleted");
+        assertThat(r.at("/after/Suppressions")).noneMatch(s -> s.get("EmailAddress").asText().startsWith(m));
+
+        String sendOnly = HubProcess.createApiKey(hub.workDir().resolve("api-keys"), "shop-send", "--from",
+                "@shop.test", "--scope", "send");
+        Thread.sleep(1_100); // the hub looks at its keys file again once a second at most
+        JsonNode refused = node("postmark-suppressions", sendOnly, marker());
+        assertThat(refused.get("ok").asBoolean()).isFalse();
+        assertThat(refused.get("status").asInt()).as(refused.toString()).isEqualTo(422);
+        assertThat(refused.get("message").asText()).contains("may not manage the suppression list");
+    }
+
+    @Test
     void postmarksTestTokenValidatesWithoutSending() throws Exception {
         String m = marker();
         JsonNode r = node("postmark", "POSTMARK_API_TEST", m);

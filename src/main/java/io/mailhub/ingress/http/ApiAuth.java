@@ -80,6 +80,18 @@ final class ApiAuth {
         return key;
     }
 
+    /**
+     * The key of a request that manages the hub's suppression list: only a key with {@code scope=all}, since the list
+     * is the hub's, not the key's (403 otherwise).
+     */
+    ApiKey authenticateManager(HttpServletRequest req) throws ApiProblem {
+        ApiKey key = authenticate(req);
+        if (key.scope() != ApiKey.Scope.ALL) {
+            throw forbidden(req, key, "manage the suppression list");
+        }
+        return key;
+    }
+
     private static ApiProblem forbidden(HttpServletRequest req, ApiKey key, String what) {
         LOG.warn("[{}]: API key {} (scope={}) may not {}: {} refused", req.getRemoteAddr(), key.name(),
                 key.scope().keyword(), what, req.getRequestURI());

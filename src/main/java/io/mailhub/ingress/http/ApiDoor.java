@@ -98,6 +98,14 @@ public final class ApiDoor {
         return this;
     }
 
+    private io.mailhub.delivery.Suppressions suppressions;
+
+    /** The hub's suppression list, which Postmark's suppressions endpoints manage (before {@link #serveOn}). */
+    public ApiDoor withSuppressions(io.mailhub.delivery.Suppressions suppressions) {
+        this.suppressions = suppressions;
+        return this;
+    }
+
     /** The monitoring webhooks' recipients, senders and dedup window (before {@link #serveOn}). */
     public ApiDoor withAlerts(AlertSettings alerts) {
         this.alerts = alerts;
@@ -134,6 +142,9 @@ public final class ApiDoor {
         PostmarkServlet postmark = new PostmarkServlet(this);
         http.serve("/email", postmark);
         http.serve("/email/*", postmark);
+        if (suppressions != null) {
+            http.serve("/message-streams/*", new PostmarkSuppressionsServlet(this, suppressions));
+        }
         http.serveMultipart("/v3/*", new V3Servlet(this), maxMultipartRequest());
         http.serve(ApiResponses.PROBLEM_BASE + "*", new ProblemTypesServlet());
     }
