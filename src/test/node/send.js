@@ -1,6 +1,6 @@
 // Sends through a provider's official Node.js client pointed at the hub, and prints what the client returned as one
 // JSON line: {"ok": true, ...} or {"ok": false, "status": ..., "code": ..., "message": ...}.
-// Usage: node send.js postmark|postmark-batch|postmark-template|postmark-bad-sender|postmark-inactive|postmark-suppressions|sendgrid|sendgrid-bad|mailgun|
+// Usage: node send.js postmark|postmark-batch|postmark-template|postmark-bad-sender|postmark-inactive|postmark-suppressions|sendgrid|sendgrid-bounces|sendgrid-bad|mailgun|
 //        mailgun-mime PORT KEY MARKER
 'use strict';
 const [scenario, port, key, marker] = process.argv.slice(2);
@@ -70,6 +70,14 @@ async function sendgrid() {
     attachments: [{ content: attachment, filename: 'report.txt', type: 'text/plain', disposition: 'attachment' }],
     categories: ['report'],
   };
+  if (scenario === 'sendgrid-bounces') { // an address the hub already suppressed: MARKER@remote.test
+    const address = `${marker}@remote.test`;
+    const [, listed] = await client.request({ method: 'GET', url: '/v3/suppression/bounces' });
+    const [, one] = await client.request({ method: 'GET', url: `/v3/suppression/bounces/${address}` });
+    const [deleted] = await client.request({ method: 'DELETE', url: `/v3/suppression/bounces/${address}` });
+    const [, after] = await client.request({ method: 'GET', url: '/v3/suppression/bounces' });
+    return done({ ok: true, listed, one, deleteStatus: deleted.statusCode, after });
+  }
   if (scenario === 'sendgrid-bad') {
     msg.from = { email: 'ceo@bank.test' };
   }
@@ -81,6 +89,15 @@ async function mailgun() {
   const FormData = require('form-data');
   const Mailgun = require('mailgun.js');
   const mg = new Mailgun(FormData).client({ username: 'api', key, url: base });
+  if (scenario === 'mailgun-bounces') {
+    const address = `${marker}@remote.test`;
+    const created = await mg.suppressions.create('shop.test', 'bounces', { address, code: 550, error: 'gone' });
+    const listed = await mg.suppressions.list('shop.test', 'bounces');
+    const one = await mg.suppressions.get('shop.test', 'bounces', address);
+    const destroyed = await mg.suppressions.destroy('shop.test', 'bounces', address);
+    const after = await mg.suppressions.list('shop.test', 'bounces');
+    return done({ ok: true, created, listed: listed.items, one, destroyed, after: after.items });
+  }
   if (scenario === 'mailgun-mime') {
     const mime = `From: billing@shop.test\r\nTo: erin@remote.test\r\nSubject: MIME ${marker}\r\n\r\nraw ${marker}\r\n`;
     const r = await mg.messages.create('shop.test', { to: 'erin@remote.test',

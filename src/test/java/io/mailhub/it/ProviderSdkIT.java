@@ -193,6 +193,41 @@ class ProviderSdkIT {
     }
 
     @Test
+    void sendGridsClientReadsTheBounceListAndDeletesAnAddressFromIt() throws Exception {
+        String m = marker();
+        Curl.Response added = Curl.request("POST", hub.url("/admin/v1/suppressions")).option("-u", "olga:operator pass")
+                .json("{\"address\": \"" + m + "@remote.test\", \"reason\": \"550 5.1.1 no such user\"}").send();
+        assertThat(added.status()).as(added.body()).isEqualTo(200);
+
+        JsonNode r = node("sendgrid-bounces", key, m);
+
+        assertThat(r.get("ok").asBoolean()).as(r.toString()).isTrue();
+        assertThat(r.get("listed")).filteredOn(b -> b.get("email").asText().equals(m + "@remote.test"))
+                .singleElement().satisfies(b -> {
+                    assertThat(b.get("reason").asText()).isEqualTo("550 5.1.1 no such user");
+                    assertThat(b.get("status").asText()).isEqualTo("5.2.1");
+                    assertThat(b.get("created").asLong()).isPositive();
+                });
+        assertThat(r.get("one")).hasSize(1);
+        assertThat(r.get("deleteStatus").asInt()).isEqualTo(204);
+        assertThat(r.get("after")).noneMatch(b -> b.get("email").asText().equals(m + "@remote.test"));
+    }
+
+    @Test
+    void mailgunsClientAddsReadsAndRemovesABounce() throws Exception {
+        String m = marker();
+        JsonNode r = node("mailgun-bounces", key, m);
+
+        assertThat(r.get("ok").asBoolean()).as(r.toString()).isTrue();
+        assertThat(r.at("/created/message").asText()).isEqualTo("Address has been added to the bounces table");
+        assertThat(r.get("listed")).filteredOn(b -> b.get("address").asText().equals(m + "@remote.test"))
+                .singleElement().satisfies(b -> assertThat(b.get("error").asText()).isEqualTo("gone"));
+        assertThat(r.at("/one/address").asText()).isEqualTo(m + "@remote.test");
+        assertThat(r.at("/destroyed/message").asText()).isEqualTo("Bounced address has been removed");
+        assertThat(r.get("after")).noneMatch(b -> b.get("address").asText().equals(m + "@remote.test"));
+    }
+
+    @Test
     void postmarksTestTokenValidatesWithoutSending() throws Exception {
         String m = marker();
         JsonNode r = node("postmark", "POSTMARK_API_TEST", m);

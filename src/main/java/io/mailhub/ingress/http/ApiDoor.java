@@ -145,7 +145,7 @@ public final class ApiDoor {
         if (suppressions != null) {
             http.serve("/message-streams/*", new PostmarkSuppressionsServlet(this, suppressions));
         }
-        http.serveMultipart("/v3/*", new V3Servlet(this), maxMultipartRequest());
+        http.serveMultipart("/v3/*", new V3Servlet(this, suppressions), maxMultipartRequest());
         http.serve(ApiResponses.PROBLEM_BASE + "*", new ProblemTypesServlet());
     }
 

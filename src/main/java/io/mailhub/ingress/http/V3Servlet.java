@@ -11,7 +11,10 @@ import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** {@code /v3/...}: SendGrid's {@code /v3/mail/send} and Mailgun's {@code /v3/{domain}/messages(.mime)}. */
+/**
+ * {@code /v3/...}: SendGrid's {@code /v3/mail/send} and Mailgun's {@code /v3/{domain}/messages(.mime)}, and their bounce
+ * lists ({@link V3Suppressions}).
+ */
 final class V3Servlet extends HttpServlet {
 
     private static final long serialVersionUID = 1L;
@@ -22,10 +25,25 @@ final class V3Servlet extends HttpServlet {
     private final transient SendGridServlet sendGrid;
     private final transient MailgunServlet mailgun;
 
-    V3Servlet(ApiDoor door) {
+    private final transient V3Suppressions bounces;
+
+    /** @param suppressions the hub's suppression list, which the bounce lists show, or {@code null}: not offered */
+    V3Servlet(ApiDoor door, io.mailhub.delivery.Suppressions suppressions) {
         this.door = door;
         this.sendGrid = new SendGridServlet(door);
         this.mailgun = new MailgunServlet(door);
+        this.bounces = new V3Suppressions(door, suppressions);
+    }
+
+    @Override
+    protected void service(HttpServletRequest req, HttpServletResponse resp) throws jakarta.servlet.ServletException,
+            IOException {
+        String path = req.getPathInfo() == null ? "" : req.getPathInfo();
+        if (bounces.serves(path)) {
+            bounces.handle(req, resp, path);
+        } else {
+            super.service(req, resp);
+        }
     }
 
     @Override
