@@ -228,6 +228,32 @@ class ProviderSdkIT {
     }
 
     @Test
+    void badRequestsToTheSuppressionEndpointsGetEachProvidersErrorShape() throws Exception {
+        Curl.Response postmarkEmpty = Curl.request("POST", hub.url("/message-streams/outbound/suppressions"))
+                .header("X-Postmark-Server-Token", key).json("{\"Suppressions\": []}").send();
+        assertThat(postmarkEmpty.status()).as("Postmark's status for request problems: " + postmarkEmpty.body())
+                .isEqualTo(422);
+        assertThat(new ObjectMapper().readTree(postmarkEmpty.body()).get("ErrorCode").asInt()).isEqualTo(300);
+        assertThat(postmarkEmpty.body()).contains("a non-empty array of {\\\"EmailAddress\\\": ...} is expected");
+
+        Curl.Response sendGridBadJson = Curl.request("DELETE", hub.url("/v3/suppression/bounces")).bearer(key)
+                .json("{\"emails\": [").send();
+        assertThat(sendGridBadJson.status()).as(sendGridBadJson.body()).isEqualTo(400);
+        assertThat(new ObjectMapper().readTree(sendGridBadJson.body()).at("/errors/0/message").asText()).isNotEmpty();
+
+        Curl.Response mailgunNoAddress = Curl.request("POST", hub.url("/v3/shop.test/bounces"))
+                .option("-u", "api:" + key).option("-F", "error=gone").send();
+        assertThat(mailgunNoAddress.status()).as(mailgunNoAddress.body()).isEqualTo(400);
+        assertThat(new ObjectMapper().readTree(mailgunNoAddress.body()).get("message").asText())
+                .startsWith("address: missing");
+
+        Curl.Response mailgunUnknown = Curl.request("DELETE", hub.url("/v3/shop.test/bounces/nobody@remote.test"))
+                .option("-u", "api:" + key).send();
+        assertThat(mailgunUnknown.status()).isEqualTo(404);
+        assertThat(mailgunUnknown.body()).contains("Address not found in bounces table");
+    }
+
+    @Test
     void postmarksTestTokenValidatesWithoutSending() throws Exception {
         String m = marker();
         JsonNode r = node("postmark", "POSTMARK_API_TEST", m);

@@ -183,7 +183,7 @@ final class PostmarkServlet extends HttpServlet {
         };
     }
 
-    private static void error(HttpServletResponse resp, ApiProblem p) throws IOException {
+    static void error(HttpServletResponse resp, ApiProblem p) throws IOException {
         int status = switch (p.status) {
             case 400, 403, 413 -> 422; // Postmark answers request problems with 422
             default -> p.status;

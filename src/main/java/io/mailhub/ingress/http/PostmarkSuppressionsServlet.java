@@ -50,8 +50,7 @@ final class PostmarkSuppressionsServlet extends HttpServlet {
             }
         } catch (ApiProblem problem) {
             ApiDoor.drainRest(req);
-            error(resp, problem.status == 403 ? 422 : problem.status, PostmarkServlet.errorCode(problem),
-                    problem.detail());
+            PostmarkServlet.error(resp, problem);
         } catch (IllegalStateException e) { // the broker cannot store the change
             error(resp, 503, 500, e.getMessage());
         }
