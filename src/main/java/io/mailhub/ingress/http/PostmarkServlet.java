@@ -212,7 +212,7 @@ final class PostmarkServlet extends HttpServlet {
                 + " spam complaint, or a manual suppression.";
     }
 
-    private static void error(HttpServletResponse resp, int status, int code, String message) throws IOException {
+    static void error(HttpServletResponse resp, int status, int code, String message) throws IOException {
         try (JsonGenerator g = ApiResponses.json(resp, status, "application/json")) {
             g.writeStartObject();
             g.writeNumberField("ErrorCode", code);

@@ -46,13 +46,13 @@ final class PostmarkSuppressionsServlet extends HttpServlet {
                 change(resp, key, body.path("Suppressions"), action.equals("add"));
             } else {
                 ApiDoor.drainRest(req);
-                error(resp, 404, 404, "no such endpoint: " + req.getMethod() + " " + req.getRequestURI());
+                PostmarkServlet.error(resp, 404, 404, "no such endpoint: " + req.getMethod() + " " + req.getRequestURI());
             }
         } catch (ApiProblem problem) {
             ApiDoor.drainRest(req);
             PostmarkServlet.error(resp, problem);
         } catch (IllegalStateException e) { // the broker cannot store the change
-            error(resp, 503, 500, e.getMessage());
+            PostmarkServlet.error(resp, 503, 500, e.getMessage());
         }
     }
 
@@ -109,15 +109,6 @@ final class PostmarkSuppressionsServlet extends HttpServlet {
                 g.writeEndObject();
             }
             g.writeEndArray();
-            g.writeEndObject();
-        }
-    }
-
-    private static void error(HttpServletResponse resp, int status, int code, String message) throws IOException {
-        try (JsonGenerator g = ApiResponses.json(resp, status, "application/json")) {
-            g.writeStartObject();
-            g.writeNumberField("ErrorCode", code);
-            g.writeStringField("Message", message);
             g.writeEndObject();
         }
     }

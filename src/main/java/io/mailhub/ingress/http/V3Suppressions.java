@@ -58,19 +58,18 @@ final class V3Suppressions {
             }
         } catch (ApiProblem p) {
             ApiDoor.drainRest(req);
-            if (sendGrid) {
-                SendGridServlet.error(resp, p);
-            } else {
-                MailgunServlet.error(resp, p);
-            }
+            error(resp, sendGrid, p);
         } catch (IllegalStateException e) { // the broker cannot store the change
-            ApiProblem p = new ApiProblem(503, "queue-unavailable", "Try again later", e.getMessage(), List.of(),
-                    "4.3.0", 30);
-            if (sendGrid) {
-                SendGridServlet.error(resp, p);
-            } else {
-                MailgunServlet.error(resp, p);
-            }
+            error(resp, sendGrid, new ApiProblem(503, "queue-unavailable", "Try again later", e.getMessage(),
+                    List.of(), "4.3.0", 30));
+        }
+    }
+
+    private static void error(HttpServletResponse resp, boolean sendGrid, ApiProblem p) throws IOException {
+        if (sendGrid) {
+            SendGridServlet.error(resp, p);
+        } else {
+            MailgunServlet.error(resp, p);
         }
     }
 
