@@ -118,6 +118,21 @@ class MailhubSettingsTest {
     }
 
     @Test
+    void theSuppressionListCoversTheApiByDefaultAndABadScopeLifetimeOrRecipientTableIsRefused() throws Exception {
+        MailhubSettings s = fromSystemProperties();
+        assertThat(s.suppression.scope()).isEqualTo(io.mailhub.delivery.SuppressionSettings.Scope.API);
+        assertThat(s.suppression.lifetime()).as("until removed").isNull();
+        assertThat(s.recipients.file()).isNull();
+
+        assertThat(problemsWithSystemProperties("mailhub.suppression", "sometimes", "mailhub.suppression.lifetime",
+                "5m", "mailhub.relay.recipients", "/nonexistent/recipients")).containsExactlyInAnyOrder(
+                "mailhub.suppression=sometimes (-Dmailhub.suppression): must be api, all or off",
+                "mailhub.suppression.lifetime=5m (-Dmailhub.suppression.lifetime): must be at least 1h",
+                "mailhub.relay.recipients=/nonexistent/recipients (-Dmailhub.relay.recipients): file"
+                        + " /nonexistent/recipients does not exist or cannot be read");
+    }
+
+    @Test
     void hostnameThatIsNotADomainIsRefused() {
         assertThat(problemsWithSystemProperties("mailhub.hostname", "mail_host")).containsExactly(
                 "mailhub.hostname=mail_host (-Dmailhub.hostname): must be a host name such as mail.example.com");
