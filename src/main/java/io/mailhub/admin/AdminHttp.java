@@ -51,6 +51,15 @@ final class AdminHttp {
             throw new Problem(400, "invalid-json", "the body is not JSON: " + e.getOriginalMessage());
         }
     }
+    /** The body's {@code reason}, stripped; a missing or blank one is a 422 saying what needs it ({@code what}). */
+    static String reason(JsonNode body, String what) throws Problem {
+        String reason = body.path("reason").asText("").strip();
+        if (reason.isEmpty()) {
+            throw new Problem(422, "reason-required", what + " needs a reason (\"reason\": \"...\")");
+        }
+        return reason;
+    }
+
     static int number(String text, int otherwise, int min, int max, String name) {
         if (text == null || text.isBlank()) {
             return otherwise;

@@ -43,10 +43,7 @@ final class AdminSuppressions {
         if (method.equals("POST") && p.length == 1) {
             require(user, Role.OPERATOR);
             JsonNode body = body(req);
-            String reason = body.path("reason").asText("").strip();
-            if (reason.isEmpty()) {
-                throw new Problem(422, "reason-required", "a suppression needs a reason (\"reason\": \"...\")");
-            }
+            String reason = AdminHttp.reason(body, "a suppression");
             Suppressions.Suppression s = suppressions.add(body.path("address").asText(""), reason, user.name());
             writes.record(user, req, "admin_suppress", Map.of("address", s.address()), false, reason, "ok", 1, 1,
                     Map.of());

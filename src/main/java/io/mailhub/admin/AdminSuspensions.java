@@ -58,10 +58,7 @@ final class AdminSuspensions {
         if (method.equals("POST") && p.length == 1) {
             require(user, Role.OPERATOR);
             JsonNode body = body(req);
-            String reason = body.path("reason").asText("").strip();
-            if (reason.isEmpty()) {
-                throw new Problem(422, "reason-required", "a suspension needs a reason (\"reason\": \"...\")");
-            }
+            String reason = AdminHttp.reason(body, "a suspension");
             java.time.Duration time;
             try {
                 time = io.mailhub.model.DurationText.parse(body.path("duration").asText("1h"));

@@ -64,4 +64,15 @@ class QueueCommandTest {
         assertThat(run("retry", "example.com")).as("a request was made, to a hub that is not there").isEqualTo(75);
         assertThat(err()).contains("cannot reach the hub");
     }
+
+    @Test
+    void suppressNeedsOneAddressAndAReasonAndTheListTakesNoArgumentsBeforeAnyRequest() {
+        assertThat(run("suppress", "ann@example.org")).isEqualTo(64);
+        assertThat(err()).contains("suppress needs --reason TEXT");
+        assertThat(run("unsuppress")).isEqualTo(64);
+        assertThat(err()).contains("unsuppress needs one address");
+        assertThat(run("suppressions", "ann@example.org")).isEqualTo(64);
+        assertThat(err()).contains("suppressions takes no arguments");
+        assertThat(run("unsuppress", "ann+news@example.org")).as("a request was made").isEqualTo(75);
+    }
 }
