@@ -488,6 +488,9 @@ public final class MailhubRuntime extends MainListenerSupport implements CamelCo
             LOG.warn("stopping the HTTP listener: {}", e.toString());
         }
         operators.stopped();
+        // now, not after Camel stops: the JVM may exit as soon as Camel is down (its shutdown hook returns), cutting
+        // short what afterStop still does
+        greylistFile.saveQuietly();
     }
 
     @Override
@@ -498,7 +501,7 @@ public final class MailhubRuntime extends MainListenerSupport implements CamelCo
             sweeper.shutdownNow();
         }
         if (greylistFile != null) {
-            greylistFile.saveQuietly(); // what a restart should not forget
+            greylistFile.saveQuietly(); // anything the policy route changed while the routes stopped
         }
         queue.close();
         if (brokerQueues instanceof io.mailhub.queue.RemoteQueues remote) {

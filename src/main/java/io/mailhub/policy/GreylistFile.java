@@ -106,10 +106,15 @@ public final class GreylistFile {
 
     /** {@link #save()} for a scheduler: a failure is logged, the next run tries again. */
     public void saveQuietly() {
+        boolean interrupted = Thread.interrupted(); // an interrupted thread's file channels close at once
         try {
             save();
         } catch (IOException | RuntimeException e) {
             LOG.warn("cannot write the greylist to {}: {}", file, e.toString());
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
         }
     }
 

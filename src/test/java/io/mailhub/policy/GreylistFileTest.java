@@ -77,4 +77,21 @@ class GreylistFileTest {
         assertThat(new GreylistFile(file, g).load()).isEqualTo(1);
         assertThat(g.attempt("192.0.2.1", "a@client.test", List.of("ann@grey.test"), POSTGREY).pass()).isTrue();
     }
+
+    @Test
+    void aThreadThatWasInterruptedStillWritesTheFileAndStaysInterrupted() throws Exception {
+        Path file = dir.resolve("greylist.tsv");
+        Greylist g = at(T0);
+        g.attempt("192.0.2.10", "a@client.test", List.of("ann@grey.test"), POSTGREY);
+
+        GreylistFile f = new GreylistFile(file, g); // loaded and initialized, as in a running hub
+        Thread.currentThread().interrupt(); // as a stopping hub's thread may be
+        try {
+            f.saveQuietly();
+            assertThat(Thread.currentThread().isInterrupted()).isTrue();
+        } finally {
+            Thread.interrupted();
+        }
+        assertThat(Files.readAllLines(file)).hasSize(2);
+    }
 }
