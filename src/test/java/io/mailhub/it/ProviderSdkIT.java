@@ -185,7 +185,9 @@ class ProviderSdkIT {
 
         String sendOnly = HubProcess.createApiKey(hub.workDir().resolve("api-keys"), "shop-send", "--from",
                 "@shop.test", "--scope", "send");
-        Thread.sleep(1_100); // the hub looks at its keys file again once a second at most
+        await().atMost(Duration.ofSeconds(10)).until(() -> Curl.request("GET", // the keys file is read again
+                hub.url("/message-streams/outbound/suppressions/dump")).header("X-Postmark-Server-Token", sendOnly)
+                .send().status() != 401);
         JsonNode refused = node("postmark-suppressions", sendOnly, marker());
         assertThat(refused.get("ok").asBoolean()).isFalse();
         assertThat(refused.get("status").asInt()).as(refused.toString()).isEqualTo(422);
