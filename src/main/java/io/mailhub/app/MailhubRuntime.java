@@ -425,6 +425,7 @@ public final class MailhubRuntime extends MainListenerSupport implements CamelCo
             this.events.withTap(line -> events.sendBody(uri, line));
             LOG.info("every event line also goes to {}", uri);
         }
+        stopWait.install();
         supervisor.start();
         cleanSpool(); // before any door opens: later, a file there belongs to a transaction in progress
         api.start();
@@ -495,6 +496,15 @@ public final class MailhubRuntime extends MainListenerSupport implements CamelCo
 
     @Override
     public void afterStop(BaseMainSupport main) {
+        try {
+            closeQueueAndBroker();
+            LOG.info("stopped: queue closed, broker stopped");
+        } finally {
+            stopWait.done();
+        }
+    }
+
+    private void closeQueueAndBroker() {
         MailQueueAdmin.unregister();
         PolicyCounters.unregister();
         if (sweeper != null) {
@@ -519,6 +529,9 @@ public final class MailhubRuntime extends MainListenerSupport implements CamelCo
     }
 
     private volatile boolean started;
+
+    /** Keeps the JVM up on SIGTERM until {@link #afterStop} has closed the queue and stopped the broker. */
+    private final StopWait stopWait = new StopWait(Duration.ofSeconds(30));
 
     /** Whether the hub came up completely (every listener and door open). */
     /** Stops whatever a failed start had started: the doors, the Camel context, the queue and the broker. */
