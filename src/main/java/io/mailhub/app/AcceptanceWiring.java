@@ -40,8 +40,8 @@ final class AcceptanceWiring {
      * @param suppressions the suppressed recipients, refused at RCPT for the doors of {@code mailhub.suppression}
      */
     static PolicyChain smtpPolicy(MailhubSettings settings, RateLimits limits, ListenerSecurity security,
-            io.mailhub.policy.Greylist greylist, io.mailhub.delivery.Suppressions suppressions)
-            throws java.io.IOException {
+            io.mailhub.policy.Greylist greylist, io.mailhub.delivery.Suppressions suppressions,
+            io.mailhub.bounce.ReturnPath returnPath) throws java.io.IOException {
         List<MailHook> mailHooks = new ArrayList<>();
         SenderLoginCheck senderCheck = security.authenticator() == null ? null
                 : new SenderLoginCheck(security.authenticator()::user);
@@ -50,8 +50,13 @@ final class AcceptanceWiring {
         }
         mailHooks.add(limits);
         List<io.mailhub.policy.RcptHook> rcptHooks = new ArrayList<>();
-        RelayControl relay = new RelayControl(settings.policy.localDomains(), settings.policy.trustedNetworks(),
+        // the return path's domain takes mail from anybody, like a local domain, for the addresses the hub gave out
+        RelayControl relay = new RelayControl(returnPath == null ? settings.policy.localDomains()
+                : settings.policy.localDomains().with(returnPath.domain()), settings.policy.trustedNetworks(),
                 settings.hostname);
+        if (returnPath != null) { // first: a report coming back is accepted before any other hook could refuse it
+            rcptHooks.add(new io.mailhub.bounce.ReturnPathHook(returnPath));
+        }
         if (settings.recipients.file() != null) { // first: an unknown user is refused, whoever asks
             rcptHooks.add(io.mailhub.policy.RecipientTable.load(settings.recipients.file(), relay));
             LOG.info("recipients of the local domains checked against {}", settings.recipients.file());

@@ -27,10 +27,14 @@ import org.apache.camel.CamelContext;
  */
 final class DeliveryWiring {
 
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(MailhubRuntime.class);
+
     final DeliveryEvents events;
     final Suspensions suspensions;
     final io.mailhub.delivery.Suppressions suppressions;
     final RouteHooks hooks;
+    /** The hub's return path, or {@code null} without {@code mailhub.bounce.return-path-domain}. */
+    final io.mailhub.bounce.ReturnPath returnPath;
 
     /**
      * @param ownPorts this hub's SMTP ports, which the relay never delivers to on itself
@@ -53,6 +57,14 @@ final class DeliveryWiring {
                 io.mailhub.delivery.Suppressions::count).description("addresses on the suppression list")
                 .register(meters);
         context.getRegistry().bind("deliveryOutcome", outcome);
+        returnPath = returnPath(settings);
+        io.mailhub.delivery.SuppressionSettings.Scope scope = settings.suppression.scope();
+        context.getRegistry().bind("returnPathStamp", new io.mailhub.bounce.ReturnPathStamp(returnPath,
+                door -> scope == io.mailhub.delivery.SuppressionSettings.Scope.OFF ? "http".equals(door)
+                        : scope.covers(door)));
+        context.getRegistry().bind("returnedMail", new io.mailhub.bounce.ReturnedMail(returnPath,
+                scope == io.mailhub.delivery.SuppressionSettings.Scope.OFF ? null : suppressions, events,
+                Clock.systemUTC()));
         // in the broker: shared by the hubs on it
         suspensions = Suspensions.shared(Suspensions.Records.of(records::save, records::loadAll), Clock.systemUTC());
         context.getRegistry().bind("suspensionGate", new SuspensionGate(suspensions, events));
@@ -66,6 +78,23 @@ final class DeliveryWiring {
                         Clock.systemDefaultZone()),
                 new NotifyRules(settings.delivery.retryDelayWarning() != null), Clock.systemDefaultZone())
                 .withMeters(meters).withEvents(events));
+    }
+
+    private static io.mailhub.bounce.ReturnPath returnPath(MailhubSettings settings) throws IOException {
+        if (settings.returnPath.domain() == null) {
+            return null;
+        }
+        Path keyFile = settings.returnPath.keyFile() != null ? settings.returnPath.keyFile()
+                : settings.dataDir.resolve("return-path.key");
+        byte[] key;
+        try {
+            key = io.mailhub.crypto.KeyFile.loadOrMake(keyFile, "a return path key");
+        } catch (IOException e) {
+            throw new IOException("mailhub.bounce.return-path-key: " + e.getMessage(), e);
+        }
+        LOG.info("return path bounce-ID-SIGNATURE@{} for relayed mail (key {}); reports sent to it are read, not"
+                + " delivered", settings.returnPath.domain(), keyFile);
+        return new io.mailhub.bounce.ReturnPath(settings.returnPath.domain(), key);
     }
 
     private static SmtpRelayComponent relay(MailhubSettings settings, MeterRegistry meters, String ownPorts) {

@@ -165,7 +165,8 @@ public final class MailhubRuntime extends MainListenerSupport implements CamelCo
         if (known > 0) {
             LOG.info("greylist: {} triplets read from {}", known, greylistFile);
         }
-        PolicyChain policy = AcceptanceWiring.smtpPolicy(settings, limits, security, greylist, suppressions);
+        PolicyChain policy = AcceptanceWiring.smtpPolicy(settings, limits, security, greylist, suppressions,
+                delivery.returnPath);
         context.getRegistry().bind("policyCheck", new PolicyCheck(policy));
         sweeper = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "mailhub-policy-sweeper");

@@ -49,7 +49,7 @@ public final class MailhubSettings {
             AcceptanceSettings.KEYS, DeliverySettings.KEYS, PickupSettings.KEYS, JmsSettings.KEYS,
             io.mailhub.ingress.http.AlertSettings.KEYS, io.mailhub.policy.DnsblSettings.KEYS,
             io.mailhub.policy.GreylistSettings.KEYS, io.mailhub.policy.RecipientTableSettings.KEYS,
-            io.mailhub.delivery.SuppressionSettings.KEYS,
+            io.mailhub.delivery.SuppressionSettings.KEYS, io.mailhub.bounce.ReturnPathSettings.KEYS,
             io.mailhub.filter.SpamSettings.KEYS, io.mailhub.filter.VirusSettings.KEYS,
             io.mailhub.observe.MetricsSettings.KEYS, io.mailhub.admin.AdminSettings.KEYS,
             io.mailhub.routing.WebhookSettings.KEYS);
@@ -90,6 +90,7 @@ public final class MailhubSettings {
     public final io.mailhub.policy.GreylistSettings greylist;
     public final io.mailhub.policy.RecipientTableSettings recipients;
     public final io.mailhub.delivery.SuppressionSettings suppression;
+    public final io.mailhub.bounce.ReturnPathSettings returnPath;
     public final io.mailhub.filter.SpamSettings spam;
     public final io.mailhub.filter.VirusSettings virus;
     public final io.mailhub.ingress.http.AlertSettings alerts;
@@ -128,6 +129,7 @@ public final class MailhubSettings {
         greylist = io.mailhub.policy.GreylistSettings.read(reader);
         recipients = io.mailhub.policy.RecipientTableSettings.read(reader);
         suppression = io.mailhub.delivery.SuppressionSettings.read(reader);
+        returnPath = io.mailhub.bounce.ReturnPathSettings.read(reader);
         spam = io.mailhub.filter.SpamSettings.read(reader);
         virus = io.mailhub.filter.VirusSettings.read(reader);
         alerts = io.mailhub.ingress.http.AlertSettings.read(reader);

@@ -126,6 +126,39 @@ public final class DeliveryEvents {
         lines.forEach(this::tap);
     }
 
+    /** The events {@link #find} gives: a recipient's delivery attempts and the reports that came back later. */
+    private static final java.util.Set<String> ATTEMPTS = java.util.Set.of("delivered", "deferred", "failed", "expired",
+            "returned");
+
+    /**
+     * Records a report about a recipient that came back to the return path after delivery (event {@code returned}):
+     * written like {@link #note}, and kept with the message's attempts for {@link #find}.
+     *
+     * @param principal the message's login or API key when this hub still knows it, or {@code null}
+     * @param fields the fields after {@code recipient, action, status, reply, remote_mta, principal}
+     */
+    public void returned(Instant time, String queueId, String recipient, String action, String status, String reply,
+            String remoteMta, String principal, Map<String, ?> fields) {
+        Map<String, Object> all = new LinkedHashMap<>();
+        all.put("recipient", recipient);
+        all.put("action", action);
+        all.put("status", status);
+        all.put("reply", reply);
+        all.put("remote_mta", remoteMta);
+        all.put("principal", principal);
+        all.putAll(fields);
+        synchronized (this) {
+            List<Event> known = recent.get(queueId);
+            if (known != null) {
+                Map<String, Object> details = new LinkedHashMap<>(fields);
+                details.put("action", action);
+                known.add(new Event(time, queueId, "returned", recipient, status, remoteMta, reply == null ? "" : reply,
+                        0, principal, List.of(), null, details));
+            }
+        }
+        note(time, queueId, "returned", all);
+    }
+
     private volatile java.util.function.Consumer<String> tap;
 
     /** Also hands every line to {@code tap} (a Camel endpoint, {@code mailhub.events.endpoint}), after the file. */
@@ -202,8 +235,11 @@ public final class DeliveryEvents {
         String needle = "\"queue_id\":\"" + queueId + "\"";
         try (BufferedReader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
             for (String line = in.readLine(); line != null; line = in.readLine()) {
-                if (line.contains(needle) && line.contains("\"recipient\":")) { // attempts, not other events
-                    found.add(parse(MAPPER.readTree(line)));
+                if (line.contains(needle) && line.contains("\"recipient\":")) {
+                    Event e = parse(MAPPER.readTree(line));
+                    if (ATTEMPTS.contains(e.event())) { // attempts and later reports, not suppressed and others
+                        found.add(e);
+                    }
                 }
             }
         } catch (IOException e) {

@@ -94,6 +94,15 @@ public final class Suppressions {
                 r.reply().toString(), clock.instant(), queueId, until()));
     }
 
+    /**
+     * Suppresses the recipient of a hard bounce that came back to the return path after delivery (a report of another
+     * server); {@code queueId} names the message that bounced.
+     */
+    public Suppression bouncedLater(String address, String status, String detail, String queueId) {
+        return store(new Suppression(parse(address).toString(), "hard-bounce", status, detail, clock.instant(),
+                queueId, until()));
+    }
+
     /** Suppresses {@code address} by an operator's hand. */
     public Suppression add(String address, String reason, String by) {
         return store(new Suppression(parse(address).toString(), "manual", "5.2.1", reason, clock.instant(), by,

@@ -56,6 +56,12 @@ public record Envelope(
                 authUser, arrival, size);
     }
 
+    /** The same envelope with another reverse-path ({@code null}: the null sender). */
+    public Envelope withSender(MailAddress newSender) {
+        return new Envelope(queueId, newSender, recipients, ret, envid, body, smtputf8, clientAddress, clientHelo,
+                authUser, arrival, size);
+    }
+
     public Envelope withSize(long newSize) {
         return new Envelope(queueId, sender, recipients, ret, envid, body, smtputf8, clientAddress, clientHelo,
                 authUser, arrival, newSize);

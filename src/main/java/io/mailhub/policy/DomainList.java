@@ -56,6 +56,15 @@ public final class DomainList {
         return false;
     }
 
+    /** This list and {@code domain} (a key: lower case, A-labels), matched exactly. */
+    public DomainList with(String domain) {
+        DomainList list = new DomainList(text.isEmpty() ? domain : text + ", " + domain);
+        list.exact.addAll(exact);
+        list.parents.addAll(parents);
+        list.exact.add(domain);
+        return list;
+    }
+
     public boolean isEmpty() {
         return exact.isEmpty() && parents.isEmpty();
     }

@@ -21,6 +21,11 @@ public final class SmtpRelayConstants {
             + " overriding the transport map and smart host: mx, mx:domain, host:port or [host]:port.", javaType = "String")
     public static final String NEXT_HOP = "MailhubNextHop";
 
+    @Metadata(label = "producer", description = "The reverse-path to give in MAIL FROM instead of the envelope's"
+            + " sender (the hub's return path), for this attempt only: results and bounces still name the envelope's"
+            + " sender.", javaType = "String")
+    public static final String RETURN_PATH = "MailhubReturnPath";
+
     /** A {@link #NEXT_HOP} that names an entry of the transport map: {@code transport:NAME}. */
     public static final String TRANSPORT_PREFIX = "transport:";
 

@@ -110,6 +110,10 @@ public class SmtpRelayProducer extends DefaultProducer {
         Envelope envelope;
         try {
             envelope = EnvelopeHeaders.read(message::getHeader);
+            String returnPath = message.getHeader(SmtpRelayConstants.RETURN_PATH, String.class);
+            if (returnPath != null && envelope.sender() != null) {
+                envelope = envelope.withSender(io.mailhub.model.SmtpPath.mailbox(returnPath, true));
+            }
         } catch (SyntaxException e) {
             throw new InvalidPayloadException(exchange, Envelope.class, message, e);
         }

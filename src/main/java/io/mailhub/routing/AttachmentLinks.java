@@ -2,11 +2,7 @@ package io.mailhub.routing;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.FileAlreadyExistsException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.security.SecureRandom;
@@ -36,28 +32,8 @@ final class AttachmentLinks {
 
     /** The key in {@code keyFile}, made (32 random octets, owner-only where the file system can say so) if absent. */
     static AttachmentLinks load(Path keyFile) throws IOException {
-        if (!Files.exists(keyFile)) {
-            byte[] fresh = new byte[32];
-            RANDOM.nextBytes(fresh);
-            Path tmp = keyFile.resolveSibling("." + keyFile.getFileName() + ".tmp");
-            Files.write(tmp, fresh);
-            try {
-                Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString("rw-------"));
-            } catch (UnsupportedOperationException notPosix) {
-                // Windows: the data directory's own permissions protect it
-            }
-            try {
-                Files.move(tmp, keyFile, StandardCopyOption.ATOMIC_MOVE);
-            } catch (FileAlreadyExistsException raced) {
-                Files.deleteIfExists(tmp); // another start made one first: use that one
-            }
-        }
-        byte[] key = Files.readAllBytes(keyFile);
-        if (key.length < 32) {
-            throw new IOException(keyFile + " is not an attachment link key (32 octets); remove it to make a new one"
-                    + " (links given out before stop working)");
-        }
-        return new AttachmentLinks(key);
+        return new AttachmentLinks(io.mailhub.crypto.KeyFile.loadOrMake(keyFile,
+                "an attachment link key (links given out before stop working when it is made again)"));
     }
 
     /** A new token: 256 random bits, base64url (43 characters). */

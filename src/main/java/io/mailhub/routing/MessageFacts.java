@@ -1,5 +1,7 @@
 package io.mailhub.routing;
 
+import io.mailhub.model.MimeEntity;
+
 import io.mailhub.dkim.MessageHeader;
 import io.mailhub.model.Envelope;
 import io.mailhub.model.MailAddress;

@@ -1,5 +1,7 @@
 package io.mailhub.routing;
 
+import io.mailhub.model.MimeEntity;
+
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;

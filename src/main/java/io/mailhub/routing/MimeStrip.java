@@ -1,5 +1,7 @@
 package io.mailhub.routing;
 
+import io.mailhub.model.MimeEntity;
+
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -97,7 +99,7 @@ final class MimeStrip {
                 return entity(part, MimeEntity.parse(part), rule, removed, false, depth + 1);
             });
         }
-        String name = e.fileName();
+        String name = MessageFacts.fileName(e.field("content-disposition"), e.field("content-type"));
         boolean attachment = e.attachment() || name != null;
         String held = attachment && !rule.matches(name, e.mimeType()) ? heldInArchive(bytes, e, name, rule) : null;
         if (!attachment || !rule.matches(name, e.mimeType()) && held == null) {

@@ -133,6 +133,18 @@ class MailhubSettingsTest {
     }
 
     @Test
+    void theReturnPathIsOffByDefaultAndItsDomainMustBeADomain() throws Exception {
+        assertThat(fromSystemProperties().returnPath.domain()).as("off").isNull();
+        MailhubSettings s = fromSystemProperties("mailhub.bounce.return-path-domain", "Bounces.Shop.TEST",
+                "mailhub.bounce.return-path-key", "/etc/mailhub/return-path.key");
+        assertThat(s.returnPath.domain()).isEqualTo("bounces.shop.test");
+        assertThat(s.returnPath.keyFile()).isEqualTo(java.nio.file.Path.of("/etc/mailhub/return-path.key"));
+        assertThat(problemsWithSystemProperties("mailhub.bounce.return-path-domain", "bounces@shop.test"))
+                .containsExactly("mailhub.bounce.return-path-domain=bounces@shop.test"
+                        + " (-Dmailhub.bounce.return-path-domain): 'bounces@shop.test' is not a domain name");
+    }
+
+    @Test
     void hostnameThatIsNotADomainIsRefused() {
         assertThat(problemsWithSystemProperties("mailhub.hostname", "mail_host")).containsExactly(
                 "mailhub.hostname=mail_host (-Dmailhub.hostname): must be a host name such as mail.example.com");

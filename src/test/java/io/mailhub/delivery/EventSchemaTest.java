@@ -85,12 +85,16 @@ class EventSchemaTest {
         events.note(NOW, "3F7K2M", "suspended", Map.of("domain", "remote.test", "until", NOW.plusSeconds(3600)
                 .toString(), "reason", "maintenance", "recipients", List.of("ann@remote.test")));
         events.note(NOW, "3F7K2M", "suppressed", Map.of("recipient", "nobody@remote.test", "status", "5.1.1"));
+        events.returned(NOW, "3F7K2M", "nobody@remote.test", "failed", "5.1.1", "550 5.1.1 User unknown",
+                "mx.remote.test", "erp", Map.of("reporting_mta", "mx.remote.test", "report_queue_id", "4B"));
+        events.note(NOW, "3F7K2M", "returned", Map.of("action", "not-a-report", "sender", "ooo@remote.test",
+                "report_queue_id", "4C"));
         events.note(NOW, null, "admin_bounce", Map.of("user", "olga", "filter", Map.of("queue_id", "3F7K2M"),
                 "reason", "left the company", "count", 1, "affected", 1));
         events.close();
 
         List<String> lines = Files.readAllLines(file);
-        assertThat(lines).hasSize(11).isEqualTo(tapped);
+        assertThat(lines).hasSize(13).isEqualTo(tapped);
         assertThat(new ObjectMapper().readTree(lines.get(0)).path("event").asText()).isEqualTo("expired");
         for (String line : lines) {
             assertThat(problems(line)).as(line).isEmpty();

@@ -348,8 +348,11 @@ final class NativeApiServlet extends HttpServlet {
                     "4.3.0", 30);
         }
         List<DeliveryEvents.Event> events = door.events == null ? List.of() : door.events.find(id);
+        // a report that came back later to another hub does not know the key: it neither proves nor denies
         boolean mine = queued.stream().allMatch(f -> key.name().equals(f.principal()))
-                && events.stream().allMatch(e -> key.name().equals(e.principal()));
+                && events.stream().allMatch(e -> e.principal() == null && e.event().equals("returned")
+                        || key.name().equals(e.principal()))
+                && (!queued.isEmpty() || events.stream().anyMatch(e -> key.name().equals(e.principal())));
         if ((queued.isEmpty() && events.isEmpty()) || !mine) {
             throw new ApiProblem(404, "not-found", "No such message", "no message " + id + " of API key " + key.name()
                     + " is queued or in the delivery log", List.of(), "5.5.1", 0);
@@ -386,7 +389,11 @@ final class NativeApiServlet extends HttpServlet {
                 if (e.remoteMta() != null) {
                     g.writeStringField("remote_mta", e.remoteMta());
                 }
-                g.writeNumberField("attempt", e.attempt());
+                if (e.event().equals("returned")) { // a report after delivery: no attempt of ours
+                    g.writeStringField("action", String.valueOf(e.details().get("action")));
+                } else {
+                    g.writeNumberField("attempt", e.attempt());
+                }
                 g.writeEndObject();
             }
             g.writeEndArray();
@@ -416,7 +423,10 @@ final class NativeApiServlet extends HttpServlet {
             return queued.stream().anyMatch(f -> f.queue().equals("mail.incoming")) ? "queued" : "failed";
         }
         Map<String, String> last = new LinkedHashMap<>();
-        events.forEach(e -> last.put(e.recipient(), e.event()));
+        // a failure reported later (a bounce to the return path) overrides the delivery before it
+        events.forEach(e -> last.put(e.recipient(), e.event().equals("returned")
+                ? (e.status().startsWith("5") ? "failed" : last.getOrDefault(e.recipient(), "delivered"))
+                : e.event()));
         boolean anyDelivered = last.containsValue("delivered");
         boolean anyFailed = last.containsValue("failed");
         return anyDelivered && anyFailed ? "partly delivered" : anyDelivered ? "delivered" : anyFailed ? "failed"

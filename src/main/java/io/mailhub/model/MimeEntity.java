@@ -1,4 +1,4 @@
-package io.mailhub.routing;
+package io.mailhub.model;
 
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
@@ -8,12 +8,13 @@ import java.util.Locale;
 import java.util.function.IntFunction;
 
 /**
- * One MIME entity of a message (RFC 2045, 2046), as the routing route's body edits need it: its header fields as they
+ * One MIME entity of a message (RFC 2045, 2046), as the routing route's body edits and the reader of returned
+ * delivery reports need it: its header fields as they
  * are (folded lines and line ends included), where its body starts, its type, parameters, transfer encoding and
  * disposition, and for a multipart its parts' places, so that an edit can replace some parts and copy every other
  * byte.
  */
-record MimeEntity(List<String> rawFields, int bodyStart, String type, String subtype,
+public record MimeEntity(List<String> rawFields, int bodyStart, String type, String subtype,
         java.util.Map<String, String> params, String encoding, boolean attachment) {
 
     /** The types whose content a change would break: signed or encrypted mail. */
@@ -21,7 +22,7 @@ record MimeEntity(List<String> rawFields, int bodyStart, String type, String sub
             "application/pkcs7-mime", "application/x-pkcs7-mime");
 
     /** The first field of that name, unfolded, or {@code null}. */
-    String field(String name) {
+    public String field(String name) {
         for (String f : rawFields) {
             int colon = f.indexOf(':');
             if (colon > 0 && f.substring(0, colon).strip().equalsIgnoreCase(name)) {
@@ -31,24 +32,17 @@ record MimeEntity(List<String> rawFields, int bodyStart, String type, String sub
         return null;
     }
 
-    String mimeType() {
+    public String mimeType() {
         return type + "/" + subtype;
     }
 
-    boolean sealed() {
+    public boolean sealed() {
         return SEALED.contains(mimeType());
     }
 
-    /**
-     * The file name of Content-Disposition's {@code filename} or Content-Type's {@code name} (RFC 2231 and RFC 2047
-     * forms decoded), or {@code null}.
-     */
-    String fileName() {
-        return MessageFacts.fileName(field("content-disposition"), field("content-type"));
-    }
 
     /** The body without its transfer encoding (base64, quoted-printable; any other as it is). */
-    byte[] decodedBody(byte[] bytes) {
+    public byte[] decodedBody(byte[] bytes) {
         return decode(java.util.Arrays.copyOfRange(bytes, bodyStart, bytes.length), encoding);
     }
 
@@ -57,7 +51,7 @@ record MimeEntity(List<String> rawFields, int bodyStart, String type, String sub
      *
      * @throws IllegalArgumentException for base64 that cannot be decoded
      */
-    static byte[] decode(byte[] raw, String encoding) {
+    public static byte[] decode(byte[] raw, String encoding) {
         return switch (encoding) {
             case "base64" -> java.util.Base64.getMimeDecoder().decode(raw);
             case "quoted-printable" -> io.mailhub.model.QuotedPrintable.decode(raw);
@@ -66,7 +60,7 @@ record MimeEntity(List<String> rawFields, int bodyStart, String type, String sub
     }
 
     /** Where the last header field ends (the blank line after it starts). */
-    int headerBlockEnd() {
+    public int headerBlockEnd() {
         int n = 0;
         for (String f : rawFields) {
             n += f.length();
@@ -78,7 +72,7 @@ record MimeEntity(List<String> rawFields, int bodyStart, String type, String sub
      * The places {@code [start, end)} of a multipart's parts in {@code bytes} (the CRLF before each delimiter belongs
      * to the delimiter), or {@code null} when it has no boundary or no closing delimiter.
      */
-    List<int[]> parts(byte[] bytes) {
+    public List<int[]> parts(byte[] bytes) {
         String boundary = params.get("boundary");
         if (!type.equals("multipart") || boundary == null || boundary.isEmpty()) {
             return null;
@@ -115,7 +109,7 @@ record MimeEntity(List<String> rawFields, int bodyStart, String type, String sub
      * {@code bytes} with the parts for which {@code replacement} gives new bytes replaced, every other byte copied; or
      * {@code null} when it gives none.
      */
-    static byte[] replaced(byte[] bytes, List<int[]> parts, IntFunction<byte[]> replacement) {
+    public static byte[] replaced(byte[] bytes, List<int[]> parts, IntFunction<byte[]> replacement) {
         ByteArrayOutputStream out = new ByteArrayOutputStream(bytes.length + 1024);
         int copied = 0;
         boolean changed = false;
@@ -137,7 +131,7 @@ record MimeEntity(List<String> rawFields, int bodyStart, String type, String sub
     }
 
     /** The entity's header fields (each with its line ends, folded lines included) and its MIME facts. */
-    static MimeEntity parse(byte[] bytes) {
+    public static MimeEntity parse(byte[] bytes) {
         List<String> fields = new ArrayList<>();
         int pos = 0;
         StringBuilder current = null;
