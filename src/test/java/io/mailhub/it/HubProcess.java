@@ -119,6 +119,18 @@ public final class HubProcess implements AutoCloseable {
         return secret;
     }
 
+    /**
+     * Posts a message from billing@erp.test to the native send API with {@code key}; {@code to} is the JSON of the
+     * field (an address in quotes or an array).
+     */
+    public java.net.http.HttpResponse<String> sendByApi(String key, String to, String subject) throws Exception {
+        return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(url("/api/v1/messages")))
+                .header("Authorization", "Bearer " + key).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString("{\"from\": \"billing@erp.test\", \"to\": " + to
+                        + ", \"subject\": \"" + subject + "\", \"text\": \"hello\"}")).build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
     /** The base URL of the hub's HTTP port. */
     public String url(String path) {
         return "http://127.0.0.1:" + httpPort + path;

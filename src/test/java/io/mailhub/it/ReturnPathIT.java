@@ -44,7 +44,8 @@ class ReturnPathIT {
                         .set("mailhub.api.keys-file", dir.resolve("keys"))
                         .set("mailhub.bounce.return-path-domain", "bounces.erp.test").start();
 
-                HttpResponse<String> sent = send(hub, key, "[\"nobody@lmtp.test\", \"ann@lmtp.test\"]", "invoice 7");
+                HttpResponse<String> sent = hub.sendByApi(key, "[\"nobody@lmtp.test\", \"ann@lmtp.test\"]",
+                        "invoice 7");
                 assertThat(sent.statusCode()).as(sent.body()).isEqualTo(202);
                 String id = JSON.readTree(sent.body()).get("id").asText();
 
@@ -71,7 +72,7 @@ class ReturnPathIT {
                 assertThat(returned.get("status").asText()).isEqualTo("5.1.1");
                 assertThat(returned.get("reply").asText()).contains("550 5.1.1");
 
-                HttpResponse<String> again = send(hub, key, "\"nobody@lmtp.test\"", "invoice 8");
+                HttpResponse<String> again = hub.sendByApi(key, "\"nobody@lmtp.test\"", "invoice 8");
                 assertThat(again.statusCode()).as(again.body()).isEqualTo(422);
                 assertThat(JSON.readTree(again.body()).get("type").asText()).endsWith("/recipients-suppressed");
 
@@ -80,8 +81,8 @@ class ReturnPathIT {
                 assertThat(madeUp.replyTo("RCPT TO")).isEqualTo("550 5.1.1 <bounce-" + id.toLowerCase()
                         + "-aaaaaaaa@bounces.erp.test>: Recipient address rejected: User unknown (not a return path of"
                         + " this hub)");
-                String returnPath = delivered.lines().filter(l -> l.startsWith("Return-Path:")).findFirst().orElseThrow()
-                        .replaceAll(".*<(.*)>.*", "$1");
+                String returnPath = delivered.lines().filter(l -> l.startsWith("Return-Path:")).findFirst()
+                        .orElseThrow().replaceAll(".*<(.*)>.*", "$1");
                 Swaks.Result autoReply = Swaks.run(hub.smtpPort, "--from", "ooo@far.test", "--to", returnPath,
                         "--header", "Subject: Out of office", "--body", "Back on Monday.");
                 assertThat(autoReply.exitCode()).as(autoReply.transcript()).isZero();
@@ -91,13 +92,6 @@ class ReturnPathIT {
         }
     }
 
-    private static HttpResponse<String> send(HubProcess hub, String key, String to, String subject) throws Exception {
-        return HTTP.send(HttpRequest.newBuilder(URI.create(hub.url("/api/v1/messages")))
-                .header("Authorization", "Bearer " + key).header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString("{\"from\": \"billing@erp.test\", \"to\": " + to
-                        + ", \"subject\": \"" + subject + "\", \"text\": \"hello\"}")).build(),
-                HttpResponse.BodyHandlers.ofString());
-    }
 
     private static JsonNode status(HubProcess hub, String key, String id) throws Exception {
         HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(hub.url("/api/v1/messages/" + id)))

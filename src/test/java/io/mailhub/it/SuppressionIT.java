@@ -39,7 +39,7 @@ class SuppressionIT {
             try (HubProcess hub = new HubProcess(dir).set("mailhub.relay.smarthost", "127.0.0.1:" + sink.port)
                     .set("mailhub.relay.transport-map", map).set("mailhub.api.keys-file", dir.resolve("keys"))
                     .set("mailhub.admin.users-file", dir.resolve("admins")).start()) {
-                HttpResponse<String> first = send(hub, key, "\"nobody@lmtp.test\"", "to nobody");
+                HttpResponse<String> first = hub.sendByApi(key, "\"nobody@lmtp.test\"", "to nobody");
                 assertThat(first.statusCode()).as(first.body()).isEqualTo(202);
                 assertThat(sink.awaitMessage("to nobody").sender()).as("the bounce").isEmpty();
                 await().atMost(Duration.ofSeconds(20)).until(() -> queue(hub, "suppressions").out()
@@ -48,7 +48,7 @@ class SuppressionIT {
                         .contains("(hard-bounce, " + JSON.readTree(first.body()).get("id").asText() + "): 550 5.1.1");
                 assertThat(hub.http("/observe/metrics")).containsPattern("(?m)^mailhub_suppression_addresses 1\\.0$");
 
-                HttpResponse<String> mixed = send(hub, key, "[\"nobody@lmtp.test\", \"ann@lmtp.test\"]", "to both");
+                HttpResponse<String> mixed = hub.sendByApi(key, "[\"nobody@lmtp.test\", \"ann@lmtp.test\"]", "to both");
                 assertThat(mixed.statusCode()).as(mixed.body()).isEqualTo(202);
                 JsonNode accepted = JSON.readTree(mixed.body());
                 assertThat(accepted.get("accepted")).extracting(JsonNode::asText).containsExactly("ann@lmtp.test");
@@ -60,7 +60,7 @@ class SuppressionIT {
                 await().atMost(Duration.ofSeconds(20)).until(() -> dovecot.inbox("ann").stream()
                         .anyMatch(m -> m.contains("Subject: to both")));
 
-                HttpResponse<String> only = send(hub, key, "\"nobody@lmtp.test\"", "to nobody again");
+                HttpResponse<String> only = hub.sendByApi(key, "\"nobody@lmtp.test\"", "to nobody again");
                 assertThat(only.statusCode()).as(only.body()).isEqualTo(422);
                 assertThat(JSON.readTree(only.body()).get("type").asText()).endsWith("/recipients-suppressed");
                 HttpResponse<String> postmark = HTTP.send(HttpRequest.newBuilder(URI.create(hub.url("/email")))
@@ -78,13 +78,13 @@ class SuppressionIT {
                 QueueCli removed = queue(hub, "unsuppress", "nobody@lmtp.test", "--reason", "mailbox created");
                 assertThat(removed.exit()).as(removed.err()).isZero();
                 assertThat(removed.out()).isEqualTo("unsuppressed nobody@lmtp.test\n");
-                assertThat(send(hub, key, "\"nobody@lmtp.test\"", "after removal").statusCode()).isEqualTo(202);
+                assertThat(hub.sendByApi(key, "\"nobody@lmtp.test\"", "after removal").statusCode()).isEqualTo(202);
 
                 QueueCli added = queue(hub, "suppress", "carol@lmtp.test", "--reason", "complained");
                 assertThat(added.exit()).as(added.err()).isZero();
                 hub.stop();
                 hub.start();
-                HttpResponse<String> afterRestart = send(hub, key, "\"Carol@LMTP.test\"", "to carol");
+                HttpResponse<String> afterRestart = hub.sendByApi(key, "\"Carol@LMTP.test\"", "to carol");
                 assertThat(afterRestart.statusCode()).as(afterRestart.body()).isEqualTo(422);
                 assertThat(JSON.readTree(afterRestart.body()).get("type").asText()).endsWith("/recipients-suppressed");
                 assertThat(afterRestart.body()).contains("5.2.1").contains("added by olga: complained");
@@ -93,13 +93,6 @@ class SuppressionIT {
         }
     }
 
-    private static HttpResponse<String> send(HubProcess hub, String key, String to, String subject) throws Exception {
-        return HTTP.send(HttpRequest.newBuilder(URI.create(hub.url("/api/v1/messages")))
-                .header("Authorization", "Bearer " + key).header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString("{\"from\": \"billing@erp.test\", \"to\": " + to
-                        + ", \"subject\": \"" + subject + "\", \"text\": \"hello\"}")).build(),
-                HttpResponse.BodyHandlers.ofString());
-    }
 
     private static QueueCli queue(HubProcess hub, String... args) throws Exception {
         return QueueCli.run(hub, "olga", "operator pass", args);
