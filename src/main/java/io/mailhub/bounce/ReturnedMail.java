@@ -76,9 +76,15 @@ public final class ReturnedMail implements Processor {
         for (String queueId : returned.keySet()) {
             if (report == null || report.recipients().isEmpty()) {
                 notAReport(envelope, queueId);
-            } else {
-                for (DeliveryStatusReport.PerRecipient r : report.recipients()) {
-                    record(envelope, queueId, report, r);
+                continue;
+            }
+            List<DeliveryEvents.Event> known = events == null ? List.of() : events.find(queueId);
+            for (DeliveryStatusReport.PerRecipient r : report.recipients()) {
+                if (isRecipient(known, r.recipient())) {
+                    record(envelope, queueId, report, r, principal(known));
+                } else {
+                    LOG.warn("{}: a report (queued as {}) names {}, not a recipient of the message; ignored", queueId,
+                            envelope.queueId(), r.recipient());
                 }
             }
         }
@@ -89,15 +95,43 @@ public final class ReturnedMail implements Processor {
         }
     }
 
+    /**
+     * Whether the report's recipient was one of the message's, as far as this hub's event log knows: when it holds the
+     * message's attempts, the recipient must be among them (a recipient who knows the return path cannot report
+     * somebody else); when it does not (another hub delivered it, or the log was rotated), the report is taken as it
+     * is.
+     */
+    private static boolean isRecipient(List<DeliveryEvents.Event> known, String recipient) {
+        boolean any = false;
+        for (DeliveryEvents.Event e : known) {
+            if (!e.event().equals("returned")) {
+                any = true;
+                if (key(e.recipient()).equals(key(recipient))) {
+                    return true;
+                }
+            }
+        }
+        return !any;
+    }
+
+    /** An address as the hub compares addresses (IDN domains in either form); the text in lower case if unparsable. */
+    private static String key(String address) {
+        try {
+            return io.mailhub.model.SmtpPath.mailbox(address, true).key();
+        } catch (io.mailhub.model.SyntaxException | RuntimeException e) {
+            return io.mailhub.model.Ascii.toLowerCase(address == null ? "" : address);
+        }
+    }
+
     private void record(Envelope envelope, String queueId, DeliveryStatusReport report,
-            DeliveryStatusReport.PerRecipient r) {
+            DeliveryStatusReport.PerRecipient r, String principal) {
         Instant now = clock.instant();
         LOG.info("{}: to={}, returned by {} after delivery: action={}, status={}{} (report {})", queueId, r.recipient(),
                 report.reportingMta() == null ? "(unnamed)" : report.reportingMta(), r.action(), r.status(),
                 r.diagnostic() == null ? "" : " (" + r.diagnostic() + ")", envelope.queueId());
         if (events != null) {
             events.returned(now, queueId, r.recipient(), r.action(), r.status(), r.diagnostic(), r.remoteMta(),
-                    principal(queueId), fields(envelope, report));
+                    principal, fields(envelope, report));
         }
         if (suppressions != null && r.failed() && Suppressions.HARD.contains(r.status())) {
             try {
@@ -132,8 +166,8 @@ public final class ReturnedMail implements Processor {
     }
 
     /** The API key or login of the message, from this hub's event log (the status endpoint shows it to its owner). */
-    private String principal(String queueId) {
-        for (DeliveryEvents.Event e : events.find(queueId)) {
+    private static String principal(List<DeliveryEvents.Event> known) {
+        for (DeliveryEvents.Event e : known) {
             if (e.principal() != null) {
                 return e.principal();
             }

@@ -80,6 +80,20 @@ class ReturnedMailTest {
     }
 
     @Test
+    void whenThisHubDeliveredTheMessageAReportMayOnlyNameItsRecipients() throws Exception {
+        ReturnedMail returned = returnedMail();
+        events.note(CLOCK.instant(), ORIGINAL, "delivered", Map.of("recipient", "ann@lmtp.test", "status", "2.0.0",
+                "reply", "250 2.0.0 Ok", "attempt", 1, "principal", "erp"));
+
+        returned.process(exchange(DeliveryStatusReportTest.POSTFIX, returnPath.of(ORIGINAL)));
+
+        assertThat(suppressions.list()).as("nobody@ was not a recipient of the message").isEmpty();
+        assertThat(lines()).extracting(l -> l.path("event").asText() + " " + l.path("recipient").asText() + " "
+                + l.path("principal").asText()).containsExactly("delivered ann@lmtp.test erp",
+                "returned ann@lmtp.test erp");
+    }
+
+    @Test
     void aDelayOrAFullMailboxIsRecordedButSuppressesNobody() throws Exception {
         String delayedOnly = DeliveryStatusReportTest.POSTFIX.replace("Action: failed\r\nStatus: 5.1.1",
                 "Action: failed\r\nStatus: 5.2.2");
